@@ -1,0 +1,66 @@
+//! State shared by every handler, passed explicitly.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::assets::csp::ContentSecurityPolicy;
+use crate::config::ServerConfig;
+
+/// What handlers need: where the app lives and the policy to serve it with.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    dist_dir: PathBuf,
+    data_dir: PathBuf,
+    csp: ContentSecurityPolicy,
+}
+
+/// Why the server cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The built app is missing: the user has to build it first.
+    #[error("no built app at {0}: run scripts/run (it builds the app) or `trunk build --release`")]
+    MissingApp(PathBuf),
+    /// The data folder cannot be created.
+    #[error("cannot create the data folder {path}: {source}")]
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl AppState {
+    /// Read the built app once (its inline-script hashes for the CSP) and make
+    /// sure the data folder exists.
+    pub fn load(config: &ServerConfig) -> Result<Self, StartError> {
+        let index = config.dist_dir.join("index.html");
+        let index_html = std::fs::read_to_string(&index)
+            .map_err(|_| StartError::MissingApp(config.dist_dir.clone()))?;
+        std::fs::create_dir_all(&config.data_dir).map_err(|source| StartError::DataDir {
+            path: config.data_dir.clone(),
+            source,
+        })?;
+        Ok(AppState {
+            inner: Arc::new(Inner {
+                dist_dir: config.dist_dir.clone(),
+                data_dir: config.data_dir.clone(),
+                csp: ContentSecurityPolicy::for_index(&index_html),
+            }),
+        })
+    }
+
+    pub fn dist_dir(&self) -> &Path {
+        &self.inner.dist_dir
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.inner.data_dir
+    }
+
+    pub fn csp(&self) -> &ContentSecurityPolicy {
+        &self.inner.csp
+    }
+}

@@ -1,0 +1,46 @@
+//! The Confidant relay server.
+//!
+//! It serves the app's static files and, with the sync issue, relays
+//! end-to-end encrypted changes. It never sees plaintext.
+//!
+//! Workflow: [`config::ServerConfig`] is read at the edge (flags and
+//! environment, in `main.rs`); [`app_state::AppState::load`] reads the built app
+//! once at start-up (its CSP hashes); [`router`] builds the axum `Router` that
+//! tests drive with `oneshot`; [`serve`] runs it until a shutdown future fires.
+//!
+//! Modules:
+//! - [`assets`]: preparing the built app (service worker, precompression) and
+//!   the HTTP policy for serving it (cache headers, CSP).
+//! - [`routes`]: one handler per concern.
+//! - [`error`]: `AppError`, which renders itself as a response.
+
+pub mod app_state;
+pub mod assets;
+pub mod config;
+pub mod error;
+pub mod routes;
+
+use std::future::Future;
+
+use axum::Router;
+use tokio::net::TcpListener;
+
+pub use app_state::AppState;
+pub use config::ServerConfig;
+
+/// The whole HTTP surface of the server.
+pub fn router(state: AppState) -> Router {
+    routes::router(state)
+}
+
+/// Serve on `listener` until `shutdown` resolves, then finish in-flight
+/// requests and return.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,120 @@
+//! `confidant-server`: run the relay and serve the app, or prepare a build.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use confidant_server::assets::prepare;
+use confidant_server::{AppState, ServerConfig};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(name = "confidant-server", version, about = "Confidant: the relay and the app's files")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "CONFIDANT_HOST", default_value = "127.0.0.1")]
+    host: IpAddr,
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, env = "CONFIDANT_PORT", default_value_t = 8080)]
+    port: u16,
+    /// Folder for the relay's embedded storage.
+    #[arg(long, env = "CONFIDANT_DATA_DIR", default_value = "data")]
+    data_dir: PathBuf,
+    /// The built app (Trunk's output).
+    #[arg(long, env = "CONFIDANT_DIST_DIR", default_value = "dist")]
+    dist_dir: PathBuf,
+    /// Log as JSON lines instead of text.
+    #[arg(long, env = "CONFIDANT_LOG_JSON")]
+    log_json: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the app and the relay (the default).
+    Serve,
+    /// Finish a Trunk build: write sw.js and precompress assets.
+    PrepareAssets {
+        /// The build folder; Trunk's hook passes its staging folder.
+        #[arg(long, env = "TRUNK_STAGING_DIR")]
+        dist: PathBuf,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::PrepareAssets { dist }) => {
+            let build = prepare::prepare(&dist)?;
+            println!(
+                "prepared {}: service worker {} precaches {} files; {} files precompressed",
+                dist.display(),
+                build.version,
+                build.precache.len(),
+                build.compressed
+            );
+            Ok(())
+        }
+        Some(Command::Serve) | None => serve(cli.serve),
+    }
+}
+
+fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let filter = EnvFilter::try_from_env("CONFIDANT_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,tower_http=info"));
+    if args.log_json {
+        tracing_subscriber::fmt().json().with_writer(std::io::stderr).with_env_filter(filter).init();
+    } else {
+        tracing_subscriber::fmt().with_writer(std::io::stderr).with_env_filter(filter).init();
+    }
+
+    let config = ServerConfig {
+        listen: SocketAddr::new(args.host, args.port),
+        dist_dir: args.dist_dir,
+        data_dir: args.data_dir,
+    };
+    let state = AppState::load(&config)?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(config.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", config.listen))?;
+        let addr = listener.local_addr()?;
+        tracing::info!(%addr, data_dir = %config.data_dir.display(), "listening");
+        println!("Confidant is running at http://{addr}/");
+        confidant_server::serve(listener, state, shutdown_signal()).await?;
+        tracing::info!("stopped");
+        anyhow::Ok(())
+    })
+}
+
+/// Resolves on Ctrl-C (SIGINT) or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

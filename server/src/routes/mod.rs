@@ -1,0 +1,25 @@
+//! The HTTP routes, one handler per concern.
+//!
+//! - `GET /healthz`: liveness and version ([`health`]).
+//! - everything else: the built app, with deep links answered by the app's
+//!   page ([`app_files`]).
+
+pub mod app_files;
+pub mod health;
+
+use axum::routing::get;
+use axum::Router;
+use tower_http::trace::TraceLayer;
+
+use crate::app_state::AppState;
+use crate::assets::headers::apply_serving_policy;
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(health::health_show))
+        .fallback_service(app_files::service(state.clone()))
+        // Layers run bottom-up on the way in: the trace span wraps the policy,
+        // so logged responses carry the final headers.
+        .layer(axum::middleware::from_fn_with_state(state, apply_serving_policy))
+        .layer(TraceLayer::new_for_http())
+}

@@ -1,0 +1,20 @@
+//! Confidant's core, shared by the app (wasm32) and the relay (native).
+//!
+//! Everything here is plain Rust with no IO: no clock, no randomness, no
+//! sockets, no storage. Time and randomness are arguments. The app and the
+//! server are thin adapters that feed events in and carry out what comes out,
+//! so every rule in this crate is tested natively with `cargo test`.
+//!
+//! Modules:
+//! - [`section`]: the app's sections (Home, Journal, Goals, ...), their paths
+//!   and what each promises a user.
+//! - [`sync_status`]: what the shell's sync indicator says.
+
+pub mod section;
+pub mod sync_status;
+
+pub use section::Section;
+pub use sync_status::SyncStatus;
+
+/// The version users see in the app shell and the server reports at `/healthz`.
+pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
