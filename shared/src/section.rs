@@ -59,15 +59,6 @@ impl Section {
         }
     }
 
-    /// A short navigation label that fits a 375 px bottom bar.
-    pub const fn short_title(self) -> &'static str {
-        match self {
-            Section::Goals => "Goals",
-            Section::Partnerships => "Partners",
-            other => other.title(),
-        }
-    }
-
     /// One sentence under the heading: what the section is for.
     pub const fn purpose(self) -> &'static str {
         match self {
@@ -131,14 +122,6 @@ mod tests {
         assert_eq!(Section::from_path("/nowhere"), None);
         for section in Section::ALL {
             assert_eq!(Section::from_path(section.path()), Some(section));
-        }
-    }
-
-    #[test]
-    fn short_titles_fit_a_phone_bar() {
-        // Eight items on a 375 px bar leave room for about nine characters each.
-        for section in Section::ALL {
-            assert!(section.short_title().len() <= 9, "{:?} label too long", section);
         }
     }
 }

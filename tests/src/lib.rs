@@ -1,1 +1,22 @@
+//! Harness for Confidant's end-to-end tests: the real server (in-process, on
+//! a loopback port) and real headless Chromium sessions driven over WebDriver.
+//!
+//! - [`server`]: starts, stops and restarts the server on a copy of `dist/`.
+//! - [`browser`]: ChromeDriver, and browser sessions with their own profile.
+//! - [`find`]: lookups that wait for the app to render.
+//! - [`action`]: what a user does (click, type, press keys).
+//! - [`check`]: what a user would notice (headings, console errors, layout).
+//!
+//! The app must be built first (`trunk build --release`); `scripts/test` does.
 
+pub mod action;
+pub mod browser;
+pub mod check;
+pub mod find;
+pub mod server;
+
+pub use browser::{Browser, ChromeDriver, Viewport};
+pub use server::TestServer;
+
+/// How long a lookup waits for the app before failing the test.
+pub const WAIT: std::time::Duration = std::time::Duration::from_secs(20);

@@ -1,0 +1,48 @@
+//! The Confidant app: a Leptos single-page app, rendered in the browser.
+//!
+//! The app is a thin layer: rules live in `confidant-shared`, and this crate
+//! renders them and talks to the browser (service worker, and later IndexedDB
+//! and the relay's WebSocket).
+//!
+//! Modules:
+//! - [`shell`]: what surrounds every page: navigation, sync status, version,
+//!   the "reload to update" prompt.
+//! - [`pages`]: one component per section of the app.
+//! - [`service_worker`]: registers the offline worker and reports updates.
+
+pub mod pages;
+pub mod service_worker;
+pub mod shell;
+
+use confidant_shared::Section;
+use leptos::prelude::*;
+use leptos_meta::provide_meta_context;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::pages::{GoalPlanPage, NotFound, SectionPage};
+use crate::shell::Shell;
+
+/// The whole app. `service_worker` is off in browser unit tests, which run
+/// on the test runner's page rather than the built app.
+#[component]
+pub fn App(#[prop(default = true)] service_worker: bool) -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Router>
+            <Shell service_worker>
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Route path=path!("/") view=|| view! { <SectionPage section=Section::Home/> }/>
+                    <Route path=path!("/journal") view=|| view! { <SectionPage section=Section::Journal/> }/>
+                    <Route path=path!("/goals") view=|| view! { <SectionPage section=Section::Goals/> }/>
+                    <Route path=path!("/goals/:id") view=GoalPlanPage/>
+                    <Route path=path!("/partnerships") view=|| view! { <SectionPage section=Section::Partnerships/> }/>
+                    <Route path=path!("/workshop") view=|| view! { <SectionPage section=Section::Workshop/> }/>
+                    <Route path=path!("/program") view=|| view! { <SectionPage section=Section::Program/> }/>
+                    <Route path=path!("/resources") view=|| view! { <SectionPage section=Section::Resources/> }/>
+                    <Route path=path!("/settings") view=|| view! { <SectionPage section=Section::Settings/> }/>
+                </Routes>
+            </Shell>
+        </Router>
+    }
+}

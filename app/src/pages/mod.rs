@@ -1,0 +1,9 @@
+//! One component per section of the app.
+
+mod goal_plan;
+mod not_found;
+mod section_page;
+
+pub use goal_plan::GoalPlanPage;
+pub use not_found::NotFound;
+pub use section_page::SectionPage;

@@ -1,0 +1,100 @@
+//! The app shell in a real browser: every section is in the navigation, a
+//! click routes without reloading, the phone menu opens and closes, and the
+//! sync indicator follows the browser going offline and online.
+
+use confidant_app::App;
+use confidant_shared::Section;
+use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// The app, mounted once for this page: like the real page, one router owns
+/// the window's clicks and history, so every test shares it.
+fn app_root() -> Element {
+    thread_local! {
+        static ROOT: Element = {
+            let document = web_sys::window().unwrap().document().unwrap();
+            let container = document.create_element("div").unwrap();
+            document.body().unwrap().append_child(&container).unwrap();
+            leptos::mount::mount_to(container.clone().unchecked_into(), || {
+                view! { <App service_worker=false/> }
+            })
+            .forget();
+            container
+        };
+    }
+    ROOT.with(Element::clone)
+}
+
+fn find(root: &Element, selector: &str) -> HtmlElement {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no element matches {selector}"))
+        .unchecked_into()
+}
+
+async fn settle() {
+    TimeoutFuture::new(50).await;
+}
+
+#[wasm_bindgen_test]
+async fn navigation_lists_every_section_and_routes_on_click() {
+    let root = app_root();
+    let links = root.query_selector_all("nav a").unwrap();
+    assert_eq!(links.length() as usize, Section::ALL.len());
+
+    for section in Section::ALL {
+        find(&root, &format!("nav a[href='{}']", section.path())).click();
+        settle().await;
+        assert_eq!(find(&root, "h1").text_content().unwrap(), section.title());
+        assert_eq!(web_sys::window().unwrap().location().pathname().unwrap(), section.path());
+        let current = find(&root, "nav a[aria-current='page']");
+        assert_eq!(current.get_attribute("href").unwrap(), section.path());
+        assert!(find(&root, "[data-testid='empty-state']").text_content().unwrap().len() > 20);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_phone_menu_toggles_and_closes_after_choosing() {
+    let root = app_root();
+    let toggle = find(&root, ".nav-toggle");
+    let list = find(&root, "#nav-list");
+    assert_eq!(toggle.get_attribute("aria-expanded").as_deref(), Some("false"));
+    assert!(!list.class_list().contains("open"));
+
+    toggle.click();
+    settle().await;
+    assert_eq!(toggle.get_attribute("aria-expanded").as_deref(), Some("true"));
+    assert!(list.class_list().contains("open"));
+
+    find(&root, "nav a[href='/resources']").click();
+    settle().await;
+    assert_eq!(toggle.get_attribute("aria-expanded").as_deref(), Some("false"));
+    assert_eq!(find(&root, "h1").text_content().unwrap(), "Resources");
+}
+
+#[wasm_bindgen_test]
+async fn the_sync_indicator_follows_connectivity_and_shows_the_version() {
+    let root = app_root();
+    let window = web_sys::window().unwrap();
+    let status = find(&root, ".sync");
+    assert_eq!(status.get_attribute("data-status").as_deref(), Some("up-to-date"));
+
+    window.dispatch_event(&web_sys::Event::new("offline").unwrap()).unwrap();
+    settle().await;
+    assert_eq!(status.get_attribute("data-status").as_deref(), Some("offline"));
+    assert_eq!(find(&root, ".sync-label").text_content().unwrap(), "Offline");
+
+    window.dispatch_event(&web_sys::Event::new("online").unwrap()).unwrap();
+    settle().await;
+    assert_eq!(find(&root, ".sync-label").text_content().unwrap(), "Up to date");
+
+    assert_eq!(
+        find(&root, "[data-testid='app-version']").text_content().unwrap(),
+        confidant_shared::APP_VERSION
+    );
+}

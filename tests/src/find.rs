@@ -1,0 +1,54 @@
+//! Lookups that wait for the app to render, up to [`crate::WAIT`].
+
+use std::time::Instant;
+
+use anyhow::bail;
+use fantoccini::elements::Element;
+use fantoccini::Locator;
+
+use crate::{Browser, WAIT};
+
+/// The first element matching `css`, once it exists.
+pub async fn css(browser: &Browser, css: &str) -> anyhow::Result<Element> {
+    Ok(browser.client.wait().at_most(WAIT).for_element(Locator::Css(css)).await?)
+}
+
+/// The page's main heading, once it reads `text`.
+pub async fn heading(browser: &Browser, text: &str) -> anyhow::Result<Element> {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        if let Ok(h1) = browser.client.find(Locator::Css("h1")).await {
+            if h1.text().await.unwrap_or_default() == text {
+                return Ok(h1);
+            }
+        }
+        if Instant::now() > deadline {
+            let seen = match browser.client.find(Locator::Css("h1")).await {
+                Ok(h1) => h1.text().await.unwrap_or_default(),
+                Err(_) => "(no heading)".into(),
+            };
+            bail!("heading {text:?} did not appear; the page shows {seen:?}");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// A button or link by its visible text.
+pub async fn by_text(browser: &Browser, tag: &str, text: &str) -> anyhow::Result<Element> {
+    let xpath = format!("//{tag}[normalize-space()='{text}']");
+    Ok(browser.client.wait().at_most(WAIT).for_element(Locator::XPath(&xpath)).await?)
+}
+
+/// Wait until `script` (a JavaScript expression) is truthy in the page.
+pub async fn until(browser: &Browser, what: &str, script: &str) -> anyhow::Result<()> {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        if browser.eval(&format!("return !!({script});")).await?.as_bool() == Some(true) {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            bail!("timed out waiting for {what}");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
