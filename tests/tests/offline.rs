@@ -23,7 +23,9 @@ async fn after_a_first_visit_the_app_works_with_the_server_gone() -> anyhow::Res
     wait_until_offline_ready(&browser).await?;
 
     let installability = browser.cdp("Page.getInstallabilityErrors", json!({})).await?;
-    let errors = installability["installabilityErrors"].as_array().cloned().unwrap_or_default();
+    let errors = installability["installabilityErrors"]
+        .as_array()
+        .unwrap_or_else(|| panic!("unexpected answer from Chromium: {installability}"));
     assert!(errors.is_empty(), "Chromium reports installability errors: {errors:#?}");
 
     let home = server.url("/");

@@ -31,5 +31,9 @@ async fn the_app_loads_under_its_csp_with_no_console_errors() -> anyhow::Result<
     find::heading(&browser, Section::ALL[Section::ALL.len() - 1].title()).await?;
     check::no_console_errors(&browser).await?;
 
+    // The check above can see errors: one logged now is caught.
+    browser.eval("console.error('probe: the console log is read');").await?;
+    assert!(check::no_console_errors(&browser).await.is_err());
+
     browser.close().await
 }

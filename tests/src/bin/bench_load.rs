@@ -1,0 +1,90 @@
+//! Load benchmark: what a user downloads and how fast the app appears.
+//!
+//! Prints the app's transfer size (wasm + js + css: raw, gzip, brotli) and the
+//! time to first render in headless Chromium on localhost, cold (fresh profile,
+//! nothing cached) and warm (served by the service worker), median of several
+//! runs. Run with `scripts/bench` (it builds the app first).
+
+use std::path::Path;
+use std::time::Duration;
+
+use confidant_e2e::{find, server, Browser, ChromeDriver, TestServer, Viewport};
+
+const RUNS: usize = 7;
+const FIRST_RENDER: &str = "\
+    const mark = performance.getEntriesByName('confidant:first-render')[0];\
+    return mark ? mark.startTime : null;";
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let dist = server::built_app()?;
+    print_transfer_size(&dist)?;
+
+    let server = TestServer::start().await?;
+    let driver = ChromeDriver::start().await?;
+    let (mut cold, mut warm) = (Vec::new(), Vec::new());
+    for _ in 0..RUNS {
+        let browser = Browser::open(&driver, Viewport::DESKTOP).await?;
+        browser.client.goto(&server.url("/")).await?;
+        cold.push(first_render(&browser).await?);
+        find::until(&browser, "the service worker", "navigator.serviceWorker.controller").await?;
+        for _ in 0..2 {
+            browser.client.refresh().await?;
+            warm.push(first_render(&browser).await?);
+        }
+        browser.close().await?;
+    }
+    println!();
+    println!("time to first render, headless Chromium on localhost ({RUNS} cold runs, {} warm)", warm.len());
+    println!("  cold (fresh profile):   median {:6.1} ms   (min {:.1}, max {:.1})", median(&mut cold), min(&cold), max(&cold));
+    println!("  warm (service worker):  median {:6.1} ms   (min {:.1}, max {:.1})", median(&mut warm), min(&warm), max(&warm));
+    Ok(())
+}
+
+async fn first_render(browser: &Browser) -> anyhow::Result<f64> {
+    for _ in 0..400 {
+        if let Some(ms) = browser.eval(FIRST_RENDER).await?.as_f64() {
+            return Ok(ms);
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    anyhow::bail!("the app did not render within 10 s")
+}
+
+fn print_transfer_size(dist: &Path) -> anyhow::Result<()> {
+    println!("app transfer size (dist: {})", dist.display());
+    println!("  {:<44} {:>9} {:>9} {:>9}", "file", "raw", "gzip", "brotli");
+    let mut total = [0u64; 3];
+    let mut files: Vec<_> = std::fs::read_dir(dist)?
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .filter(|name| [".wasm", ".js", ".css"].iter().any(|ext| name.ends_with(ext)) && name != "sw.js")
+        .collect();
+    files.sort();
+    for name in files {
+        let size = |suffix: &str| std::fs::metadata(dist.join(format!("{name}{suffix}"))).map(|m| m.len());
+        let sizes = [size("")?, size(".gz")?, size(".br")?];
+        println!("  {:<44} {:>9} {:>9} {:>9}", name, kb(sizes[0]), kb(sizes[1]), kb(sizes[2]));
+        for (t, s) in total.iter_mut().zip(sizes) {
+            *t += s;
+        }
+    }
+    println!("  {:<44} {:>9} {:>9} {:>9}", "total", kb(total[0]), kb(total[1]), kb(total[2]));
+    Ok(())
+}
+
+fn kb(bytes: u64) -> String {
+    format!("{:.1} KB", bytes as f64 / 1000.0)
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+fn min(values: &[f64]) -> f64 {
+    values.iter().copied().fold(f64::INFINITY, f64::min)
+}
+
+fn max(values: &[f64]) -> f64 {
+    values.iter().copied().fold(0.0, f64::max)
+}
