@@ -9,8 +9,16 @@
 //! - [`section`]: the app's sections (Home, Journal, Goals, ...), their paths
 //!   and what each promises a user.
 //! - [`sync_status`]: what the shell's sync indicator says.
+//! - [`document`]: ids, kinds, schema versions and migrations shared by all
+//!   documents.
+//! - [`goal_plan`]: the goal plan document.
+//! - [`storage`]: how a document is kept as a snapshot plus increments, loaded
+//!   with bad chunks set aside, and compacted (the rules; the app does the IO).
 
+pub mod document;
+pub mod goal_plan;
 pub mod section;
+pub mod storage;
 pub mod sync_status;
 
 pub use section::Section;

@@ -1,0 +1,46 @@
+//! The kinds of document Confidant keeps.
+
+use serde::{Deserialize, Serialize};
+
+/// A kind of document, stored at the root of each document as `kind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DocumentKind {
+    Profile,
+    Journal,
+    GoalPlan,
+    Partnership,
+    Workshop,
+    Program,
+}
+
+impl DocumentKind {
+    pub const ALL: [DocumentKind; 6] = [
+        DocumentKind::Profile,
+        DocumentKind::Journal,
+        DocumentKind::GoalPlan,
+        DocumentKind::Partnership,
+        DocumentKind::Workshop,
+        DocumentKind::Program,
+    ];
+
+    /// The value stored in the document and in the storage index.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            DocumentKind::Profile => "profile",
+            DocumentKind::Journal => "journal",
+            DocumentKind::GoalPlan => "goal_plan",
+            DocumentKind::Partnership => "partnership",
+            DocumentKind::Workshop => "workshop",
+            DocumentKind::Program => "program",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        DocumentKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Private kinds never leave the user's own devices unencrypted.
+    pub const fn is_private(self) -> bool {
+        matches!(self, DocumentKind::Profile | DocumentKind::Journal)
+    }
+}

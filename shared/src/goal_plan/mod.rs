@@ -1,0 +1,137 @@
+//! Goal plan: a mentee's goals for the coming months, in priority order, with
+//! why each matters, milestones with due dates, open questions and comments.
+//! Private, or shared with a partner and co-edited.
+//!
+//! Goals live in a map keyed by id and their priority in a separate `order`
+//! list, so one partner reordering while the other edits a goal never loses
+//! the edit; [`GoalPlan::goals_in_order`] repairs what concurrent moves leave
+//! (an id twice, or missing) the same way on every replica.
+
+mod goal;
+mod migration;
+
+pub use goal::{Goal, Milestone, MilestoneStatus};
+
+use std::collections::BTreeMap;
+
+use autosurgeon::{Hydrate, Reconcile, Text};
+
+use crate::document::{DocumentKind, Schema};
+
+/// How far ahead a plan looks unless the mentee chooses otherwise (the
+/// workshop's "goals for the next six months").
+pub const DEFAULT_HORIZON_MONTHS: u32 = 6;
+
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct GoalPlan {
+    pub kind: String,
+    pub schema: u64,
+    pub title: Text,
+    /// Member id of the person whose plan this is.
+    pub owner: String,
+    pub horizon_months: u32,
+    pub goals: BTreeMap<String, Goal>,
+    /// Goal ids, highest priority first.
+    pub order: Vec<String>,
+    pub open_questions: Vec<OpenQuestion>,
+    pub comments: Vec<Comment>,
+}
+
+/// "Are my goals realistic?": a question to raise with the mentor.
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct OpenQuestion {
+    #[key]
+    pub id: String,
+    pub text: Text,
+    pub answered: bool,
+}
+
+/// A comment by either partner, on the plan or on one goal.
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct Comment {
+    #[key]
+    pub id: String,
+    pub author: String,
+    /// Milliseconds since the Unix epoch, from the author's clock.
+    pub at_ms: i64,
+    pub goal: Option<String>,
+    pub text: Text,
+}
+
+impl Schema for GoalPlan {
+    const KIND: DocumentKind = DocumentKind::GoalPlan;
+    const SCHEMA: u64 = 2;
+
+    fn migrate_step(doc: &mut automerge::AutoCommit, from: u64) -> Result<(), crate::document::MigrationError> {
+        migration::step(doc, from)
+    }
+}
+
+impl GoalPlan {
+    pub fn new(title: &str, owner: &str) -> Self {
+        GoalPlan {
+            kind: DocumentKind::GoalPlan.as_str().to_owned(),
+            schema: Self::SCHEMA,
+            title: Text::with_value(title),
+            owner: owner.to_owned(),
+            horizon_months: DEFAULT_HORIZON_MONTHS,
+            goals: BTreeMap::new(),
+            order: Vec::new(),
+            open_questions: Vec::new(),
+            comments: Vec::new(),
+        }
+    }
+
+    /// Add a goal at the lowest priority.
+    pub fn add_goal(&mut self, id: &str, title: &str, why: &str) {
+        self.goals.insert(id.to_owned(), Goal::new(id, title, why));
+        self.order.push(id.to_owned());
+    }
+
+    pub fn remove_goal(&mut self, id: &str) {
+        self.goals.remove(id);
+        self.order.retain(|g| g != id);
+    }
+
+    /// Move a goal to `position` in the priority order (0 is the top).
+    pub fn move_goal(&mut self, id: &str, position: usize) {
+        let mut order = self.priority_ids();
+        if let Some(from) = order.iter().position(|g| g == id) {
+            let goal = order.remove(from);
+            order.insert(position.min(order.len()), goal);
+            self.order = order;
+        }
+    }
+
+    /// Goal ids in priority order: each goal once, at its first place in
+    /// `order`; goals missing from `order` (added concurrently with a move)
+    /// follow, by id, so every replica shows the same list.
+    pub fn priority_ids(&self) -> Vec<String> {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut ids: Vec<String> = self
+            .order
+            .iter()
+            .filter(|id| self.goals.contains_key(*id) && seen.insert((*id).clone()))
+            .cloned()
+            .collect();
+        ids.extend(self.goals.keys().filter(|id| !seen.contains(*id)).cloned());
+        ids
+    }
+
+    /// The goals, highest priority first.
+    pub fn goals_in_order(&self) -> Vec<&Goal> {
+        self.priority_ids().iter().filter_map(|id| self.goals.get(id)).collect()
+    }
+
+    pub fn goal_mut(&mut self, id: &str) -> Option<&mut Goal> {
+        self.goals.get_mut(id)
+    }
+
+    /// Milestones done out of all milestones, across goals.
+    pub fn progress(&self) -> (usize, usize) {
+        let milestones = self.goals.values().flat_map(|g| &g.milestones);
+        milestones.fold((0, 0), |(done, all), m| {
+            (done + usize::from(m.status == MilestoneStatus::Done), all + 1)
+        })
+    }
+}

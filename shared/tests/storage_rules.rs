@@ -1,0 +1,144 @@
+//! A document in storage: saved as a snapshot then increments, reloaded
+//! whole, corrupt records set aside while the rest loads, compaction that
+//! shrinks storage and keeps content, and two tabs that never lose each
+//! other's records. See: issue 3.
+
+use automerge::{ActorId, AutoCommit};
+use autosurgeon::{hydrate, reconcile};
+use confidant_shared::document::DocumentId;
+use confidant_shared::goal_plan::GoalPlan;
+use confidant_shared::storage::{ChunkKind, StoredChunk, StoredDocument};
+
+fn actor(n: u8) -> ActorId {
+    ActorId::from(vec![n; 16])
+}
+
+/// A fixed id for tests; real ids are random.
+const ID: DocumentId = DocumentId::from_random([0x42; 16]);
+
+fn new_plan() -> StoredDocument {
+    let mut doc = AutoCommit::new();
+    reconcile(&mut doc, &GoalPlan::new("Plan", "sam")).unwrap();
+    StoredDocument::create(ID, doc, actor(1))
+}
+
+/// Edit and save as the app does; returns what storage now holds.
+fn edit_and_save(doc: &mut StoredDocument, storage: &mut Vec<StoredChunk>, goal: &str) {
+    let mut plan: GoalPlan = hydrate(doc.doc()).unwrap();
+    plan.add_goal(goal, goal, "why");
+    reconcile(doc.doc_mut(), &plan).unwrap();
+    let pending = doc.pending_save().expect("an edit is pending");
+    storage.push(pending.chunk.clone());
+    doc.confirm_saved(pending);
+}
+
+fn plan_of(doc: &StoredDocument) -> GoalPlan {
+    hydrate(doc.doc()).unwrap()
+}
+
+#[test]
+fn first_save_is_a_snapshot_then_increments_of_only_the_new_changes() {
+    let mut storage = Vec::new();
+    let mut doc = new_plan();
+    let mut plan: GoalPlan = hydrate(doc.doc()).unwrap();
+    for i in 0..20 {
+        plan.add_goal(&format!("early-{i}"), "an early goal with a title", "and a reason");
+    }
+    reconcile(doc.doc_mut(), &plan).unwrap();
+    edit_and_save(&mut doc, &mut storage, "g1");
+    assert_eq!(storage[0].key.kind, ChunkKind::Snapshot);
+    edit_and_save(&mut doc, &mut storage, "g2");
+    assert_eq!(storage[1].key.kind, ChunkKind::Increment);
+    assert!(doc.pending_save().is_none(), "nothing left to save");
+
+    // After a reload, the next save carries only the new change, not the
+    // whole history again.
+    let mut reloaded = StoredDocument::load(ID, storage.clone(), actor(2)).document;
+    assert_eq!(plan_of(&reloaded), plan_of(&doc));
+    let before = storage.len();
+    edit_and_save(&mut reloaded, &mut storage, "g3");
+    assert_eq!(storage.len(), before + 1);
+    let (snapshot, increment) = (storage[0].bytes.len(), storage.last().unwrap().bytes.len());
+    assert!(increment * 4 < snapshot, "increment {increment} bytes vs snapshot {snapshot}");
+}
+
+#[test]
+fn an_unconfirmed_save_is_offered_again() {
+    let mut doc = new_plan();
+    let first = doc.pending_save().unwrap();
+    // The write failed (quota, crash): nothing was confirmed.
+    let again = doc.pending_save().unwrap();
+    assert_eq!(first.chunk, again.chunk);
+}
+
+#[test]
+fn a_corrupt_or_truncated_record_is_quarantined_and_the_rest_loads() {
+    let mut storage = Vec::new();
+    let mut doc = new_plan();
+    for goal in ["g1", "g2", "g3"] {
+        edit_and_save(&mut doc, &mut storage, goal);
+    }
+    let mut flipped = storage[2].clone();
+    let middle = flipped.bytes.len() / 2;
+    flipped.bytes[middle] ^= 0xff;
+    let mut truncated = storage[1].clone();
+    truncated.bytes.truncate(truncated.bytes.len() - 3);
+
+    let loaded = StoredDocument::load(ID, vec![storage[0].clone(), truncated, flipped], actor(2));
+    assert_eq!(loaded.quarantined.len(), 2);
+    let plan = plan_of(&loaded.document);
+    assert!(plan.goals.contains_key("g1"), "the intact snapshot loaded");
+    assert!(!loaded.quarantined[0].1.is_empty(), "each has a reason");
+}
+
+#[test]
+fn compaction_shrinks_storage_and_keeps_every_edit() {
+    let mut storage = Vec::new();
+    let mut doc = new_plan();
+    edit_and_save(&mut doc, &mut storage, "first");
+    let mut compacted = false;
+    for i in 0..60 {
+        edit_and_save(&mut doc, &mut storage, &format!("goal-{i}"));
+        if let Some(plan) = doc.compaction() {
+            let before: usize = storage.iter().map(|c| c.bytes.len()).sum();
+            storage.retain(|c| !plan.replaces.contains(&c.key));
+            storage.push(plan.snapshot.clone());
+            doc.confirm_compacted(plan);
+            let after: usize = storage.iter().map(|c| c.bytes.len()).sum();
+            assert!(after < before, "compaction shrinks storage: {before} -> {after}");
+            assert_eq!(storage.len(), 1);
+            compacted = true;
+        }
+    }
+    assert!(compacted, "60 increments outgrow the snapshot");
+    let reloaded = StoredDocument::load(ID, storage, actor(3)).document;
+    assert_eq!(plan_of(&reloaded), plan_of(&doc));
+    assert_eq!(plan_of(&reloaded).goals.len(), 61);
+}
+
+#[test]
+fn two_tabs_saving_and_compacting_lose_nothing() {
+    let mut storage = Vec::new();
+    let mut tab_a = new_plan();
+    edit_and_save(&mut tab_a, &mut storage, "start");
+    let mut tab_b = StoredDocument::load(ID, storage.clone(), actor(2)).document;
+
+    for i in 0..30 {
+        edit_and_save(&mut tab_a, &mut storage, &format!("a{i}"));
+        edit_and_save(&mut tab_b, &mut storage, &format!("b{i}"));
+        // Tab A hears about B's records only sometimes, and compacts when it can.
+        if i % 3 == 0 {
+            tab_a.absorb(storage.clone());
+        }
+        if let Some(plan) = tab_a.compaction() {
+            storage.retain(|c| !plan.replaces.contains(&c.key));
+            storage.push(plan.snapshot.clone());
+            tab_a.confirm_compacted(plan);
+        }
+    }
+    let reopened = plan_of(&StoredDocument::load(ID, storage, actor(9)).document);
+    for i in 0..30 {
+        assert!(reopened.goals.contains_key(&format!("a{i}")), "a{i} lost");
+        assert!(reopened.goals.contains_key(&format!("b{i}")), "b{i} lost");
+    }
+}
