@@ -11,6 +11,7 @@
 //! - [`service_worker`]: registers the offline worker and reports updates.
 
 pub mod pages;
+pub mod store;
 pub mod service_worker;
 pub mod shell;
 

@@ -16,6 +16,7 @@
 //!   with bad chunks set aside, and compacted (the rules; the app does the IO).
 
 pub mod document;
+pub mod export;
 pub mod goal_plan;
 pub mod section;
 pub mod storage;

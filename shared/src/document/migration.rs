@@ -18,6 +18,9 @@ pub trait Schema: Hydrate + Reconcile + Sized {
     /// The version this build writes.
     const SCHEMA: u64;
 
+    /// The line shown for this document in lists.
+    fn list_title(&self) -> String;
+
     /// Bring a document stored at version `from` to `from + 1`.
     fn migrate_step(doc: &mut AutoCommit, from: u64) -> Result<(), MigrationError> {
         let _ = doc;

@@ -62,6 +62,10 @@ impl Schema for GoalPlan {
     const KIND: DocumentKind = DocumentKind::GoalPlan;
     const SCHEMA: u64 = 2;
 
+    fn list_title(&self) -> String {
+        self.title.as_str().to_owned()
+    }
+
     fn migrate_step(doc: &mut automerge::AutoCommit, from: u64) -> Result<(), crate::document::MigrationError> {
         migration::step(doc, from)
     }

@@ -1,0 +1,202 @@
+//! The IndexedDB database and its record-level operations.
+
+use confidant_shared::document::DocumentId;
+use confidant_shared::storage::{ChunkKey, Compaction, StoredChunk};
+use indexed_db_futures::database::Database;
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::TransactionMode;
+use indexed_db_futures::typed_array::TypedArray;
+use indexed_db_futures::KeyRange;
+
+pub(super) const CHUNKS: &str = "chunks";
+pub(super) const QUARANTINE: &str = "quarantine";
+pub(super) const DOCUMENTS: &str = "documents";
+const VERSION: u8 = 1;
+
+/// Why the store could not do what was asked. Messages are for the user.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum StoreError {
+    #[error("this browser would not open local storage ({0}); private browsing can cause this")]
+    Open(String),
+    #[error("saving on this device failed ({0}); your change is kept in this tab and will be saved again")]
+    Write(String),
+    #[error("reading from this device failed ({0})")]
+    Read(String),
+    #[error("{0}")]
+    Document(String),
+}
+
+fn write_error(err: impl std::fmt::Display) -> StoreError {
+    StoreError::Write(err.to_string())
+}
+
+fn read_error(err: impl std::fmt::Display) -> StoreError {
+    StoreError::Read(err.to_string())
+}
+
+/// A handle on the `confidant` database (cheap to clone).
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: Database,
+}
+
+impl Store {
+    /// Open (and on first use create) the database called `name`.
+    pub async fn open(name: &str) -> Result<Store, StoreError> {
+        let db = Database::open(name)
+            .with_version(VERSION)
+            .with_on_upgrade_needed(|event, db| {
+                if event.old_version() < 1.0 {
+                    db.create_object_store(CHUNKS).build()?;
+                    db.create_object_store(QUARANTINE).build()?;
+                    db.create_object_store(DOCUMENTS).build()?;
+                }
+                Ok(())
+            })
+            .await
+            .map_err(|e| StoreError::Open(e.to_string()))?;
+        Ok(Store { db })
+    }
+
+    pub(super) fn db(&self) -> &Database {
+        &self.db
+    }
+
+    /// The database's name (tests reopen it by name).
+    pub fn db_name(&self) -> String {
+        self.db.name()
+    }
+
+    /// Close the connection (another tab may then upgrade the database).
+    pub fn close(self) {
+        self.db.close();
+    }
+
+    /// Every record of one document.
+    pub async fn read_records(&self, doc: DocumentId) -> Result<Vec<StoredChunk>, StoreError> {
+        let (low, high) = ChunkKey::range_of(doc);
+        let tx = self.db.transaction(CHUNKS).build().map_err(read_error)?;
+        let store = tx.object_store(CHUNKS).map_err(read_error)?;
+        let keys: Vec<String> = store
+            .get_all_keys()
+            .with_query::<String, _>(KeyRange::from(low.clone()..high.clone()))
+            .primitive()
+            .map_err(read_error)?
+            .await
+            .map_err(read_error)?
+            .collect::<Result<_, _>>()
+            .map_err(read_error)?;
+        let values: Vec<TypedArray<u8>> = store
+            .get_all()
+            .with_query::<String, _>(KeyRange::from(low..high))
+            .primitive()
+            .map_err(read_error)?
+            .await
+            .map_err(read_error)?
+            .collect::<Result<_, _>>()
+            .map_err(read_error)?;
+        let mut records = Vec::with_capacity(keys.len());
+        for (key, bytes) in keys.into_iter().zip(values) {
+            // A key that does not parse is not ours to interpret; skip it.
+            if let Ok(key) = key.parse::<ChunkKey>() {
+                records.push(StoredChunk { key, bytes: bytes.into() });
+            }
+        }
+        Ok(records)
+    }
+
+    /// Durably write records; resolves once the transaction committed.
+    pub async fn write_records(&self, records: &[StoredChunk]) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction(CHUNKS)
+            .with_mode(TransactionMode::Readwrite)
+            .build()
+            .map_err(write_error)?;
+        let store = tx.object_store(CHUNKS).map_err(write_error)?;
+        for record in records {
+            store
+                .put(TypedArray::new(record.bytes.clone()))
+                .with_key(record.key.to_string())
+                .primitive()
+                .map_err(write_error)?;
+        }
+        tx.commit().await.map_err(write_error)?;
+        Ok(())
+    }
+
+    /// Write a compacted snapshot and delete what it replaces, atomically.
+    pub async fn write_compaction(&self, compaction: &Compaction) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction(CHUNKS)
+            .with_mode(TransactionMode::Readwrite)
+            .build()
+            .map_err(write_error)?;
+        let store = tx.object_store(CHUNKS).map_err(write_error)?;
+        store
+            .put(TypedArray::new(compaction.snapshot.bytes.clone()))
+            .with_key(compaction.snapshot.key.to_string())
+            .primitive()
+            .map_err(write_error)?;
+        for key in &compaction.replaces {
+            store.delete(key.to_string()).primitive().map_err(write_error)?;
+        }
+        tx.commit().await.map_err(write_error)?;
+        Ok(())
+    }
+
+    /// Move damaged records out of `chunks` into `quarantine`, atomically.
+    pub async fn quarantine(&self, records: &[StoredChunk]) -> Result<(), StoreError> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        let tx = self
+            .db
+            .transaction([CHUNKS, QUARANTINE])
+            .with_mode(TransactionMode::Readwrite)
+            .build()
+            .map_err(write_error)?;
+        let chunks = tx.object_store(CHUNKS).map_err(write_error)?;
+        let quarantine = tx.object_store(QUARANTINE).map_err(write_error)?;
+        for record in records {
+            quarantine
+                .put(TypedArray::new(record.bytes.clone()))
+                .with_key(record.key.to_string())
+                .primitive()
+                .map_err(write_error)?;
+            chunks.delete(record.key.to_string()).primitive().map_err(write_error)?;
+        }
+        tx.commit().await.map_err(write_error)?;
+        Ok(())
+    }
+
+    /// Keys of the records in quarantine.
+    pub async fn quarantined_keys(&self) -> Result<Vec<String>, StoreError> {
+        let tx = self.db.transaction(QUARANTINE).build().map_err(read_error)?;
+        let store = tx.object_store(QUARANTINE).map_err(read_error)?;
+        store
+            .get_all_keys()
+            .primitive()
+            .map_err(read_error)?
+            .await
+            .map_err(read_error)?
+            .collect::<Result<_, _>>()
+            .map_err(read_error)
+    }
+
+    /// Bytes of every record of every document (for Settings and benchmarks).
+    pub async fn stored_bytes(&self) -> Result<usize, StoreError> {
+        let tx = self.db.transaction(CHUNKS).build().map_err(read_error)?;
+        let store = tx.object_store(CHUNKS).map_err(read_error)?;
+        let values: Vec<TypedArray<u8>> = store
+            .get_all()
+            .primitive()
+            .map_err(read_error)?
+            .await
+            .map_err(read_error)?
+            .collect::<Result<_, _>>()
+            .map_err(read_error)?;
+        Ok(values.iter().map(|v| v.len()).sum())
+    }
+}

@@ -1,0 +1,65 @@
+//! The document list: what is stored, without loading any document.
+
+use confidant_shared::document::{DocumentId, DocumentKind};
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::TransactionMode;
+use serde::{Deserialize, Serialize};
+
+use super::database::{Store, StoreError, DOCUMENTS};
+
+/// One line of the document list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocumentSummary {
+    pub id: String,
+    pub kind: DocumentKind,
+    pub title: String,
+    /// Milliseconds since the Unix epoch of the last saved change.
+    pub updated_ms: f64,
+}
+
+impl Store {
+    /// Record or update a document's line in the list.
+    pub async fn put_summary(&self, summary: &DocumentSummary) -> Result<(), StoreError> {
+        let json = serde_json::to_string(summary).map_err(|e| StoreError::Write(e.to_string()))?;
+        let tx = self
+            .db()
+            .transaction(DOCUMENTS)
+            .with_mode(TransactionMode::Readwrite)
+            .build()
+            .map_err(|e| StoreError::Write(e.to_string()))?;
+        let store = tx.object_store(DOCUMENTS).map_err(|e| StoreError::Write(e.to_string()))?;
+        store
+            .put(json)
+            .with_key(summary.id.clone())
+            .primitive()
+            .map_err(|e| StoreError::Write(e.to_string()))?;
+        tx.commit().await.map_err(|e| StoreError::Write(e.to_string()))
+    }
+
+    /// Every stored document, of one kind or all, most recently changed first.
+    pub async fn list(&self, kind: Option<DocumentKind>) -> Result<Vec<DocumentSummary>, StoreError> {
+        let read = |e: indexed_db_futures::error::Error| StoreError::Read(e.to_string());
+        let tx = self.db().transaction(DOCUMENTS).build().map_err(read)?;
+        let store = tx.object_store(DOCUMENTS).map_err(read)?;
+        let rows: Vec<String> = store
+            .get_all()
+            .primitive()
+            .map_err(read)?
+            .await
+            .map_err(read)?
+            .collect::<Result<_, _>>()
+            .map_err(read)?;
+        let mut list: Vec<DocumentSummary> = rows
+            .iter()
+            .filter_map(|row| serde_json::from_str(row).ok())
+            .filter(|s: &DocumentSummary| kind.is_none_or(|k| s.kind == k))
+            .collect();
+        list.sort_by(|a, b| b.updated_ms.total_cmp(&a.updated_ms));
+        Ok(list)
+    }
+
+    /// Ids of every listed document.
+    pub async fn document_ids(&self) -> Result<Vec<DocumentId>, StoreError> {
+        Ok(self.list(None).await?.iter().filter_map(|s| s.id.parse().ok()).collect())
+    }
+}

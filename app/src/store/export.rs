@@ -1,0 +1,43 @@
+//! Export everything stored on this device to one file, and import it back.
+
+use confidant_shared::export::{ExportBundle, ExportedDocument};
+
+use super::database::{Store, StoreError};
+use super::document_index::DocumentSummary;
+
+impl Store {
+    /// Every document on this device, records and readable content.
+    pub async fn export_all(&self) -> Result<ExportBundle, StoreError> {
+        let mut documents = Vec::new();
+        for summary in self.list(None).await? {
+            let Ok(id) = summary.id.parse() else { continue };
+            let records = self.read_records(id).await?;
+            documents.push(ExportedDocument::new(id, summary.kind, summary.title, &records));
+        }
+        Ok(ExportBundle::new(js_sys::Date::now(), documents))
+    }
+
+    /// Add every document of an export to this device. Records already here
+    /// are written again harmlessly (same bytes, same key), so importing twice
+    /// or into a browser that has some of the documents merges, never replaces.
+    /// Returns how many documents the file held.
+    pub async fn import(&self, bundle: &ExportBundle) -> Result<usize, StoreError> {
+        // Check the whole file before writing anything.
+        let mut checked = Vec::with_capacity(bundle.documents.len());
+        for document in &bundle.documents {
+            let (id, records) = document.stored_records().map_err(|e| StoreError::Document(e.to_string()))?;
+            checked.push((document, id, records));
+        }
+        for (document, id, records) in &checked {
+            self.write_records(records).await?;
+            self.put_summary(&DocumentSummary {
+                id: id.to_string(),
+                kind: document.kind,
+                title: document.title.clone(),
+                updated_ms: bundle.exported_ms,
+            })
+            .await?;
+        }
+        Ok(checked.len())
+    }
+}

@@ -1,0 +1,29 @@
+//! The document store: Automerge documents in IndexedDB.
+//!
+//! The rules (what to write, what a compaction replaces, which records are
+//! damaged) live in `confidant_shared::storage`; this module does the IO.
+//!
+//! Object stores in the `confidant` database:
+//! - `chunks`: every stored record, keyed `<doc>:<s|i>:<hash>`, the value the
+//!   record's bytes as a `Uint8Array`;
+//! - `quarantine`: damaged records set aside, same keys, never deleted by the app;
+//! - `documents`: the document list (kind, title, last change) as JSON, keyed
+//!   by document id, so listing needs no document to be loaded.
+
+mod database;
+mod document_index;
+mod export;
+mod open_document;
+
+pub use database::{Store, StoreError};
+pub use document_index::DocumentSummary;
+pub use open_document::{OpenDocument, OpenNotice};
+
+/// Random bytes from the browser's CSPRNG.
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
+        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
+    }
+    bytes
+}
