@@ -21,7 +21,7 @@ use leptos_meta::provide_meta_context;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use crate::pages::{GoalPlanPage, NotFound, SectionPage};
+use crate::pages::{GoalPlanPage, GoalPlansPage, NotFound, SectionPage};
 use crate::shell::Shell;
 
 /// The whole app. `service_worker` is off in browser unit tests, which run
@@ -35,7 +35,7 @@ pub fn App(#[prop(default = true)] service_worker: bool) -> impl IntoView {
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=|| view! { <SectionPage section=Section::Home/> }/>
                     <Route path=path!("/journal") view=|| view! { <SectionPage section=Section::Journal/> }/>
-                    <Route path=path!("/goals") view=|| view! { <SectionPage section=Section::Goals/> }/>
+                    <Route path=path!("/goals") view=GoalPlansPage/>
                     <Route path=path!("/goals/:id") view=GoalPlanPage/>
                     <Route path=path!("/partnerships") view=|| view! { <SectionPage section=Section::Partnerships/> }/>
                     <Route path=path!("/workshop") view=|| view! { <SectionPage section=Section::Workshop/> }/>

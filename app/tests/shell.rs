@@ -41,6 +41,17 @@ async fn settle() {
     TimeoutFuture::new(50).await;
 }
 
+/// Wait (up to 5 s) for an element that appears once a page has loaded its data.
+async fn wait_for(root: &Element, selector: &str) -> HtmlElement {
+    for _ in 0..100 {
+        if let Some(found) = root.query_selector(selector).unwrap() {
+            return found.unchecked_into();
+        }
+        TimeoutFuture::new(50).await;
+    }
+    panic!("{selector} did not appear")
+}
+
 #[wasm_bindgen_test]
 async fn navigation_lists_every_section_and_routes_on_click() {
     let root = app_root();
@@ -54,7 +65,8 @@ async fn navigation_lists_every_section_and_routes_on_click() {
         assert_eq!(web_sys::window().unwrap().location().pathname().unwrap(), section.path());
         let current = find(&root, "nav a[aria-current='page']");
         assert_eq!(current.get_attribute("href").unwrap(), section.path());
-        assert!(find(&root, "[data-testid='empty-state']").text_content().unwrap().len() > 20);
+        let empty = wait_for(&root, "[data-testid='empty-state']").await;
+        assert_eq!(empty.text_content().unwrap(), section.empty_state());
     }
 }
 

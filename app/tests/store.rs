@@ -30,7 +30,7 @@ fn plan_with_goals(n: usize) -> GoalPlan {
 #[wasm_bindgen_test]
 async fn a_document_survives_reopening_the_database() {
     let store = fresh_store("survive").await;
-    let mut open = OpenDocument::create(&store, &plan_with_goals(2)).await.unwrap();
+    let open = OpenDocument::create(&store, &plan_with_goals(2)).await.unwrap();
     let plan = open
         .change(|plan: &mut GoalPlan| {
             let goal = plan.goal_mut("g1").unwrap();
@@ -56,7 +56,7 @@ async fn a_document_survives_reopening_the_database() {
 #[wasm_bindgen_test]
 async fn compaction_keeps_content_in_fewer_records_and_bytes() {
     let store = fresh_store("compact").await;
-    let mut open = OpenDocument::create(&store, &plan_with_goals(1)).await.unwrap();
+    let open = OpenDocument::create(&store, &plan_with_goals(1)).await.unwrap();
     let mut plan: GoalPlan = open.value().unwrap();
     let mut bytes_written = store.stored_bytes().await.unwrap();
     for i in 1..80 {
@@ -83,7 +83,7 @@ async fn compaction_keeps_content_in_fewer_records_and_bytes() {
 #[wasm_bindgen_test]
 async fn a_damaged_record_is_quarantined_and_the_rest_loads() {
     let store = fresh_store("damaged").await;
-    let mut open = OpenDocument::create(&store, &plan_with_goals(1)).await.unwrap();
+    let open = OpenDocument::create(&store, &plan_with_goals(1)).await.unwrap();
     for i in 1..4 {
         open.change(|plan: &mut GoalPlan| plan.add_goal(&format!("g{i}"), "later goal", "why")).await.unwrap();
     }

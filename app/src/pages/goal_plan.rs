@@ -1,26 +1,315 @@
-//! One goal plan, opened by its link (`/goals/<id>`).
+//! One goal plan (`/goals/<id>`): its goals in priority order, why each
+//! matters, and milestones.
+//!
+//! Every keystroke edits the Automerge document at once; saving to IndexedDB
+//! is coalesced (a short pause after typing) and forced when the page is
+//! hidden or closed, so closing the tab loses nothing. Saves from other tabs
+//! on this device arrive over a BroadcastChannel and show live.
 
+use std::time::Duration;
+
+use confidant_shared::document::DocumentId;
+use confidant_shared::goal_plan::{GoalPlan, MilestoneStatus};
 use confidant_shared::Section;
+use leptos::ev;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
+
+use crate::store::{announce_saved, app_store, OpenDocument, SavedElsewhere};
+
+/// How long typing may pause before the edit is written.
+const SAVE_AFTER: Duration = Duration::from_millis(350);
+
+enum Loaded {
+    Loading,
+    Missing(String),
+    Ready { doc: OpenDocument, plan: GoalPlan, notice: Option<String> },
+}
 
 #[component]
 pub fn GoalPlanPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let (loaded, set_loaded) = signal_local(Loaded::Loading);
+    Effect::new(move || {
+        let raw = id();
+        set_loaded.set(Loaded::Loading);
+        spawn_local(async move {
+            let outcome = async {
+                let id: DocumentId = raw.parse().map_err(|_| missing_message(&raw))?;
+                let store = app_store().await.map_err(|e| e.to_string())?;
+                OpenDocument::open::<GoalPlan>(&store, id).await.map_err(|_| missing_message(&raw))
+            };
+            set_loaded.set(match outcome.await {
+                Ok((doc, plan, notice)) => Loaded::Ready { doc, plan, notice: notice.message() },
+                Err(message) => Loaded::Missing(message),
+            });
+        });
+    });
+
     view! {
         <Title text="Goal plan · Confidant"/>
         <section class="page" aria-labelledby="page-title">
-            <h1 id="page-title">{Section::Goals.title()}</h1>
-            <div class="empty-state" data-testid="empty-state">
-                <p>
-                    "The goal plan " <code>{id}</code>
-                    " is not on this device. If a partner shared it with you, open the invite link they sent."
-                </p>
-                <p><A href=Section::Goals.path()>"See your goal plans"</A></p>
-            </div>
+            {move || loaded.with(|state| match state {
+                Loaded::Loading => view! {
+                    <h1 id="page-title">{Section::Goals.title()}</h1>
+                    <p class="loading" role="status">"Opening the goal plan…"</p>
+                }.into_any(),
+                Loaded::Missing(message) => view! {
+                    <h1 id="page-title">{Section::Goals.title()}</h1>
+                    <div class="empty-state" data-testid="empty-state">
+                        <p>{message.clone()}</p>
+                        <p><A href=Section::Goals.path()>"See your goal plans"</A></p>
+                    </div>
+                }.into_any(),
+                Loaded::Ready { doc, plan, notice } => view! {
+                    <GoalPlanEditor doc=doc.clone() initial=plan.clone() notice=notice.clone()/>
+                }.into_any(),
+            })}
         </section>
     }
+}
+
+fn missing_message(id: &str) -> String {
+    format!("The goal plan {id} is not on this device. If a partner shared it with you, open the invite link they sent.")
+}
+
+/// The handle every control uses to change the plan: edit in memory, show
+/// the result, and schedule a save.
+#[derive(Clone, Copy)]
+struct PlanEditing {
+    doc: StoredValue<OpenDocument, LocalStorage>,
+    set_plan: WriteSignal<GoalPlan, LocalStorage>,
+    set_error: WriteSignal<Option<String>>,
+    timer: StoredValue<Option<TimeoutHandle>, LocalStorage>,
+}
+
+impl PlanEditing {
+    fn edit(self, change: impl FnOnce(&mut GoalPlan)) {
+        match self.doc.with_value(|doc| doc.edit(change)) {
+            Ok(plan) => self.set_plan.set(plan),
+            Err(err) => self.set_error.set(Some(err.to_string())),
+        }
+        self.schedule_save();
+    }
+
+    fn schedule_save(self) {
+        if let Some(handle) = self.timer.get_value() {
+            handle.clear();
+        }
+        let handle = set_timeout_with_handle(move || self.save_now(), SAVE_AFTER).ok();
+        self.timer.set_value(handle);
+    }
+
+    fn save_now(self) {
+        if let Some(handle) = self.timer.get_value() {
+            handle.clear();
+            self.timer.set_value(None);
+        }
+        let doc = self.doc.get_value();
+        let set_error = self.set_error;
+        spawn_local(async move {
+            match doc.save::<GoalPlan>().await {
+                Ok(true) => {
+                    set_error.set(None);
+                    announce_saved(doc.id());
+                }
+                Ok(false) => {}
+                Err(err) => set_error.set(Some(err.to_string())),
+            }
+        });
+    }
+}
+
+#[component]
+fn GoalPlanEditor(doc: OpenDocument, initial: GoalPlan, notice: Option<String>) -> impl IntoView {
+    let (plan, set_plan) = signal_local(initial);
+    let (error, set_error) = signal(None::<String>);
+    let editing = PlanEditing {
+        doc: StoredValue::new_local(doc.clone()),
+        set_plan,
+        set_error,
+        timer: StoredValue::new_local(None),
+    };
+
+    // Nothing typed may be lost when the tab is hidden or closed.
+    let on_hide = window_event_listener(ev::pagehide, move |_| editing.save_now());
+    let on_hidden = window_event_listener(ev::visibilitychange, move |_| {
+        if document().visibility_state() == web_sys::VisibilityState::Hidden {
+            editing.save_now();
+        }
+    });
+    // Another tab saved this plan: take its records in and show them.
+    let this_id = doc.id();
+    let listener = SavedElsewhere::listen(move |id| {
+        if id != this_id {
+            return;
+        }
+        let doc = editing.doc.get_value();
+        spawn_local(async move {
+            if let Ok(true) = doc.refresh().await {
+                if let Ok(plan) = doc.value::<GoalPlan>() {
+                    set_plan.set(plan);
+                }
+            }
+        });
+    });
+    let listener = StoredValue::new_local(listener);
+    on_cleanup(move || {
+        editing.save_now();
+        on_hide.remove();
+        on_hidden.remove();
+        listener.set_value(None);
+    });
+
+    let (new_goal, set_new_goal) = signal(String::new());
+    let add_goal = move |ev: ev::SubmitEvent| {
+        ev.prevent_default();
+        let title = new_goal.get_untracked().trim().to_owned();
+        if title.is_empty() {
+            return;
+        }
+        let id = short_id();
+        editing.edit(|plan| plan.add_goal(&id, &title, ""));
+        set_new_goal.set(String::new());
+    };
+    let progress = move || plan.with(|p| p.progress());
+
+    view! {
+        <h1 id="page-title">{move || plan.with(|p| p.title.as_str().to_owned())}</h1>
+        {notice.map(|n| view! { <p class="notice" role="alert">{n}</p> })}
+        {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+        <div class="field">
+            <label for="plan-title">"Plan title"</label>
+            <input id="plan-title" type="text"
+                prop:value=move || plan.with(|p| p.title.as_str().to_owned())
+                on:input=move |ev| { let v = event_target_value(&ev); editing.edit(|p| p.title.update(&v)) }/>
+        </div>
+        <div class="field">
+            <label for="plan-horizon">"Looking ahead (months)"</label>
+            <input id="plan-horizon" type="number" min="1" max="36"
+                prop:value=move || plan.with(|p| p.horizon_months.to_string())
+                on:change=move |ev| {
+                    if let Ok(months) = event_target_value(&ev).parse::<u32>() {
+                        editing.edit(|p| p.horizon_months = months.clamp(1, 36));
+                    }
+                }/>
+        </div>
+        <p class="progress" data-testid="plan-progress">
+            {move || { let (done, all) = progress(); format!("{done} of {all} milestones done") }}
+        </p>
+        <h2>"Goals, most important first"</h2>
+        {move || plan.with(|p| p.goals.is_empty()).then(|| view! {
+            <p class="empty-state">"No goals yet. What do you want to achieve in the next months? Add it below."</p>
+        })}
+        <ol class="goals" aria-label="Goals in priority order">
+            <For each=move || plan.with(|p| p.priority_ids()) key=|id| id.clone() let:goal_id>
+                <GoalCard goal_id plan editing/>
+            </For>
+        </ol>
+        <form class="inline-form" on:submit=add_goal>
+            <label for="new-goal">"New goal"</label>
+            <input id="new-goal" type="text" placeholder="e.g. Submit my first paper"
+                prop:value=new_goal on:input=move |ev| set_new_goal.set(event_target_value(&ev))/>
+            <button type="submit">"Add goal"</button>
+        </form>
+    }
+}
+
+#[component]
+fn GoalCard(goal_id: String, plan: ReadSignal<GoalPlan, LocalStorage>, editing: PlanEditing) -> impl IntoView {
+    let id = StoredValue::new(goal_id);
+    let field = move |read: fn(&confidant_shared::goal_plan::Goal) -> String| {
+        move || plan.with(|p| id.with_value(|id| p.goals.get(id).map(read).unwrap_or_default()))
+    };
+    let title = field(|g| g.title.as_str().to_owned());
+    let why = field(|g| g.why.as_str().to_owned());
+    let position = move || plan.with(|p| id.with_value(|id| p.priority_ids().iter().position(|g| g == id).unwrap_or(0)));
+    let move_to = move |to: usize| id.with_value(|id| editing.edit(|p| p.move_goal(id, to)));
+    let title_id = move || id.with_value(|id| format!("goal-{id}-title"));
+    let why_id = move || id.with_value(|id| format!("goal-{id}-why"));
+    let (new_milestone, set_new_milestone) = signal(String::new());
+    let (new_due, set_new_due) = signal(String::new());
+
+    view! {
+        <li class="goal" data-testid="goal">
+            <div class="field">
+                <label for=title_id>"Goal"</label>
+                <input id=title_id type="text" prop:value=title
+                    aria-keyshortcuts="Alt+ArrowUp Alt+ArrowDown"
+                    on:keydown=move |ev: ev::KeyboardEvent| {
+                        // Alt+Arrow reorders from the keyboard.
+                        if ev.alt_key() && ev.key() == "ArrowUp" { ev.prevent_default(); move_to(position().saturating_sub(1)); }
+                        if ev.alt_key() && ev.key() == "ArrowDown" { ev.prevent_default(); move_to(position() + 1); }
+                    }
+                    on:input=move |ev| { let v = event_target_value(&ev); id.with_value(|id| editing.edit(|p| if let Some(g) = p.goal_mut(id) { g.title.update(&v) })) }/>
+            </div>
+            <div class="field">
+                <label for=why_id>"Why it matters"</label>
+                <textarea id=why_id rows="2" prop:value=why
+                    on:input=move |ev| { let v = event_target_value(&ev); id.with_value(|id| editing.edit(|p| if let Some(g) = p.goal_mut(id) { g.why.update(&v) })) }>
+                </textarea>
+            </div>
+            <div class="goal-actions">
+                <button type="button" on:click=move |_| move_to(position().saturating_sub(1))
+                    aria-label=move || format!("Move {} up", title())>"Move up"</button>
+                <button type="button" on:click=move |_| move_to(position() + 1)
+                    aria-label=move || format!("Move {} down", title())>"Move down"</button>
+                <button type="button" class="danger" on:click=move |_| id.with_value(|id| editing.edit(|p| p.remove_goal(id)))
+                    aria-label=move || format!("Remove {}", title())>"Remove"</button>
+            </div>
+            <ul class="milestones" aria-label=move || format!("Milestones of {}", title())>
+                {move || plan.with(|p| id.with_value(|gid| p.goals.get(gid).map(|g| g.milestones.clone()).unwrap_or_default()))
+                    .into_iter()
+                    .map(|m| {
+                        let mid = StoredValue::new(m.id.clone());
+                        let done = m.status == MilestoneStatus::Done;
+                        let label = format!("{}{}", m.title.as_str(), m.due.as_deref().map(|d| format!(" (due {d})")).unwrap_or_default());
+                        view! {
+                            <li data-testid="milestone">
+                                <label>
+                                    <input type="checkbox" prop:checked=done on:change=move |ev| {
+                                        let checked = event_target_checked(&ev);
+                                        id.with_value(|gid| mid.with_value(|mid| editing.edit(|p| {
+                                            if let Some(m) = p.goal_mut(gid).and_then(|g| g.milestone_mut(mid)) {
+                                                m.status = if checked { MilestoneStatus::Done } else { MilestoneStatus::Planned };
+                                            }
+                                        })))
+                                    }/>
+                                    " " {label}
+                                </label>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            <form class="inline-form milestone-form" on:submit=move |ev: ev::SubmitEvent| {
+                ev.prevent_default();
+                let title = new_milestone.get_untracked().trim().to_owned();
+                if title.is_empty() { return; }
+                let due = new_due.get_untracked();
+                let due = (!due.is_empty()).then_some(due);
+                let mid = short_id();
+                id.with_value(|gid| editing.edit(|p| if let Some(g) = p.goal_mut(gid) { g.add_milestone(&mid, &title, due.as_deref()) }));
+                set_new_milestone.set(String::new());
+                set_new_due.set(String::new());
+            }>
+                <label for=move || id.with_value(|id| format!("goal-{id}-milestone"))>"New milestone"</label>
+                <input id=move || id.with_value(|id| format!("goal-{id}-milestone")) type="text"
+                    prop:value=new_milestone on:input=move |ev| set_new_milestone.set(event_target_value(&ev))/>
+                <label for=move || id.with_value(|id| format!("goal-{id}-due"))>"Due"</label>
+                <input id=move || id.with_value(|id| format!("goal-{id}-due")) type="date"
+                    prop:value=new_due on:input=move |ev| set_new_due.set(event_target_value(&ev))/>
+                <button type="submit">"Add milestone"</button>
+            </form>
+        </li>
+    }
+}
+
+/// A random id for a goal or milestone, unique within a plan.
+fn short_id() -> String {
+    crate::store::random_bytes::<8>().iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -14,10 +14,31 @@ mod database;
 mod document_index;
 mod export;
 mod open_document;
+mod tab_channel;
 
 pub use database::{Store, StoreError};
 pub use document_index::DocumentSummary;
 pub use open_document::{OpenDocument, OpenNotice};
+pub use tab_channel::{announce_saved, SavedElsewhere};
+
+use std::cell::RefCell;
+
+/// The name of the app's database.
+pub const DATABASE: &str = "confidant";
+
+thread_local! {
+    static APP_STORE: RefCell<Option<Store>> = const { RefCell::new(None) };
+}
+
+/// The app's store, opened on first use and shared by every page.
+pub async fn app_store() -> Result<Store, StoreError> {
+    if let Some(store) = APP_STORE.with(|s| s.borrow().clone()) {
+        return Ok(store);
+    }
+    let store = Store::open(DATABASE).await?;
+    APP_STORE.with(|s| *s.borrow_mut() = Some(store.clone()));
+    Ok(store)
+}
 
 /// Random bytes from the browser's CSPRNG.
 pub fn random_bytes<const N: usize>() -> [u8; N] {

@@ -1,4 +1,13 @@
 //! One open document: load it, edit it, save every edit durably.
+//!
+//! Edits are synchronous ([`OpenDocument::edit`]) so the page never waits on
+//! storage while someone types; [`OpenDocument::save`] writes whatever is
+//! pending and may be called as often as wanted (the page coalesces
+//! keystrokes and always saves on `pagehide`). The handle is cheap to clone;
+//! clones share the document.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 use automerge::{ActorId, AutoCommit};
 use confidant_shared::document::{DocumentId, Schema};
@@ -32,27 +41,39 @@ impl OpenNotice {
 }
 
 /// A document loaded from the store, with its storage bookkeeping.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct OpenDocument {
     store: Store,
-    stored: StoredDocument,
+    stored: Rc<RefCell<StoredDocument>>,
+    /// A save is running; another call only asks it to go round again.
+    saving: Rc<Cell<bool>>,
+    save_again: Rc<Cell<bool>>,
 }
 
 fn actor() -> ActorId {
     ActorId::from(random_bytes::<16>().to_vec())
 }
 
-fn now_ms() -> f64 {
-    js_sys::Date::now()
+fn document_error(err: impl std::fmt::Display) -> StoreError {
+    StoreError::Document(err.to_string())
 }
 
 impl OpenDocument {
+    fn new(store: &Store, stored: StoredDocument) -> Self {
+        OpenDocument {
+            store: store.clone(),
+            stored: Rc::new(RefCell::new(stored)),
+            saving: Rc::new(Cell::new(false)),
+            save_again: Rc::new(Cell::new(false)),
+        }
+    }
+
     /// Create a document holding `value` and save it.
     pub async fn create<T: Schema>(store: &Store, value: &T) -> Result<OpenDocument, StoreError> {
         let id = DocumentId::from_random(random_bytes());
         let mut doc = AutoCommit::new();
-        autosurgeon::reconcile(&mut doc, value).map_err(|e| StoreError::Document(e.to_string()))?;
-        let mut open = OpenDocument { store: store.clone(), stored: StoredDocument::create(id, doc, actor()) };
+        autosurgeon::reconcile(&mut doc, value).map_err(document_error)?;
+        let open = OpenDocument::new(store, StoredDocument::create(id, doc, actor()));
         open.save::<T>().await?;
         Ok(open)
     }
@@ -64,12 +85,11 @@ impl OpenDocument {
         if records.is_empty() {
             return Err(StoreError::Document("this document is not on this device".into()));
         }
-        let loaded = StoredDocument::load(id, records, actor());
+        let mut loaded = StoredDocument::load(id, records, actor());
         let bad: Vec<_> = loaded.quarantined.into_iter().map(|(record, _reason)| record).collect();
         store.quarantine(&bad).await?;
-        let mut open = OpenDocument { store: store.clone(), stored: loaded.document };
-        let opened = confidant_shared::document::open::<T>(open.stored.doc_mut())
-            .map_err(|e| StoreError::Document(e.to_string()))?;
+        let opened = confidant_shared::document::open::<T>(loaded.document.doc_mut()).map_err(document_error)?;
+        let open = OpenDocument::new(store, loaded.document);
         if opened.migrated_from.is_some() {
             open.save::<T>().await?;
         }
@@ -78,50 +98,86 @@ impl OpenDocument {
     }
 
     pub fn id(&self) -> DocumentId {
-        self.stored.id()
+        self.stored.borrow().id()
     }
 
     /// The document's current value.
     pub fn value<T: Schema>(&self) -> Result<T, StoreError> {
-        autosurgeon::hydrate(self.stored.doc()).map_err(|e| StoreError::Document(e.to_string()))
+        autosurgeon::hydrate(self.stored.borrow().doc()).map_err(document_error)
     }
 
-    /// Apply the user's edit to the current value and save it. The value is
+    /// Apply the user's edit to the current value, in memory. The value is
     /// hydrated afresh for each edit: autosurgeon refuses to reconcile text
     /// read at older heads, and starting fresh means only this edit's
-    /// differences are recorded. Returns the new value.
-    pub async fn change<T: Schema>(&mut self, edit: impl FnOnce(&mut T)) -> Result<T, StoreError> {
-        let mut value: T = self.value()?;
+    /// differences are recorded. Returns the new value; call [`Self::save`].
+    pub fn edit<T: Schema>(&self, edit: impl FnOnce(&mut T)) -> Result<T, StoreError> {
+        let mut stored = self.stored.borrow_mut();
+        let mut value: T = autosurgeon::hydrate(stored.doc()).map_err(document_error)?;
         edit(&mut value);
-        autosurgeon::reconcile(self.stored.doc_mut(), &value).map_err(|e| StoreError::Document(e.to_string()))?;
+        autosurgeon::reconcile(stored.doc_mut(), &value).map_err(document_error)?;
+        stored.doc_mut().commit();
+        Ok(value)
+    }
+
+    /// Edit and save, for callers that can wait.
+    pub async fn change<T: Schema>(&self, edit: impl FnOnce(&mut T)) -> Result<T, StoreError> {
+        let value = self.edit(edit)?;
         self.save::<T>().await?;
         Ok(value)
     }
 
-    /// Write whatever is not yet stored, then compact if it is time.
-    pub async fn save<T: Schema>(&mut self) -> Result<(), StoreError> {
-        let Some(pending) = self.stored.pending_save() else { return Ok(()) };
-        self.store.write_records(std::slice::from_ref(&pending.chunk)).await?;
-        self.stored.confirm_saved(pending);
-        if let Some(compaction) = self.stored.compaction() {
-            self.store.write_compaction(&compaction).await?;
-            self.stored.confirm_compacted(compaction);
+    /// Write whatever is not yet stored, then compact if it is time. Returns
+    /// whether anything was written. If a save is already running, it picks
+    /// up the new changes before it finishes.
+    pub async fn save<T: Schema>(&self) -> Result<bool, StoreError> {
+        if self.saving.get() {
+            self.save_again.set(true);
+            return Ok(false);
         }
-        let value: T = self.value()?;
-        self.store
-            .put_summary(&DocumentSummary {
-                id: self.id().to_string(),
-                kind: T::KIND,
-                title: value.list_title(),
-                updated_ms: now_ms(),
-            })
-            .await
+        self.saving.set(true);
+        let result = self.save_until_done::<T>().await;
+        self.saving.set(false);
+        result
+    }
+
+    async fn save_until_done<T: Schema>(&self) -> Result<bool, StoreError> {
+        let mut wrote = false;
+        loop {
+            self.save_again.set(false);
+            // Borrow only between awaits: edits keep coming while we write.
+            let pending = self.stored.borrow_mut().pending_save();
+            if let Some(pending) = pending {
+                self.store.write_records(std::slice::from_ref(&pending.chunk)).await?;
+                self.stored.borrow_mut().confirm_saved(pending);
+                wrote = true;
+            }
+            let compaction = self.stored.borrow_mut().compaction();
+            if let Some(compaction) = compaction {
+                self.store.write_compaction(&compaction).await?;
+                self.stored.borrow_mut().confirm_compacted(compaction);
+            }
+            if !self.save_again.get() {
+                break;
+            }
+        }
+        if wrote {
+            let value: T = self.value()?;
+            self.store
+                .put_summary(&DocumentSummary {
+                    id: self.id().to_string(),
+                    kind: T::KIND,
+                    title: value.list_title(),
+                    updated_ms: js_sys::Date::now(),
+                })
+                .await?;
+        }
+        Ok(wrote)
     }
 
     /// Take in what other tabs saved; returns whether anything changed.
-    pub async fn refresh(&mut self) -> Result<bool, StoreError> {
+    pub async fn refresh(&self) -> Result<bool, StoreError> {
         let records = self.store.read_records(self.id()).await?;
-        let (changed, bad) = self.stored.absorb(records);
+        let (changed, bad) = self.stored.borrow_mut().absorb(records);
         let bad: Vec<_> = bad.into_iter().map(|(record, _)| record).collect();
         self.store.quarantine(&bad).await?;
         Ok(changed)
@@ -129,6 +185,6 @@ impl OpenDocument {
 
     /// Bytes this document occupies in storage.
     pub fn stored_bytes(&self) -> usize {
-        self.stored.stored_bytes()
+        self.stored.borrow().stored_bytes()
     }
 }

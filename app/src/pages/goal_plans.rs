@@ -1,0 +1,68 @@
+//! The Goals section: the user's goal plans, and a form to start one.
+
+use confidant_shared::document::DocumentKind;
+use confidant_shared::goal_plan::GoalPlan;
+use confidant_shared::Section;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+use crate::store::{app_store, OpenDocument};
+
+#[component]
+pub fn GoalPlansPage() -> impl IntoView {
+    let plans = LocalResource::new(|| async {
+        let store = app_store().await.map_err(|e| e.to_string())?;
+        store.list(Some(DocumentKind::GoalPlan)).await.map_err(|e| e.to_string())
+    });
+    let (title, set_title) = signal(String::new());
+    let (error, set_error) = signal(None::<String>);
+    let navigate = use_navigate();
+    let create = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let name = title.get_untracked().trim().to_owned();
+        let name = if name.is_empty() { "My goals for the next six months".to_owned() } else { name };
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let created = async {
+                let store = app_store().await?;
+                OpenDocument::create(&store, &GoalPlan::new(&name, "me")).await
+            };
+            match created.await {
+                Ok(doc) => navigate(&format!("/goals/{}", doc.id()), Default::default()),
+                Err(err) => set_error.set(Some(err.to_string())),
+            }
+        });
+    };
+
+    view! {
+        <Title text="Goal plans · Confidant"/>
+        <section class="page" aria-labelledby="page-title">
+            <h1 id="page-title">{Section::Goals.title()}</h1>
+            <p class="purpose">{Section::Goals.purpose()}</p>
+            <form class="inline-form" on:submit=create>
+                <label for="new-plan-title">"Name of a new goal plan"</label>
+                <input id="new-plan-title" type="text" placeholder="My goals for the next six months"
+                    prop:value=title on:input=move |ev| set_title.set(event_target_value(&ev))/>
+                <button type="submit">"Create goal plan"</button>
+            </form>
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            {move || match plans.get() {
+                None => view! { <p class="loading" role="status">"Loading your goal plans…"</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! {
+                    <div class="empty-state" data-testid="empty-state"><p>{Section::Goals.empty_state()}</p></div>
+                }.into_any(),
+                Some(Ok(list)) => view! {
+                    <ul class="doc-list" aria-label="Your goal plans">
+                        {list.into_iter().map(|plan| view! {
+                            <li><A href=format!("/goals/{}", plan.id)>{plan.title}</A></li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
