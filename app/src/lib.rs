@@ -21,7 +21,7 @@ use leptos_meta::provide_meta_context;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use crate::pages::{GoalPlanPage, GoalPlansPage, NotFound, SectionPage};
+use crate::pages::{GoalPlanPage, GoalPlansPage, NotFound, SectionPage, SettingsPage};
 use crate::shell::Shell;
 
 /// The whole app. `service_worker` is off in browser unit tests, which run
@@ -41,7 +41,7 @@ pub fn App(#[prop(default = true)] service_worker: bool) -> impl IntoView {
                     <Route path=path!("/workshop") view=|| view! { <SectionPage section=Section::Workshop/> }/>
                     <Route path=path!("/program") view=|| view! { <SectionPage section=Section::Program/> }/>
                     <Route path=path!("/resources") view=|| view! { <SectionPage section=Section::Resources/> }/>
-                    <Route path=path!("/settings") view=|| view! { <SectionPage section=Section::Settings/> }/>
+                    <Route path=path!("/settings") view=SettingsPage/>
                 </Routes>
             </Shell>
         </Router>

@@ -12,12 +12,14 @@
 //! - [`document`]: ids, kinds, schema versions and migrations shared by all
 //!   documents.
 //! - [`goal_plan`]: the goal plan document.
+//! - [`journal`]: the private journal document.
 //! - [`storage`]: how a document is kept as a snapshot plus increments, loaded
 //!   with bad chunks set aside, and compacted (the rules; the app does the IO).
 
 pub mod document;
 pub mod export;
 pub mod goal_plan;
+pub mod journal;
 pub mod section;
 pub mod storage;
 pub mod sync_status;
