@@ -13,6 +13,7 @@
 //!   documents.
 //! - [`goal_plan`]: the goal plan document.
 //! - [`journal`]: the private journal document.
+//! - [`profile`], [`partnership`], [`workshop`], [`program`]: the other documents.
 //! - [`storage`]: how a document is kept as a snapshot plus increments, loaded
 //!   with bad chunks set aside, and compacted (the rules; the app does the IO).
 
@@ -20,9 +21,13 @@ pub mod document;
 pub mod export;
 pub mod goal_plan;
 pub mod journal;
+pub mod partnership;
+pub mod profile;
+pub mod program;
 pub mod section;
 pub mod storage;
 pub mod sync_status;
+pub mod workshop;
 
 pub use section::Section;
 pub use sync_status::SyncStatus;

@@ -119,6 +119,15 @@ impl OpenDocument {
         Ok(value)
     }
 
+    /// A targeted edit on the Automerge document itself, for documents too
+    /// large to hydrate on every keystroke (see `journal::edit_entry`).
+    pub fn edit_doc<R>(&self, edit: impl FnOnce(&mut AutoCommit) -> R) -> Result<R, StoreError> {
+        let mut stored = self.stored.borrow_mut();
+        let result = edit(stored.doc_mut());
+        stored.doc_mut().commit();
+        Ok(result)
+    }
+
     /// Edit and save, for callers that can wait.
     pub async fn change<T: Schema>(&self, edit: impl FnOnce(&mut T)) -> Result<T, StoreError> {
         let value = self.edit(edit)?;
