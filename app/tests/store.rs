@@ -3,11 +3,9 @@
 //! damaged record is set aside while the rest loads, export and import
 //! reproduce every document, and migrations run once. See: issue 3.
 
-use automerge::transaction::Transactable;
-use automerge::{AutoCommit, ObjType, ROOT};
 use confidant_app::store::{random_bytes, OpenDocument, Store};
 use confidant_shared::document::{DocumentId, DocumentKind};
-use confidant_shared::goal_plan::{GoalPlan, MilestoneStatus};
+use confidant_shared::goal_plan::{schema_1_sample, GoalPlan, MilestoneStatus};
 use confidant_shared::storage::{ChunkKind, StoredChunk};
 use wasm_bindgen_test::*;
 
@@ -135,39 +133,11 @@ async fn export_then_import_into_a_fresh_database_reproduces_every_document() {
     assert!(third.list(None).await.unwrap().is_empty());
 }
 
-/// The bytes of a goal plan as schema 1 saved it.
-fn schema_1_snapshot() -> Vec<u8> {
-    let mut doc = AutoCommit::new();
-    doc.put(ROOT, "kind", "goal_plan").unwrap();
-    doc.put(ROOT, "schema", 1u64).unwrap();
-    let title = doc.put_object(ROOT, "title", ObjType::Text).unwrap();
-    doc.splice_text(&title, 0, 0, "Old plan").unwrap();
-    doc.put(ROOT, "owner", "sam").unwrap();
-    doc.put(ROOT, "horizon_months", 6u64).unwrap();
-    let goals = doc.put_object(ROOT, "goals", ObjType::Map).unwrap();
-    let goal = doc.put_object(&goals, "g1", ObjType::Map).unwrap();
-    doc.put(&goal, "id", "g1").unwrap();
-    for field in ["title", "why"] {
-        doc.put_object(&goal, field, ObjType::Text).unwrap();
-    }
-    let milestones = doc.put_object(&goal, "milestones", ObjType::List).unwrap();
-    let m = doc.insert_object(&milestones, 0, ObjType::Map).unwrap();
-    doc.put(&m, "id", "m1").unwrap();
-    doc.put_object(&m, "title", ObjType::Text).unwrap();
-    doc.put(&m, "due", automerge::ScalarValue::Null).unwrap();
-    doc.put(&m, "done", true).unwrap();
-    let order = doc.put_object(ROOT, "order", ObjType::List).unwrap();
-    doc.insert(&order, 0, "g1").unwrap();
-    doc.put_object(ROOT, "open_questions", ObjType::List).unwrap();
-    doc.put_object(ROOT, "comments", ObjType::List).unwrap();
-    doc.save()
-}
-
 #[wasm_bindgen_test]
 async fn a_stored_schema_1_plan_migrates_once() {
     let store = fresh_store("migrate").await;
     let id = DocumentId::from_random(random_bytes());
-    store.write_records(&[StoredChunk::new(id, ChunkKind::Snapshot, schema_1_snapshot())]).await.unwrap();
+    store.write_records(&[StoredChunk::new(id, ChunkKind::Snapshot, schema_1_sample().save())]).await.unwrap();
 
     let (_, plan, notice): (_, GoalPlan, _) = OpenDocument::open(&store, id).await.unwrap();
     assert_eq!(notice.migrated_from, Some(1));

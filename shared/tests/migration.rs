@@ -2,45 +2,12 @@
 //! document from a newer app is refused untouched. See: issue 3.
 
 use automerge::transaction::Transactable;
-use automerge::{AutoCommit, ObjType, ROOT};
+use automerge::{AutoCommit, ROOT};
 use confidant_shared::document::{open, stored_schema, MigrationError};
-use confidant_shared::goal_plan::{GoalPlan, MilestoneStatus};
+use confidant_shared::goal_plan::{schema_1_sample, GoalPlan, MilestoneStatus};
 
-/// A goal plan as schema 1 wrote it: milestones with `done: bool`.
 fn schema_1_plan() -> AutoCommit {
-    let mut doc = AutoCommit::new();
-    doc.put(ROOT, "kind", "goal_plan").unwrap();
-    doc.put(ROOT, "schema", 1u64).unwrap();
-    let title = doc.put_object(ROOT, "title", ObjType::Text).unwrap();
-    doc.splice_text(&title, 0, 0, "Year two").unwrap();
-    doc.put(ROOT, "owner", "sam").unwrap();
-    doc.put(ROOT, "horizon_months", 6u64).unwrap();
-    let goals = doc.put_object(ROOT, "goals", ObjType::Map).unwrap();
-    let goal = doc.put_object(&goals, "g1", ObjType::Map).unwrap();
-    doc.put(&goal, "id", "g1").unwrap();
-    for (field, text) in [("title", "Submit a paper"), ("why", "for the job market")] {
-        let t = doc.put_object(&goal, field, ObjType::Text).unwrap();
-        doc.splice_text(&t, 0, 0, text).unwrap();
-    }
-    let milestones = doc.put_object(&goal, "milestones", ObjType::List).unwrap();
-    for (i, (id, done)) in [("m1", true), ("m2", false)].into_iter().enumerate() {
-        let m = doc.insert_object(&milestones, i, ObjType::Map).unwrap();
-        doc.put(&m, "id", id).unwrap();
-        let t = doc.put_object(&m, "title", ObjType::Text).unwrap();
-        doc.splice_text(&t, 0, 0, "draft").unwrap();
-        doc.put(&m, "done", done).unwrap();
-        if done {
-            doc.put(&m, "due", "2026-12-15").unwrap();
-        } else {
-            doc.put(&m, "due", automerge::ScalarValue::Null).unwrap();
-        }
-    }
-    let order = doc.put_object(ROOT, "order", ObjType::List).unwrap();
-    doc.insert(&order, 0, "g1").unwrap();
-    doc.put_object(ROOT, "open_questions", ObjType::List).unwrap();
-    doc.put_object(ROOT, "comments", ObjType::List).unwrap();
-    doc.commit();
-    doc
+    schema_1_sample()
 }
 
 #[test]

@@ -82,3 +82,30 @@ async fn two_tabs_share_edits_live_and_nothing_is_lost_on_close() -> anyhow::Res
 
     browser.close().await
 }
+
+#[tokio::test]
+async fn an_edit_is_kept_when_the_user_leaves_the_page_at_once() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let driver = ChromeDriver::start().await?;
+    let browser = Browser::open(&driver, Viewport::DESKTOP).await?;
+    let client = &browser.client;
+
+    client.goto(&server.url("/goals")).await?;
+    find::css(&browser, "#new-plan-title").await?.send_keys("Leaving quickly").await?;
+    find::by_text(&browser, "button", "Create goal plan").await?.click().await?;
+    find::heading(&browser, "Leaving quickly").await?;
+    let plan_url = client.current_url().await?;
+
+    // Type, then go to another section before the save timer fires.
+    find::css(&browser, "#plan-title").await?.send_keys(" (draft)").await?;
+    find::css(&browser, "nav a[href='/journal']").await?.click().await?;
+    find::heading(&browser, "Journal").await?;
+
+    client.goto(plan_url.as_str()).await?;
+    find::heading(&browser, "Leaving quickly (draft)").await?;
+    // And the plan list shows the new title.
+    client.goto(&server.url("/goals")).await?;
+    find::by_text(&browser, "a", "Leaving quickly (draft)").await?;
+
+    browser.close().await
+}

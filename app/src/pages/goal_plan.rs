@@ -43,7 +43,12 @@ pub fn GoalPlanPage() -> impl IntoView {
                 let store = app_store().await.map_err(|e| e.to_string())?;
                 OpenDocument::open::<GoalPlan>(&store, id).await.map_err(|_| missing_message(&raw))
             };
-            set_loaded.set(match outcome.await {
+            let outcome = outcome.await;
+            // The user may have opened another plan meanwhile.
+            if params.with_untracked(|p| p.get("id").unwrap_or_default()) != raw {
+                return;
+            }
+            set_loaded.set(match outcome {
                 Ok((doc, plan, notice)) => Loaded::Ready { doc, plan, notice: notice.message() },
                 Err(message) => Loaded::Missing(message),
             });
@@ -105,20 +110,23 @@ impl PlanEditing {
     }
 
     fn save_now(self) {
-        if let Some(handle) = self.timer.get_value() {
+        // try_: this also runs while the page is being torn down.
+        if let Some(handle) = self.timer.try_get_value().flatten() {
             handle.clear();
-            self.timer.set_value(None);
+            self.timer.try_set_value(None);
         }
-        let doc = self.doc.get_value();
+        let Some(doc) = self.doc.try_get_value() else { return };
         let set_error = self.set_error;
         spawn_local(async move {
             match doc.save::<GoalPlan>().await {
                 Ok(true) => {
-                    set_error.set(None);
+                    set_error.try_set(None);
                     announce_saved(doc.id());
                 }
                 Ok(false) => {}
-                Err(err) => set_error.set(Some(err.to_string())),
+                Err(err) => {
+                    set_error.try_set(Some(err.to_string()));
+                }
             }
         });
     }

@@ -2,7 +2,9 @@
 
 use confidant_shared::document::DocumentId;
 use confidant_shared::storage::{ChunkKey, Compaction, StoredChunk};
-use indexed_db_futures::database::Database;
+use indexed_db_futures::database::{Database, ObjectStoreName};
+use indexed_db_futures::object_store::ObjectStore;
+use indexed_db_futures::transaction::Transaction;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use indexed_db_futures::typed_array::TypedArray;
@@ -34,6 +36,16 @@ fn read_error(err: impl std::fmt::Display) -> StoreError {
     StoreError::Read(err.to_string())
 }
 
+/// Queue a put of one record; it lands when the transaction commits.
+fn put_record(store: &ObjectStore<'_>, record: &StoredChunk) -> Result<(), StoreError> {
+    store
+        .put(TypedArray::new(record.bytes.clone()))
+        .with_key(record.key.to_string())
+        .primitive()
+        .map_err(write_error)?;
+    Ok(())
+}
+
 /// A handle on the `confidant` database (cheap to clone).
 #[derive(Clone, Debug)]
 pub struct Store {
@@ -58,8 +70,15 @@ impl Store {
         Ok(Store { db })
     }
 
-    pub(super) fn db(&self) -> &Database {
-        &self.db
+
+    /// A read-only transaction over `stores`.
+    pub(super) fn read_only<S: ObjectStoreName>(&self, stores: S) -> Result<Transaction<'_>, StoreError> {
+        self.db.transaction(stores).build().map_err(read_error)
+    }
+
+    /// A read-write transaction over `stores`; it rolls back unless committed.
+    pub(super) fn readwrite<S: ObjectStoreName>(&self, stores: S) -> Result<Transaction<'_>, StoreError> {
+        self.db.transaction(stores).with_mode(TransactionMode::Readwrite).build().map_err(write_error)
     }
 
     /// The database's name (tests reopen it by name).
@@ -75,7 +94,7 @@ impl Store {
     /// Every record of one document.
     pub async fn read_records(&self, doc: DocumentId) -> Result<Vec<StoredChunk>, StoreError> {
         let (low, high) = ChunkKey::range_of(doc);
-        let tx = self.db.transaction(CHUNKS).build().map_err(read_error)?;
+        let tx = self.read_only(CHUNKS)?;
         let store = tx.object_store(CHUNKS).map_err(read_error)?;
         let keys: Vec<String> = store
             .get_all_keys()
@@ -107,43 +126,23 @@ impl Store {
 
     /// Durably write records; resolves once the transaction committed.
     pub async fn write_records(&self, records: &[StoredChunk]) -> Result<(), StoreError> {
-        let tx = self
-            .db
-            .transaction(CHUNKS)
-            .with_mode(TransactionMode::Readwrite)
-            .build()
-            .map_err(write_error)?;
+        let tx = self.readwrite(CHUNKS)?;
         let store = tx.object_store(CHUNKS).map_err(write_error)?;
         for record in records {
-            store
-                .put(TypedArray::new(record.bytes.clone()))
-                .with_key(record.key.to_string())
-                .primitive()
-                .map_err(write_error)?;
+            put_record(&store, record)?;
         }
-        tx.commit().await.map_err(write_error)?;
-        Ok(())
+        tx.commit().await.map_err(write_error)
     }
 
     /// Write a compacted snapshot and delete what it replaces, atomically.
     pub async fn write_compaction(&self, compaction: &Compaction) -> Result<(), StoreError> {
-        let tx = self
-            .db
-            .transaction(CHUNKS)
-            .with_mode(TransactionMode::Readwrite)
-            .build()
-            .map_err(write_error)?;
+        let tx = self.readwrite(CHUNKS)?;
         let store = tx.object_store(CHUNKS).map_err(write_error)?;
-        store
-            .put(TypedArray::new(compaction.snapshot.bytes.clone()))
-            .with_key(compaction.snapshot.key.to_string())
-            .primitive()
-            .map_err(write_error)?;
+        put_record(&store, &compaction.snapshot)?;
         for key in &compaction.replaces {
             store.delete(key.to_string()).primitive().map_err(write_error)?;
         }
-        tx.commit().await.map_err(write_error)?;
-        Ok(())
+        tx.commit().await.map_err(write_error)
     }
 
     /// Move damaged records out of `chunks` into `quarantine`, atomically.
@@ -151,29 +150,19 @@ impl Store {
         if records.is_empty() {
             return Ok(());
         }
-        let tx = self
-            .db
-            .transaction([CHUNKS, QUARANTINE])
-            .with_mode(TransactionMode::Readwrite)
-            .build()
-            .map_err(write_error)?;
+        let tx = self.readwrite([CHUNKS, QUARANTINE])?;
         let chunks = tx.object_store(CHUNKS).map_err(write_error)?;
         let quarantine = tx.object_store(QUARANTINE).map_err(write_error)?;
         for record in records {
-            quarantine
-                .put(TypedArray::new(record.bytes.clone()))
-                .with_key(record.key.to_string())
-                .primitive()
-                .map_err(write_error)?;
+            put_record(&quarantine, record)?;
             chunks.delete(record.key.to_string()).primitive().map_err(write_error)?;
         }
-        tx.commit().await.map_err(write_error)?;
-        Ok(())
+        tx.commit().await.map_err(write_error)
     }
 
     /// Keys of the records in quarantine.
     pub async fn quarantined_keys(&self) -> Result<Vec<String>, StoreError> {
-        let tx = self.db.transaction(QUARANTINE).build().map_err(read_error)?;
+        let tx = self.read_only(QUARANTINE)?;
         let store = tx.object_store(QUARANTINE).map_err(read_error)?;
         store
             .get_all_keys()
@@ -187,7 +176,7 @@ impl Store {
 
     /// Bytes of every record of every document (for Settings and benchmarks).
     pub async fn stored_bytes(&self) -> Result<usize, StoreError> {
-        let tx = self.db.transaction(CHUNKS).build().map_err(read_error)?;
+        let tx = self.read_only(CHUNKS)?;
         let store = tx.object_store(CHUNKS).map_err(read_error)?;
         let values: Vec<TypedArray<u8>> = store
             .get_all()

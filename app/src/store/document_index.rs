@@ -2,7 +2,6 @@
 
 use confidant_shared::document::{DocumentId, DocumentKind};
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::TransactionMode;
 use serde::{Deserialize, Serialize};
 
 use super::database::{Store, StoreError, DOCUMENTS};
@@ -21,12 +20,7 @@ impl Store {
     /// Record or update a document's line in the list.
     pub async fn put_summary(&self, summary: &DocumentSummary) -> Result<(), StoreError> {
         let json = serde_json::to_string(summary).map_err(|e| StoreError::Write(e.to_string()))?;
-        let tx = self
-            .db()
-            .transaction(DOCUMENTS)
-            .with_mode(TransactionMode::Readwrite)
-            .build()
-            .map_err(|e| StoreError::Write(e.to_string()))?;
+        let tx = self.readwrite(DOCUMENTS)?;
         let store = tx.object_store(DOCUMENTS).map_err(|e| StoreError::Write(e.to_string()))?;
         store
             .put(json)
@@ -39,7 +33,7 @@ impl Store {
     /// Every stored document, of one kind or all, most recently changed first.
     pub async fn list(&self, kind: Option<DocumentKind>) -> Result<Vec<DocumentSummary>, StoreError> {
         let read = |e: indexed_db_futures::error::Error| StoreError::Read(e.to_string());
-        let tx = self.db().transaction(DOCUMENTS).build().map_err(read)?;
+        let tx = self.read_only(DOCUMENTS)?;
         let store = tx.object_store(DOCUMENTS).map_err(read)?;
         let rows: Vec<String> = store
             .get_all()

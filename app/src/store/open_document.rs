@@ -170,12 +170,12 @@ impl OpenDocument {
             }
         }
         if wrote {
-            let value: T = self.value()?;
+            let title = T::list_title(self.stored.borrow().doc());
             self.store
                 .put_summary(&DocumentSummary {
                     id: self.id().to_string(),
                     kind: T::KIND,
-                    title: value.list_title(),
+                    title,
                     updated_ms: js_sys::Date::now(),
                 })
                 .await?;

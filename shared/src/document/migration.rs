@@ -8,6 +8,11 @@
 
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ObjType, ReadDoc, ScalarValue, Value, ROOT};
+
+/// A root field of `doc`, hydrated alone; empty if missing or of another shape.
+pub fn root_field<T: Hydrate + Default>(doc: &AutoCommit, field: &str) -> T {
+    autosurgeon::hydrate_prop(doc, ROOT, field).unwrap_or_default()
+}
 use autosurgeon::{Hydrate, Reconcile};
 
 use super::DocumentKind;
@@ -18,8 +23,10 @@ pub trait Schema: Hydrate + Reconcile + Sized {
     /// The version this build writes.
     const SCHEMA: u64;
 
-    /// The line shown for this document in lists.
-    fn list_title(&self) -> String;
+    /// The line shown for this document in lists, read from the document's
+    /// own fields (never by hydrating the whole document: saving a journal
+    /// of thousands of entries must not read all of them).
+    fn list_title(doc: &AutoCommit) -> String;
 
     /// Bring a document stored at version `from` to `from + 1`.
     fn migrate_step(doc: &mut AutoCommit, from: u64) -> Result<(), MigrationError> {

@@ -14,4 +14,4 @@ mod migration;
 
 pub use document_id::{BadDocumentId, DocumentId};
 pub use kind::DocumentKind;
-pub use migration::{open, stored_schema, MigrationError, Opened, Schema};
+pub use migration::{open, root_field, stored_schema, MigrationError, Opened, Schema};

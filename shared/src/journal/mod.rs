@@ -30,7 +30,7 @@ impl Schema for Journal {
     const KIND: DocumentKind = DocumentKind::Journal;
     const SCHEMA: u64 = 1;
 
-    fn list_title(&self) -> String {
+    fn list_title(_doc: &AutoCommit) -> String {
         "Journal".to_owned()
     }
 }

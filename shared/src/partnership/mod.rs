@@ -79,8 +79,10 @@ impl Schema for Partnership {
     const KIND: DocumentKind = DocumentKind::Partnership;
     const SCHEMA: u64 = 1;
 
-    fn list_title(&self) -> String {
-        format!("{} and {}", self.mentor, self.mentee)
+    fn list_title(doc: &automerge::AutoCommit) -> String {
+        let mentor: String = crate::document::root_field(doc, "mentor");
+        let mentee: String = crate::document::root_field(doc, "mentee");
+        format!("{mentor} and {mentee}")
     }
 }
 

@@ -68,8 +68,8 @@ impl Schema for Profile {
     const KIND: DocumentKind = DocumentKind::Profile;
     const SCHEMA: u64 = 1;
 
-    fn list_title(&self) -> String {
-        self.display_name.clone()
+    fn list_title(doc: &automerge::AutoCommit) -> String {
+        crate::document::root_field(doc, "display_name")
     }
 }
 

@@ -89,8 +89,8 @@ impl Schema for Program {
     const KIND: DocumentKind = DocumentKind::Program;
     const SCHEMA: u64 = 1;
 
-    fn list_title(&self) -> String {
-        self.name.clone()
+    fn list_title(doc: &automerge::AutoCommit) -> String {
+        crate::document::root_field(doc, "name")
     }
 }
 

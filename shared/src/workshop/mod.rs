@@ -60,8 +60,8 @@ impl Schema for Workshop {
     const KIND: DocumentKind = DocumentKind::Workshop;
     const SCHEMA: u64 = 1;
 
-    fn list_title(&self) -> String {
-        self.title.clone()
+    fn list_title(doc: &automerge::AutoCommit) -> String {
+        crate::document::root_field(doc, "title")
     }
 }
 
