@@ -27,6 +27,9 @@ pub struct ExportedDocument {
     pub id: String,
     pub kind: DocumentKind,
     pub title: String,
+    /// The date the document is about, if it has one (journal entries).
+    #[serde(default)]
+    pub date: Option<String>,
     /// The document's content, readable.
     pub content: serde_json::Value,
     /// The stored records, to restore the document exactly.
@@ -65,7 +68,7 @@ impl ExportedDocument {
                 base64: base64::engine::general_purpose::STANDARD.encode(&r.bytes),
             })
             .collect();
-        ExportedDocument { id: id.to_string(), kind, title, content, records }
+        ExportedDocument { id: id.to_string(), kind, title, date: None, content, records }
     }
 
     /// The records to store, each checked against its key.

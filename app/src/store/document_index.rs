@@ -12,6 +12,9 @@ pub struct DocumentSummary {
     pub id: String,
     pub kind: DocumentKind,
     pub title: String,
+    /// The date the document is about (journal entries), for sorting.
+    #[serde(default)]
+    pub date: Option<String>,
     /// Milliseconds since the Unix epoch of the last saved change.
     pub updated_ms: f64,
 }
@@ -30,7 +33,8 @@ impl Store {
         tx.commit().await.map_err(|e| StoreError::Write(e.to_string()))
     }
 
-    /// Every stored document, of one kind or all, most recently changed first.
+    /// Every stored document, of one kind or all: newest date first, then most
+    /// recently changed.
     pub async fn list(&self, kind: Option<DocumentKind>) -> Result<Vec<DocumentSummary>, StoreError> {
         let read = |e: indexed_db_futures::error::Error| StoreError::Read(e.to_string());
         let tx = self.read_only(DOCUMENTS)?;
@@ -48,7 +52,7 @@ impl Store {
             .filter_map(|row| serde_json::from_str(row).ok())
             .filter(|s: &DocumentSummary| kind.is_none_or(|k| s.kind == k))
             .collect();
-        list.sort_by(|a, b| b.updated_ms.total_cmp(&a.updated_ms));
+        list.sort_by(|a, b| b.date.cmp(&a.date).then(b.updated_ms.total_cmp(&a.updated_ms)));
         Ok(list)
     }
 

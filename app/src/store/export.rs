@@ -12,7 +12,9 @@ impl Store {
         for summary in self.list(None).await? {
             let Ok(id) = summary.id.parse() else { continue };
             let records = self.read_records(id).await?;
-            documents.push(ExportedDocument::new(id, summary.kind, summary.title, &records));
+            let mut document = ExportedDocument::new(id, summary.kind, summary.title, &records);
+            document.date = summary.date;
+            documents.push(document);
         }
         Ok(ExportBundle::new(js_sys::Date::now(), documents))
     }
@@ -34,6 +36,7 @@ impl Store {
                 id: id.to_string(),
                 kind: document.kind,
                 title: document.title.clone(),
+                date: document.date.clone(),
                 updated_ms: bundle.exported_ms,
             })
             .await?;

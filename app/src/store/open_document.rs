@@ -119,15 +119,6 @@ impl OpenDocument {
         Ok(value)
     }
 
-    /// A targeted edit on the Automerge document itself, for documents too
-    /// large to hydrate on every keystroke (see `journal::edit_entry`).
-    pub fn edit_doc<R>(&self, edit: impl FnOnce(&mut AutoCommit) -> R) -> Result<R, StoreError> {
-        let mut stored = self.stored.borrow_mut();
-        let result = edit(stored.doc_mut());
-        stored.doc_mut().commit();
-        Ok(result)
-    }
-
     /// Edit and save, for callers that can wait.
     pub async fn change<T: Schema>(&self, edit: impl FnOnce(&mut T)) -> Result<T, StoreError> {
         let value = self.edit(edit)?;
@@ -170,12 +161,16 @@ impl OpenDocument {
             }
         }
         if wrote {
-            let title = T::list_title(self.stored.borrow().doc());
+            let (title, date) = {
+                let stored = self.stored.borrow();
+                (T::list_title(stored.doc()), T::list_date(stored.doc()))
+            };
             self.store
                 .put_summary(&DocumentSummary {
                     id: self.id().to_string(),
                     kind: T::KIND,
                     title,
+                    date,
                     updated_ms: js_sys::Date::now(),
                 })
                 .await?;

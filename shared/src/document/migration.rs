@@ -28,6 +28,12 @@ pub trait Schema: Hydrate + Reconcile + Sized {
     /// of thousands of entries must not read all of them).
     fn list_title(doc: &AutoCommit) -> String;
 
+    /// The date a list sorts this document by, if it has one (journal entries).
+    fn list_date(doc: &AutoCommit) -> Option<String> {
+        let _ = doc;
+        None
+    }
+
     /// Bring a document stored at version `from` to `from + 1`.
     fn migrate_step(doc: &mut AutoCommit, from: u64) -> Result<(), MigrationError> {
         let _ = doc;

@@ -1,6 +1,8 @@
-//! One journal entry.
+//! One journal entry, a document of its own.
 
 use autosurgeon::{Hydrate, Reconcile, Text};
+
+use crate::document::{root_field, DocumentKind, Schema};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate)]
 pub enum EntryKind {
@@ -12,8 +14,8 @@ pub enum EntryKind {
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
 pub struct JournalEntry {
-    #[key]
-    pub id: String,
+    pub kind: String,
+    pub schema: u64,
     /// ISO 8601 date the entry is about.
     pub date: String,
     pub entry_kind: EntryKind,
@@ -28,10 +30,24 @@ pub struct JournalEntry {
     pub created_ms: i64,
 }
 
+impl Schema for JournalEntry {
+    const KIND: DocumentKind = DocumentKind::Journal;
+    const SCHEMA: u64 = 1;
+
+    fn list_title(doc: &automerge::AutoCommit) -> String {
+        root_field::<Text>(doc, "title").as_str().to_owned()
+    }
+
+    fn list_date(doc: &automerge::AutoCommit) -> Option<String> {
+        Some(root_field::<String>(doc, "date")).filter(|d| !d.is_empty())
+    }
+}
+
 impl JournalEntry {
-    pub fn new(id: &str, date: &str, entry_kind: EntryKind, title: &str, body: &str, created_ms: i64) -> Self {
+    pub fn new(date: &str, entry_kind: EntryKind, title: &str, body: &str, created_ms: i64) -> Self {
         JournalEntry {
-            id: id.to_owned(),
+            kind: DocumentKind::Journal.as_str().to_owned(),
+            schema: Self::SCHEMA,
             date: date.to_owned(),
             entry_kind,
             title: Text::with_value(title),
