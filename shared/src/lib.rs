@@ -16,6 +16,7 @@
 //! - [`profile`], [`partnership`], [`workshop`], [`program`]: the other documents.
 //! - [`storage`]: how a document is kept as a snapshot plus increments, loaded
 //!   with bad chunks set aside, and compacted (the rules; the app does the IO).
+//! - [`sync`]: the sync protocol: document keys, sealed chunks, wire messages.
 
 pub mod document;
 pub mod export;
@@ -26,6 +27,7 @@ pub mod profile;
 pub mod program;
 pub mod section;
 pub mod storage;
+pub mod sync;
 pub mod sync_status;
 pub mod workshop;
 
