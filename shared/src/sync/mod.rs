@@ -13,9 +13,12 @@
 //!   it, only key holders open it.
 //! - [`wire`]: the messages, their binary encoding and the frame limits.
 //!
-//! (Next: the relay and client state machines that use these.)
+//! - [`relay`]: the relay as a state machine (events in, effects out).
+//!
+//! (Next: the client state machine, and the server and app adapters.)
 
 pub mod keys;
+pub mod relay;
 pub mod sealed_chunk;
 pub mod wire;
 
