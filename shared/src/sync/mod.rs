@@ -15,8 +15,11 @@
 //!
 //! - [`relay`]: the relay as a state machine (events in, effects out).
 //!
-//! (Next: the client state machine, and the server and app adapters.)
+//! - [`client`]: one device's side of a connection, as a state machine.
+//!
+//! (Next: the server and app adapters that carry these out.)
 
+pub mod client;
 pub mod keys;
 pub mod relay;
 pub mod sealed_chunk;
