@@ -13,11 +13,13 @@
 //!   the HTTP policy for serving it (cache headers, CSP).
 //! - [`routes`]: one handler per concern.
 //! - [`error`]: `AppError`, which renders itself as a response.
+//! - [`relay`]: durable storage of encrypted chunks for the sync relay.
 
 pub mod app_state;
 pub mod assets;
 pub mod config;
 pub mod error;
+pub mod relay;
 pub mod routes;
 
 use std::future::Future;
