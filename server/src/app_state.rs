@@ -3,8 +3,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use confidant_shared::sync::relay::RelayLimits;
+
 use crate::assets::csp::ContentSecurityPolicy;
 use crate::config::ServerConfig;
+use crate::relay::{RelayHub, SqliteStore};
 
 /// What handlers need: where the app lives and the policy to serve it with.
 #[derive(Clone)]
@@ -16,6 +19,7 @@ struct Inner {
     dist_dir: PathBuf,
     data_dir: PathBuf,
     csp: ContentSecurityPolicy,
+    relay: Arc<RelayHub>,
 }
 
 /// Why the server cannot start.
@@ -24,6 +28,9 @@ pub enum StartError {
     /// The built app is missing: the user has to build it first.
     #[error("no built app at {0}: run scripts/run (it builds the app) or `trunk build --release`")]
     MissingApp(PathBuf),
+    /// The relay's storage cannot be opened.
+    #[error("cannot open the relay's storage in {path}: {reason}")]
+    RelayStore { path: PathBuf, reason: String },
     /// The data folder cannot be created.
     #[error("cannot create the data folder {path}: {source}")]
     DataDir {
@@ -43,11 +50,16 @@ impl AppState {
             path: config.data_dir.clone(),
             source,
         })?;
+        let store = SqliteStore::open(&config.data_dir).map_err(|err| StartError::RelayStore {
+            path: config.data_dir.clone(),
+            reason: err.to_string(),
+        })?;
         Ok(AppState {
             inner: Arc::new(Inner {
                 dist_dir: config.dist_dir.clone(),
                 data_dir: config.data_dir.clone(),
                 csp: ContentSecurityPolicy::for_index(&index_html),
+                relay: Arc::new(RelayHub::new(Arc::new(store), RelayLimits::default())),
             }),
         })
     }
@@ -62,5 +74,9 @@ impl AppState {
 
     pub fn csp(&self) -> &ContentSecurityPolicy {
         &self.inner.csp
+    }
+
+    pub fn relay_hub(&self) -> Arc<RelayHub> {
+        self.inner.relay.clone()
     }
 }

@@ -7,8 +7,10 @@
 //! trait. Every method is blocking; the server calls them from
 //! `spawn_blocking`. Only ciphertext is ever written.
 
+mod hub;
 mod sqlite_store;
 
+pub use hub::RelayHub;
 pub use sqlite_store::SqliteStore;
 
 use confidant_shared::sync::SealedChunk;

@@ -1,11 +1,13 @@
 //! The HTTP routes, one handler per concern.
 //!
 //! - `GET /healthz`: liveness and version ([`health`]).
+//! - `GET /sync`: the relay's WebSocket ([`sync`]).
 //! - everything else: the built app, with deep links answered by the app's
 //!   page ([`app_files`]).
 
 pub mod app_files;
 pub mod health;
+pub mod sync;
 
 use axum::routing::get;
 use axum::Router;
@@ -17,9 +19,11 @@ use crate::assets::headers::apply_serving_policy;
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::health_show))
+        .route("/sync", get(sync::sync_connect))
         .fallback_service(app_files::service(state.clone()))
         // Layers run bottom-up on the way in: the trace span wraps the policy,
         // so logged responses carry the final headers.
-        .layer(axum::middleware::from_fn_with_state(state, apply_serving_policy))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), apply_serving_policy))
         .layer(TraceLayer::new_for_http())
+        .with_state(state)
 }

@@ -1,0 +1,114 @@
+//! The running relay: the shared state machine, each connection's outbox,
+//! and the store. Carries out the state machine's effects.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use confidant_shared::sync::relay::{ConnectionId, Effect, Relay, RelayLimits};
+use confidant_shared::sync::wire::{ErrorCode, RelayMessage};
+use tokio::sync::mpsc;
+
+use super::RelayStore;
+
+/// Messages waiting for one connection's socket.
+pub type Outbox = mpsc::UnboundedSender<RelayMessage>;
+
+pub struct RelayHub {
+    relay: Mutex<Relay>,
+    outboxes: Mutex<HashMap<ConnectionId, Outbox>>,
+    store: Arc<dyn RelayStore>,
+    next_connection: AtomicU64,
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+impl RelayHub {
+    pub fn new(store: Arc<dyn RelayStore>, limits: RelayLimits) -> Self {
+        RelayHub {
+            relay: Mutex::new(Relay::new(limits)),
+            outboxes: Mutex::new(HashMap::new()),
+            store,
+            next_connection: AtomicU64::new(1),
+        }
+    }
+
+    fn relay(&self) -> std::sync::MutexGuard<'_, Relay> {
+        // A panic elsewhere must not take the relay down with it.
+        self.relay.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// A new socket: register its outbox and greet it.
+    pub async fn connect(self: &Arc<Self>, outbox: Outbox) -> ConnectionId {
+        let conn = ConnectionId(self.next_connection.fetch_add(1, Ordering::Relaxed));
+        self.outboxes.lock().unwrap_or_else(|p| p.into_inner()).insert(conn, outbox);
+        let mut challenge = [0u8; 32];
+        let _ = getrandom::fill(&mut challenge);
+        let effects = self.relay().handle_connect(conn, challenge, now_ms());
+        self.carry_out(effects).await;
+        conn
+    }
+
+    pub async fn frame(self: &Arc<Self>, conn: ConnectionId, frame: &[u8]) {
+        let effects = self.relay().handle_frame(conn, frame, now_ms());
+        self.carry_out(effects).await;
+    }
+
+    pub fn disconnect(&self, conn: ConnectionId) {
+        self.relay().handle_disconnect(conn);
+        self.outboxes.lock().unwrap_or_else(|p| p.into_inner()).remove(&conn);
+    }
+
+    fn send(&self, to: ConnectionId, message: RelayMessage) {
+        if let Some(outbox) = self.outboxes.lock().unwrap_or_else(|p| p.into_inner()).get(&to) {
+            let _ = outbox.send(message);
+        }
+    }
+
+    /// Carry out effects; storage runs off the async threads, and a chunk is
+    /// acknowledged only after the store returned (durable).
+    async fn carry_out(self: &Arc<Self>, effects: Vec<Effect>) {
+        let mut queue = std::collections::VecDeque::from(effects);
+        while let Some(effect) = queue.pop_front() {
+            match effect {
+                Effect::Send(to, message) => self.send(to, message),
+                Effect::Close(conn) => self.disconnect(conn),
+                Effect::Store { from, client_ref, chunk, snapshot_covers } => {
+                    let store = self.store.clone();
+                    let stored = {
+                        let chunk = chunk.clone();
+                        tokio::task::spawn_blocking(move || match snapshot_covers {
+                            Some(covers) => store.append_snapshot(&chunk.doc, &chunk, covers),
+                            None => store.append(&chunk.doc, &chunk),
+                        })
+                        .await
+                    };
+                    match stored {
+                        Ok(Ok(seq)) => queue.extend(self.relay().handle_stored(from, client_ref, seq, chunk)),
+                        Ok(Err(err)) => {
+                            tracing::error!(error = %err, "relay store failed");
+                            self.send(from, RelayMessage::Error { code: ErrorCode::Internal, message: "Something went wrong; retry".into() });
+                        }
+                        Err(err) => tracing::error!(error = %err, "relay store task failed"),
+                    }
+                }
+                Effect::LoadSince { to, doc, after_seq } => {
+                    let store = self.store.clone();
+                    match tokio::task::spawn_blocking(move || store.load_since(&doc, after_seq)).await {
+                        Ok(Ok((chunks, head))) => queue.extend(self.relay().handle_loaded(to, doc, chunks, head)),
+                        Ok(Err(err)) => {
+                            tracing::error!(error = %err, "relay load failed");
+                            self.send(to, RelayMessage::Error { code: ErrorCode::Internal, message: "Something went wrong; retry".into() });
+                        }
+                        Err(err) => tracing::error!(error = %err, "relay load task failed"),
+                    }
+                }
+            }
+        }
+    }
+}

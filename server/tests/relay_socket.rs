@@ -1,0 +1,151 @@
+//! The relay over real WebSockets against the real server: push, durable
+//! acknowledgement and broadcast; a restart between writes loses nothing
+//! acknowledged; the relay's files hold no plaintext; reading without proof of
+//! the key is refused. See: issue 4.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use confidant_server::{AppState, ServerConfig};
+use confidant_shared::sync::wire::{decode, encode, subscribe_proof, ClientMessage, ErrorCode, RelayMessage, PROTOCOL_VERSION};
+use confidant_shared::sync::{DocumentKeys, SealedChunk};
+use futures_util::{SinkExt, StreamExt};
+use tokio::sync::oneshot;
+use tokio_tungstenite::tungstenite::Message;
+
+type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+struct Relay {
+    addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+async fn start(dir: &std::path::Path, addr: SocketAddr) -> Relay {
+    let dist = dir.join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), "<html></html>").unwrap();
+    let config = ServerConfig { listen: addr, dist_dir: dist, data_dir: dir.join("data") };
+    let state = AppState::load(&config).unwrap();
+    let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(confidant_server::serve(listener, state, async {
+        let _ = stopped.await;
+    }));
+    Relay { addr, stop: Some(stop), task }
+}
+
+impl Relay {
+    async fn stop(mut self) -> SocketAddr {
+        let _ = self.stop.take().unwrap().send(());
+        let _ = tokio::time::timeout(Duration::from_secs(5), self.task).await;
+        self.addr
+    }
+}
+
+async fn receive(socket: &mut Socket) -> RelayMessage {
+    loop {
+        let message = tokio::time::timeout(Duration::from_secs(5), socket.next()).await.expect("a message in time").unwrap().unwrap();
+        if let Message::Binary(bytes) = message {
+            return decode(&bytes).unwrap();
+        }
+    }
+}
+
+async fn send(socket: &mut Socket, message: &ClientMessage) {
+    socket.send(Message::Binary(encode(message).into())).await.unwrap();
+}
+
+/// Connect, greet, and subscribe with proof of `keys`.
+async fn join(addr: SocketAddr, keys: &DocumentKeys, from_seq: u64) -> Socket {
+    let (mut socket, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/sync")).await.unwrap();
+    let RelayMessage::Welcome { challenge, version, .. } = receive(&mut socket).await else { panic!("no welcome") };
+    assert_eq!(version, PROTOCOL_VERSION);
+    send(&mut socket, &ClientMessage::Hello { version: PROTOCOL_VERSION }).await;
+    let subscribe = ClientMessage::Subscribe {
+        doc: *keys.id().as_bytes(),
+        verifying_key: keys.verifying_key(),
+        from_seq,
+        proof: subscribe_proof(keys, &challenge),
+    };
+    send(&mut socket, &subscribe).await;
+    socket
+}
+
+async fn caught_up(socket: &mut Socket) -> Vec<(u64, SealedChunk)> {
+    let mut chunks = Vec::new();
+    loop {
+        match receive(socket).await {
+            RelayMessage::Chunk { seq, chunk } => chunks.push((seq, chunk)),
+            RelayMessage::CaughtUp { .. } => return chunks,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn chunks_are_acknowledged_broadcast_and_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = DocumentKeys::from_random([1; 32], [2; 32]);
+    let relay = start(dir.path(), "127.0.0.1:0".parse().unwrap()).await;
+
+    let mut alice = join(relay.addr, &keys, 0).await;
+    assert!(caught_up(&mut alice).await.is_empty());
+    let mut bob = join(relay.addr, &keys, 0).await;
+    caught_up(&mut bob).await;
+
+    let chunk = SealedChunk::seal(&keys, [7; 24], b"SECRET-MARKER goal: get tenure");
+    send(&mut alice, &ClientMessage::Push { chunk, client_ref: 1 }).await;
+    assert_eq!(receive(&mut alice).await, RelayMessage::Ack { client_ref: 1, seq: 1 });
+    let RelayMessage::Chunk { seq: 1, chunk } = receive(&mut bob).await else { panic!("bob got nothing") };
+    assert_eq!(chunk.open(&keys).unwrap(), b"SECRET-MARKER goal: get tenure");
+
+    // Restart the relay between writes.
+    drop(alice);
+    drop(bob);
+    let addr = relay.stop().await;
+    let relay = start(dir.path(), addr).await;
+    let mut carol = join(relay.addr, &keys, 0).await;
+    let chunks = caught_up(&mut carol).await;
+    assert_eq!(chunks.len(), 1, "the acknowledged chunk survived the restart");
+    send(&mut carol, &ClientMessage::Push { chunk: SealedChunk::seal(&keys, [8; 24], b"SECRET-MARKER second"), client_ref: 5 }).await;
+    assert_eq!(receive(&mut carol).await, RelayMessage::Ack { client_ref: 5, seq: 2 });
+    drop(carol);
+    relay.stop().await;
+
+    for entry in std::fs::read_dir(dir.path().join("data")).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        assert!(!String::from_utf8_lossy(&bytes).contains("SECRET-MARKER"), "no plaintext on the relay's disk");
+    }
+}
+
+#[tokio::test]
+async fn reading_without_proof_of_the_key_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = DocumentKeys::from_random([1; 32], [2; 32]);
+    let relay = start(dir.path(), "127.0.0.1:0".parse().unwrap()).await;
+    let mut alice = join(relay.addr, &keys, 0).await;
+    caught_up(&mut alice).await;
+    send(&mut alice, &ClientMessage::Push { chunk: SealedChunk::seal(&keys, [1; 24], b"private"), client_ref: 1 }).await;
+    receive(&mut alice).await;
+
+    let (mut eve, _) = tokio_tungstenite::connect_async(format!("ws://{}/sync", relay.addr)).await.unwrap();
+    receive(&mut eve).await;
+    send(&mut eve, &ClientMessage::Hello { version: PROTOCOL_VERSION }).await;
+    let stranger = DocumentKeys::from_random([1; 32], [3; 32]);
+    let attempt = ClientMessage::Subscribe {
+        doc: *keys.id().as_bytes(),
+        verifying_key: keys.verifying_key(),
+        from_seq: 0,
+        proof: subscribe_proof(&stranger, &[0; 32]),
+    };
+    send(&mut eve, &attempt).await;
+    assert!(matches!(receive(&mut eve).await, RelayMessage::Error { code: ErrorCode::ProofRequired, .. }));
+    // A text frame is a malformed frame, not a crash.
+    eve.send(Message::Text("hello?".into())).await.unwrap();
+    assert!(matches!(receive(&mut eve).await, RelayMessage::Error { code: ErrorCode::MalformedFrame, .. }));
+    drop(eve);
+    drop(alice);
+    relay.stop().await;
+}
