@@ -101,6 +101,12 @@ async fn chunks_are_acknowledged_broadcast_and_survive_a_restart() {
     let RelayMessage::Chunk { seq: 1, chunk } = receive(&mut bob).await else { panic!("bob got nothing") };
     assert_eq!(chunk.open(&keys).unwrap(), b"SECRET-MARKER goal: get tenure");
 
+    // The figures count traffic, never content.
+    let metrics = http_get(relay.addr, "/metrics").await;
+    assert!(metrics.contains("confidant_relay_connections 2"), "{metrics}");
+    assert!(metrics.contains("confidant_relay_documents 1"), "{metrics}");
+    assert!(!metrics.contains("SECRET-MARKER"));
+
     // Restart the relay between writes.
     drop(alice);
     drop(bob);
@@ -148,4 +154,14 @@ async fn reading_without_proof_of_the_key_is_refused() {
     drop(eve);
     drop(alice);
     relay.stop().await;
+}
+
+async fn http_get(addr: SocketAddr, path: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut out = String::new();
+    stream.read_to_string(&mut out).await.unwrap();
+    out
 }

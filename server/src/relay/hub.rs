@@ -19,6 +19,16 @@ pub struct RelayHub {
     outboxes: Mutex<HashMap<ConnectionId, Outbox>>,
     store: Arc<dyn RelayStore>,
     next_connection: AtomicU64,
+    counters: Counters,
+}
+
+/// Running totals for `/metrics`. Counts and sizes only: never content.
+#[derive(Default)]
+struct Counters {
+    frames_in: AtomicU64,
+    bytes_in: AtomicU64,
+    messages_out: AtomicU64,
+    errors_out: AtomicU64,
 }
 
 fn now_ms() -> i64 {
@@ -35,6 +45,7 @@ impl RelayHub {
             outboxes: Mutex::new(HashMap::new()),
             store,
             next_connection: AtomicU64::new(1),
+            counters: Counters::default(),
         }
     }
 
@@ -55,6 +66,8 @@ impl RelayHub {
     }
 
     pub async fn frame(self: &Arc<Self>, conn: ConnectionId, frame: &[u8]) {
+        self.counters.frames_in.fetch_add(1, Ordering::Relaxed);
+        self.counters.bytes_in.fetch_add(frame.len() as u64, Ordering::Relaxed);
         let effects = self.relay().handle_frame(conn, frame, now_ms());
         self.carry_out(effects).await;
     }
@@ -65,7 +78,11 @@ impl RelayHub {
     }
 
     fn send(&self, to: ConnectionId, message: RelayMessage) {
+        if matches!(message, RelayMessage::Error { .. }) {
+            self.counters.errors_out.fetch_add(1, Ordering::Relaxed);
+        }
         if let Some(outbox) = self.outboxes.lock().unwrap_or_else(|p| p.into_inner()).get(&to) {
+            self.counters.messages_out.fetch_add(1, Ordering::Relaxed);
             let _ = outbox.send(message);
         }
     }
@@ -110,5 +127,26 @@ impl RelayHub {
                 }
             }
         }
+    }
+}
+
+impl RelayHub {
+    /// The relay's figures in Prometheus text format.
+    pub fn metrics(&self) -> String {
+        let connections = self.outboxes.lock().unwrap_or_else(|p| p.into_inner()).len();
+        let (documents, stored_bytes) = self.store.totals().unwrap_or((0, 0));
+        let c = &self.counters;
+        let mut out = String::new();
+        let mut metric = |name: &str, kind: &str, help: &str, value: u64| {
+            out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}\n"));
+        };
+        metric("confidant_relay_connections", "gauge", "Open relay connections.", connections as u64);
+        metric("confidant_relay_documents", "gauge", "Documents with stored chunks.", documents);
+        metric("confidant_relay_stored_bytes", "gauge", "Bytes of stored ciphertext.", stored_bytes);
+        metric("confidant_relay_frames_in_total", "counter", "Frames received.", c.frames_in.load(Ordering::Relaxed));
+        metric("confidant_relay_bytes_in_total", "counter", "Bytes received.", c.bytes_in.load(Ordering::Relaxed));
+        metric("confidant_relay_messages_out_total", "counter", "Messages sent.", c.messages_out.load(Ordering::Relaxed));
+        metric("confidant_relay_errors_total", "counter", "Error messages sent to clients.", c.errors_out.load(Ordering::Relaxed));
+        out
     }
 }

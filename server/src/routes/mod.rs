@@ -2,11 +2,13 @@
 //!
 //! - `GET /healthz`: liveness and version ([`health`]).
 //! - `GET /sync`: the relay's WebSocket ([`sync`]).
+//! - `GET /metrics`: Prometheus figures, counts only ([`metrics`]).
 //! - everything else: the built app, with deep links answered by the app's
 //!   page ([`app_files`]).
 
 pub mod app_files;
 pub mod health;
+pub mod metrics;
 pub mod sync;
 
 use axum::routing::get;
@@ -20,6 +22,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::health_show))
         .route("/sync", get(sync::sync_connect))
+        .route("/metrics", get(metrics::metrics_show))
         .fallback_service(app_files::service(state.clone()))
         // Layers run bottom-up on the way in: the trace span wraps the policy,
         // so logged responses carry the final headers.
