@@ -1,6 +1,6 @@
 //! The document list: what is stored, without loading any document.
 
-use confidant_shared::document::{DocumentId, DocumentKind};
+use confidant_shared::document::DocumentKind;
 use indexed_db_futures::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -54,10 +54,5 @@ impl Store {
             .collect();
         list.sort_by(|a, b| b.date.cmp(&a.date).then(b.updated_ms.total_cmp(&a.updated_ms)));
         Ok(list)
-    }
-
-    /// Ids of every listed document.
-    pub async fn document_ids(&self) -> Result<Vec<DocumentId>, StoreError> {
-        Ok(self.list(None).await?.iter().filter_map(|s| s.id.parse().ok()).collect())
     }
 }

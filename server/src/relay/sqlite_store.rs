@@ -53,14 +53,20 @@ fn next_seq(tx: &rusqlite::Transaction<'_>, doc: &[u8; 16]) -> Result<u64, Relay
     Ok(last.unwrap_or(0) as u64 + 1)
 }
 
+/// Insert `body` as the document's next chunk; returns its sequence number.
+fn insert_next(tx: &rusqlite::Transaction<'_>, doc: &[u8; 16], body: &[u8]) -> Result<u64, RelayStoreError> {
+    let seq = next_seq(tx, doc)?;
+    tx.execute("INSERT INTO chunks (doc, seq, body) VALUES (?1, ?2, ?3)", params![&doc[..], seq as i64, body])
+        .map_err(storage)?;
+    Ok(seq)
+}
+
 impl RelayStore for SqliteStore {
     fn append(&self, doc: &[u8; 16], chunk: &SealedChunk) -> Result<u64, RelayStoreError> {
         let body = postcard::to_allocvec(chunk).map_err(storage)?;
         self.with(|connection| {
             let tx = connection.transaction().map_err(storage)?;
-            let seq = next_seq(&tx, doc)?;
-            tx.execute("INSERT INTO chunks (doc, seq, body) VALUES (?1, ?2, ?3)", params![&doc[..], seq as i64, body])
-                .map_err(storage)?;
+            let seq = insert_next(&tx, doc, &body)?;
             tx.commit().map_err(storage)?;
             Ok(seq)
         })
@@ -70,9 +76,7 @@ impl RelayStore for SqliteStore {
         let body = postcard::to_allocvec(chunk).map_err(storage)?;
         self.with(|connection| {
             let tx = connection.transaction().map_err(storage)?;
-            let seq = next_seq(&tx, doc)?;
-            tx.execute("INSERT INTO chunks (doc, seq, body) VALUES (?1, ?2, ?3)", params![&doc[..], seq as i64, body])
-                .map_err(storage)?;
+            let seq = insert_next(&tx, doc, &body)?;
             tx.execute("DELETE FROM chunks WHERE doc = ?1 AND seq <= ?2", params![&doc[..], covers_through.min(seq - 1) as i64])
                 .map_err(storage)?;
             tx.commit().map_err(storage)?;

@@ -38,9 +38,4 @@ impl DocumentKind {
     pub fn parse(s: &str) -> Option<Self> {
         DocumentKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
-
-    /// Private kinds never leave the user's own devices unencrypted.
-    pub const fn is_private(self) -> bool {
-        matches!(self, DocumentKind::Profile | DocumentKind::Journal)
-    }
 }

@@ -124,11 +124,6 @@ impl GoalPlan {
         ids
     }
 
-    /// The goals, highest priority first.
-    pub fn goals_in_order(&self) -> Vec<&Goal> {
-        self.priority_ids().iter().filter_map(|id| self.goals.get(id)).collect()
-    }
-
     pub fn goal_mut(&mut self, id: &str) -> Option<&mut Goal> {
         self.goals.get_mut(id)
     }

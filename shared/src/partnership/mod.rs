@@ -103,11 +103,4 @@ impl Partnership {
             handover_note: Text::with_value(""),
         }
     }
-
-    /// Meetings by date, oldest first.
-    pub fn meetings_by_date(&self) -> Vec<&Meeting> {
-        let mut meetings: Vec<_> = self.meetings.values().collect();
-        meetings.sort_by(|a, b| a.date.cmp(&b.date).then(a.id.cmp(&b.id)));
-        meetings
-    }
 }
