@@ -165,3 +165,27 @@ async fn http_get(addr: SocketAddr, path: &str) -> String {
     stream.read_to_string(&mut out).await.unwrap();
     out
 }
+
+#[tokio::test]
+async fn stopping_the_server_closes_open_sockets_instead_of_waiting_for_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let relay = start(dir.path(), "127.0.0.1:0".parse().unwrap()).await;
+    let keys = DocumentKeys::from_random([7; 32], [8; 32]);
+    let mut socket = join(relay.addr, &keys, 0).await;
+    assert!(caught_up(&mut socket).await.is_empty());
+    let Relay { stop, task, .. } = relay;
+    let _ = stop.unwrap().send(());
+    let stopped = tokio::time::timeout(Duration::from_secs(5), task).await;
+    assert!(stopped.is_ok(), "graceful shutdown finished although a client was connected");
+    // The client sees its socket end (close frame or end of stream) rather than hanging.
+    let ended = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            match socket.next().await {
+                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return,
+                Some(Ok(_)) => continue,
+            }
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "the client was told the relay went away");
+}

@@ -231,9 +231,21 @@ fn presence_reaches_the_partner_decrypted() {
     let mut net = Network::new(&keys, 2);
     net.connect(0);
     net.connect(1);
-    let here = SealedChunk::seal(&keys, [9; 24], b"sam is editing");
-    net.devices[0].to_relay.push(encode(&confidant_shared::sync::wire::ClientMessage::Ephemeral { chunk: here }));
+    let signal = net.devices[0].client.signal(&keys, [9; 24], b"sam is editing");
+    net.apply_client(0, signal);
     net.run();
     assert_eq!(net.devices[1].presence, [b"sam is editing".to_vec()]);
     assert!(net.log.is_empty(), "presence is never stored");
+}
+
+#[test]
+fn presence_is_not_sent_offline_or_for_untracked_documents() {
+    let keys = plan_keys();
+    let net = Network::new(&keys, 1);
+    assert!(net.devices[0].client.signal(&keys, [1; 24], b"here").is_empty(), "offline: nothing to send");
+    let mut net = Network::new(&keys, 1);
+    net.connect(0);
+    let stranger = DocumentKeys::from_random([5; 32], [6; 32]);
+    assert!(net.devices[0].client.signal(&stranger, [1; 24], b"here").is_empty());
+    assert_eq!(net.devices[0].client.signal(&keys, [1; 24], b"here").len(), 1);
 }

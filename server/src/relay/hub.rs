@@ -20,6 +20,9 @@ pub struct RelayHub {
     store: Arc<dyn RelayStore>,
     next_connection: AtomicU64,
     counters: Counters,
+    /// Flips to true when the server shuts down, so every socket closes
+    /// (a graceful shutdown otherwise waits for them for ever).
+    closing: tokio::sync::watch::Sender<bool>,
 }
 
 /// Running totals for `/metrics`. Counts and sizes only: never content.
@@ -46,6 +49,20 @@ impl RelayHub {
             store,
             next_connection: AtomicU64::new(1),
             counters: Counters::default(),
+            closing: tokio::sync::watch::Sender::new(false),
+        }
+    }
+
+    /// Ask every connection to close (the server is stopping).
+    pub fn close_all(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Resolves once [`Self::close_all`] was called.
+    pub fn closed(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let mut closing = self.closing.subscribe();
+        async move {
+            let _ = closing.wait_for(|closing| *closing).await;
         }
     }
 

@@ -32,7 +32,14 @@ async fn relay_connection(hub: Arc<RelayHub>, socket: WebSocket) {
         }
         let _ = sink.close().await;
     });
-    while let Some(Ok(message)) = stream.next().await {
+    let closed = hub.closed();
+    tokio::pin!(closed);
+    loop {
+        let message = tokio::select! {
+            message = stream.next() => message,
+            _ = &mut closed => break,
+        };
+        let Some(Ok(message)) = message else { break };
         match message {
             Message::Binary(frame) => hub.frame(conn, &frame).await,
             Message::Text(_) => hub.frame(conn, &[0xff]).await, // answered as a malformed frame
@@ -40,6 +47,10 @@ async fn relay_connection(hub: Arc<RelayHub>, socket: WebSocket) {
             Message::Ping(_) | Message::Pong(_) => {}
         }
     }
+    // Dropping the outbox lets the writer send what is queued, then close.
     hub.disconnect(conn);
-    writer.abort();
+    let abort = writer.abort_handle();
+    if tokio::time::timeout(std::time::Duration::from_secs(2), writer).await.is_err() {
+        abort.abort();
+    }
 }

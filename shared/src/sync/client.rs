@@ -128,6 +128,21 @@ impl SyncClient {
         effects
     }
 
+    /// A momentary signal for the document's other members (presence): sent
+    /// only while connected, never stored or retried.
+    pub fn signal(&self, keys: &DocumentKeys, nonce: [u8; 24], payload: &[u8]) -> Vec<ClientEffect> {
+        if !matches!(self.connection, Connection::Ready { .. }) || !self.documents.contains_key(keys.id().as_bytes()) {
+            return Vec::new();
+        }
+        let chunk = SealedChunk::seal(keys, nonce, payload);
+        vec![ClientEffect::Send(ClientMessage::Ephemeral { chunk })]
+    }
+
+    /// Whether the document is followed.
+    pub fn tracks(&self, doc: &[u8; 16]) -> bool {
+        self.documents.contains_key(doc)
+    }
+
     pub fn handle_frame(&mut self, frame: &[u8], now_ms: i64) -> Vec<ClientEffect> {
         let message = match decode::<RelayMessage>(frame) {
             Ok(message) => message,

@@ -13,17 +13,24 @@
 //!   it, only key holders open it.
 //! - [`wire`]: the messages, their binary encoding and the frame limits.
 //!
+//! - [`invite`]: invite links (`/join#<kind>.<keys>`) for partners and
+//!   for the user's own other devices.
 //! - [`relay`]: the relay as a state machine (events in, effects out).
-//!
 //! - [`client`]: one device's side of a connection, as a state machine.
+//! - [`relay_heads`]: which local changes the relay does not have yet.
 //!
-//! (Next: the server and app adapters that carry these out.)
+//! The server (`confidant-server`) and the app (`confidant-app`) carry these
+//! out over a WebSocket.
 
 pub mod client;
+pub mod invite;
 pub mod keys;
 pub mod relay;
+pub mod relay_heads;
 pub mod sealed_chunk;
 pub mod wire;
 
+pub use invite::Invite;
 pub use keys::{BadInvite, DocumentKeys};
+pub use relay_heads::{RelayHeads, Unsent};
 pub use sealed_chunk::{ChunkError, SealedChunk};
