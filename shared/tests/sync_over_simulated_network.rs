@@ -249,3 +249,23 @@ fn presence_is_not_sent_offline_or_for_untracked_documents() {
     assert!(net.devices[0].client.signal(&stranger, [1; 24], b"here").is_empty());
     assert_eq!(net.devices[0].client.signal(&keys, [1; 24], b"here").len(), 1);
 }
+
+#[test]
+fn a_document_followed_while_connected_is_subscribed_at_once() {
+    let keys = plan_keys();
+    let mut net = Network::new(&keys, 2);
+    net.connect(0);
+    net.connect(1);
+    let shared_later = DocumentKeys::from_random([7; 32], [8; 32]);
+    for i in 0..2 {
+        let effects = net.devices[i].client.follow(shared_later.clone(), 0);
+        assert_eq!(effects.len(), 1, "one subscribe, sent at once");
+        net.apply_client(i, effects);
+    }
+    net.run();
+    net.edit(0, &shared_later, "a goal plan shared after connecting");
+    assert_eq!(net.devices[1].received, [b"a goal plan shared after connecting".to_vec()]);
+    // Offline, following only records the document; the next welcome subscribes.
+    let mut offline = SyncClient::new(Vec::new());
+    assert!(offline.follow(shared_later, 0).is_empty());
+}

@@ -45,7 +45,7 @@ pub enum ClientEffect {
 enum Connection {
     Offline { failures: u32 },
     Greeting,
-    Ready { relay_offset_ms: i64 },
+    Ready { relay_offset_ms: i64, challenge: [u8; 32] },
 }
 
 #[derive(Debug)]
@@ -79,6 +79,22 @@ impl SyncClient {
         self.documents.insert(*keys.id().as_bytes(), Tracked { keys, last_seq });
     }
 
+    /// Follow a document from now on: as [`Self::track`], and subscribe at
+    /// once if connected (a newly shared or accepted document).
+    pub fn follow(&mut self, keys: DocumentKeys, last_seq: u64) -> Vec<ClientEffect> {
+        let subscribe = match self.connection {
+            Connection::Ready { challenge, .. } => Some(ClientMessage::Subscribe {
+                doc: *keys.id().as_bytes(),
+                verifying_key: keys.verifying_key(),
+                from_seq: last_seq,
+                proof: subscribe_proof(&keys, &challenge),
+            }),
+            _ => None,
+        };
+        self.track(keys, last_seq);
+        subscribe.map(ClientEffect::Send).into_iter().collect()
+    }
+
     /// What the shell's indicator shows.
     pub fn status(&self) -> SyncStatus {
         match (&self.connection, self.pending.len()) {
@@ -92,7 +108,7 @@ impl SyncClient {
     /// (workshop rounds) use it.
     pub fn relay_offset_ms(&self) -> Option<i64> {
         match self.connection {
-            Connection::Ready { relay_offset_ms } => Some(relay_offset_ms),
+            Connection::Ready { relay_offset_ms, .. } => Some(relay_offset_ms),
             _ => None,
         }
     }
@@ -150,7 +166,7 @@ impl SyncClient {
         };
         match message {
             RelayMessage::Welcome { challenge, relay_time_ms, .. } => {
-                self.connection = Connection::Ready { relay_offset_ms: relay_time_ms - now_ms };
+                self.connection = Connection::Ready { relay_offset_ms: relay_time_ms - now_ms, challenge };
                 let mut effects: Vec<ClientEffect> = self
                     .documents
                     .iter()

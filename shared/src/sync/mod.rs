@@ -17,6 +17,7 @@
 //!   for the user's own other devices.
 //! - [`relay`]: the relay as a state machine (events in, effects out).
 //! - [`client`]: one device's side of a connection, as a state machine.
+//! - [`presence`]: who else has a shared document open right now.
 //! - [`relay_heads`]: which local changes the relay does not have yet.
 //!
 //! The server (`confidant-server`) and the app (`confidant-app`) carry these
@@ -25,6 +26,7 @@
 pub mod client;
 pub mod invite;
 pub mod keys;
+pub mod presence;
 pub mod relay;
 pub mod relay_heads;
 pub mod sealed_chunk;
