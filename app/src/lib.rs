@@ -9,11 +9,14 @@
 //!   the "reload to update" prompt.
 //! - [`pages`]: one component per section of the app.
 //! - [`service_worker`]: registers the offline worker and reports updates.
+//! - [`store`]: documents in IndexedDB.
+//! - [`sync`]: the sync engine (relay WebSocket), invites and presence.
 
 pub mod pages;
 pub mod store;
 pub mod service_worker;
 pub mod shell;
+pub mod sync;
 
 use confidant_shared::Section;
 use leptos::prelude::*;
@@ -21,14 +24,17 @@ use leptos_meta::provide_meta_context;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use crate::pages::{GoalPlanPage, GoalPlansPage, NotFound, SectionPage, SettingsPage};
+use crate::pages::{GoalPlanPage, GoalPlansPage, JoinPage, NotFound, SectionPage, SettingsPage};
 use crate::shell::Shell;
 
-/// The whole app. `service_worker` is off in browser unit tests, which run
-/// on the test runner's page rather than the built app.
+/// The whole app. `service_worker` and `relay` are off in browser unit
+/// tests, which run on the test runner's page rather than the built app.
 #[component]
-pub fn App(#[prop(default = true)] service_worker: bool) -> impl IntoView {
+pub fn App(#[prop(default = true)] service_worker: bool, #[prop(default = true)] relay: bool) -> impl IntoView {
     provide_meta_context();
+    if relay {
+        provide_context(sync::SyncEngine::start());
+    }
     view! {
         <Router>
             <Shell service_worker>
@@ -42,6 +48,7 @@ pub fn App(#[prop(default = true)] service_worker: bool) -> impl IntoView {
                     <Route path=path!("/program") view=|| view! { <SectionPage section=Section::Program/> }/>
                     <Route path=path!("/resources") view=|| view! { <SectionPage section=Section::Resources/> }/>
                     <Route path=path!("/settings") view=SettingsPage/>
+                    <Route path=path!("/join") view=JoinPage/>
                 </Routes>
             </Shell>
         </Router>

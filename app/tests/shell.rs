@@ -21,7 +21,7 @@ fn app_root() -> Element {
             let container = document.create_element("div").unwrap();
             document.body().unwrap().append_child(&container).unwrap();
             leptos::mount::mount_to(container.clone().unchecked_into(), || {
-                view! { <App service_worker=false/> }
+                view! { <App service_worker=false relay=false/> }
             })
             .forget();
             container

@@ -43,11 +43,23 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let hub = state.relay_hub();
+    serve_app(listener, router(state), hub, shutdown).await
+}
+
+/// As [`serve`], for a router the caller extended (the end-to-end tests add
+/// a log of every request). On shutdown the relay's sockets are closed, so
+/// the graceful shutdown does not wait on them.
+pub async fn serve_app(
+    listener: TcpListener,
+    app: Router,
+    hub: std::sync::Arc<relay::RelayHub>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let shutdown = async move {
         shutdown.await;
         hub.close_all();
     };
-    axum::serve(listener, router(state))
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
 }

@@ -41,7 +41,12 @@ pub async fn by_text(browser: &Browser, tag: &str, text: &str) -> anyhow::Result
 
 /// Wait until `script` (a JavaScript expression) is truthy in the page.
 pub async fn until(browser: &Browser, what: &str, script: &str) -> anyhow::Result<()> {
-    let deadline = Instant::now() + WAIT;
+    until_within(browser, what, script, WAIT).await
+}
+
+/// As [`until`], for things that take longer (a reconnect after backoff).
+pub async fn until_within(browser: &Browser, what: &str, script: &str, wait: std::time::Duration) -> anyhow::Result<()> {
+    let deadline = Instant::now() + wait;
     loop {
         if browser.eval(&format!("return !!({script});")).await?.as_bool() == Some(true) {
             return Ok(());

@@ -5,6 +5,7 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use anyhow::{bail, Context};
 use confidant_server::{AppState, ServerConfig};
@@ -14,6 +15,7 @@ use tokio::task::JoinHandle;
 pub struct TestServer {
     addr: SocketAddr,
     dir: tempfile::TempDir,
+    requests: Arc<Mutex<Vec<String>>>,
     running: Option<(oneshot::Sender<()>, JoinHandle<std::io::Result<()>>)>,
 }
 
@@ -33,7 +35,7 @@ impl TestServer {
     pub async fn start() -> anyhow::Result<Self> {
         let dir = tempfile::tempdir()?;
         copy_dir(&built_app()?, &dir.path().join("dist"))?;
-        let mut server = TestServer { addr: "127.0.0.1:0".parse()?, dir, running: None };
+        let mut server = TestServer { addr: "127.0.0.1:0".parse()?, dir, requests: Arc::default(), running: None };
         server.listen().await?;
         Ok(server)
     }
@@ -50,7 +52,15 @@ impl TestServer {
             .with_context(|| format!("bind {}", self.addr))?;
         self.addr = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(confidant_server::serve(listener, state, async {
+        let hub = state.relay_hub();
+        let log = self.requests.clone();
+        let app = confidant_server::router(state).layer(axum::middleware::from_fn(
+            move |request: axum::extract::Request, next: axum::middleware::Next| {
+                log.lock().unwrap().push(describe(&request));
+                next.run(request)
+            },
+        ));
+        let task = tokio::spawn(confidant_server::serve_app(listener, app, hub, async {
             let _ = stopped.await;
         }));
         self.running = Some((stop, task));
@@ -76,10 +86,30 @@ impl TestServer {
         format!("http://{}{}", self.addr, path)
     }
 
+    /// Every request this server received (across restarts): method, target
+    /// and headers, one line each.
+    pub fn requests(&self) -> Vec<String> {
+        self.requests.lock().unwrap().clone()
+    }
+
+    /// The relay's data folder.
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
     /// This server's copy of the built app; a test may change it (a deploy).
     pub fn dist_dir(&self) -> PathBuf {
         self.dir.path().join("dist")
     }
+}
+
+fn describe(request: &axum::extract::Request) -> String {
+    let headers: Vec<String> = request
+        .headers()
+        .iter()
+        .map(|(name, value)| format!("{name}: {}", String::from_utf8_lossy(value.as_bytes())))
+        .collect();
+    format!("{} {} | {}", request.method(), request.uri(), headers.join(" | "))
 }
 
 fn copy_dir(from: &Path, to: &Path) -> anyhow::Result<()> {

@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use confidant_shared::document::DocumentId;
+use confidant_shared::document::{DocumentId, DocumentKind};
 use confidant_shared::goal_plan::{GoalPlan, MilestoneStatus};
 use confidant_shared::Section;
 use leptos::ev;
@@ -18,7 +18,9 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use crate::pages::SharePanel;
 use crate::store::{announce_saved, app_store, OpenDocument, SavedElsewhere};
+use crate::sync::use_sync;
 
 /// How long typing may pause before the edit is written.
 const SAVE_AFTER: Duration = Duration::from_millis(350);
@@ -34,9 +36,22 @@ pub fn GoalPlanPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
     let (loaded, set_loaded) = signal_local(Loaded::Loading);
+    // Bumped when a plan that was not here yet is saved (it arrived from a partner).
+    let (arrivals, set_arrivals) = signal(0u32);
+    let waiting = SavedElsewhere::listen(move |saved| {
+        let waiting = loaded.with_untracked(|l| matches!(l, Loaded::Missing(_)));
+        if waiting && id_untracked(params) == saved.to_string() {
+            set_arrivals.update(|n| *n += 1);
+        }
+    });
+    let waiting = StoredValue::new_local(waiting);
+    on_cleanup(move || waiting.set_value(None));
+    let engine = use_sync();
     Effect::new(move || {
         let raw = id();
+        arrivals.track();
         set_loaded.set(Loaded::Loading);
+        let engine = engine.clone();
         spawn_local(async move {
             let outcome = async {
                 let id: DocumentId = raw.parse().map_err(|_| missing_message(&raw))?;
@@ -45,11 +60,16 @@ pub fn GoalPlanPage() -> impl IntoView {
             };
             let outcome = outcome.await;
             // The user may have opened another plan meanwhile.
-            if params.with_untracked(|p| p.get("id").unwrap_or_default()) != raw {
+            if id_untracked(params) != raw {
                 return;
             }
+            let awaited = raw.parse().ok().and_then(|id| engine.as_ref()?.invite_for(id)).is_some();
             set_loaded.set(match outcome {
                 Ok((doc, plan, notice)) => Loaded::Ready { doc, plan, notice: notice.message() },
+                Err(_) if awaited => Loaded::Missing(
+                    "Waiting for this goal plan to arrive from your partner. It appears here as soon as this device                      is online and your partner's device has synced it."
+                        .to_string(),
+                ),
                 Err(message) => Loaded::Missing(message),
             });
         });
@@ -76,6 +96,10 @@ pub fn GoalPlanPage() -> impl IntoView {
             })}
         </section>
     }
+}
+
+fn id_untracked(params: Memo<leptos_router::params::ParamsMap>) -> String {
+    params.with_untracked(|p| p.get("id").unwrap_or_default())
 }
 
 fn missing_message(id: &str) -> String {
@@ -224,6 +248,7 @@ fn GoalPlanEditor(doc: OpenDocument, initial: GoalPlan, notice: Option<String>) 
                 prop:value=new_goal on:input=move |ev| set_new_goal.set(event_target_value(&ev))/>
             <button type="submit">"Add goal"</button>
         </form>
+        <SharePanel local=this_id kind=DocumentKind::GoalPlan what="goal plan"/>
     }
 }
 

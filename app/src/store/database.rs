@@ -13,7 +13,9 @@ use indexed_db_futures::KeyRange;
 pub(super) const CHUNKS: &str = "chunks";
 pub(super) const QUARANTINE: &str = "quarantine";
 pub(super) const DOCUMENTS: &str = "documents";
-const VERSION: u8 = 1;
+pub(super) const SHARES: &str = "shares";
+pub(super) const OUTBOX: &str = "outbox";
+const VERSION: u8 = 2;
 
 /// Why the store could not do what was asked. Messages are for the user.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -28,11 +30,11 @@ pub enum StoreError {
     Document(String),
 }
 
-fn write_error(err: impl std::fmt::Display) -> StoreError {
+pub(super) fn write_error(err: impl std::fmt::Display) -> StoreError {
     StoreError::Write(err.to_string())
 }
 
-fn read_error(err: impl std::fmt::Display) -> StoreError {
+pub(super) fn read_error(err: impl std::fmt::Display) -> StoreError {
     StoreError::Read(err.to_string())
 }
 
@@ -62,6 +64,10 @@ impl Store {
                     db.create_object_store(CHUNKS).build()?;
                     db.create_object_store(QUARANTINE).build()?;
                     db.create_object_store(DOCUMENTS).build()?;
+                }
+                if event.old_version() < 2.0 {
+                    db.create_object_store(SHARES).build()?;
+                    db.create_object_store(OUTBOX).build()?;
                 }
                 Ok(())
             })

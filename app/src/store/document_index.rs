@@ -56,3 +56,25 @@ impl Store {
         Ok(list)
     }
 }
+
+/// The list line of a document of `kind`, once it has content (a document
+/// accepted from an invite is empty until the first changes arrive).
+pub fn summary_of(kind: DocumentKind, id: confidant_shared::document::DocumentId, doc: &automerge::AutoCommit) -> Option<DocumentSummary> {
+    use confidant_shared::document::{root_field, Schema};
+    use confidant_shared::{goal_plan::GoalPlan, journal::JournalEntry, partnership::Partnership, profile::Profile, program::Program, workshop::Workshop};
+    fn line<T: Schema>(doc: &automerge::AutoCommit) -> (String, Option<String>) {
+        (T::list_title(doc), T::list_date(doc))
+    }
+    if root_field::<String>(doc, "kind") != kind.as_str() {
+        return None;
+    }
+    let (title, date) = match kind {
+        DocumentKind::GoalPlan => line::<GoalPlan>(doc),
+        DocumentKind::Journal => line::<JournalEntry>(doc),
+        DocumentKind::Partnership => line::<Partnership>(doc),
+        DocumentKind::Profile => line::<Profile>(doc),
+        DocumentKind::Program => line::<Program>(doc),
+        DocumentKind::Workshop => line::<Workshop>(doc),
+    };
+    Some(DocumentSummary { id: id.to_string(), kind, title, date, updated_ms: js_sys::Date::now() })
+}

@@ -8,17 +8,22 @@
 //!   record's bytes as a `Uint8Array`;
 //! - `quarantine`: damaged records set aside, same keys, never deleted by the app;
 //! - `documents`: the document list (kind, title, last change) as JSON, keyed
-//!   by document id, so listing needs no document to be loaded.
+//!   by document id, so listing needs no document to be loaded;
+//! - `shares`: one record per shared document (its keys, sync cursor and
+//!   what the relay already has), keyed by local document id;
+//! - `outbox`: sealed changes the relay has not acknowledged yet.
 
 mod database;
 mod document_index;
 mod export;
 mod open_document;
+mod shares;
 mod tab_channel;
 
 pub use database::{Store, StoreError};
-pub use document_index::DocumentSummary;
+pub use document_index::{summary_of, DocumentSummary};
 pub use open_document::{OpenDocument, OpenNotice};
+pub use shares::ShareRecord;
 pub use tab_channel::{announce_saved, SavedElsewhere};
 
 use std::cell::RefCell;

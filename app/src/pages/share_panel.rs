@@ -1,0 +1,97 @@
+//! The sharing box on a shared-able document's page: share it with a
+//! partner (an invite link whose keys live only in the URL fragment, also
+//! as a QR code) and who else has it open right now.
+
+use confidant_shared::document::{DocumentId, DocumentKind};
+use confidant_shared::sync::Invite;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::sync::use_sync;
+
+fn origin() -> String {
+    window().location().origin().unwrap_or_default()
+}
+
+/// The invite link as an SVG QR code.
+fn qr_svg(link: &str) -> Option<String> {
+    let code = qrcode::QrCode::new(link.as_bytes()).ok()?;
+    Some(code.render::<qrcode::render::svg::Color>().min_dimensions(220, 220).build())
+}
+
+#[component]
+pub fn SharePanel(local: DocumentId, kind: DocumentKind, what: &'static str) -> impl IntoView {
+    let Some(engine) = use_sync() else { return ().into_any() };
+    engine.viewing(Some(local));
+    {
+        let engine = engine.clone();
+        on_cleanup(move || engine.viewing(None));
+    }
+    let (invite, set_invite) = signal(engine.invite_for(local));
+    let (showing, set_showing) = signal(false);
+    let (error, set_error) = signal(None::<String>);
+    let link = move || invite.get().map(|invite: Invite| invite.link(&origin()));
+    let here = {
+        let engine = engine.clone();
+        move || engine.here(local)
+    };
+    let share = {
+        let engine = engine.clone();
+        move |_| {
+            let engine = engine.clone();
+            spawn_local(async move {
+                match engine.share(local, kind).await {
+                    Ok(invite) => {
+                        set_invite.set(Some(invite));
+                        set_showing.set(true);
+                    }
+                    Err(err) => set_error.set(Some(err.to_string())),
+                }
+            });
+        }
+    };
+
+    view! {
+        <section class="share" aria-labelledby="share-heading">
+            <h2 id="share-heading">"Sharing"</h2>
+            <p class="presence" role="status" data-testid="presence">
+                {move || {
+                    let here = here();
+                    (!here.is_empty()).then(|| format!("Also here now: {}", here.join(", ")))
+                }}
+            </p>
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            {move || match invite.get() {
+                None => view! {
+                    <p>{format!("This {what} is only on your devices. Share it with your partner to work on it together; \
+                        the relay only ever holds it encrypted.")}</p>
+                    <button type="button" data-testid="share" on:click=share.clone()>"Share with a partner"</button>
+                }.into_any(),
+                Some(_) => view! {
+                    <p>{format!("Shared. Anyone with the invite link can read and edit this {what}: send it only to your partner, \
+                        in person or over a channel you trust.")}</p>
+                    <button type="button" aria-expanded=move || showing.get().to_string() aria-controls="invite"
+                        on:click=move |_| set_showing.update(|s| *s = !*s)>
+                        {move || if showing.get() { "Hide invite link" } else { "Show invite link" }}
+                    </button>
+                }.into_any(),
+            }}
+            <div id="invite" class="invite" hidden=move || !(showing.get() && invite.with(Option::is_some))>
+                <label for="invite-link">"Invite link"</label>
+                <input id="invite-link" type="text" readonly data-testid="invite-link"
+                    prop:value=move || link().unwrap_or_default()
+                    on:focus=move |ev| {
+                        use wasm_bindgen::JsCast;
+                        if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                            input.select();
+                        }
+                    }/>
+                <p class="hint">"Or let your partner scan this code with their phone:"</p>
+                <div class="qr" role="img" aria-label="QR code of the invite link"
+                    inner_html=move || if showing.get() { link().and_then(|l| qr_svg(&l)).unwrap_or_default() } else { String::new() }>
+                </div>
+            </div>
+        </section>
+    }
+    .into_any()
+}
