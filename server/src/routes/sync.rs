@@ -17,6 +17,10 @@ pub async fn sync_connect(State(state): State<AppState>, upgrade: WebSocketUpgra
     let hub = state.relay_hub();
     upgrade
         .max_message_size(MAX_FRAME_BYTES + 1024)
+        // Small buffers: most connections sit idle, and the defaults (128 KiB
+        // each way) would cost more than everything else a connection holds.
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(4 * 1024)
         .on_upgrade(move |socket| relay_connection(hub, socket))
 }
 
