@@ -24,7 +24,7 @@ use leptos_meta::provide_meta_context;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use crate::pages::{GoalPlanPage, GoalPlansPage, JoinPage, NotFound, SectionPage, SettingsPage};
+use crate::pages::{GoalPlanPage, GoalPlansPage, JoinPage, JournalEntryPage, JournalPage, NotFound, SectionPage, SettingsPage};
 use crate::shell::Shell;
 
 /// The whole app. `service_worker` and `relay` are off in browser unit
@@ -40,7 +40,8 @@ pub fn App(#[prop(default = true)] service_worker: bool, #[prop(default = true)]
             <Shell service_worker>
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=|| view! { <SectionPage section=Section::Home/> }/>
-                    <Route path=path!("/journal") view=|| view! { <SectionPage section=Section::Journal/> }/>
+                    <Route path=path!("/journal") view=JournalPage/>
+                    <Route path=path!("/journal/:id") view=JournalEntryPage/>
                     <Route path=path!("/goals") view=GoalPlansPage/>
                     <Route path=path!("/goals/:id") view=GoalPlanPage/>
                     <Route path=path!("/partnerships") view=|| view! { <SectionPage section=Section::Partnerships/> }/>

@@ -14,14 +14,17 @@
 //! - [`goal_plan`]: the goal plan document.
 //! - [`journal`]: the private journal document.
 //! - [`profile`], [`partnership`], [`workshop`], [`program`]: the other documents.
+//! - [`keyring`]: the list of documents a person's linked devices follow.
 //! - [`storage`]: how a document is kept as a snapshot plus increments, loaded
 //!   with bad chunks set aside, and compacted (the rules; the app does the IO).
-//! - [`sync`]: the sync protocol: document keys, sealed chunks, wire messages.
+//! - [`sync`]: the sync protocol: document keys, invites, sealed chunks, wire
+//!   messages, and the client and relay state machines.
 
 pub mod document;
 pub mod export;
 pub mod goal_plan;
 pub mod journal;
+pub mod keyring;
 pub mod partnership;
 pub mod profile;
 pub mod program;

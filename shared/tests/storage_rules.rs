@@ -142,3 +142,34 @@ fn two_tabs_saving_and_compacting_lose_nothing() {
         assert!(reopened.goals.contains_key(&format!("b{i}")), "b{i} lost");
     }
 }
+
+/// A goal plan built in five steps, as the increments a relay delivers.
+fn received_increments() -> (Vec<StoredChunk>, GoalPlan) {
+    let mut source = AutoCommit::new();
+    reconcile(&mut source, &GoalPlan::new("Received", "sam")).unwrap();
+    let mut increments = vec![source.save_after(&[])];
+    for goal in ["first", "second", "third", "fourth"] {
+        let heads = source.get_heads();
+        let mut plan: GoalPlan = hydrate(&source).unwrap();
+        plan.add_goal(goal, goal, "why");
+        reconcile(&mut source, &plan).unwrap();
+        source.commit();
+        increments.push(source.save_after(&heads));
+    }
+    let records = increments.into_iter().map(|bytes| StoredChunk::new(ID, ChunkKind::Increment, bytes)).collect();
+    (records, hydrate(&source).unwrap())
+}
+
+#[test]
+fn increments_alone_load_whatever_order_their_keys_sort_in() {
+    // A document received from the relay is stored as increments only, and
+    // records load in key (hash) order, not in the order of history. Make
+    // sure the record that sorts first is not the start of the history.
+    let (records, expected) = (0..50)
+        .map(|_| received_increments())
+        .find(|(records, _)| records.iter().map(|r| &r.key).min() != Some(&records[0].key))
+        .expect("hashes are not all ordered like history");
+    let loaded = StoredDocument::load(ID, records, actor(2));
+    assert!(loaded.quarantined.is_empty(), "good records set aside: {:?}", loaded.quarantined.iter().map(|(_, why)| why).collect::<Vec<_>>());
+    assert_eq!(plan_of(&loaded.document), expected);
+}

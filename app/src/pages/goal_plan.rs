@@ -6,8 +6,6 @@
 //! hidden or closed, so closing the tab loses nothing. Saves from other tabs
 //! on this device arrive over a BroadcastChannel and show live.
 
-use std::time::Duration;
-
 use confidant_shared::document::{DocumentId, DocumentKind};
 use confidant_shared::goal_plan::{GoalPlan, MilestoneStatus};
 use confidant_shared::Section;
@@ -18,12 +16,10 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use crate::pages::document_editing::DocumentEditing;
 use crate::pages::SharePanel;
-use crate::store::{announce_saved, app_store, OpenDocument, SavedElsewhere};
+use crate::store::{app_store, OpenDocument, SavedElsewhere};
 use crate::sync::use_sync;
-
-/// How long typing may pause before the edit is written.
-const SAVE_AFTER: Duration = Duration::from_millis(350);
 
 enum Loaded {
     Loading,
@@ -106,96 +102,14 @@ fn missing_message(id: &str) -> String {
     format!("The goal plan {id} is not on this device. If a partner shared it with you, open the invite link they sent.")
 }
 
-/// The handle every control uses to change the plan: edit in memory, show
-/// the result, and schedule a save.
-#[derive(Clone, Copy)]
-struct PlanEditing {
-    doc: StoredValue<OpenDocument, LocalStorage>,
-    set_plan: WriteSignal<GoalPlan, LocalStorage>,
-    set_error: WriteSignal<Option<String>>,
-    timer: StoredValue<Option<TimeoutHandle>, LocalStorage>,
-}
-
-impl PlanEditing {
-    fn edit(self, change: impl FnOnce(&mut GoalPlan)) {
-        match self.doc.with_value(|doc| doc.edit(change)) {
-            Ok(plan) => self.set_plan.set(plan),
-            Err(err) => self.set_error.set(Some(err.to_string())),
-        }
-        self.schedule_save();
-    }
-
-    fn schedule_save(self) {
-        if let Some(handle) = self.timer.get_value() {
-            handle.clear();
-        }
-        let handle = set_timeout_with_handle(move || self.save_now(), SAVE_AFTER).ok();
-        self.timer.set_value(handle);
-    }
-
-    fn save_now(self) {
-        // try_: this also runs while the page is being torn down.
-        if let Some(handle) = self.timer.try_get_value().flatten() {
-            handle.clear();
-            self.timer.try_set_value(None);
-        }
-        let Some(doc) = self.doc.try_get_value() else { return };
-        let set_error = self.set_error;
-        spawn_local(async move {
-            match doc.save::<GoalPlan>().await {
-                Ok(true) => {
-                    set_error.try_set(None);
-                    announce_saved(doc.id());
-                }
-                Ok(false) => {}
-                Err(err) => {
-                    set_error.try_set(Some(err.to_string()));
-                }
-            }
-        });
-    }
-}
+type PlanEditing = DocumentEditing<GoalPlan>;
 
 #[component]
 fn GoalPlanEditor(doc: OpenDocument, initial: GoalPlan, notice: Option<String>) -> impl IntoView {
+    let this_id = doc.id();
     let (plan, set_plan) = signal_local(initial);
     let (error, set_error) = signal(None::<String>);
-    let editing = PlanEditing {
-        doc: StoredValue::new_local(doc.clone()),
-        set_plan,
-        set_error,
-        timer: StoredValue::new_local(None),
-    };
-
-    // Nothing typed may be lost when the tab is hidden or closed.
-    let on_hide = window_event_listener(ev::pagehide, move |_| editing.save_now());
-    let on_hidden = window_event_listener(ev::visibilitychange, move |_| {
-        if document().visibility_state() == web_sys::VisibilityState::Hidden {
-            editing.save_now();
-        }
-    });
-    // Another tab saved this plan: take its records in and show them.
-    let this_id = doc.id();
-    let listener = SavedElsewhere::listen(move |id| {
-        if id != this_id {
-            return;
-        }
-        let doc = editing.doc.get_value();
-        spawn_local(async move {
-            if let Ok(true) = doc.refresh().await {
-                if let Ok(plan) = doc.value::<GoalPlan>() {
-                    set_plan.set(plan);
-                }
-            }
-        });
-    });
-    let listener = StoredValue::new_local(listener);
-    on_cleanup(move || {
-        editing.save_now();
-        on_hide.remove();
-        on_hidden.remove();
-        listener.set_value(None);
-    });
+    let editing = PlanEditing::new(doc, set_plan, set_error);
 
     let (new_goal, set_new_goal) = signal(String::new());
     let add_goal = move |ev: ev::SubmitEvent| {

@@ -20,9 +20,11 @@ fn page_of(kind: DocumentKind, id: DocumentId) -> String {
     match kind {
         DocumentKind::GoalPlan => format!("{}/{id}", Section::Goals.path()),
         DocumentKind::Partnership => Section::Partnerships.path().to_string(),
-        DocumentKind::Journal | DocumentKind::Profile => Section::Journal.path().to_string(),
+        DocumentKind::Journal => format!("{}/{id}", Section::Journal.path()),
+        DocumentKind::Profile => Section::Settings.path().to_string(),
         DocumentKind::Workshop => Section::Workshop.path().to_string(),
         DocumentKind::Program => Section::Program.path().to_string(),
+        DocumentKind::Keyring => Section::Journal.path().to_string(),
     }
 }
 
@@ -34,6 +36,7 @@ fn describe(kind: DocumentKind) -> &'static str {
         DocumentKind::Profile => "a profile",
         DocumentKind::Workshop => "a workshop",
         DocumentKind::Program => "a program",
+        DocumentKind::Keyring => "link this device to your other one",
     }
 }
 

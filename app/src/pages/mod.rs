@@ -1,8 +1,12 @@
 //! One component per section of the app.
 
+mod document_editing;
 mod goal_plan;
+mod invite_code;
 mod goal_plans;
 mod join;
+mod journal;
+mod journal_entry;
 mod not_found;
 mod section_page;
 mod settings;
@@ -11,6 +15,8 @@ mod share_panel;
 pub use goal_plan::GoalPlanPage;
 pub use goal_plans::GoalPlansPage;
 pub use join::JoinPage;
+pub use journal::JournalPage;
+pub use journal_entry::JournalEntryPage;
 pub use not_found::NotFound;
 pub use section_page::SectionPage;
 pub use settings::SettingsPage;

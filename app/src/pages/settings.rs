@@ -12,6 +12,8 @@ use leptos_meta::Title;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::pages::invite_code::InviteCode;
+use crate::sync::use_sync;
 use crate::store::app_store;
 
 async fn storage_line() -> Option<String> {
@@ -117,6 +119,7 @@ pub fn SettingsPage() -> impl IntoView {
                 <input id="import-file" type="file" accept="application/json,.json" on:change=import/>
             </div>
             {move || message.get().map(|m| view! { <p role="status" data-testid="settings-message">{m}</p> })}
+            <LinkedDevices/>
         </section>
     }
 }
@@ -134,4 +137,36 @@ fn download(name: &str, contents: &str) -> Result<(), ()> {
     link.click();
     let _ = web_sys::Url::revoke_object_url(&url);
     Ok(())
+}
+
+/// Link another of the user's devices: one link (or QR code) and it follows
+/// the journal, profile and goal plans of this one, encrypted at the relay.
+#[component]
+fn LinkedDevices() -> impl IntoView {
+    let Some(engine) = use_sync() else { return ().into_any() };
+    let (link, set_link) = signal(None::<String>);
+    let (error, set_error) = signal(None::<String>);
+    let start = move |_| {
+        let engine = engine.clone();
+        spawn_local(async move {
+            match engine.link_device().await {
+                Ok(invite) => set_link.set(Some(invite.link(&window().location().origin().unwrap_or_default()))),
+                Err(err) => set_error.set(Some(err)),
+            }
+        });
+    };
+    view! {
+        <h2>"Your other devices"</h2>
+        <p>"Use Confidant on your phone and your laptop: link them and your journal, profile and goal plans \
+            follow you, end-to-end encrypted. The link below holds the keys to all of them: open it only on a \
+            device of your own, and never send it to anyone."</p>
+        {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+        {move || match link.get() {
+            None => view! { <button type="button" data-testid="link-device" on:click=start.clone()>"Link another device"</button> }.into_any(),
+            Some(link) => view! {
+                <InviteCode id="device-link" label="Device link" link=Signal::derive(move || link.clone())/>
+            }.into_any(),
+        }}
+    }
+    .into_any()
 }

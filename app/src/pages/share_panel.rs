@@ -7,16 +7,11 @@ use confidant_shared::sync::Invite;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::pages::invite_code::InviteCode;
 use crate::sync::use_sync;
 
 fn origin() -> String {
     window().location().origin().unwrap_or_default()
-}
-
-/// The invite link as an SVG QR code.
-fn qr_svg(link: &str) -> Option<String> {
-    let code = qrcode::QrCode::new(link.as_bytes()).ok()?;
-    Some(code.render::<qrcode::render::svg::Color>().min_dimensions(220, 220).build())
 }
 
 #[component]
@@ -76,20 +71,10 @@ pub fn SharePanel(local: DocumentId, kind: DocumentKind, what: &'static str) -> 
                     </button>
                 }.into_any(),
             }}
-            <div id="invite" class="invite" hidden=move || !(showing.get() && invite.with(Option::is_some))>
-                <label for="invite-link">"Invite link"</label>
-                <input id="invite-link" type="text" readonly data-testid="invite-link"
-                    prop:value=move || link().unwrap_or_default()
-                    on:focus=move |ev| {
-                        use wasm_bindgen::JsCast;
-                        if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
-                            input.select();
-                        }
-                    }/>
-                <p class="hint">"Or let your partner scan this code with their phone:"</p>
-                <div class="qr" role="img" aria-label="QR code of the invite link"
-                    inner_html=move || if showing.get() { link().and_then(|l| qr_svg(&l)).unwrap_or_default() } else { String::new() }>
-                </div>
+            <div id="invite" hidden=move || !(showing.get() && invite.with(Option::is_some))>
+                {move || showing.get().then(|| view! {
+                    <InviteCode id="invite-link" label="Invite link" link=Signal::derive(move || link().unwrap_or_default())/>
+                })}
             </div>
         </section>
     }

@@ -61,7 +61,7 @@ impl Store {
 /// accepted from an invite is empty until the first changes arrive).
 pub fn summary_of(kind: DocumentKind, id: confidant_shared::document::DocumentId, doc: &automerge::AutoCommit) -> Option<DocumentSummary> {
     use confidant_shared::document::{root_field, Schema};
-    use confidant_shared::{goal_plan::GoalPlan, journal::JournalEntry, partnership::Partnership, profile::Profile, program::Program, workshop::Workshop};
+    use confidant_shared::{goal_plan::GoalPlan, journal::JournalEntry, keyring::Keyring, partnership::Partnership, profile::Profile, program::Program, workshop::Workshop};
     fn line<T: Schema>(doc: &automerge::AutoCommit) -> (String, Option<String>) {
         (T::list_title(doc), T::list_date(doc))
     }
@@ -75,6 +75,18 @@ pub fn summary_of(kind: DocumentKind, id: confidant_shared::document::DocumentId
         DocumentKind::Profile => line::<Profile>(doc),
         DocumentKind::Program => line::<Program>(doc),
         DocumentKind::Workshop => line::<Workshop>(doc),
+        DocumentKind::Keyring => line::<Keyring>(doc),
     };
     Some(DocumentSummary { id: id.to_string(), kind, title, date, updated_ms: js_sys::Date::now() })
+}
+
+impl Store {
+    /// One document's line in the list, if it has one.
+    pub async fn summary(&self, id: confidant_shared::document::DocumentId) -> Result<Option<DocumentSummary>, StoreError> {
+        let read = |e: indexed_db_futures::error::Error| StoreError::Read(e.to_string());
+        let tx = self.read_only(DOCUMENTS)?;
+        let store = tx.object_store(DOCUMENTS).map_err(read)?;
+        let row: Option<String> = store.get(id.to_string()).primitive().map_err(read)?.await.map_err(read)?;
+        Ok(row.and_then(|row| serde_json::from_str(&row).ok()))
+    }
 }

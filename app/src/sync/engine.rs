@@ -5,21 +5,23 @@ use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 use automerge::{ActorId, AutoCommit};
-use confidant_shared::document::DocumentId;
+use confidant_shared::document::{DocumentId, DocumentKind};
+use confidant_shared::keyring::{is_personal, Keyring};
 use confidant_shared::storage::{ChunkKind, StoredChunk, StoredDocument};
 use confidant_shared::sync::client::{ClientEffect, SyncClient};
 use confidant_shared::sync::presence::{Announcement, Presence, ANNOUNCE_EVERY_MS};
 use confidant_shared::sync::wire::encode;
-use confidant_shared::sync::DocumentKeys;
+use confidant_shared::sync::{DocumentKeys, Invite};
 use confidant_shared::SyncStatus;
 use futures::channel::mpsc::{unbounded, UnboundedReceiver};
+use futures::channel::oneshot;
 use futures::StreamExt;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::relay_socket::{relay_url, RelaySocket};
 use super::SyncEngine;
-use crate::store::{announce_saved, app_store, random_bytes, summary_of, SavedElsewhere, ShareRecord, Store, StoreError};
+use crate::store::{announce_saved, app_store, random_bytes, summary_of, OpenDocument, SavedElsewhere, ShareRecord, Store, StoreError};
 
 /// The relay refuses bigger chunks; a change set this large waits for a
 /// snapshot upload instead of failing over and over.
@@ -35,6 +37,8 @@ pub(super) enum Event {
     Track(ShareRecord),
     Viewing(Option<DocumentId>),
     Announce,
+    /// Make (or find) the keyring and answer with its invite.
+    LinkDevice(oneshot::Sender<Result<Invite, String>>),
 }
 
 struct Share {
@@ -55,6 +59,10 @@ struct Engine {
     viewing: Option<DocumentId>,
     device: String,
     handle: SyncEngine,
+    /// The keyring's sync id, once this device is linked to another.
+    keyring: Option<[u8; 16]>,
+    /// The keyring changed, or documents appeared that it should list.
+    keyring_dirty: bool,
 }
 
 fn now_ms() -> i64 {
@@ -97,6 +105,8 @@ async fn run(store: Store, handle: SyncEngine, mut events: UnboundedReceiver<Eve
         viewing: None,
         device: random_bytes::<8>().iter().map(|b| format!("{b:02x}")).collect(),
         handle: handle.clone(),
+        keyring: None,
+        keyring_dirty: false,
     };
     for record in shares {
         engine.add(record);
@@ -123,10 +133,16 @@ async fn run(store: Store, handle: SyncEngine, mut events: UnboundedReceiver<Eve
     for doc in docs {
         engine.push_unsent(doc).await;
     }
+    engine.keyring_dirty = engine.keyring.is_some();
     engine.connect();
-    while let Some(event) = events.next().await {
-        engine.handle(event).await;
+    loop {
+        if engine.keyring_dirty {
+            engine.keyring_dirty = false;
+            engine.reconcile_keyring().await;
+        }
         engine.handle.status.set(engine.client.status());
+        let Some(event) = events.next().await else { break };
+        engine.handle(event).await;
     }
 }
 
@@ -142,6 +158,10 @@ impl Engine {
             shared.insert(record.local_id.clone(), invite.clone());
         });
         self.by_local.insert(local, doc);
+        if record.kind == DocumentKind::Keyring {
+            self.keyring = Some(doc);
+        }
+        self.keyring_dirty |= self.keyring.is_some();
         self.shares.insert(doc, Share { record, keys: invite.keys, local, doc: None });
         effects
     }
@@ -193,7 +213,14 @@ impl Engine {
                 if let Some(doc) = self.by_local.get(&local).copied() {
                     self.refresh(doc).await;
                     self.push_unsent(doc).await;
+                    self.keyring_dirty |= Some(doc) == self.keyring;
+                } else {
+                    // A new document: a linked device should get it too.
+                    self.keyring_dirty |= self.keyring.is_some();
                 }
+            }
+            Event::LinkDevice(reply) => {
+                let _ = reply.send(self.link_device().await.map_err(|e| e.to_string()));
             }
             Event::Track(record) => {
                 let doc = record.keys().map(|keys| *keys.id().as_bytes());
@@ -323,6 +350,7 @@ impl Engine {
         stored.absorb(vec![record]);
         share.record.relay_heads.absorb_delivered(stored.doc_mut(), &before);
         let summary = summary_of(share.record.kind, share.local, stored.doc());
+        self.keyring_dirty |= Some(doc) == self.keyring;
         let (record, local) = (share.record.clone(), share.local);
         self.store.put_share(&record).await?;
         if let Some(summary) = summary {
@@ -357,5 +385,88 @@ impl Engine {
         let payload = Announcement { device: self.device.clone(), name: None }.encode();
         let effects = self.client.signal(&share.keys, random_bytes(), &payload);
         self.carry_out(effects).await;
+    }
+}
+
+impl Engine {
+    /// The keyring's invite: the link that makes another device follow
+    /// everything this one keeps in sync. Made on first use.
+    async fn link_device(&mut self) -> Result<Invite, StoreError> {
+        if let Some(invite) = self.keyring.and_then(|doc| self.shares.get(&doc)).and_then(|s| s.record.invite()) {
+            return Ok(invite);
+        }
+        let open = OpenDocument::create(&self.store, &Keyring::default()).await?;
+        let invite = Invite { kind: DocumentKind::Keyring, keys: DocumentKeys::from_random(random_bytes(), random_bytes()) };
+        let record = ShareRecord::new(open.id(), &invite);
+        self.store.put_share(&record).await?;
+        let effects = self.add(record);
+        self.carry_out(effects).await;
+        self.reconcile_keyring().await;
+        Ok(invite)
+    }
+
+    /// Bring the keyring and this device's documents into agreement: follow
+    /// every document it lists, and list every shared or personal document
+    /// this device has (sharing personal ones, with new keys, first).
+    async fn reconcile_keyring(&mut self) {
+        let Some(keyring_doc) = self.keyring else { return };
+        let Some(keyring_local) = self.shares.get(&keyring_doc).map(|s| s.local) else { return };
+        let Ok((open, keyring, _)) = OpenDocument::open::<Keyring>(&self.store, keyring_local).await else {
+            return; // not arrived yet: reconciled once it does
+        };
+        // 1. Follow what the other devices listed.
+        for invite in keyring.invites() {
+            let doc = *invite.keys.id().as_bytes();
+            if self.shares.contains_key(&doc) {
+                continue;
+            }
+            let record = ShareRecord::new(invite.keys.id(), &invite);
+            if let Err(err) = self.store.put_share(&record).await {
+                warn(&err.to_string());
+                continue;
+            }
+            let effects = self.add(record);
+            self.carry_out(effects).await;
+        }
+        // 2. Share personal documents nobody shares yet.
+        let documents = self.store.list(None).await.unwrap_or_default();
+        for summary in documents {
+            let Ok(local) = summary.id.parse::<DocumentId>() else { continue };
+            if !is_personal(summary.kind) || self.by_local.contains_key(&local) {
+                continue;
+            }
+            let invite = Invite { kind: summary.kind, keys: DocumentKeys::from_random(random_bytes(), random_bytes()) };
+            let record = ShareRecord::new(local, &invite);
+            if let Err(err) = self.store.put_share(&record).await {
+                warn(&err.to_string());
+                continue;
+            }
+            let doc = *invite.keys.id().as_bytes();
+            let effects = self.add(record);
+            self.carry_out(effects).await;
+            self.push_unsent(doc).await;
+        }
+        // 3. List everything this device follows.
+        let missing: Vec<Invite> = self
+            .shares
+            .iter()
+            .filter(|(doc, _)| Some(**doc) != self.keyring)
+            .filter_map(|(_, share)| share.record.invite())
+            .filter(|invite| !keyring.documents.contains_key(&invite.keys.id().to_string()))
+            .collect();
+        if missing.is_empty() {
+            return;
+        }
+        match open.change(|keyring: &mut Keyring| missing.iter().for_each(|invite| {
+            keyring.add(invite);
+        })).await {
+            Ok(_) => {
+                announce_saved(keyring_local);
+                self.refresh(keyring_doc).await;
+                self.push_unsent(keyring_doc).await;
+            }
+            Err(err) => warn(&err.to_string()),
+        }
+        self.keyring_dirty = false;
     }
 }

@@ -88,6 +88,14 @@ impl SyncEngine {
         Ok(())
     }
 
+    /// The link that makes another of the user's devices follow every
+    /// personal and shared document of this one (the keyring's invite).
+    pub async fn link_device(&self) -> Result<Invite, String> {
+        let (reply, answer) = futures::channel::oneshot::channel();
+        self.events.unbounded_send(Event::LinkDevice(reply)).map_err(|_| "sync is not running".to_string())?;
+        answer.await.map_err(|_| "sync stopped".to_string())?
+    }
+
     /// The page shows this document (announced to its other members), or none.
     pub fn viewing(&self, local: Option<DocumentId>) {
         let _ = self.events.unbounded_send(Event::Viewing(local));

@@ -11,8 +11,13 @@ use tokio::sync::mpsc;
 
 use super::RelayStore;
 
-/// Messages waiting for one connection's socket.
-pub type Outbox = mpsc::UnboundedSender<RelayMessage>;
+/// Messages waiting for one connection's socket. Bounded: a client that
+/// stops reading is disconnected rather than growing the relay's memory;
+/// it reconnects and catches up from its last sequence number.
+pub type Outbox = mpsc::Sender<RelayMessage>;
+
+/// Messages one connection may have waiting before it counts as stalled.
+pub const OUTBOX_CAPACITY: usize = 4096;
 
 pub struct RelayHub {
     relay: Mutex<Relay>,
@@ -32,6 +37,7 @@ struct Counters {
     bytes_in: AtomicU64,
     messages_out: AtomicU64,
     errors_out: AtomicU64,
+    stalled: AtomicU64,
 }
 
 fn now_ms() -> i64 {
@@ -98,9 +104,17 @@ impl RelayHub {
         if matches!(message, RelayMessage::Error { .. }) {
             self.counters.errors_out.fetch_add(1, Ordering::Relaxed);
         }
-        if let Some(outbox) = self.outboxes.lock().unwrap_or_else(|p| p.into_inner()).get(&to) {
-            self.counters.messages_out.fetch_add(1, Ordering::Relaxed);
-            let _ = outbox.send(message);
+        let full = match self.outboxes.lock().unwrap_or_else(|p| p.into_inner()).get(&to) {
+            Some(outbox) => {
+                self.counters.messages_out.fetch_add(1, Ordering::Relaxed);
+                matches!(outbox.try_send(message), Err(mpsc::error::TrySendError::Full(_)))
+            }
+            None => false,
+        };
+        if full {
+            tracing::warn!(connection = to.0, "a client stopped reading; disconnected");
+            self.counters.stalled.fetch_add(1, Ordering::Relaxed);
+            self.disconnect(to);
         }
     }
 
@@ -164,6 +178,53 @@ impl RelayHub {
         metric("confidant_relay_bytes_in_total", "counter", "Bytes received.", c.bytes_in.load(Ordering::Relaxed));
         metric("confidant_relay_messages_out_total", "counter", "Messages sent.", c.messages_out.load(Ordering::Relaxed));
         metric("confidant_relay_errors_total", "counter", "Error messages sent to clients.", c.errors_out.load(Ordering::Relaxed));
+        metric("confidant_relay_stalled_total", "counter", "Connections closed because they stopped reading.", c.stalled.load(Ordering::Relaxed));
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use confidant_shared::sync::wire::{encode, subscribe_proof, ClientMessage, PROTOCOL_VERSION};
+    use confidant_shared::sync::{DocumentKeys, SealedChunk};
+
+    use super::*;
+    use crate::relay::SqliteStore;
+
+    /// Connect with an outbox of `capacity`, greet, and subscribe to `keys`.
+    async fn join(hub: &Arc<RelayHub>, keys: &DocumentKeys, capacity: usize) -> (ConnectionId, mpsc::Receiver<RelayMessage>) {
+        let (outbox, mut inbox) = mpsc::channel(capacity.max(4));
+        let conn = hub.connect(outbox).await;
+        let Some(RelayMessage::Welcome { challenge, .. }) = inbox.recv().await else { panic!("no welcome") };
+        hub.frame(conn, &encode(&ClientMessage::Hello { version: PROTOCOL_VERSION })).await;
+        let subscribe = ClientMessage::Subscribe {
+            doc: *keys.id().as_bytes(),
+            verifying_key: keys.verifying_key(),
+            from_seq: 0,
+            proof: subscribe_proof(keys, &challenge),
+        };
+        hub.frame(conn, &encode(&subscribe)).await;
+        assert!(matches!(inbox.recv().await, Some(RelayMessage::CaughtUp { .. })));
+        (conn, inbox)
+    }
+
+    #[tokio::test]
+    async fn a_client_that_stops_reading_is_disconnected_and_the_others_carry_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let hub = Arc::new(RelayHub::new(Arc::new(SqliteStore::open(dir.path()).unwrap()), RelayLimits::default()));
+        let keys = DocumentKeys::from_random([1; 32], [2; 32]);
+        let (sender, _sender_inbox) = join(&hub, &keys, 64).await;
+        let (_reader, mut reader_inbox) = join(&hub, &keys, 64).await;
+        let (_stalled, stalled_inbox) = join(&hub, &keys, 4).await;
+        for i in 0..8u8 {
+            let chunk = SealedChunk::seal(&keys, [i; 24], b"here");
+            hub.frame(sender, &encode(&ClientMessage::Ephemeral { chunk })).await;
+        }
+        for _ in 0..8 {
+            assert!(matches!(reader_inbox.recv().await, Some(RelayMessage::Ephemeral { .. })), "a reading client gets everything");
+        }
+        assert!(hub.metrics().contains("confidant_relay_connections 2\n"), "the stalled client was dropped:\n{}", hub.metrics());
+        assert!(hub.metrics().contains("confidant_relay_stalled_total 1\n"));
+        drop(stalled_inbox);
     }
 }

@@ -10,7 +10,7 @@
 mod hub;
 mod sqlite_store;
 
-pub use hub::RelayHub;
+pub use hub::{Outbox, RelayHub, OUTBOX_CAPACITY};
 pub use sqlite_store::SqliteStore;
 
 use confidant_shared::sync::SealedChunk;

@@ -11,7 +11,7 @@ use futures_util::{SinkExt, StreamExt};
 use tokio::sync::mpsc;
 
 use crate::app_state::AppState;
-use crate::relay::RelayHub;
+use crate::relay::{RelayHub, OUTBOX_CAPACITY};
 
 pub async fn sync_connect(State(state): State<AppState>, upgrade: WebSocketUpgrade) -> Response {
     let hub = state.relay_hub();
@@ -26,7 +26,7 @@ pub async fn sync_connect(State(state): State<AppState>, upgrade: WebSocketUpgra
 
 async fn relay_connection(hub: Arc<RelayHub>, socket: WebSocket) {
     let (mut sink, mut stream) = socket.split();
-    let (outbox, mut messages) = mpsc::unbounded_channel::<RelayMessage>();
+    let (outbox, mut messages) = mpsc::channel::<RelayMessage>(OUTBOX_CAPACITY);
     let conn = hub.connect(outbox).await;
     let writer = tokio::spawn(async move {
         while let Some(message) = messages.recv().await {

@@ -11,16 +11,19 @@ pub enum DocumentKind {
     Partnership,
     Workshop,
     Program,
+    /// The list of a person's documents that their linked devices follow.
+    Keyring,
 }
 
 impl DocumentKind {
-    pub const ALL: [DocumentKind; 6] = [
+    pub const ALL: [DocumentKind; 7] = [
         DocumentKind::Profile,
         DocumentKind::Journal,
         DocumentKind::GoalPlan,
         DocumentKind::Partnership,
         DocumentKind::Workshop,
         DocumentKind::Program,
+        DocumentKind::Keyring,
     ];
 
     /// The value stored in the document and in the storage index.
@@ -32,6 +35,7 @@ impl DocumentKind {
             DocumentKind::Partnership => "partnership",
             DocumentKind::Workshop => "workshop",
             DocumentKind::Program => "program",
+            DocumentKind::Keyring => "keyring",
         }
     }
 

@@ -1,0 +1,89 @@
+//! One journal entry (`/journal/<id>`): date, kind, title and the entry
+//! itself. Private: it never leaves the user's own devices unencrypted.
+
+use confidant_shared::document::DocumentId;
+use confidant_shared::journal::JournalEntry;
+use confidant_shared::Section;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::pages::document_editing::DocumentEditing;
+use crate::pages::journal::{kind_from_token, kind_token, ENTRY_KINDS};
+use crate::store::{app_store, OpenDocument};
+
+#[component]
+pub fn JournalEntryPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let opened = LocalResource::new(move || {
+        let raw = id();
+        async move {
+            let id: DocumentId = raw.parse().map_err(|_| "This journal entry is not on this device.".to_string())?;
+            let store = app_store().await.map_err(|e| e.to_string())?;
+            OpenDocument::open::<JournalEntry>(&store, id)
+                .await
+                .map_err(|_| "This journal entry is not on this device.".to_string())
+        }
+    });
+    view! {
+        <Title text="Journal entry · Confidant"/>
+        <section class="page" aria-labelledby="page-title">
+            {move || match opened.get() {
+                None => view! {
+                    <h1 id="page-title">{Section::Journal.title()}</h1>
+                    <p class="loading" role="status">"Opening the entry…"</p>
+                }.into_any(),
+                Some(Err(message)) => view! {
+                    <h1 id="page-title">{Section::Journal.title()}</h1>
+                    <div class="empty-state" data-testid="empty-state">
+                        <p>{message}</p>
+                        <p><A href=Section::Journal.path()>"See your journal"</A></p>
+                    </div>
+                }.into_any(),
+                Some(Ok((doc, entry, notice))) => view! {
+                    <EntryEditor doc initial=entry notice=notice.message()/>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn EntryEditor(doc: OpenDocument, initial: JournalEntry, notice: Option<String>) -> impl IntoView {
+    let (entry, set_entry) = signal_local(initial);
+    let (error, set_error) = signal(None::<String>);
+    let editing = DocumentEditing::new(doc, set_entry, set_error);
+    view! {
+        <h1 id="page-title">{move || entry.with(|e| e.title.as_str().to_owned())}</h1>
+        {notice.map(|n| view! { <p class="notice" role="alert">{n}</p> })}
+        {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+        <p class="hint">"Private: this entry stays on your own devices."</p>
+        <div class="field">
+            <label for="entry-title">"Title"</label>
+            <input id="entry-title" type="text" prop:value=move || entry.with(|e| e.title.as_str().to_owned())
+                on:input=move |ev| { let v = event_target_value(&ev); editing.edit(|e| e.title.update(&v)) }/>
+        </div>
+        <div class="field">
+            <label for="entry-date">"Date"</label>
+            <input id="entry-date" type="date" prop:value=move || entry.with(|e| e.date.clone())
+                on:change=move |ev| { let v = event_target_value(&ev); if !v.is_empty() { editing.edit(|e| e.date = v) } }/>
+        </div>
+        <div class="field">
+            <label for="entry-kind">"Kind"</label>
+            <select id="entry-kind" on:change=move |ev| { let v = event_target_value(&ev); editing.edit(|e| e.entry_kind = kind_from_token(&v)) }>
+                {ENTRY_KINDS.iter().map(|(_, token, label)| view! {
+                    <option value=*token selected=move || entry.with(|e| kind_token(e.entry_kind) == *token)>{*label}</option>
+                }).collect_view()}
+            </select>
+        </div>
+        <div class="field">
+            <label for="entry-body">"Entry"</label>
+            <textarea id="entry-body" rows="12" prop:value=move || entry.with(|e| e.body.as_str().to_owned())
+                on:input=move |ev| { let v = event_target_value(&ev); editing.edit(|e| e.body.update(&v)) }>
+            </textarea>
+        </div>
+        <p><A href=Section::Journal.path()>"Back to your journal"</A></p>
+    }
+}
