@@ -189,3 +189,44 @@ async fn stopping_the_server_closes_open_sockets_instead_of_waiting_for_them() {
     .await;
     assert!(ended.is_ok(), "the client was told the relay went away");
 }
+
+#[tokio::test]
+async fn a_sealed_post_is_stored_for_the_inbox_owner_only() {
+    use confidant_shared::sync::inbox::InboxKeys;
+    let dir = tempfile::tempdir().unwrap();
+    let relay = start(dir.path(), "127.0.0.1:0".parse().unwrap()).await;
+    let owner = InboxKeys::from_seed([3; 32]);
+
+    // Anyone with the address posts; no subscription or key needed.
+    let (mut mentee, _) = tokio_tungstenite::connect_async(format!("ws://{}/sync", relay.addr)).await.unwrap();
+    let RelayMessage::Welcome { .. } = receive(&mut mentee).await else { panic!("no welcome") };
+    send(&mut mentee, &ClientMessage::Hello { version: PROTOCOL_VERSION }).await;
+    let post = owner.address().seal([4; 32], [5; 24], b"SECRET-MARKER intake answers");
+    send(&mut mentee, &ClientMessage::Post { chunk: post, client_ref: 1 }).await;
+    assert_eq!(receive(&mut mentee).await, RelayMessage::Ack { client_ref: 1, seq: 1 });
+
+    // The owner proves the inbox key and fetches it.
+    let (mut coordinator, _) = tokio_tungstenite::connect_async(format!("ws://{}/sync", relay.addr)).await.unwrap();
+    let RelayMessage::Welcome { challenge, .. } = receive(&mut coordinator).await else { panic!("no welcome") };
+    send(&mut coordinator, &ClientMessage::Hello { version: PROTOCOL_VERSION }).await;
+    let subscribe = |proof| ClientMessage::Subscribe {
+        doc: *owner.id().as_bytes(),
+        verifying_key: owner.address().verifying_key,
+        from_seq: 0,
+        proof,
+    };
+    send(&mut coordinator, &subscribe(owner.subscribe_proof(&challenge))).await;
+    let chunks = caught_up(&mut coordinator).await;
+    assert_eq!(chunks.len(), 1);
+    assert_eq!(owner.open(&chunks[0].1).unwrap(), b"SECRET-MARKER intake answers");
+
+    // The poster cannot read the inbox back.
+    send(&mut mentee, &subscribe(vec![7; 64])).await;
+    assert!(matches!(receive(&mut mentee).await, RelayMessage::Error { code: ErrorCode::ProofRequired, .. }));
+    drop((mentee, coordinator));
+    relay.stop().await;
+    for entry in std::fs::read_dir(dir.path().join("data")).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        assert!(!String::from_utf8_lossy(&bytes).contains("SECRET-MARKER"), "no plaintext on the relay's disk");
+    }
+}

@@ -8,7 +8,8 @@ use std::collections::HashMap;
 
 use confidant_shared::sync::client::{ClientEffect, SyncClient};
 use confidant_shared::sync::relay::{ConnectionId, Effect, Relay, RelayLimits};
-use confidant_shared::sync::wire::{encode, RelayMessage};
+use confidant_shared::sync::inbox::InboxKeys;
+use confidant_shared::sync::wire::{encode, ClientMessage, ErrorCode, RelayMessage};
 use confidant_shared::sync::{DocumentKeys, SealedChunk};
 use confidant_shared::SyncStatus;
 
@@ -21,6 +22,8 @@ struct Device {
     cursor: HashMap<[u8; 16], u64>,
     received: Vec<Vec<u8>>,
     presence: Vec<Vec<u8>>,
+    inbox: Vec<Vec<u8>>,
+    refused: Vec<ErrorCode>,
     to_relay: Vec<Vec<u8>>,
 }
 
@@ -37,7 +40,7 @@ impl Network {
             .map(|i| {
                 let mut client = SyncClient::new(Vec::new());
                 client.track(keys.clone(), 0);
-                Device { client, conn: ConnectionId(i as u64), online: false, persisted: HashMap::new(), cursor: HashMap::new(), received: Vec::new(), presence: Vec::new(), to_relay: Vec::new() }
+                Device { client, conn: ConnectionId(i as u64), online: false, persisted: HashMap::new(), cursor: HashMap::new(), received: Vec::new(), presence: Vec::new(), inbox: Vec::new(), refused: Vec::new(), to_relay: Vec::new() }
             })
             .collect();
         Network { relay: Relay::new(RelayLimits::default()), log: HashMap::new(), devices, nonce: 0 }
@@ -59,7 +62,9 @@ impl Network {
                 ClientEffect::PersistCursor { doc, seq } => {
                     device.cursor.insert(doc, seq);
                 }
-                ClientEffect::ReconnectAfter { .. } | ClientEffect::Refused { .. } => {}
+                ClientEffect::InboxMessage { message, .. } => device.inbox.push(message),
+                ClientEffect::Refused { code, .. } => device.refused.push(code),
+                ClientEffect::ReconnectAfter { .. } => {}
             }
         }
     }
@@ -268,4 +273,64 @@ fn a_document_followed_while_connected_is_subscribed_at_once() {
     // Offline, following only records the document; the next welcome subscribes.
     let mut offline = SyncClient::new(Vec::new());
     assert!(offline.follow(shared_later, 0).is_empty());
+}
+
+#[test]
+fn a_sealed_post_waits_in_the_inbox_until_its_owner_fetches_it() {
+    let plan = plan_keys();
+    let mut net = Network::new(&plan, 3);
+    let coordinator = InboxKeys::from_seed([42; 32]);
+    let address = coordinator.address();
+
+    // A mentee posts an intake form while the coordinator is offline.
+    net.connect(0);
+    let post = net.devices[0].client.post(&address, [7; 32], [8; 24], b"intake: career planning, early career");
+    net.apply_client(0, post);
+    net.run();
+    assert!(net.devices[0].persisted.is_empty(), "the post was acknowledged as durably stored");
+
+    // The coordinator's device follows its inbox and receives it, opened.
+    let follow = net.devices[1].client.follow_inbox(coordinator.clone(), 0);
+    assert!(follow.is_empty(), "offline: subscribes on connecting");
+    net.connect(1);
+    assert_eq!(net.devices[1].inbox, [b"intake: career planning, early career".to_vec()]);
+    assert!(net.log.values().flatten().all(|c| !c.ciphertext.windows(6).any(|w| w == b"intake")), "the relay holds it sealed");
+
+    // Someone else knowing the address can post but not read.
+    net.connect(2);
+    // (Device 2's challenge in this network is [3; 32].)
+    let stranger = InboxKeys::from_seed([1; 32]);
+    for proof in [vec![0; 64], stranger.subscribe_proof(&[3; 32])] {
+        let snoop = ClientMessage::Subscribe { doc: *address.id().as_bytes(), verifying_key: address.verifying_key, from_seq: 0, proof };
+        net.devices[2].to_relay.push(encode(&snoop));
+    }
+    net.run();
+    assert_eq!(net.devices[2].refused, [ErrorCode::ProofRequired, ErrorCode::ProofRequired]);
+    assert!(net.devices[2].inbox.is_empty());
+}
+
+#[test]
+fn posts_go_only_to_inboxes_and_a_post_sent_offline_goes_on_reconnect() {
+    let plan = plan_keys();
+    let mut net = Network::new(&plan, 2);
+    net.connect(0);
+    // An unsigned "post" aimed at a shared document is refused.
+    let forged = InboxKeys::from_seed([5; 32]).address().seal([1; 32], [2; 24], b"spam");
+    let mut into_plan = forged.clone();
+    into_plan.doc = *plan.id().as_bytes();
+    into_plan.verifying_key = plan.verifying_key();
+    net.devices[0].to_relay.push(encode(&ClientMessage::Post { chunk: into_plan, client_ref: 99 }));
+    net.run();
+    assert_eq!(net.devices[0].refused, [ErrorCode::WrongDocument]);
+    assert!(net.log.is_empty());
+
+    // Posted while offline: kept, then sent as a post (not a push) on reconnect.
+    let owner = InboxKeys::from_seed([6; 32]);
+    let mut late = SyncClient::new(Vec::new());
+    let kept = late.post(&owner.address(), [3; 32], [4; 24], b"survey answer");
+    assert_eq!(kept.len(), 1, "offline: only kept");
+    net.devices[1].client = late;
+    net.connect(1);
+    assert_eq!(net.log.get(owner.id().as_bytes()).map(Vec::len), Some(1), "stored on reconnect");
+    assert_eq!(owner.open(&net.log[owner.id().as_bytes()][0]).unwrap(), b"survey answer");
 }

@@ -299,6 +299,8 @@ impl Engine {
                         Box::pin(self.announce()).await;
                     }
                 }
+                // No page follows an inbox yet; coordinator intake will.
+                ClientEffect::InboxMessage { .. } => {}
                 ClientEffect::Refused { code, message } => warn(&format!("the relay refused: {code:?}: {message}")),
             }
         }

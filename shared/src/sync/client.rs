@@ -13,6 +13,7 @@
 
 use std::collections::BTreeMap;
 
+use super::inbox::{InboxAddress, InboxKeys};
 use super::keys::DocumentKeys;
 use super::sealed_chunk::SealedChunk;
 use super::wire::{decode, subscribe_proof, ClientMessage, ErrorCode, RelayMessage, PROTOCOL_VERSION};
@@ -35,6 +36,8 @@ pub enum ClientEffect {
     PersistCursor { doc: [u8; 16], seq: u64 },
     /// Open a new socket after this many milliseconds.
     ReconnectAfter { ms: u64 },
+    /// A message posted to one of this device's inboxes, opened.
+    InboxMessage { inbox: [u8; 16], message: Vec<u8> },
     /// A partner's momentary signal (presence), decrypted; never stored.
     Presence { doc: [u8; 16], payload: Vec<u8> },
     /// The relay refused something; show or log it.
@@ -58,6 +61,7 @@ struct Tracked {
 pub struct SyncClient {
     connection: Connection,
     documents: BTreeMap<[u8; 16], Tracked>,
+    inboxes: BTreeMap<[u8; 16], (InboxKeys, u64)>,
     pending: BTreeMap<u64, SealedChunk>,
     next_ref: u64,
 }
@@ -69,6 +73,7 @@ impl SyncClient {
         SyncClient {
             connection: Connection::Offline { failures: 0 },
             documents: BTreeMap::new(),
+            inboxes: BTreeMap::new(),
             pending: pending.into_iter().collect(),
             next_ref,
         }
@@ -93,6 +98,31 @@ impl SyncClient {
         };
         self.track(keys, last_seq);
         subscribe.map(ClientEffect::Send).into_iter().collect()
+    }
+
+    /// Fetch one of this device's inboxes, having seen it up to `last_seq`;
+    /// subscribes at once if connected.
+    pub fn follow_inbox(&mut self, keys: InboxKeys, last_seq: u64) -> Vec<ClientEffect> {
+        let subscribe = match self.connection {
+            Connection::Ready { challenge, .. } => Some(inbox_subscribe(&keys, last_seq, &challenge)),
+            _ => None,
+        };
+        self.inboxes.insert(*keys.id().as_bytes(), (keys, last_seq));
+        subscribe.map(ClientEffect::Send).into_iter().collect()
+    }
+
+    /// Post `message` sealed to someone's inbox. `ephemeral` and `nonce`
+    /// must be fresh random bytes. Kept until acknowledged, like a push.
+    pub fn post(&mut self, to: &InboxAddress, ephemeral: [u8; 32], nonce: [u8; 24], message: &[u8]) -> Vec<ClientEffect> {
+        let chunk = to.seal(ephemeral, nonce, message);
+        let client_ref = self.next_ref;
+        self.next_ref += 1;
+        self.pending.insert(client_ref, chunk.clone());
+        let mut effects = vec![ClientEffect::PersistPending { client_ref, chunk: chunk.clone() }];
+        if matches!(self.connection, Connection::Ready { .. }) {
+            effects.push(ClientEffect::Send(ClientMessage::Post { chunk, client_ref }));
+        }
+        effects
     }
 
     /// What the shell's indicator shows.
@@ -179,11 +209,32 @@ impl SyncClient {
                         })
                     })
                     .collect();
+                effects.extend(self.inboxes.values().map(|(keys, last_seq)| ClientEffect::Send(inbox_subscribe(keys, *last_seq, &challenge))));
                 // Everything not yet acknowledged goes again, oldest first;
                 // the relay may store a duplicate, which Automerge ignores.
+                // Inbox posts are the unsigned ones.
                 effects.extend(self.pending.iter().map(|(client_ref, chunk)| {
-                    ClientEffect::Send(ClientMessage::Push { chunk: chunk.clone(), client_ref: *client_ref })
+                    let (chunk, client_ref) = (chunk.clone(), *client_ref);
+                    ClientEffect::Send(if chunk.signature.is_empty() {
+                        ClientMessage::Post { chunk, client_ref }
+                    } else {
+                        ClientMessage::Push { chunk, client_ref }
+                    })
                 }));
+                effects
+            }
+            RelayMessage::Chunk { seq, chunk } if self.inboxes.contains_key(&chunk.doc) => {
+                let Some((keys, last_seq)) = self.inboxes.get_mut(&chunk.doc) else { return Vec::new() };
+                if seq <= *last_seq {
+                    return Vec::new();
+                }
+                *last_seq = seq;
+                let mut effects = match keys.open(&chunk) {
+                    Ok(message) => vec![ClientEffect::InboxMessage { inbox: chunk.doc, message }],
+                    // Junk anyone could post: skip it, but move past it.
+                    Err(err) => vec![ClientEffect::Refused { code: ErrorCode::BadSignature, message: err.to_string() }],
+                };
+                effects.push(ClientEffect::PersistCursor { doc: chunk.doc, seq });
                 effects
             }
             RelayMessage::Chunk { seq, chunk } => {
@@ -219,5 +270,14 @@ impl SyncClient {
             }
             RelayMessage::Error { code, message } => vec![ClientEffect::Refused { code, message }],
         }
+    }
+}
+
+fn inbox_subscribe(keys: &InboxKeys, last_seq: u64, challenge: &[u8; 32]) -> ClientMessage {
+    ClientMessage::Subscribe {
+        doc: *keys.id().as_bytes(),
+        verifying_key: keys.address().verifying_key,
+        from_seq: last_seq,
+        proof: keys.subscribe_proof(challenge),
     }
 }

@@ -80,6 +80,15 @@ pub fn id_for(verifying_key: &[u8; 32]) -> DocumentId {
     DocumentId::from_random(id)
 }
 
+/// The relay id of the sealed inbox whose verifying key this is: a separate
+/// hash domain, so no inbox id is ever a document id.
+pub fn inbox_id_for(verifying_key: &[u8; 32]) -> DocumentId {
+    let hash = blake3::derive_key("confidant 2026 inbox id v1", verifying_key);
+    let mut id = [0u8; 16];
+    id.copy_from_slice(&hash[..16]);
+    DocumentId::from_random(id)
+}
+
 /// Check a signature made with a document's signing key.
 pub fn verify(verifying_key: &[u8; 32], message: &[u8], signature: &[u8]) -> bool {
     let Ok(key) = VerifyingKey::from_bytes(verifying_key) else { return false };

@@ -13,6 +13,8 @@
 //!   it, only key holders open it.
 //! - [`wire`]: the messages, their binary encoding and the frame limits.
 //!
+//! - [`inbox`]: sealed inboxes (X25519): anyone with an address posts, only
+//!   the owner fetches and opens.
 //! - [`invite`]: invite links (`/join#<kind>.<keys>`) for partners and
 //!   for the user's own other devices.
 //! - [`relay`]: the relay as a state machine (events in, effects out).
@@ -24,6 +26,7 @@
 //! out over a WebSocket.
 
 pub mod client;
+pub mod inbox;
 pub mod invite;
 pub mod keys;
 pub mod presence;

@@ -13,6 +13,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use super::keys::inbox_id_for;
 use super::sealed_chunk::{ChunkError, SealedChunk};
 use super::wire::{
     check_subscribe_proof, decode, ClientMessage, ErrorCode, RelayMessage, PROTOCOL_VERSION,
@@ -139,6 +140,15 @@ impl Relay {
             ClientMessage::Snapshot { chunk, covers_through, client_ref } => {
                 self.accept(conn, chunk, client_ref, Some(covers_through), now_ms)
             }
+            ClientMessage::Post { chunk, client_ref } => {
+                if let Some(refused) = self.check_limits(conn, &chunk, now_ms) {
+                    return vec![refused];
+                }
+                if inbox_id_for(&chunk.verifying_key).as_bytes() != &chunk.doc {
+                    return vec![error(conn, ErrorCode::WrongDocument, "posts go to inboxes only")];
+                }
+                vec![Effect::Store { from: conn, client_ref, chunk, snapshot_covers: None }]
+            }
             ClientMessage::Ephemeral { chunk } => {
                 if let Some(refused) = self.check(conn, &chunk, now_ms) {
                     return vec![refused];
@@ -159,6 +169,14 @@ impl Relay {
 
     /// Rate, size and signature checks shared by pushes and ephemeral messages.
     fn check(&mut self, conn: ConnectionId, chunk: &SealedChunk, now_ms: i64) -> Option<Effect> {
+        if let Some(refused) = self.check_limits(conn, chunk, now_ms) {
+            return Some(refused);
+        }
+        chunk.verify().err().map(|e| error(conn, chunk_error_code(&e), e.to_string()))
+    }
+
+    /// Rate and size limits, for everything a connection sends to be stored or forwarded.
+    fn check_limits(&mut self, conn: ConnectionId, chunk: &SealedChunk, now_ms: i64) -> Option<Effect> {
         let connection = self.connections.get_mut(&conn)?;
         if now_ms - connection.window_started_ms >= self.limits.window_ms {
             connection.window_started_ms = now_ms;
@@ -175,7 +193,7 @@ impl Relay {
                 format!("chunk of {} bytes is over the {}-byte limit", chunk.ciphertext.len(), self.limits.max_chunk_bytes),
             ));
         }
-        chunk.verify().err().map(|e| error(conn, chunk_error_code(&e), e.to_string()))
+        None
     }
 
     fn accept(&mut self, conn: ConnectionId, chunk: SealedChunk, client_ref: u64, snapshot_covers: Option<u64>, now_ms: i64) -> Vec<Effect> {

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::keys::{id_for, verify, DocumentKeys};
+use super::keys::{id_for, inbox_id_for, verify, DocumentKeys};
 use super::sealed_chunk::SealedChunk;
 
 /// The protocol version this build speaks.
@@ -28,6 +28,9 @@ pub enum ClientMessage {
     Snapshot { chunk: SealedChunk, covers_through: u64, client_ref: u64 },
     /// Presence and other momentary signals: forwarded, never stored.
     Ephemeral { chunk: SealedChunk },
+    /// A message sealed to someone's inbox (see `inbox`): unsigned, since
+    /// anyone may post; stored and acknowledged like a push.
+    Post { chunk: SealedChunk, client_ref: u64 },
 }
 
 /// What the relay sends.
@@ -94,7 +97,7 @@ pub fn decode<'a, T: Deserialize<'a>>(frame: &'a [u8]) -> Result<T, WireError> {
     Ok(message)
 }
 
-fn proof_message(doc: &[u8; 16], challenge: &[u8; 32]) -> Vec<u8> {
+pub(crate) fn proof_message(doc: &[u8; 16], challenge: &[u8; 32]) -> Vec<u8> {
     let mut message = b"confidant-subscribe-v1".to_vec();
     message.extend_from_slice(doc);
     message.extend_from_slice(challenge);
@@ -106,9 +109,11 @@ pub fn subscribe_proof(keys: &DocumentKeys, challenge: &[u8; 32]) -> Vec<u8> {
     keys.sign(&proof_message(keys.id().as_bytes(), challenge)).to_vec()
 }
 
-/// What the relay checks before letting a connection read a document.
+/// What the relay checks before letting a connection read a document or an
+/// inbox: the id belongs to the key, and the challenge is signed with it.
 pub fn check_subscribe_proof(doc: &[u8; 16], verifying_key: &[u8; 32], challenge: &[u8; 32], proof: &[u8]) -> bool {
-    id_for(verifying_key).as_bytes() == doc && verify(verifying_key, &proof_message(doc, challenge), proof)
+    let owns_id = id_for(verifying_key).as_bytes() == doc || inbox_id_for(verifying_key).as_bytes() == doc;
+    owns_id && verify(verifying_key, &proof_message(doc, challenge), proof)
 }
 
 #[cfg(test)]
