@@ -334,3 +334,27 @@ fn posts_go_only_to_inboxes_and_a_post_sent_offline_goes_on_reconnect() {
     assert_eq!(net.log.get(owner.id().as_bytes()).map(Vec::len), Some(1), "stored on reconnect");
     assert_eq!(owner.open(&net.log[owner.id().as_bytes()][0]).unwrap(), b"survey answer");
 }
+
+#[test]
+fn a_device_that_left_a_document_gets_and_sends_nothing_more_of_it() {
+    let keys = plan_keys();
+    let mut net = Network::new(&keys, 2);
+    net.connect(0);
+    net.connect(1);
+    net.edit(0, &keys, "before leaving");
+    assert_eq!(net.devices[1].received.len(), 1);
+
+    // Device 1 has an unsent edit, then leaves: the edit is dropped with it.
+    net.disconnect(1);
+    net.edit(1, &keys, "written, never sent");
+    let doc = *keys.id().as_bytes();
+    let effects = net.devices[1].client.unfollow(&doc);
+    assert!(effects.iter().any(|e| matches!(e, ClientEffect::ForgetPending { .. })));
+    net.apply_client(1, effects);
+    assert!(net.devices[1].persisted.is_empty());
+    net.connect(1);
+    net.edit(0, &keys, "after leaving");
+    assert_eq!(net.devices[1].received.len(), 1, "nothing arrives after leaving");
+    assert_eq!(net.log[&doc].len(), 2, "and the dropped edit never reached the relay");
+    assert!(net.devices[1].client.unfollow(&doc).is_empty(), "leaving twice does nothing");
+}

@@ -46,6 +46,41 @@ pub fn SharePanel(local: DocumentId, kind: DocumentKind, what: &'static str) -> 
         }
     };
 
+    let owner = {
+        let engine = engine.clone();
+        move || engine.owns(local)
+    };
+    let replace = {
+        let engine = engine.clone();
+        move |_| {
+            let engine = engine.clone();
+            spawn_local(async move {
+                match engine.replace_keys(local).await {
+                    Ok(invite) => {
+                        set_invite.set(Some(invite));
+                        set_showing.set(true);
+                        set_error.set(None);
+                    }
+                    Err(err) => set_error.set(Some(err)),
+                }
+            });
+        }
+    };
+    let leave = {
+        let engine = engine.clone();
+        move |_| {
+            let engine = engine.clone();
+            spawn_local(async move {
+                match engine.leave(local).await {
+                    Ok(()) => {
+                        set_invite.set(None);
+                        set_showing.set(false);
+                    }
+                    Err(err) => set_error.set(Some(err)),
+                }
+            });
+        }
+    };
     view! {
         <section class="share" aria-labelledby="share-heading">
             <h2 id="share-heading">"Sharing"</h2>
@@ -65,10 +100,25 @@ pub fn SharePanel(local: DocumentId, kind: DocumentKind, what: &'static str) -> 
                 Some(_) => view! {
                     <p>{format!("Shared. Anyone with the invite link can read and edit this {what}: send it only to your partner, \
                         in person or over a channel you trust.")}</p>
-                    <button type="button" aria-expanded=move || showing.get().to_string() aria-controls="invite"
-                        on:click=move |_| set_showing.update(|s| *s = !*s)>
-                        {move || if showing.get() { "Hide invite link" } else { "Show invite link" }}
-                    </button>
+                    <div class="goal-actions">
+                        <button type="button" aria-expanded=move || showing.get().to_string() aria-controls="invite"
+                            on:click=move |_| set_showing.update(|s| *s = !*s)>
+                            {move || if showing.get() { "Hide invite link" } else { "Show invite link" }}
+                        </button>
+                        {let (owner, replace) = (owner.clone(), replace.clone());
+                        move || owner().then(|| view! {
+                            <button type="button" data-testid="replace-keys" on:click=replace.clone()
+                                title="Anyone who had the old link keeps what they saw, but gets nothing new.">
+                                "Replace the invite link"
+                            </button>
+                        })}
+                        <button type="button" class="danger" data-testid="leave" on:click=leave.clone()
+                            title="Nothing more is sent or received here. Your copy stays on this device.">
+                            "Stop sharing on this device"
+                        </button>
+                    </div>
+                    <p class="hint">"Replacing the link locks out anyone who had the old one from new changes: send the new link \
+                        to the partners who stay. Stopping keeps your copy but nothing more is sent or received."</p>
                 }.into_any(),
             }}
             <div id="invite" hidden=move || !(showing.get() && invite.with(Option::is_some))>

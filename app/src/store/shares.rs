@@ -23,6 +23,10 @@ pub struct ShareRecord {
     /// The relay's sequence number of the last chunk taken in.
     pub last_seq: u64,
     pub relay_heads: RelayHeads,
+    /// This device shared it (rather than accepting an invite): it may
+    /// replace the keys.
+    #[serde(default)]
+    pub owner: bool,
 }
 
 impl ShareRecord {
@@ -33,6 +37,7 @@ impl ShareRecord {
             invite: invite.fragment(),
             last_seq: 0,
             relay_heads: RelayHeads::default(),
+            owner: false,
         }
     }
 
@@ -68,6 +73,14 @@ impl Store {
             .collect::<Result<_, _>>()
             .map_err(read_error)?;
         Ok(rows.iter().filter_map(|row| serde_json::from_str(row).ok()).collect())
+    }
+
+    /// Forget a share (the document itself stays on this device).
+    pub async fn delete_share(&self, local_id: &str) -> Result<(), StoreError> {
+        let tx = self.readwrite(SHARES)?;
+        let store = tx.object_store(SHARES).map_err(write_error)?;
+        store.delete(local_id.to_string()).primitive().map_err(write_error)?;
+        tx.commit().await.map_err(write_error)
     }
 
     pub async fn put_share(&self, share: &ShareRecord) -> Result<(), StoreError> {

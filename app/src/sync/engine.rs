@@ -39,6 +39,8 @@ pub(super) enum Event {
     Announce,
     /// Make (or find) the keyring and answer with its invite.
     LinkDevice(oneshot::Sender<Result<Invite, String>>),
+    Leave(DocumentId, oneshot::Sender<Result<(), String>>),
+    ReplaceKeys(DocumentId, oneshot::Sender<Result<Invite, String>>),
 }
 
 struct Share {
@@ -80,6 +82,7 @@ pub(super) fn start() -> SyncEngine {
         status: ArcRwSignal::new(SyncStatus::Offline),
         presence: ArcRwSignal::new(Presence::default()),
         shared: ArcRwSignal::new(BTreeMap::new()),
+        owned: ArcRwSignal::new(Default::default()),
         clock: ArcRwSignal::new(now_ms()),
     };
     let engine = handle.clone();
@@ -157,6 +160,11 @@ impl Engine {
         self.handle.shared.update(|shared| {
             shared.insert(record.local_id.clone(), invite.clone());
         });
+        if record.owner {
+            self.handle.owned.update(|owned| {
+                owned.insert(record.local_id.clone());
+            });
+        }
         self.by_local.insert(local, doc);
         if record.kind == DocumentKind::Keyring {
             self.keyring = Some(doc);
@@ -221,6 +229,12 @@ impl Engine {
             }
             Event::LinkDevice(reply) => {
                 let _ = reply.send(self.link_device().await.map_err(|e| e.to_string()));
+            }
+            Event::Leave(local, reply) => {
+                let _ = reply.send(self.leave(local).await.map(|_| ()).map_err(|e| e.to_string()));
+            }
+            Event::ReplaceKeys(local, reply) => {
+                let _ = reply.send(self.replace_keys(local).await.map_err(|e| e.to_string()));
             }
             Event::Track(record) => {
                 let doc = record.keys().map(|keys| *keys.id().as_bytes());
@@ -470,5 +484,55 @@ impl Engine {
             Err(err) => warn(&err.to_string()),
         }
         self.keyring_dirty = false;
+    }
+}
+
+impl Engine {
+    /// Stop syncing a document here; returns its share record.
+    async fn leave(&mut self, local: DocumentId) -> Result<ShareRecord, StoreError> {
+        let Some(doc) = self.by_local.get(&local).copied() else {
+            return Err(StoreError::Document("this document is not shared".into()));
+        };
+        self.store.delete_share(&local.to_string()).await?;
+        let share = self.shares.remove(&doc).expect("indexed shares exist");
+        self.by_local.remove(&local);
+        self.handle.shared.update(|shared| {
+            shared.remove(&share.record.local_id);
+        });
+        self.handle.owned.update(|owned| {
+            owned.remove(&share.record.local_id);
+        });
+        let effects = self.client.unfollow(&doc);
+        self.carry_out(effects).await;
+        self.forget_in_keyring(&share.keys.id()).await;
+        Ok(share.record)
+    }
+
+    /// Share the document again under fresh keys, and stop using the old ones.
+    async fn replace_keys(&mut self, local: DocumentId) -> Result<Invite, StoreError> {
+        let old = self.leave(local).await?;
+        let invite = Invite { kind: old.kind, keys: DocumentKeys::from_random(random_bytes(), random_bytes()) };
+        let record = ShareRecord { owner: true, ..ShareRecord::new(local, &invite) };
+        self.store.put_share(&record).await?;
+        let doc = *invite.keys.id().as_bytes();
+        let effects = self.add(record);
+        self.carry_out(effects).await;
+        // Everything goes again, sealed with the new keys.
+        self.push_unsent(doc).await;
+        Ok(invite)
+    }
+
+    /// Take a document off the keyring, so linked devices stop being told of it.
+    async fn forget_in_keyring(&mut self, id: &DocumentId) {
+        let Some(keyring_local) = self.keyring.and_then(|doc| self.shares.get(&doc)).map(|s| s.local) else { return };
+        let Ok((open, keyring, _)) = OpenDocument::open::<Keyring>(&self.store, keyring_local).await else { return };
+        if !keyring.documents.contains_key(&id.to_string()) {
+            return;
+        }
+        if open.change(|keyring: &mut Keyring| {
+            keyring.remove(id);
+        }).await.is_ok() {
+            announce_saved(keyring_local);
+        }
     }
 }

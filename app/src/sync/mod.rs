@@ -36,6 +36,8 @@ pub struct SyncEngine {
     presence: ArcRwSignal<Presence>,
     /// Shared documents on this device: local id -> invite fragment.
     shared: ArcRwSignal<BTreeMap<String, Invite>>,
+    /// Local ids of the documents this device shared.
+    owned: ArcRwSignal<std::collections::BTreeSet<String>>,
     /// Bumped every few seconds so presence expires on screen.
     clock: ArcRwSignal<i64>,
 }
@@ -64,7 +66,8 @@ impl SyncEngine {
         }
         let keys = DocumentKeys::from_random(random_bytes(), random_bytes());
         let invite = Invite { kind, keys };
-        self.track(ShareRecord::new(local, &invite), invite.clone()).await?;
+        let record = ShareRecord { owner: true, ..ShareRecord::new(local, &invite) };
+        self.track(record, invite.clone()).await?;
         Ok(invite)
     }
 
@@ -93,6 +96,27 @@ impl SyncEngine {
     pub async fn link_device(&self) -> Result<Invite, String> {
         let (reply, answer) = futures::channel::oneshot::channel();
         self.events.unbounded_send(Event::LinkDevice(reply)).map_err(|_| "sync is not running".to_string())?;
+        answer.await.map_err(|_| "sync stopped".to_string())?
+    }
+
+    /// Whether this device shared the document (and so may replace its keys).
+    pub fn owns(&self, local: DocumentId) -> bool {
+        self.owned.with(|owned| owned.contains(&local.to_string()))
+    }
+
+    /// Stop sharing the document on this device: nothing more is sent or
+    /// received; the local copy stays.
+    pub async fn leave(&self, local: DocumentId) -> Result<(), String> {
+        let (reply, answer) = futures::channel::oneshot::channel();
+        self.events.unbounded_send(Event::Leave(local, reply)).map_err(|_| "sync is not running".to_string())?;
+        answer.await.map_err(|_| "sync stopped".to_string())?
+    }
+
+    /// Replace the document's keys: former members keep what they had but
+    /// cannot read anything new. Returns the new invite, for the members who stay.
+    pub async fn replace_keys(&self, local: DocumentId) -> Result<Invite, String> {
+        let (reply, answer) = futures::channel::oneshot::channel();
+        self.events.unbounded_send(Event::ReplaceKeys(local, reply)).map_err(|_| "sync is not running".to_string())?;
         answer.await.map_err(|_| "sync stopped".to_string())?
     }
 

@@ -57,6 +57,11 @@ impl Keyring {
         true
     }
 
+    /// Forget a document (left, or its keys replaced); returns whether it was listed.
+    pub fn remove(&mut self, id: &crate::document::DocumentId) -> bool {
+        self.documents.remove(&id.to_string()).is_some()
+    }
+
     /// Every readable invite (a damaged entry is skipped, not fatal).
     pub fn invites(&self) -> Vec<Invite> {
         self.documents.values().filter_map(|fragment| Invite::parse(fragment).ok()).collect()
@@ -101,6 +106,9 @@ mod tests {
         keyring.add(&invite(5, DocumentKind::Profile));
         keyring.documents.insert("bogus".into(), "journal.not-a-key".into());
         assert_eq!(keyring.invites().len(), 1);
+        let profile = invite(5, DocumentKind::Profile);
+        assert!(keyring.remove(&profile.keys.id()));
+        assert!(keyring.invites().is_empty() && !keyring.remove(&profile.keys.id()));
         assert!(is_personal(DocumentKind::Journal) && is_personal(DocumentKind::Profile));
         assert!(!is_personal(DocumentKind::Workshop) && !is_personal(DocumentKind::Keyring));
     }

@@ -100,6 +100,27 @@ impl SyncClient {
         subscribe.map(ClientEffect::Send).into_iter().collect()
     }
 
+    /// Stop following a document (the user left it, or its keys were
+    /// replaced): unsubscribe, and drop what was waiting to be sent with its
+    /// keys, which nobody should receive any more.
+    pub fn unfollow(&mut self, doc: &[u8; 16]) -> Vec<ClientEffect> {
+        if self.documents.remove(doc).is_none() {
+            return Vec::new();
+        }
+        let dropped: Vec<u64> = self.pending.iter().filter(|(_, chunk)| chunk.doc == *doc).map(|(r, _)| *r).collect();
+        let mut effects: Vec<ClientEffect> = dropped
+            .into_iter()
+            .map(|client_ref| {
+                self.pending.remove(&client_ref);
+                ClientEffect::ForgetPending { client_ref }
+            })
+            .collect();
+        if matches!(self.connection, Connection::Ready { .. }) {
+            effects.push(ClientEffect::Send(ClientMessage::Unsubscribe { doc: *doc }));
+        }
+        effects
+    }
+
     /// Fetch one of this device's inboxes, having seen it up to `last_seq`;
     /// subscribes at once if connected.
     pub fn follow_inbox(&mut self, keys: InboxKeys, last_seq: u64) -> Vec<ClientEffect> {
