@@ -17,17 +17,26 @@
 //! - [`keyring`]: the list of documents a person's linked devices follow.
 //! - [`storage`]: how a document is kept as a snapshot plus increments, loaded
 //!   with bad chunks set aside, and compacted (the rules; the app does the IO).
+//! - [`calendar_day`]: the user's today, and days as documents store them.
+//! - [`attention`]: what Home shows: meetings due, check-ins, term ends,
+//!   milestones coming due.
+//! - [`referrals`]: the referral directory and confidentiality guidance.
+//! - [`meeting_calendar`]: planned meetings as an `.ics` file.
 //! - [`sync`]: the sync protocol: document keys, invites, sealed chunks, wire
 //!   messages, and the client and relay state machines.
 
+pub mod attention;
+pub mod calendar_day;
 pub mod document;
 pub mod export;
 pub mod goal_plan;
 pub mod journal;
 pub mod keyring;
+pub mod meeting_calendar;
 pub mod partnership;
 pub mod profile;
 pub mod program;
+pub mod referrals;
 pub mod section;
 pub mod storage;
 pub mod sync;

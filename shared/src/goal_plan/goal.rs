@@ -22,6 +22,10 @@ pub struct Milestone {
     pub status: MilestoneStatus,
     /// The meeting action item this milestone came from, if any.
     pub from_action_item: Option<String>,
+    /// ISO 8601 day it was marked done, for the progress chart. Older
+    /// milestones have none (read as empty).
+    #[autosurgeon(missing = "Default::default")]
+    pub done_on: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate)]
@@ -30,6 +34,19 @@ pub enum MilestoneStatus {
     InProgress,
     Done,
     Dropped,
+}
+
+impl Milestone {
+    /// Mark done on `today` (an ISO day), or open again.
+    pub fn set_done(&mut self, done: bool, today: &str) {
+        if done {
+            self.status = MilestoneStatus::Done;
+            self.done_on = Some(today.to_owned());
+        } else {
+            self.status = MilestoneStatus::Planned;
+            self.done_on = None;
+        }
+    }
 }
 
 impl Goal {
@@ -49,7 +66,23 @@ impl Goal {
             due: due.map(str::to_owned),
             status: MilestoneStatus::Planned,
             from_action_item: None,
+            done_on: None,
         });
+    }
+
+    /// Done when it has milestones and none is left open (planned or in
+    /// progress); dropped ones do not hold it back, but one must be done.
+    pub fn is_done(&self) -> bool {
+        let open = self.milestones.iter().any(|m| matches!(m.status, MilestoneStatus::Planned | MilestoneStatus::InProgress));
+        !open && self.milestones.iter().any(|m| m.status == MilestoneStatus::Done)
+    }
+
+    /// The day the goal was done: its last milestone's done day.
+    pub fn done_on(&self) -> Option<&str> {
+        if !self.is_done() {
+            return None;
+        }
+        self.milestones.iter().filter(|m| m.status == MilestoneStatus::Done).filter_map(|m| m.done_on.as_deref()).max()
     }
 
     pub fn milestone_mut(&mut self, id: &str) -> Option<&mut Milestone> {

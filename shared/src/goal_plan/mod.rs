@@ -9,10 +9,12 @@
 
 mod goal;
 mod migration;
+mod progress;
 
 pub use migration::schema_1_sample;
 
 pub use goal::{Goal, Milestone, MilestoneStatus};
+pub use progress::{MilestoneDue, ProgressPoint};
 
 use std::collections::BTreeMap;
 

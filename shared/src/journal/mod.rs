@@ -9,5 +9,9 @@
 //! an entry opens in milliseconds.
 
 mod entry;
+mod markdown;
+mod search;
 
 pub use entry::{EntryKind, JournalEntry};
+pub use markdown::{entry_markdown, journal_markdown, kind_label};
+pub use search::JournalFilter;

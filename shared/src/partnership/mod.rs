@@ -4,9 +4,13 @@
 //! checklist), the meeting log with action items, and the status through
 //! renewal, ending or hand-over to another mentor.
 
+mod cadence;
 mod meeting;
+mod term;
 
+pub use cadence::NextMeeting;
 pub use meeting::{ActionItem, Meeting};
+pub use term::{AcademicCalendar, ContinuationNotice, Season, Semester, NOTICE_DAYS, RENEWAL_MONTHS};
 
 use std::collections::BTreeMap;
 
@@ -20,6 +24,12 @@ pub struct Partnership {
     pub schema: u64,
     pub mentor: String,
     pub mentee: String,
+    /// Member ids (from each person's profile) once each side has joined.
+    /// Fields added after schema 1 read as empty from older documents.
+    #[autosurgeon(missing = "Default::default")]
+    pub mentor_id: Option<String>,
+    #[autosurgeon(missing = "Default::default")]
+    pub mentee_id: Option<String>,
     pub topics: Vec<String>,
     /// ISO 8601 date of the introductory meeting.
     pub start_date: String,
@@ -31,6 +41,21 @@ pub struct Partnership {
     pub status: PartnershipStatus,
     /// Why and to whom the mentee was handed over, for the next mentor.
     pub handover_note: Text,
+    /// The invite of the mentee's goal plan the pair works on, so the
+    /// partner's device can follow it. Only members can read it: the
+    /// partnership is end-to-end encrypted like the plan.
+    #[autosurgeon(missing = "Default::default")]
+    pub goal_plan_invite: Option<String>,
+    /// The end day of the last term whose continuation notice was answered.
+    #[autosurgeon(missing = "Default::default")]
+    pub continuation_answered: Option<String>,
+}
+
+/// Which side of a partnership a person is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Mentor,
+    Mentee,
 }
 
 /// How long the pair agreed to work together.
@@ -93,6 +118,8 @@ impl Partnership {
             schema: Self::SCHEMA,
             mentor: mentor.to_owned(),
             mentee: mentee.to_owned(),
+            mentor_id: None,
+            mentee_id: None,
             topics: Vec::new(),
             start_date: start_date.to_owned(),
             duration,
@@ -101,6 +128,53 @@ impl Partnership {
             meetings: BTreeMap::new(),
             status: PartnershipStatus::Active,
             handover_note: Text::with_value(""),
+            goal_plan_invite: None,
+            continuation_answered: None,
         }
+    }
+
+    /// The side the member `me` is on, if they joined.
+    pub fn side_of(&self, me: &str) -> Option<Side> {
+        if self.mentor_id.as_deref() == Some(me) {
+            Some(Side::Mentor)
+        } else if self.mentee_id.as_deref() == Some(me) {
+            Some(Side::Mentee)
+        } else {
+            None
+        }
+    }
+
+    /// Join the side nobody has taken yet (the person who accepted the
+    /// invite). Returns the side, or `None` if both are taken by others.
+    pub fn join(&mut self, me: &str, name: &str) -> Option<Side> {
+        if let Some(side) = self.side_of(me) {
+            return Some(side);
+        }
+        if self.mentor_id.is_none() {
+            self.mentor_id = Some(me.to_owned());
+            self.mentor = name.to_owned();
+            Some(Side::Mentor)
+        } else if self.mentee_id.is_none() {
+            self.mentee_id = Some(me.to_owned());
+            self.mentee = name.to_owned();
+            Some(Side::Mentee)
+        } else {
+            None
+        }
+    }
+
+    /// The other person's name, seen from `side`.
+    pub fn partner_name(&self, side: Side) -> &str {
+        match side {
+            Side::Mentor => &self.mentee,
+            Side::Mentee => &self.mentor,
+        }
+    }
+
+    /// Meetings, newest first.
+    pub fn meetings_by_date(&self) -> Vec<&Meeting> {
+        let mut meetings: Vec<&Meeting> = self.meetings.values().collect();
+        meetings.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
+        meetings
     }
 }

@@ -19,6 +19,10 @@ pub const STANDARD_TOPICS: [&str; 6] = [
 pub struct Profile {
     pub kind: String,
     pub schema: u64,
+    /// A random id naming this person in partnerships; the same on every
+    /// linked device, because the profile itself syncs to them.
+    #[autosurgeon(missing = "Default::default")]
+    pub member_id: String,
     pub display_name: String,
     pub roles: Vec<Role>,
     /// Department, lab or unit.
@@ -75,9 +79,14 @@ impl Schema for Profile {
 
 impl Profile {
     pub fn new(display_name: &str) -> Self {
+        Self::with_member_id(display_name, "")
+    }
+
+    pub fn with_member_id(display_name: &str, member_id: &str) -> Self {
         Profile {
             kind: DocumentKind::Profile.as_str().to_owned(),
             schema: Self::SCHEMA,
+            member_id: member_id.to_owned(),
             display_name: display_name.to_owned(),
             roles: Vec::new(),
             department: String::new(),
@@ -87,4 +96,23 @@ impl Profile {
             boundaries: Text::with_value(""),
         }
     }
+}
+
+impl Role {
+    pub const ALL: [(Role, &'static str); 4] = [
+        (Role::Mentee, "Mentee"),
+        (Role::Mentor, "Mentor or advisor"),
+        (Role::Coordinator, "Program coordinator"),
+        (Role::Facilitator, "Workshop facilitator"),
+    ];
+}
+
+impl CareerStage {
+    pub const ALL: [(CareerStage, &'static str); 3] =
+        [(CareerStage::Early, "Early career"), (CareerStage::Mid, "Mid career"), (CareerStage::Late, "Late career")];
+}
+
+impl ChannelKind {
+    pub const ALL: [(ChannelKind, &'static str); 4] =
+        [(ChannelKind::Email, "Email"), (ChannelKind::Phone, "Phone"), (ChannelKind::Chat, "Chat"), (ChannelKind::InPerson, "In person")];
 }

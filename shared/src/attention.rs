@@ -1,0 +1,209 @@
+//! Home: what needs the user's attention now, across their partnerships and
+//! goal plans, most pressing first.
+
+use chrono::NaiveDate;
+
+use crate::calendar_day::{add_days, day_label};
+use crate::goal_plan::GoalPlan;
+use crate::partnership::{AcademicCalendar, Partnership, Side};
+
+/// Milestones show on Home from this many days before they are due.
+pub const MILESTONE_NOTICE_DAYS: u64 = 14;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Need {
+    /// The next meeting by the cadence (or the one planned).
+    NextMeeting { with: String, due: NaiveDate, planned: Option<NaiveDate> },
+    /// The meeting is past due and nothing is planned.
+    MeetingOverdue { with: String, due: NaiveDate, last_held: Option<NaiveDate> },
+    /// Mentors: no check-in with this mentee yet this semester.
+    SemesterCheckIn { with: String, semester: String, ends: NaiveDate },
+    /// The term or agreement ends soon: continue or end?
+    Continuation { with: String, term_ends: NaiveDate, last_term: bool },
+    MilestoneDue { goal: String, milestone: String, due: NaiveDate },
+}
+
+/// One thing on Home, and the document it is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attention {
+    pub document: String,
+    pub need: Need,
+}
+
+impl Attention {
+    /// The day it matters by, for ordering.
+    pub fn by(&self) -> NaiveDate {
+        match &self.need {
+            Need::NextMeeting { due, planned, .. } => planned.unwrap_or(*due).min(*due),
+            Need::MeetingOverdue { due, .. } => *due,
+            Need::SemesterCheckIn { ends, .. } => *ends,
+            Need::Continuation { term_ends, .. } => *term_ends,
+            Need::MilestoneDue { due, .. } => *due,
+        }
+    }
+
+    /// Past its day: shown first and marked.
+    pub fn is_late(&self, today: NaiveDate) -> bool {
+        match &self.need {
+            Need::MeetingOverdue { .. } => true,
+            Need::NextMeeting { .. } | Need::SemesterCheckIn { .. } => false,
+            Need::Continuation { term_ends, .. } => today > *term_ends,
+            Need::MilestoneDue { due, .. } => today > *due,
+        }
+    }
+
+    /// What Home says, in plain words.
+    pub fn text(&self, today: NaiveDate) -> String {
+        match &self.need {
+            Need::NextMeeting { with, planned: Some(planned), .. } => {
+                format!("Next meeting with {with}: planned for {}.", day_label(*planned))
+            }
+            Need::NextMeeting { with, due, planned: None } if *due == today => format!("Next meeting with {with} is due today."),
+            Need::NextMeeting { with, due, planned: None } => format!("Next meeting with {with} is due by {}.", day_label(*due)),
+            Need::MeetingOverdue { with, last_held: Some(last), .. } => {
+                let days = (today - *last).num_days();
+                if days >= 14 {
+                    format!("You have not met {with} in {} weeks. Plan a meeting.", days / 7)
+                } else {
+                    format!("You have not met {with} in {days} days. Plan a meeting.")
+                }
+            }
+            Need::MeetingOverdue { with, due, last_held: None } => {
+                format!("Your introductory meeting with {with} was due on {}. Plan it.", day_label(*due))
+            }
+            Need::SemesterCheckIn { with, semester, ends } => {
+                format!("Check in with {with} this semester ({semester} ends {}).", day_label(*ends))
+            }
+            Need::Continuation { with, term_ends, last_term: true } if today > *term_ends => {
+                format!("Your agreement with {with} ended on {}: continue, or end the partnership?", day_label(*term_ends))
+            }
+            Need::Continuation { with, term_ends, last_term } => format!(
+                "The {} with {with} ends on {}: continue, or end the partnership?",
+                if *last_term { "agreement" } else { "term" },
+                day_label(*term_ends)
+            ),
+            Need::MilestoneDue { goal, milestone, due } if today > *due => {
+                format!("Milestone \u{201c}{milestone}\u{201d} ({goal}) was due on {}.", day_label(*due))
+            }
+            Need::MilestoneDue { goal, milestone, due } => {
+                format!("Milestone \u{201c}{milestone}\u{201d} ({goal}) is due by {}.", day_label(*due))
+            }
+        }
+    }
+}
+
+/// What a partnership needs from the person on `side` today.
+pub fn for_partnership(document: &str, p: &Partnership, side: Side, calendar: &AcademicCalendar, today: NaiveDate) -> Vec<Attention> {
+    let with = p.partner_name(side).trim();
+    let with = if with.is_empty() { "your partner" } else { with }.to_owned();
+    let item = |need| Attention { document: document.to_owned(), need };
+    let mut items = Vec::new();
+    if let Some(next) = p.next_meeting(today) {
+        if next.days_overdue(today) > 0 {
+            items.push(item(Need::MeetingOverdue { with: with.clone(), due: next.due, last_held: next.last_held }));
+        } else {
+            items.push(item(Need::NextMeeting { with: with.clone(), due: next.due, planned: next.planned }));
+        }
+    }
+    if side == Side::Mentor {
+        if let Some(semester) = p.semester_check_in(calendar, today) {
+            items.push(item(Need::SemesterCheckIn { with: with.clone(), semester: semester.name(), ends: semester.ends }));
+        }
+    }
+    if let Some(notice) = p.continuation_notice(calendar, today) {
+        items.push(item(Need::Continuation { with, term_ends: notice.term_ends, last_term: notice.last_term }));
+    }
+    items
+}
+
+/// Milestones of a plan due within [`MILESTONE_NOTICE_DAYS`], or overdue.
+pub fn for_goal_plan(document: &str, plan: &GoalPlan, today: NaiveDate) -> Vec<Attention> {
+    plan.milestones_due(add_days(today, MILESTONE_NOTICE_DAYS))
+        .into_iter()
+        .map(|m| Attention { document: document.to_owned(), need: Need::MilestoneDue { goal: m.goal, milestone: m.milestone, due: m.due } })
+        .collect()
+}
+
+/// Late things first, then by day.
+pub fn in_order(mut items: Vec<Attention>, today: NaiveDate) -> Vec<Attention> {
+    items.sort_by_key(|a| (!a.is_late(today), a.by()));
+    items
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar_day::parse_day;
+    use crate::partnership::{AgreedDuration, Meeting};
+
+    fn day(text: &str) -> NaiveDate {
+        parse_day(text).unwrap()
+    }
+
+    fn pair(start: &str, met_on: &[&str]) -> Partnership {
+        let mut p = Partnership::new("Ana", "Sam", start, AgreedDuration::Semesters { count: 3, renewable: true });
+        for (n, date) in met_on.iter().enumerate() {
+            p.meetings.insert(format!("m{n}"), Meeting::new(&format!("m{n}"), date));
+        }
+        p
+    }
+
+    #[test]
+    fn a_mentee_sees_when_the_next_meeting_is_due() {
+        let cal = AcademicCalendar::default();
+        let p = pair("2026-11-02", &["2026-11-02"]);
+        let items = for_partnership("p1", &p, Side::Mentee, &cal, day("2026-11-10"));
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].text(day("2026-11-10")), "Next meeting with Ana is due by Tue 17 Nov 2026.");
+        assert_eq!(items[0].document, "p1");
+    }
+
+    #[test]
+    fn an_overdue_check_in_says_how_long_it_has_been() {
+        let cal = AcademicCalendar::default();
+        let p = pair("2026-09-01", &["2026-09-01", "2026-09-15", "2026-10-01"]);
+        let today = day("2026-11-05");
+        let items = for_partnership("p1", &p, Side::Mentee, &cal, today);
+        assert_eq!(items[0].text(today), "You have not met Ana in 5 weeks. Plan a meeting.");
+        assert!(items[0].is_late(today));
+        // The mentor sees the same from their side, with the mentee's name.
+        let items = for_partnership("p1", &p, Side::Mentor, &cal, today);
+        assert_eq!(items[0].text(today), "You have not met Sam in 5 weeks. Plan a meeting.");
+    }
+
+    #[test]
+    fn mentors_are_reminded_of_the_semester_check_in_and_both_of_the_term_end() {
+        let cal = AcademicCalendar::default();
+        // Met only in the fall; spring is under way and ends in three weeks.
+        let p = pair("2026-09-01", &["2026-09-01", "2026-09-15"]);
+        let today = day("2027-04-30");
+        let mentor = for_partnership("p1", &p, Side::Mentor, &cal, today);
+        let texts: Vec<String> = in_order(mentor, today).iter().map(|a| a.text(today)).collect();
+        assert_eq!(texts[0], "You have not met Sam in 32 weeks. Plan a meeting.");
+        assert!(texts.contains(&"Check in with Sam this semester (spring 2027 ends Sat 15 May 2027).".to_string()));
+        assert!(texts.contains(&"The term with Sam ends on Sat 15 May 2027: continue, or end the partnership?".to_string()));
+        // Mentees get no semester check-in of their own.
+        let mentee = for_partnership("p1", &p, Side::Mentee, &cal, today);
+        assert!(!mentee.iter().any(|a| matches!(a.need, Need::SemesterCheckIn { .. })));
+    }
+
+    #[test]
+    fn milestones_due_within_two_weeks_show_late_ones_first() {
+        let mut plan = GoalPlan::new("Plan", "sam");
+        plan.add_goal("g", "Publish", "");
+        let g = plan.goal_mut("g").unwrap();
+        g.add_milestone("a", "Draft", Some("2026-11-30"));
+        g.add_milestone("b", "Submit", Some("2026-11-20"));
+        g.add_milestone("c", "Revise", Some("2027-01-30"));
+        let today = day("2026-11-22");
+        let items = in_order(for_goal_plan("g1", &plan, today), today);
+        let texts: Vec<String> = items.iter().map(|a| a.text(today)).collect();
+        assert_eq!(
+            texts,
+            [
+                "Milestone \u{201c}Submit\u{201d} (Publish) was due on Fri 20 Nov 2026.",
+                "Milestone \u{201c}Draft\u{201d} (Publish) is due by Mon 30 Nov 2026."
+            ]
+        );
+    }
+}

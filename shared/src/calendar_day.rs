@@ -1,0 +1,75 @@
+//! Calendar days on the user's own clock.
+//!
+//! Meetings, due dates and agreement ends are calendar days (`2026-12-07`),
+//! not instants: a meeting "on the 7th" is on the 7th wherever the pair
+//! lives. The only instant is "now", which the app turns into the user's
+//! today with their clock's offset from UTC, so 23:30 in Chicago on the 31st
+//! is still the 31st although it is already the 1st in UTC.
+
+pub use chrono::NaiveDate;
+use chrono::{DateTime, Days};
+
+/// The user's calendar day at `utc_ms` (milliseconds since the Unix epoch),
+/// `offset_minutes` east of UTC: +60 in Berlin in winter, -300 in Chicago.
+/// (The browser's `getTimezoneOffset()` is the same number negated.)
+pub fn local_date(utc_ms: i64, offset_minutes: i32) -> Option<NaiveDate> {
+    let shifted = utc_ms.checked_add(i64::from(offset_minutes) * 60_000)?;
+    DateTime::from_timestamp_millis(shifted).map(|t| t.date_naive())
+}
+
+/// A day as documents store it, `YYYY-MM-DD`; `None` for anything else.
+pub fn parse_day(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
+}
+
+/// A day as documents store it.
+pub fn day_text(day: NaiveDate) -> String {
+    day.format("%Y-%m-%d").to_string()
+}
+
+/// `day` plus `days` (saturating at the calendar's end, which no plan reaches).
+pub fn add_days(day: NaiveDate, days: u64) -> NaiveDate {
+    day.checked_add_days(Days::new(days)).unwrap_or(NaiveDate::MAX)
+}
+
+/// `day` minus `days`.
+pub fn sub_days(day: NaiveDate, days: u64) -> NaiveDate {
+    day.checked_sub_days(Days::new(days)).unwrap_or(NaiveDate::MIN)
+}
+
+/// How a day reads in the app: "Mon 7 Dec 2026".
+pub fn day_label(day: NaiveDate) -> String {
+    day.format("%a %-d %b %Y").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ms(text: &str) -> i64 {
+        DateTime::parse_from_rfc3339(text).unwrap().timestamp_millis()
+    }
+
+    #[test]
+    fn today_is_the_day_on_the_users_clock_not_in_utc() {
+        // 04:30 UTC on 1 Feb is still the evening of 31 Jan in Chicago (UTC-6).
+        let instant = ms("2027-02-01T04:30:00Z");
+        assert_eq!(local_date(instant, -360), parse_day("2027-01-31"));
+        assert_eq!(local_date(instant, 0), parse_day("2027-02-01"));
+        // ... and already the afternoon of 1 Feb in Auckland (UTC+13).
+        assert_eq!(local_date(ms("2027-01-31T12:00:00Z"), 13 * 60), parse_day("2027-02-01"));
+        // A half-hour zone (India, UTC+5:30) crosses midnight at 18:30 UTC.
+        assert_eq!(local_date(ms("2026-12-31T18:29:00Z"), 330), parse_day("2026-12-31"));
+        assert_eq!(local_date(ms("2026-12-31T18:30:00Z"), 330), parse_day("2027-01-01"));
+    }
+
+    #[test]
+    fn only_whole_iso_days_parse() {
+        assert_eq!(parse_day(" 2028-02-29 "), NaiveDate::from_ymd_opt(2028, 2, 29));
+        assert_eq!(parse_day("2027-02-29"), None);
+        assert_eq!(parse_day("next week"), None);
+        assert_eq!(parse_day(""), None);
+        assert_eq!(day_text(parse_day("2027-03-04").unwrap()), "2027-03-04");
+        assert_eq!(day_label(parse_day("2026-12-07").unwrap()), "Mon 7 Dec 2026");
+    }
+}
