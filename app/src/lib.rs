@@ -12,6 +12,7 @@
 //! - [`store`]: documents in IndexedDB.
 //! - [`sync`]: the sync engine (relay WebSocket), invites and presence.
 
+pub mod clock;
 pub mod pages;
 pub mod store;
 pub mod service_worker;
@@ -24,7 +25,10 @@ use leptos_meta::provide_meta_context;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use crate::pages::{GoalPlanPage, GoalPlansPage, JoinPage, JournalEntryPage, JournalPage, NotFound, SectionPage, SettingsPage};
+use crate::pages::{
+    GoalPlanPage, GoalPlansPage, HomePage, JoinPage, JournalEntryPage, JournalPage, NotFound, PartnershipPage, PartnershipsPage,
+    ResourcesPage, SectionPage, SettingsPage,
+};
 use crate::shell::Shell;
 
 /// The whole app. `service_worker` and `relay` are off in browser unit
@@ -39,15 +43,16 @@ pub fn App(#[prop(default = true)] service_worker: bool, #[prop(default = true)]
         <Router>
             <Shell service_worker>
                 <Routes fallback=|| view! { <NotFound/> }>
-                    <Route path=path!("/") view=|| view! { <SectionPage section=Section::Home/> }/>
+                    <Route path=path!("/") view=HomePage/>
                     <Route path=path!("/journal") view=JournalPage/>
                     <Route path=path!("/journal/:id") view=JournalEntryPage/>
                     <Route path=path!("/goals") view=GoalPlansPage/>
                     <Route path=path!("/goals/:id") view=GoalPlanPage/>
-                    <Route path=path!("/partnerships") view=|| view! { <SectionPage section=Section::Partnerships/> }/>
+                    <Route path=path!("/partnerships") view=PartnershipsPage/>
+                    <Route path=path!("/partnerships/:id") view=PartnershipPage/>
                     <Route path=path!("/workshop") view=|| view! { <SectionPage section=Section::Workshop/> }/>
                     <Route path=path!("/program") view=|| view! { <SectionPage section=Section::Program/> }/>
-                    <Route path=path!("/resources") view=|| view! { <SectionPage section=Section::Resources/> }/>
+                    <Route path=path!("/resources") view=ResourcesPage/>
                     <Route path=path!("/settings") view=SettingsPage/>
                     <Route path=path!("/join") view=JoinPage/>
                 </Routes>

@@ -79,10 +79,10 @@ impl Section {
             Section::Home => "Nothing needs your attention yet. Once you have a partnership or a goal plan, upcoming meetings and due milestones appear here.",
             Section::Journal => "No journal entries yet. Entries you write stay on your own devices.",
             Section::Goals => "No goal plans yet. A goal plan holds your goals, why they matter, and milestones with due dates.",
-            Section::Partnerships => "No partnerships yet. A partnership starts when you accept an invite from a mentor or mentee.",
+            Section::Partnerships => "No partnerships yet. Start one below and send your partner the invite, or open an invite link you were sent.",
             Section::Workshop => "No workshop yet. A facilitator starts one and shares it with the room.",
             Section::Program => "No program yet. Coordinators set up a program from one of the templates.",
-            Section::Resources => "The referral list for your program appears here: counselling, ombuds, HR, the international office and harassment and violence services.",
+            Section::Resources => "Your program has not shared its own referral list on this device yet, so these are the services every program has; ask your coordinator for their contacts.",
             Section::Settings => "No profile yet. Your name, roles and contact boundaries will be kept here, on this device.",
         }
     }

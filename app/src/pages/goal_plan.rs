@@ -162,6 +162,8 @@ fn GoalPlanEditor(doc: OpenDocument, initial: GoalPlan, notice: Option<String>) 
                 prop:value=new_goal on:input=move |ev| set_new_goal.set(event_target_value(&ev))/>
             <button type="submit">"Add goal"</button>
         </form>
+        <ProgressChart plan/>
+        <Comments plan editing/>
         <SharePanel local=this_id kind=DocumentKind::GoalPlan what="goal plan"/>
     }
 }
@@ -182,7 +184,17 @@ fn GoalCard(goal_id: String, plan: ReadSignal<GoalPlan, LocalStorage>, editing: 
     let (new_due, set_new_due) = signal(String::new());
 
     view! {
-        <li class="goal" data-testid="goal">
+        <li class="goal" data-testid="goal" draggable="true"
+            on:dragstart=move |ev: ev::DragEvent| {
+                if let Some(data) = ev.data_transfer() { id.with_value(|id| { let _ = data.set_data("text/plain", id); }); }
+            }
+            on:dragover=move |ev: ev::DragEvent| ev.prevent_default()
+            on:drop=move |ev: ev::DragEvent| {
+                ev.prevent_default();
+                let dragged = ev.data_transfer().and_then(|d| d.get_data("text/plain").ok()).unwrap_or_default();
+                let to = position();
+                if !dragged.is_empty() { editing.edit(|p| p.move_goal(&dragged, to)) }
+            }>
             <div class="field">
                 <label for=title_id>"Goal"</label>
                 <input id=title_id type="text" prop:value=title
@@ -222,7 +234,7 @@ fn GoalCard(goal_id: String, plan: ReadSignal<GoalPlan, LocalStorage>, editing: 
                                         let checked = event_target_checked(&ev);
                                         id.with_value(|gid| mid.with_value(|mid| editing.edit(|p| {
                                             if let Some(m) = p.goal_mut(gid).and_then(|g| g.milestone_mut(mid)) {
-                                                m.status = if checked { MilestoneStatus::Done } else { MilestoneStatus::Planned };
+                                                m.set_done(checked, &crate::clock::today());
                                             }
                                         })))
                                     }/>
@@ -259,4 +271,109 @@ fn GoalCard(goal_id: String, plan: ReadSignal<GoalPlan, LocalStorage>, editing: 
 /// A random id for a goal or milestone, unique within a plan.
 fn short_id() -> String {
     crate::store::random_bytes::<8>().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Goals and milestones done over time, as a step chart with a text summary
+/// for screen readers.
+#[component]
+fn ProgressChart(plan: ReadSignal<GoalPlan, LocalStorage>) -> impl IntoView {
+    const W: f64 = 320.0;
+    const H: f64 = 120.0;
+    let points = move || plan.with(|p| p.progress_over_time());
+    let total = move || plan.with(|p| p.progress().1.max(1));
+    view! {
+        <section aria-labelledby="chart-heading">
+            <h2 id="chart-heading">"Progress over time"</h2>
+            {move || {
+                let points = points();
+                if points.is_empty() {
+                    return view! { <p class="empty-state">"Nothing done yet. Tick a milestone when it is done and your progress shows here."</p> }.into_any();
+                }
+                let first = points[0].day;
+                let last = points[points.len() - 1].day;
+                let span = ((last - first).num_days().max(1)) as f64;
+                let total = total() as f64;
+                let x = |day: confidant_shared::calendar_day::NaiveDate| 10.0 + (W - 20.0) * ((day - first).num_days() as f64) / span;
+                let y = |n: usize| H - 10.0 - (H - 20.0) * (n as f64) / total;
+                let line = |count: fn(&confidant_shared::goal_plan::ProgressPoint) -> usize| {
+                    let mut d = format!("M {:.1} {:.1}", x(first), y(0));
+                    for p in &points {
+                        d.push_str(&format!(" H {:.1} V {:.1}", x(p.day), y(count(p))));
+                    }
+                    d
+                };
+                let latest = points[points.len() - 1];
+                let summary = format!(
+                    "By {}: {} milestones and {} goals done, since {}.",
+                    confidant_shared::calendar_day::day_label(latest.day), latest.milestones_done, latest.goals_done,
+                    confidant_shared::calendar_day::day_label(first)
+                );
+                view! {
+                    <svg class="progress-chart" viewBox=format!("0 0 {W} {H}") role="img" aria-label=summary.clone() data-testid="progress-chart">
+                        <path d=line(|p| p.milestones_done) class="milestones-line" fill="none" stroke="#1d5fa8" stroke-width="2"/>
+                        <path d=line(|p| p.goals_done) class="goals-line" fill="none" stroke="#2e7d32" stroke-width="2" stroke-dasharray="4 2"/>
+                    </svg>
+                    <p class="hint">{summary}" Solid: milestones; dashed: goals."</p>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// Comments by either partner, on the plan or one goal.
+#[component]
+fn Comments(plan: ReadSignal<GoalPlan, LocalStorage>, editing: PlanEditing) -> impl IntoView {
+    let (text, set_text) = signal(String::new());
+    let (on_goal, set_on_goal) = signal(String::new());
+    let author = LocalResource::new(|| async {
+        crate::pages::profile::my_profile().await.ok().flatten().map(|(_, p)| p.display_name).unwrap_or_else(|| "Me".to_owned())
+    });
+    let add = move |ev: ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = text.get_untracked().trim().to_owned();
+        if body.is_empty() {
+            return;
+        }
+        let comment = confidant_shared::goal_plan::Comment {
+            id: short_id(),
+            author: author.get_untracked().unwrap_or_else(|| "Me".to_owned()),
+            at_ms: crate::clock::now_ms(),
+            goal: Some(on_goal.get_untracked()).filter(|g| !g.is_empty()),
+            text: autosurgeon::Text::with_value(&body),
+        };
+        editing.edit(|p| p.comments.push(comment));
+        set_text.set(String::new());
+    };
+    view! {
+        <section aria-labelledby="comments-heading">
+            <h2 id="comments-heading">"Comments"</h2>
+            {move || plan.with(|p| p.comments.is_empty()).then(|| view! { <p class="empty-state">"No comments yet. Either of you can leave one."</p> })}
+            <ul class="comments">
+                {move || plan.with(|p| {
+                    p.comments.iter().map(|c| {
+                        let on = c.goal.as_ref().and_then(|g| p.goals.get(g)).map(|g| format!(" on \u{201c}{}\u{201d}", g.title.as_str())).unwrap_or_default();
+                        let when = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(c.at_ms as f64)).to_locale_date_string("en-GB", &wasm_bindgen::JsValue::UNDEFINED);
+                        view! {
+                            <li data-testid="comment"><strong>{c.author.clone()}</strong>{format!("{on}, {}: ", String::from(when))}{c.text.as_str().to_owned()}</li>
+                        }
+                    }).collect_view()
+                })}
+            </ul>
+            <form class="stacked-form" on:submit=add aria-label="Leave a comment">
+                <div class="field">
+                    <label for="comment-text">"Comment"</label>
+                    <textarea id="comment-text" rows="2" prop:value=text on:input=move |ev| set_text.set(event_target_value(&ev))></textarea>
+                </div>
+                <div class="field">
+                    <label for="comment-goal">"About"</label>
+                    <select id="comment-goal" on:change=move |ev| set_on_goal.set(event_target_value(&ev))>
+                        <option value="">"The whole plan"</option>
+                        {move || plan.with(|p| p.priority_ids().into_iter().filter_map(|id| p.goals.get(&id).map(|g| (id, g.title.as_str().to_owned()))).collect::<Vec<_>>())
+                            .into_iter().map(|(id, title)| view! { <option value=id>{title}</option> }).collect_view()}
+                    </select>
+                </div>
+                <button type="submit">"Add comment"</button>
+            </form>
+        </section>
+    }
 }

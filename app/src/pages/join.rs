@@ -19,7 +19,7 @@ use crate::sync::use_sync;
 fn page_of(kind: DocumentKind, id: DocumentId) -> String {
     match kind {
         DocumentKind::GoalPlan => format!("{}/{id}", Section::Goals.path()),
-        DocumentKind::Partnership => Section::Partnerships.path().to_string(),
+        DocumentKind::Partnership => format!("{}/{id}", Section::Partnerships.path()),
         DocumentKind::Journal => format!("{}/{id}", Section::Journal.path()),
         DocumentKind::Profile => Section::Settings.path().to_string(),
         DocumentKind::Workshop => Section::Workshop.path().to_string(),

@@ -2,8 +2,7 @@
 //! to start one. Entries stay on the user's own devices (and their linked
 //! devices, encrypted at the relay).
 
-use confidant_shared::document::DocumentKind;
-use confidant_shared::journal::{EntryKind, JournalEntry};
+use confidant_shared::journal::{journal_markdown, kind_label, EntryKind, JournalEntry, JournalFilter};
 use confidant_shared::Section;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -11,13 +10,10 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
-use crate::store::{app_store, OpenDocument, SavedElsewhere};
+use crate::pages::file_download::download;
+use crate::store::{app_store, open_all, OpenDocument, SavedElsewhere};
 
-/// Today's date on the user's clock, as `YYYY-MM-DD`.
-pub fn today() -> String {
-    let now = js_sys::Date::new_0();
-    format!("{:04}-{:02}-{:02}", now.get_full_year(), now.get_month() + 1, now.get_date())
-}
+pub use crate::clock::today;
 
 pub const ENTRY_KINDS: [(EntryKind, &str, &str); 4] = [
     (EntryKind::MeetingNotes, "meeting-notes", "Meeting notes"),
@@ -41,16 +37,45 @@ pub fn JournalPage() -> impl IntoView {
     let listener = SavedElsewhere::listen(move |_| set_saves.update(|n| *n += 1));
     let listener = StoredValue::new_local(listener);
     on_cleanup(move || listener.set_value(None));
+    // Whole entries, so search reaches their text. Newest first.
     let entries = LocalResource::new(move || {
         saves.track();
         async {
             let store = app_store().await.map_err(|e| e.to_string())?;
-            store.list(Some(DocumentKind::Journal)).await.map_err(|e| e.to_string())
+            let mut all: Vec<(String, JournalEntry)> = open_all::<JournalEntry>(&store)
+                .await
+                .map_err(|e| e.to_string())?
+                .into_iter()
+                .map(|(doc, entry)| (doc.id().to_string(), entry))
+                .collect();
+            all.sort_by(|a, b| b.1.date.cmp(&a.1.date).then_with(|| b.1.created_ms.cmp(&a.1.created_ms)));
+            Ok::<_, String>(all)
         }
     });
+    let (error, set_error) = signal(None::<String>);
+    let (query, set_query) = signal(String::new());
+    let (kind_filter, set_kind_filter) = signal(String::new());
+    let (topic_filter, set_topic_filter) = signal(String::new());
+    let filter = move || JournalFilter {
+        text: query.get(),
+        kind: Some(kind_filter.get()).filter(|k| !k.is_empty()).map(|k| kind_from_token(&k)),
+        topic: Some(topic_filter.get()).filter(|t| !t.is_empty()),
+        partnership: None,
+    };
+    let topics = move || {
+        let mut topics: Vec<String> = entries.get().and_then(Result::ok).unwrap_or_default().into_iter().flat_map(|(_, e)| e.topics).collect();
+        topics.sort();
+        topics.dedup();
+        topics
+    };
+    let export = move |_| {
+        let all: Vec<JournalEntry> = entries.get_untracked().and_then(Result::ok).unwrap_or_default().into_iter().map(|(_, e)| e).collect();
+        if download("confidant-journal.md", "text/markdown", &journal_markdown(&all)).is_err() {
+            set_error.set(Some("The browser did not allow the download; try again.".into()));
+        }
+    };
     let (title, set_title) = signal(String::new());
     let (kind, set_kind) = signal("reflection".to_string());
-    let (error, set_error) = signal(None::<String>);
     let navigate = use_navigate();
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -89,22 +114,54 @@ pub fn JournalPage() -> impl IntoView {
                 <button type="submit">"Write entry"</button>
             </form>
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            <div class="filters" role="search" aria-label="Search your journal">
+                <div class="field">
+                    <label for="journal-search">"Search"</label>
+                    <input id="journal-search" type="search" prop:value=query on:input=move |ev| set_query.set(event_target_value(&ev))/>
+                </div>
+                <div class="field">
+                    <label for="journal-kind">"Kind"</label>
+                    <select id="journal-kind" on:change=move |ev| set_kind_filter.set(event_target_value(&ev))>
+                        <option value="">"All kinds"</option>
+                        {ENTRY_KINDS.iter().map(|(_, token, label)| view! { <option value=*token>{*label}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="journal-topic">"Topic"</label>
+                    <select id="journal-topic" on:change=move |ev| set_topic_filter.set(event_target_value(&ev))>
+                        <option value="">"All topics"</option>
+                        {move || topics().into_iter().map(|t| view! { <option value=t.clone()>{t.clone()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <button type="button" data-testid="export-journal" on:click=export>"Export all as Markdown"</button>
+            </div>
             {move || match entries.get() {
                 None => view! { <p class="loading" role="status">"Loading your journal…"</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
                 Some(Ok(list)) if list.is_empty() => view! {
                     <div class="empty-state" data-testid="empty-state"><p>{Section::Journal.empty_state()}</p></div>
                 }.into_any(),
-                Some(Ok(list)) => view! {
-                    <ul class="doc-list" aria-label="Your journal entries">
-                        {list.into_iter().map(|entry| view! {
-                            <li data-testid="journal-entry">
-                                <span class="date">{entry.date.clone().unwrap_or_default()}</span>" "
-                                <A href=format!("{}/{}", Section::Journal.path(), entry.id)>{entry.title}</A>
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                }.into_any(),
+                Some(Ok(list)) => {
+                    let filter = filter();
+                    let shown: Vec<_> = list.into_iter().filter(|(_, e)| filter.matches(e)).collect();
+                    if shown.is_empty() {
+                        return view! { <p class="empty-state" role="status">"No entries match. Try fewer words or another filter."</p> }.into_any();
+                    }
+                    view! {
+                        <ul class="doc-list" aria-label="Your journal entries">
+                            {shown.into_iter().map(|(id, entry)| view! {
+                                <li data-testid="journal-entry">
+                                    <span class="date">{entry.date.clone()}</span>" "
+                                    <A href=format!("{}/{}", Section::Journal.path(), id)>{
+                                        let t = entry.title.as_str().trim().to_owned();
+                                        if t.is_empty() { "Untitled entry".to_owned() } else { t }
+                                    }</A>
+                                    <span class="hint">{format!(" · {}", kind_label(entry.entry_kind))}</span>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }
             }}
         </section>
     }

@@ -2,7 +2,9 @@
 //! itself. Private: it never leaves the user's own devices unencrypted.
 
 use confidant_shared::document::DocumentId;
-use confidant_shared::journal::JournalEntry;
+use confidant_shared::journal::{entry_markdown, JournalEntry};
+use confidant_shared::partnership::Partnership;
+use confidant_shared::profile::STANDARD_TOPICS;
 use confidant_shared::Section;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -11,7 +13,9 @@ use leptos_router::hooks::use_params_map;
 
 use crate::pages::document_editing::DocumentEditing;
 use crate::pages::journal::{kind_from_token, kind_token, ENTRY_KINDS};
-use crate::store::{app_store, OpenDocument};
+use crate::pages::file_download::download;
+use crate::pages::partnerships::name_or;
+use crate::store::{app_store, open_all, OpenDocument};
 
 #[component]
 pub fn JournalEntryPage() -> impl IntoView {
@@ -55,6 +59,15 @@ fn EntryEditor(doc: OpenDocument, initial: JournalEntry, notice: Option<String>)
     let (entry, set_entry) = signal_local(initial);
     let (error, set_error) = signal(None::<String>);
     let editing = DocumentEditing::new(doc, set_entry, set_error);
+    let partnerships = LocalResource::new(|| async {
+        let Ok(store) = app_store().await else { return Vec::new() };
+        open_all::<Partnership>(&store)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(doc, p)| (doc.id().to_string(), format!("{} and {}", name_or(&p.mentor, "a mentor"), name_or(&p.mentee, "a mentee"))))
+            .collect::<Vec<_>>()
+    });
     view! {
         <h1 id="page-title">{move || entry.with(|e| e.title.as_str().to_owned())}</h1>
         {notice.map(|n| view! { <p class="notice" role="alert">{n}</p> })}
@@ -83,6 +96,38 @@ fn EntryEditor(doc: OpenDocument, initial: JournalEntry, notice: Option<String>)
             <textarea id="entry-body" rows="12" prop:value=move || entry.with(|e| e.body.as_str().to_owned())
                 on:input=move |ev| { let v = event_target_value(&ev); editing.edit(|e| e.body.update(&v)) }>
             </textarea>
+        </div>
+        <fieldset>
+            <legend>"Topics"</legend>
+            {STANDARD_TOPICS.into_iter().map(|topic| view! {
+                <label class="choice">
+                    <input type="checkbox" prop:checked=move || entry.with(|e| e.topics.iter().any(|t| t == topic))
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            editing.edit(|e| { e.topics.retain(|t| t != topic); if on { e.topics.push(topic.to_owned()) } })
+                        }/>
+                    " " {topic}
+                </label>
+            }).collect_view()}
+        </fieldset>
+        <div class="field">
+            <label for="entry-partnership">"Partnership"</label>
+            <select id="entry-partnership" on:change=move |ev| {
+                let v = event_target_value(&ev);
+                editing.edit(|e| e.partnership = (!v.is_empty()).then_some(v))
+            }>
+                <option value="">"None"</option>
+                {move || partnerships.get().unwrap_or_default().into_iter().map(|(id, title)| {
+                    let selected = { let id = id.clone(); move || entry.with(|e| e.partnership.as_deref() == Some(id.as_str())) };
+                    view! { <option value=id.clone() selected=selected>{title}</option> }
+                }).collect_view()}
+            </select>
+        </div>
+        <div class="goal-actions">
+            <button type="button" data-testid="export-entry" on:click=move |_| {
+                let text = entry.with_untracked(entry_markdown);
+                let _ = download("journal-entry.md", "text/markdown", &text);
+            }>"Export as Markdown"</button>
         </div>
         <p><A href=Section::Journal.path()>"Back to your journal"</A></p>
     }

@@ -1,6 +1,13 @@
 //! One component per section of the app.
 
 mod document_editing;
+mod file_download;
+mod home;
+mod partnership;
+mod partnership_calendar;
+mod partnerships;
+mod profile;
+mod resources;
 mod goal_plan;
 mod invite_code;
 mod goal_plans;
@@ -13,6 +20,10 @@ mod settings;
 mod share_panel;
 
 pub use goal_plan::GoalPlanPage;
+pub use home::HomePage;
+pub use partnership::PartnershipPage;
+pub use partnerships::PartnershipsPage;
+pub use resources::ResourcesPage;
 pub use goal_plans::GoalPlansPage;
 pub use join::JoinPage;
 pub use journal::JournalPage;

@@ -12,7 +12,9 @@ use leptos_meta::Title;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::pages::file_download::download;
 use crate::pages::invite_code::InviteCode;
+use crate::pages::profile::ProfileSection;
 use crate::sync::use_sync;
 use crate::store::app_store;
 
@@ -63,7 +65,7 @@ pub fn SettingsPage() -> impl IntoView {
             match file.await {
                 Ok(bundle) => {
                     let count = bundle.documents.len();
-                    match download("confidant-export.json", &bundle.to_json()) {
+                    match download("confidant-export.json", "application/json", &bundle.to_json()) {
                         Ok(()) => set_message.set(Some(format!("Exported {count} documents to confidant-export.json."))),
                         Err(()) => set_message.set(Some("The browser did not allow the download; try again.".into())),
                     }
@@ -102,7 +104,7 @@ pub fn SettingsPage() -> impl IntoView {
         <section class="page" aria-labelledby="page-title">
             <h1 id="page-title">{Section::Settings.title()}</h1>
             <p class="purpose">{Section::Settings.purpose()}</p>
-            <div class="empty-state" data-testid="empty-state"><p>{Section::Settings.empty_state()}</p></div>
+            <ProfileSection/>
             <h2>"Your data on this device"</h2>
             <p data-testid="storage-used">
                 {move || match usage.get() {
@@ -122,21 +124,6 @@ pub fn SettingsPage() -> impl IntoView {
             <LinkedDevices/>
         </section>
     }
-}
-
-/// Offer `contents` as a file download.
-fn download(name: &str, contents: &str) -> Result<(), ()> {
-    let parts = js_sys::Array::of1(&contents.into());
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| ())?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| ())?;
-    let link: web_sys::HtmlAnchorElement = document().create_element("a").map_err(|_| ())?.unchecked_into();
-    link.set_href(&url);
-    link.set_download(name);
-    link.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
-    Ok(())
 }
 
 /// Link another of the user's devices: one link (or QR code) and it follows

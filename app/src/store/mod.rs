@@ -22,7 +22,7 @@ mod tab_channel;
 
 pub use database::{Store, StoreError};
 pub use document_index::{summary_of, DocumentSummary};
-pub use open_document::{OpenDocument, OpenNotice};
+pub use open_document::{open_all, OpenDocument, OpenNotice};
 pub use shares::ShareRecord;
 pub use tab_channel::{announce_saved, SavedElsewhere};
 

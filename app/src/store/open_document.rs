@@ -192,3 +192,17 @@ impl OpenDocument {
         self.stored.borrow().stored_bytes()
     }
 }
+
+/// Every document of `T`'s kind on this device, for pages that summarise
+/// them all (Home, the journal search). Documents that fail to open are left
+/// out here; their own page says what is wrong.
+pub async fn open_all<T: Schema>(store: &Store) -> Result<Vec<(OpenDocument, T)>, StoreError> {
+    let mut all = Vec::new();
+    for summary in store.list(Some(T::KIND)).await? {
+        let Ok(id) = summary.id.parse::<DocumentId>() else { continue };
+        if let Ok((doc, value, _)) = OpenDocument::open::<T>(store, id).await {
+            all.push((doc, value));
+        }
+    }
+    Ok(all)
+}

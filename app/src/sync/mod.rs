@@ -58,6 +58,14 @@ impl SyncEngine {
         self.shared.with(|shared| shared.get(&local.to_string()).cloned())
     }
 
+    /// The local document an invite's keys belong to, if this device has it.
+    pub fn local_for(&self, invite: &Invite) -> Option<DocumentId> {
+        let wanted = invite.keys.id();
+        self.shared.with(|shared| {
+            shared.iter().find(|(_, i)| i.keys.id() == wanted).and_then(|(local, _)| local.parse().ok())
+        })
+    }
+
     /// Share a local document: create its keys and start syncing it.
     /// Returns the invite (the same one if it is shared already).
     pub async fn share(&self, local: DocumentId, kind: DocumentKind) -> Result<Invite, StoreError> {

@@ -1,0 +1,182 @@
+//! Home: what needs attention now, across partnerships and goal plans:
+//! the next meeting due per partnership, overdue check-ins, mentors'
+//! semester check-ins, continuation notices and milestones due soon.
+//! Optional browser notifications for the pressing ones.
+
+use confidant_shared::attention::{for_goal_plan, for_partnership, in_order, Attention, Need};
+use confidant_shared::goal_plan::GoalPlan;
+use confidant_shared::partnership::{AcademicCalendar, Partnership};
+use confidant_shared::Section;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::clock::{today, today_day};
+use crate::pages::partnership_calendar::{download_meetings, my_side};
+use crate::pages::partnerships::partnership_path;
+use crate::pages::profile::my_profile;
+use crate::store::{app_store, open_all, SavedElsewhere};
+
+const NOTIFY_KEY: &str = "confidant.notify";
+const NOTIFIED_KEY: &str = "confidant.notified";
+
+#[derive(Clone)]
+struct HomeView {
+    has_profile: bool,
+    items: Vec<(String, String, bool)>,
+}
+
+async fn load_home() -> Result<HomeView, String> {
+    let store = app_store().await.map_err(|e| e.to_string())?;
+    let profile = my_profile().await?.map(|(_, p)| p);
+    let today = today_day();
+    let calendar = AcademicCalendar::default();
+    let mut items: Vec<Attention> = Vec::new();
+    for (doc, p) in open_all::<Partnership>(&store).await.map_err(|e| e.to_string())? {
+        let side = my_side(&p, profile.as_ref());
+        items.extend(for_partnership(&partnership_path(doc.id()), &p, side, &calendar, today));
+    }
+    for (doc, plan) in open_all::<GoalPlan>(&store).await.map_err(|e| e.to_string())? {
+        items.extend(for_goal_plan(&format!("{}/{}", Section::Goals.path(), doc.id()), &plan, today));
+    }
+    let items = in_order(items, today)
+        .into_iter()
+        .map(|a| {
+            let pressing = a.is_late(today) || a.by() <= today || matches!(a.need, Need::Continuation { .. });
+            (a.document.clone(), a.text(today), pressing)
+        })
+        .collect();
+    Ok(HomeView { has_profile: profile.is_some(), items })
+}
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let (saves, set_saves) = signal(0u32);
+    let listener = SavedElsewhere::listen(move |_| set_saves.update(|n| *n += 1));
+    let listener = StoredValue::new_local(listener);
+    on_cleanup(move || listener.set_value(None));
+    let home = LocalResource::new(move || {
+        saves.track();
+        load_home()
+    });
+    Effect::new(move || {
+        if let Some(Ok(view)) = home.get() {
+            notify_pressing(&view.items);
+        }
+    });
+    let (message, set_message) = signal(None::<String>);
+    let calendar = move |_| {
+        spawn_local(async move {
+            set_message.set(Some(match download_meetings().await {
+                Ok(n) => format!("Saved confidant-meetings.ics with the meetings of {n} partnership(s)."),
+                Err(e) => e,
+            }));
+        });
+    };
+
+    view! {
+        <Title text="Home · Confidant"/>
+        <section class="page" aria-labelledby="page-title">
+            <h1 id="page-title">{Section::Home.title()}</h1>
+            <p class="purpose">{Section::Home.purpose()}</p>
+            {move || match home.get() {
+                None => view! { <p class="loading" role="status">"Looking at what is due…"</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
+                Some(Ok(view)) => view! {
+                    {(!view.has_profile).then(|| view! {
+                        <p class="notice">"Welcome to Confidant. Start with "<A href=Section::Settings.path()>"your profile"</A>
+                            ", then write a goal plan or start a partnership."</p>
+                    })}
+                    {if view.items.is_empty() {
+                        view! { <div class="empty-state" data-testid="empty-state"><p>{Section::Home.empty_state()}</p></div> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="attention" aria-label="Needs your attention">
+                                {view.items.into_iter().map(|(link, text, pressing)| view! {
+                                    <li data-testid="attention" class:pressing=pressing><A href=link>{text}</A></li>
+                                }).collect_view()}
+                            </ul>
+                            <div class="goal-actions">
+                                <button type="button" data-testid="download-calendar" on:click=calendar>"Add my meetings to my calendar (.ics)"</button>
+                            </div>
+                        }.into_any()
+                    }}
+                }.into_any(),
+            }}
+            {move || message.get().map(|m| view! { <p role="status">{m}</p> })}
+            <NotificationChoice/>
+        </section>
+    }
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+fn notifications_on() -> bool {
+    local_storage().and_then(|s| s.get_item(NOTIFY_KEY).ok().flatten()).as_deref() == Some("on")
+        && web_sys::Notification::permission() == web_sys::NotificationPermission::Granted
+}
+
+/// Show each pressing item at most once a day.
+fn notify_pressing(items: &[(String, String, bool)]) {
+    if !notifications_on() {
+        return;
+    }
+    let Some(storage) = local_storage() else { return };
+    let day = today();
+    let mut seen: Vec<String> = storage
+        .get_item(NOTIFIED_KEY)
+        .ok()
+        .flatten()
+        .map(|s| s.lines().filter(|l| l.starts_with(&day)).map(str::to_owned).collect())
+        .unwrap_or_default();
+    for (_, text, _) in items.iter().filter(|(_, _, pressing)| *pressing) {
+        let key = format!("{day} {text}");
+        if seen.contains(&key) {
+            continue;
+        }
+        let options = web_sys::NotificationOptions::new();
+        options.set_body(text);
+        let _ = web_sys::Notification::new_with_options("Confidant", &options);
+        seen.push(key);
+    }
+    let _ = storage.set_item(NOTIFIED_KEY, &seen.join("\n"));
+}
+
+#[component]
+fn NotificationChoice() -> impl IntoView {
+    let (on, set_on) = signal(notifications_on());
+    let (message, set_message) = signal(None::<String>);
+    let toggle = move |ev: leptos::ev::Event| {
+        let wanted = event_target_checked(&ev);
+        spawn_local(async move {
+            let Some(storage) = local_storage() else { return };
+            if !wanted {
+                let _ = storage.set_item(NOTIFY_KEY, "off");
+                set_on.set(false);
+                return;
+            }
+            let granted = match web_sys::Notification::request_permission() {
+                Ok(promise) => JsFuture::from(promise).await.ok().and_then(|v| v.as_string()).as_deref() == Some("granted"),
+                Err(_) => false,
+            };
+            let _ = storage.set_item(NOTIFY_KEY, if granted { "on" } else { "off" });
+            set_on.set(granted);
+            if !granted {
+                set_message.set(Some("The browser did not allow notifications. You can allow them in its site settings.".into()));
+            }
+        });
+    };
+    view! {
+        <div class="field">
+            <label class="choice">
+                <input type="checkbox" prop:checked=on on:change=toggle/>
+                " Notify me in this browser when a meeting or milestone is due (shown once a day, only on this device)"
+            </label>
+            {move || message.get().map(|m| view! { <p role="status">{m}</p> })}
+        </div>
+    }
+}

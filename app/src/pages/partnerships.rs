@@ -1,0 +1,191 @@
+//! The Partnerships section: the user's partnerships with the next meeting
+//! due, and a form to start one and invite the partner.
+
+use confidant_shared::attention::{for_partnership, Attention};
+use confidant_shared::document::{DocumentId, DocumentKind};
+use confidant_shared::partnership::{AcademicCalendar, AgreedDuration, Partnership};
+use confidant_shared::Section;
+use leptos::ev;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+use crate::clock::{today, today_day};
+use crate::pages::partnership_calendar::my_side;
+use crate::pages::profile::my_profile;
+use crate::store::{announce_saved, app_store, open_all, OpenDocument, SavedElsewhere};
+use crate::sync::use_sync;
+
+/// The agreed durations offered when starting (the seeds' programs).
+const DURATIONS: [(&str, &str, AgreedDuration); 4] = [
+    ("6-months", "6 months", AgreedDuration::Months(6)),
+    ("12-months", "12 months", AgreedDuration::Months(12)),
+    ("3-semesters", "3 semesters, renewable", AgreedDuration::Semesters { count: 3, renewable: true }),
+    ("1-semester", "1 semester, renewable", AgreedDuration::Semesters { count: 1, renewable: true }),
+];
+
+pub fn partnership_path(id: impl std::fmt::Display) -> String {
+    format!("{}/{id}", Section::Partnerships.path())
+}
+
+#[component]
+pub fn PartnershipsPage() -> impl IntoView {
+    let (saves, set_saves) = signal(0u32);
+    let listener = SavedElsewhere::listen(move |_| set_saves.update(|n| *n += 1));
+    let listener = StoredValue::new_local(listener);
+    on_cleanup(move || listener.set_value(None));
+    let list = LocalResource::new(move || {
+        saves.track();
+        async {
+            let store = app_store().await.map_err(|e| e.to_string())?;
+            let profile = my_profile().await?.map(|(_, p)| p);
+            let all = open_all::<Partnership>(&store).await.map_err(|e| e.to_string())?;
+            let today = today_day();
+            let rows: Vec<(String, String, Option<String>)> = all
+                .into_iter()
+                .map(|(doc, p)| {
+                    let side = my_side(&p, profile.as_ref());
+                    let next = for_partnership("", &p, side, &AcademicCalendar::default(), today).into_iter().next();
+                    let title = format!("{} and {}", name_or(&p.mentor, "a mentor"), name_or(&p.mentee, "a mentee"));
+                    (doc.id().to_string(), title, next.map(|a: Attention| a.text(today)))
+                })
+                .collect();
+            Ok::<_, String>(rows)
+        }
+    });
+
+    view! {
+        <Title text="Partnerships · Confidant"/>
+        <section class="page" aria-labelledby="page-title">
+            <h1 id="page-title">{Section::Partnerships.title()}</h1>
+            <p class="purpose">{Section::Partnerships.purpose()}</p>
+            {move || match list.get() {
+                None => view! { <p class="loading" role="status">"Loading your partnerships…"</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
+                Some(Ok(rows)) if rows.is_empty() => view! {
+                    <div class="empty-state" data-testid="empty-state"><p>{Section::Partnerships.empty_state()}</p></div>
+                }.into_any(),
+                Some(Ok(rows)) => view! {
+                    <ul class="doc-list" aria-label="Your partnerships">
+                        {rows.into_iter().map(|(id, title, next)| view! {
+                            <li data-testid="partnership">
+                                <A href=partnership_path(&id)>{title}</A>
+                                {next.map(|n| view! { <span class="hint">" · "{n}</span> })}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+            <StartPartnership/>
+        </section>
+    }
+}
+
+pub fn name_or(name: &str, fallback: &str) -> String {
+    if name.trim().is_empty() { fallback.to_owned() } else { name.trim().to_owned() }
+}
+
+#[component]
+fn StartPartnership() -> impl IntoView {
+    let engine = use_sync();
+    let profile = LocalResource::new(my_profile);
+    let plans = LocalResource::new(|| async {
+        let store = app_store().await.map_err(|e| e.to_string())?;
+        store.list(Some(DocumentKind::GoalPlan)).await.map_err(|e| e.to_string())
+    });
+    let (side, set_side) = signal("mentee".to_string());
+    let (partner, set_partner) = signal(String::new());
+    let (start, set_start) = signal(today());
+    let (duration, set_duration) = signal(DURATIONS[0].0.to_string());
+    let (plan, set_plan) = signal(String::new());
+    let (error, set_error) = signal(None::<String>);
+    let navigate = use_navigate();
+
+    let create = move |ev: ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(Ok(Some((_, me)))) = profile.get_untracked() else {
+            set_error.set(Some("Create your profile in Settings first: your partner sees the name you give there.".into()));
+            return;
+        };
+        let engine = engine.clone();
+        let navigate = navigate.clone();
+        let (side, partner, start, plan) = (side.get_untracked(), partner.get_untracked(), start.get_untracked(), plan.get_untracked());
+        let duration = DURATIONS.iter().find(|d| d.0 == duration.get_untracked()).map(|d| d.2).unwrap_or(DURATIONS[0].2);
+        spawn_local(async move {
+            let created = async {
+                let mut p = if side == "mentor" {
+                    Partnership::new(&me.display_name, partner.trim(), &start, duration)
+                } else {
+                    Partnership::new(partner.trim(), &me.display_name, &start, duration)
+                };
+                match side.as_str() {
+                    "mentor" => p.mentor_id = Some(me.member_id.clone()),
+                    _ => p.mentee_id = Some(me.member_id.clone()),
+                }
+                p.topics = me.topics.clone();
+                if let (Some(engine), Ok(plan)) = (engine.as_ref(), plan.parse::<DocumentId>()) {
+                    let invite = engine.share(plan, DocumentKind::GoalPlan).await.map_err(|e| e.to_string())?;
+                    p.goal_plan_invite = Some(invite.fragment());
+                }
+                let store = app_store().await.map_err(|e| e.to_string())?;
+                let doc = OpenDocument::create(&store, &p).await.map_err(|e| e.to_string())?;
+                announce_saved(doc.id());
+                if let Some(engine) = engine.as_ref() {
+                    engine.share(doc.id(), DocumentKind::Partnership).await.map_err(|e| e.to_string())?;
+                }
+                Ok::<_, String>(doc.id())
+            };
+            match created.await {
+                Ok(id) => navigate(&format!("{}?invite=1", partnership_path(id)), Default::default()),
+                Err(err) => set_error.set(Some(err)),
+            }
+        });
+    };
+
+    view! {
+        <h2 id="start-heading">"Start a partnership"</h2>
+        <p>"Set out what you agree on, then send your partner the invite link. They see the partnership (and the goal plan \
+            you pick) once they open it; the relay only ever holds it encrypted."</p>
+        {move || matches!(profile.get(), Some(Ok(None))).then(|| view! {
+            <p class="notice">"First, "<A href=Section::Settings.path()>"create your profile"</A>": your partner sees the name you give there."</p>
+        })}
+        <form class="stacked-form" on:submit=create aria-labelledby="start-heading">
+            <fieldset>
+                <legend>"In this partnership you are"</legend>
+                <label class="choice"><input type="radio" name="start-side" value="mentee" prop:checked=move || side.get() == "mentee"
+                    on:change=move |_| set_side.set("mentee".into())/>" the mentee"</label>
+                <label class="choice"><input type="radio" name="start-side" value="mentor" prop:checked=move || side.get() == "mentor"
+                    on:change=move |_| set_side.set("mentor".into())/>" the mentor or advisor"</label>
+            </fieldset>
+            <div class="field">
+                <label for="start-partner">"Your partner's name (they can change it)"</label>
+                <input id="start-partner" type="text" prop:value=partner on:input=move |ev| set_partner.set(event_target_value(&ev))/>
+            </div>
+            <div class="field">
+                <label for="start-date">"First meeting"</label>
+                <input id="start-date" type="date" prop:value=start on:input=move |ev| set_start.set(event_target_value(&ev))/>
+            </div>
+            <div class="field">
+                <label for="start-duration">"Agreed duration"</label>
+                <select id="start-duration" on:change=move |ev| set_duration.set(event_target_value(&ev))>
+                    {DURATIONS.iter().map(|(token, label, _)| view! {
+                        <option value=*token selected=move || duration.get() == *token>{*label}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="start-plan">"Goal plan to work on together"</label>
+                <select id="start-plan" on:change=move |ev| set_plan.set(event_target_value(&ev))>
+                    <option value="">"None for now"</option>
+                    {move || plans.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|p| view! {
+                        <option value=p.id.clone()>{p.title}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            <button type="submit">"Start and invite my partner"</button>
+        </form>
+    }
+}
