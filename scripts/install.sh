@@ -10,6 +10,8 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132
+# axe-core audits every page for accessibility in the end-to-end tests.
+AXE_VERSION=4.10.3
 # wasm-bindgen-cli must match the wasm-bindgen library the app links.
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 
@@ -57,5 +59,13 @@ if [ "${1:-}" = "--test" ]; then
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
     say "installing Chromium and ChromeDriver"
     apt_install chromium chromium-driver
+  fi
+  if ! grep -qs "\"version\": \"$AXE_VERSION\"" tests/axe/node_modules/axe-core/package.json; then
+    if ! command -v npm >/dev/null; then
+      say "installing Node.js and npm"
+      apt_install nodejs npm
+    fi
+    say "installing axe-core $AXE_VERSION (accessibility audits, into tests/axe)"
+    npm install --prefix tests/axe --no-fund --no-audit --no-save "axe-core@$AXE_VERSION"
   fi
 fi

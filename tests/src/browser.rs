@@ -115,6 +115,12 @@ impl Browser {
         self.client.issue_cmd(command).await.with_context(|| format!("CDP {cmd}"))
     }
 
+    /// Save downloads into `dir`, as a user's Downloads folder.
+    pub async fn download_into(&self, dir: &std::path::Path) -> anyhow::Result<()> {
+        self.cdp("Browser.setDownloadBehavior", json!({ "behavior": "allow", "downloadPath": dir.to_string_lossy() })).await?;
+        Ok(())
+    }
+
     /// Console messages since the last call: (level, message).
     pub async fn console_log(&self) -> anyhow::Result<Vec<(String, String)>> {
         let entries = self.client.issue_cmd(BrowserLog).await.context("read the console log")?;

@@ -87,6 +87,23 @@ impl<T: Schema + Clone + 'static> DocumentEditing<T> {
         self.timer.set_value(handle);
     }
 
+    /// Save what is pending and wait for it: before something reads the
+    /// document back from storage (a calendar export).
+    pub async fn flush(self) {
+        if let Some(handle) = self.timer.try_get_value().flatten() {
+            handle.clear();
+            self.timer.try_set_value(None);
+        }
+        let Some(doc) = self.doc.try_get_value() else { return };
+        match doc.save::<T>().await {
+            Ok(true) => announce_saved(doc.id()),
+            Ok(false) => {}
+            Err(err) => {
+                self.set_error.try_set(Some(err.to_string()));
+            }
+        }
+    }
+
     pub fn save_now(self) {
         // try_: this also runs while the page is being torn down.
         if let Some(handle) = self.timer.try_get_value().flatten() {

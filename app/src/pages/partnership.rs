@@ -144,6 +144,7 @@ fn PartnershipEditor(doc: OpenDocument, initial: Partnership, notice: Option<Str
     let (calendar_message, set_calendar_message) = signal(None::<String>);
     let calendar = move |_| {
         spawn_local(async move {
+            editing.flush().await;
             set_calendar_message.set(Some(match download_meetings().await {
                 Ok(_) => "Saved confidant-meetings.ics: open it to add the meetings to your calendar.".into(),
                 Err(e) => e,

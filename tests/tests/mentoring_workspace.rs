@@ -1,0 +1,191 @@
+//! A mentee and a mentor, two browsers (separate profiles): the mentee fills
+//! the profile, writes a goal plan and invites a mentor to a partnership; the
+//! mentor accepts; both edit the plan; a meeting is logged with an action
+//! item turned milestone; Home on each side shows the next meeting due by the
+//! cadence; the `.ics` download parses as iCalendar with the expected events;
+//! the journal exports as Markdown containing the entry. See: issue 5.
+
+use std::time::Duration;
+
+use confidant_e2e::{check, find, Browser, ChromeDriver, TestServer, Viewport};
+use confidant_shared::calendar_day::{add_days, day_label, day_text, parse_day, NaiveDate};
+use confidant_shared::partnership::MeetingCadence;
+use icalendar::{Calendar, CalendarComponent, Component, DatePerhapsTime};
+
+/// Changes cross the relay between two browsers.
+const SYNC: Duration = Duration::from_secs(45);
+
+async fn wait_for_text(browser: &Browser, what: &str, needle: &str) -> anyhow::Result<()> {
+    let script = format!(
+        "document.querySelector('main').innerText.includes({needle:?}) || \
+         [...document.querySelectorAll('main input, main textarea')].some(e => e.value.includes({needle:?}))"
+    );
+    find::until_within(browser, what, &script, SYNC).await
+}
+
+/// Set a form control's value as a user's pick would, firing its events.
+async fn set_value(browser: &Browser, css: &str, value: &str) -> anyhow::Result<()> {
+    find::css(browser, css).await?;
+    browser
+        .eval(&format!(
+            "const e = document.querySelector({css:?}); e.value = {value:?}; \
+             e.dispatchEvent(new Event('input', {{ bubbles: true }})); e.dispatchEvent(new Event('change', {{ bubbles: true }})); return true;"
+        ))
+        .await?;
+    Ok(())
+}
+
+/// Today on the browser's clock.
+async fn browser_today(browser: &Browser) -> anyhow::Result<NaiveDate> {
+    let value = browser
+        .eval("const d = new Date(); return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;")
+        .await?;
+    parse_day(value.as_str().unwrap_or_default()).ok_or_else(|| anyhow::anyhow!("the browser's date {value}"))
+}
+
+async fn create_profile(browser: &Browser, server: &TestServer, name: &str, role: &str) -> anyhow::Result<()> {
+    browser.client.goto(&server.url("/settings")).await?;
+    find::css(browser, "#profile-new-name").await?.send_keys(name).await?;
+    find::css(browser, &format!("input[name='profile-new-role'][value='{role}']")).await?.click().await?;
+    find::by_text(browser, "button", "Create my profile").await?.click().await?;
+    find::css(browser, "#profile-name").await?;
+    Ok(())
+}
+
+async fn attention(browser: &Browser) -> anyhow::Result<Vec<String>> {
+    let value = browser.eval("return [...document.querySelectorAll(\"[data-testid='attention']\")].map(e => e.innerText.trim());").await?;
+    Ok(serde_json::from_value(value)?)
+}
+
+async fn home_says(browser: &Browser, server: &TestServer, text: &str) -> anyhow::Result<()> {
+    browser.client.goto(&server.url("/")).await?;
+    find::heading(browser, "Home").await?;
+    let script = format!("[...document.querySelectorAll(\"[data-testid='attention']\")].some(e => e.innerText.trim() === {text:?})");
+    if find::until_within(browser, text, &script, SYNC).await.is_err() {
+        anyhow::bail!("Home does not say {text:?}; it says {:?}", attention(browser).await?);
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_mentee_and_a_mentor_plan_meet_and_export() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let driver = ChromeDriver::start().await?;
+    let mentee = Browser::open(&driver, Viewport::DESKTOP).await?;
+    let mentor = Browser::open(&driver, Viewport::DESKTOP).await?;
+    let downloads = tempfile::tempdir()?;
+    mentee.download_into(downloads.path()).await?;
+
+    // The mentee fills the profile and writes a goal plan.
+    create_profile(&mentee, &server, "Sam Rivera", "mentee").await?;
+    find::css(&mentee, "#profile-department").await?.send_keys("Biology").await?;
+    find::css(&mentee, "#profile-boundaries").await?.send_keys("No calls after 21:00").await?;
+    mentee.client.goto(&server.url("/goals")).await?;
+    find::css(&mentee, "#new-plan-title").await?.send_keys("Year two").await?;
+    find::by_text(&mentee, "button", "Create goal plan").await?.click().await?;
+    find::heading(&mentee, "Year two").await?;
+    let plan_url = mentee.client.current_url().await?;
+    let plan_id = plan_url.path().rsplit('/').next().unwrap_or_default().to_owned();
+    find::css(&mentee, "#new-goal").await?.send_keys("Publish a paper").await?;
+    find::by_text(&mentee, "button", "Add goal").await?.click().await?;
+    wait_for_text(&mentee, "the first goal", "Publish a paper").await?;
+
+    // ... and invites a mentor to a partnership on that plan.
+    mentee.client.goto(&server.url("/partnerships")).await?;
+    find::css(&mentee, "[data-testid='empty-state']").await?;
+    find::css(&mentee, "#start-partner").await?.send_keys("Ana").await?;
+    find::until(&mentee, "the plan in the list", &format!("document.querySelector(\"#start-plan option[value='{plan_id}']\")")).await?;
+    set_value(&mentee, "#start-plan", &plan_id).await?;
+    find::by_text(&mentee, "button", "Start and invite my partner").await?.click().await?;
+    find::heading(&mentee, "Ana and Sam Rivera").await?;
+    let partnership_url = mentee.client.current_url().await?;
+    let partnership_id = partnership_url.path().rsplit('/').next().unwrap_or_default().to_owned();
+    find::by_text(&mentee, "button", "Show invite link").await?.click().await?;
+    find::until(&mentee, "the invite link", "document.querySelector(\"[data-testid='invite-link']\").value.includes('#')").await?;
+    let link = find::css(&mentee, "[data-testid='invite-link']").await?.prop("value").await?.unwrap_or_default();
+
+    // The mentor, with a profile of their own, accepts: they join as the mentor.
+    create_profile(&mentor, &server, "Ana Lima", "mentor").await?;
+    mentor.client.goto(&link).await?;
+    find::css(&mentor, "[data-testid='accept-invite']").await?.click().await?;
+    find::until_within(&mentor, "the partnership to arrive", "document.querySelector('h1').innerText === 'Ana Lima and Sam Rivera'", SYNC).await?;
+    let mentor_partnership = mentor.client.current_url().await?;
+    // The mentee sees who joined.
+    find::until_within(&mentee, "the mentor's name", "document.querySelector('h1').innerText === 'Ana Lima and Sam Rivera'", SYNC).await?;
+
+    // Both edit the plan: the mentor opens it from the partnership.
+    find::by_text(&mentor, "a", "Open the goal plan you work on together").await?.click().await?;
+    wait_for_text(&mentor, "the mentee's goal on the mentor's side", "Publish a paper").await?;
+    find::css(&mentor, "#new-goal").await?.send_keys("Find a co-author").await?;
+    find::by_text(&mentor, "button", "Add goal").await?.click().await?;
+    mentee.client.goto(plan_url.as_str()).await?;
+    wait_for_text(&mentee, "the mentor's goal on the mentee's side", "Find a co-author").await?;
+
+    // The mentor logs today's meeting with an action item and makes it a milestone.
+    mentor.client.goto(mentor_partnership.as_str()).await?;
+    find::heading(&mentor, "Ana Lima and Sam Rivera").await?;
+    find::css(&mentor, "#meeting-agenda").await?.send_keys("Goals for spring").await?;
+    find::by_text(&mentor, "button", "Add meeting").await?.click().await?;
+    find::css(&mentor, "[data-testid='meeting'] .inline-form input").await?.send_keys("Draft the introduction").await?;
+    find::by_text(&mentor, "button", "Add action item").await?.click().await?;
+    find::css(&mentor, "[data-testid='make-milestone']").await?.click().await?;
+    wait_for_text(&mentor, "the item turned milestone", "now a goal plan milestone").await?;
+    wait_for_text(&mentee, "the milestone on the mentee's plan", "Draft the introduction").await?;
+
+    // Home on each side: the next meeting is due by the cadence (met today,
+    // twice in the first month: about two weeks on).
+    let today = browser_today(&mentee).await?;
+    let due = MeetingCadence::default().next_due(today, &[today]);
+    home_says(&mentee, &server, &format!("Next meeting with Ana Lima is due by {}.", day_label(due))).await?;
+    home_says(&mentor, &server, &format!("Next meeting with Sam Rivera is due by {}.", day_label(due))).await?;
+
+    // The mentee plans the next meeting; the calendar file has it and the cadence.
+    mentee.client.goto(partnership_url.as_str()).await?;
+    wait_for_text(&mentee, "the mentor's meeting", "Goals for spring").await?;
+    let planned = add_days(today, 10);
+    set_value(&mentee, "#meeting-date", &day_text(planned)).await?;
+    find::css(&mentee, "#meeting-agenda").await?.send_keys("CV review").await?;
+    find::by_text(&mentee, "button", "Add meeting").await?.click().await?;
+    find::until(&mentee, "two meetings", "document.querySelectorAll(\"[data-testid='meeting']\").length === 2").await?;
+    find::css(&mentee, "[data-testid='download-calendar']").await?.click().await?;
+    let ics = check::downloaded(downloads.path(), "confidant-meetings.ics").await?;
+    let calendar: Calendar = ics.parse().map_err(|e| anyhow::anyhow!("not valid iCalendar: {e}\n{ics}"))?;
+    let events: Vec<_> = calendar
+        .components
+        .iter()
+        .filter_map(|c| match c {
+            CalendarComponent::Event(e) => Some(e),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(events.len(), 3, "today's meeting, the planned one and the cadence: {ics}");
+    let meeting = events.iter().find(|e| e.get_description() == Some("CV review")).unwrap_or_else(|| panic!("the planned meeting in {ics}"));
+    assert_eq!(meeting.get_start(), Some(DatePerhapsTime::Date(planned)));
+    assert_eq!(meeting.get_summary(), Some("Mentoring meeting with Ana Lima"));
+    let series = events.iter().find(|e| e.get_uid() == Some(&format!("cadence-{partnership_id}@confidant"))).expect("the cadence");
+    assert_eq!(series.get_start(), Some(DatePerhapsTime::Date(add_days(planned, 30))));
+    let rrule = series.property_value("RRULE").unwrap_or_default();
+    assert!(rrule.starts_with("FREQ=MONTHLY;INTERVAL=1;UNTIL="), "{rrule}");
+    home_says(&mentee, &server, &format!("Next meeting with Ana Lima: planned for {}.", day_label(planned))).await?;
+
+    // The journal: an entry, found by search, exported as Markdown.
+    mentee.client.goto(&server.url("/journal")).await?;
+    find::css(&mentee, "#new-entry-title").await?.send_keys("After meeting Ana").await?;
+    find::by_text(&mentee, "button", "Write entry").await?.click().await?;
+    find::heading(&mentee, "After meeting Ana").await?;
+    find::css(&mentee, "#entry-body").await?.send_keys("We agreed on a spring deadline.").await?;
+    find::by_text(&mentee, "a", "Back to your journal").await?.click().await?;
+    find::css(&mentee, "#journal-search").await?.send_keys("spring deadline").await?;
+    find::until(&mentee, "the entry found by its text", "document.querySelectorAll(\"[data-testid='journal-entry']\").length === 1").await?;
+    find::css(&mentee, "#journal-search").await?.send_keys(" nowhere").await?;
+    find::until(&mentee, "no match", "document.querySelectorAll(\"[data-testid='journal-entry']\").length === 0").await?;
+    find::css(&mentee, "[data-testid='export-journal']").await?.click().await?;
+    let markdown = check::downloaded(downloads.path(), "confidant-journal.md").await?;
+    assert!(markdown.starts_with("# My Confidant journal"), "{markdown}");
+    assert!(markdown.contains(&format!("## {} · After meeting Ana", day_text(today))), "{markdown}");
+    assert!(markdown.contains("We agreed on a spring deadline."), "{markdown}");
+
+    check::no_console_errors(&mentee).await?;
+    mentee.close().await?;
+    mentor.close().await
+}
