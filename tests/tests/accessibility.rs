@@ -100,5 +100,10 @@ async fn every_page_passes_an_accessibility_audit_and_works_from_the_keyboard() 
     browser.client.goto(plan_url.as_str()).await?;
     find::heading(&browser, "Year two").await?;
     check::no_console_errors(&browser).await?;
+
+    // The audit itself catches what it should: an unlabelled field fails it.
+    browser.eval("const i = document.createElement('input'); i.type = 'text'; document.querySelector('main').append(i); return true;").await?;
+    let caught = check::accessible(&browser, "a page with an unlabelled field").await;
+    assert!(caught.as_ref().is_err_and(|e| e.to_string().contains("label")), "{caught:?}");
     browser.close().await
 }
