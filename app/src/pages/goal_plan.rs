@@ -162,6 +162,7 @@ fn GoalPlanEditor(doc: OpenDocument, initial: GoalPlan, notice: Option<String>) 
                 prop:value=new_goal on:input=move |ev| set_new_goal.set(event_target_value(&ev))/>
             <button type="submit">"Add goal"</button>
         </form>
+        <OpenQuestions plan editing/>
         <ProgressChart plan/>
         <Comments plan editing/>
         <SharePanel local=this_id kind=DocumentKind::GoalPlan what="goal plan"/>
@@ -240,6 +241,21 @@ fn GoalCard(goal_id: String, plan: ReadSignal<GoalPlan, LocalStorage>, editing: 
                                     }/>
                                     " " {label}
                                 </label>
+                                <label class="visually-hidden" for=format!("milestone-{}-status", m.id)>{format!("Status of {}", m.title.as_str())}</label>
+                                <select id=format!("milestone-{}-status", m.id) class="milestone-status" on:change=move |ev| {
+                                    let status = MILESTONE_STATUSES.iter().find(|(_, token, _)| *token == event_target_value(&ev)).map(|(s, ..)| *s);
+                                    id.with_value(|gid| mid.with_value(|mid| editing.edit(|p| {
+                                        if let (Some(m), Some(status)) = (p.goal_mut(gid).and_then(|g| g.milestone_mut(mid)), status) {
+                                            let today = crate::clock::today();
+                                            m.set_done(status == MilestoneStatus::Done, &today);
+                                            m.status = status;
+                                        }
+                                    })))
+                                }>
+                                    {MILESTONE_STATUSES.iter().map(|(status, token, text)| view! {
+                                        <option value=*token selected=m.status == *status>{*text}</option>
+                                    }).collect_view()}
+                                </select>
                             </li>
                         }
                     })
@@ -267,6 +283,13 @@ fn GoalCard(goal_id: String, plan: ReadSignal<GoalPlan, LocalStorage>, editing: 
         </li>
     }
 }
+
+const MILESTONE_STATUSES: [(MilestoneStatus, &str, &str); 4] = [
+    (MilestoneStatus::Planned, "planned", "Planned"),
+    (MilestoneStatus::InProgress, "in-progress", "In progress"),
+    (MilestoneStatus::Done, "done", "Done"),
+    (MilestoneStatus::Dropped, "dropped", "Dropped"),
+];
 
 /// A random id for a goal or milestone, unique within a plan.
 fn short_id() -> String {
@@ -373,6 +396,51 @@ fn Comments(plan: ReadSignal<GoalPlan, LocalStorage>, editing: PlanEditing) -> i
                     </select>
                 </div>
                 <button type="submit">"Add comment"</button>
+            </form>
+        </section>
+    }
+}
+
+/// "Are my goals realistic?": questions to raise with the partner.
+#[component]
+fn OpenQuestions(plan: ReadSignal<GoalPlan, LocalStorage>, editing: PlanEditing) -> impl IntoView {
+    let (text, set_text) = signal(String::new());
+    let add = move |ev: ev::SubmitEvent| {
+        ev.prevent_default();
+        let question = text.get_untracked().trim().to_owned();
+        if question.is_empty() {
+            return;
+        }
+        let id = short_id();
+        editing.edit(|p| p.open_questions.push(confidant_shared::goal_plan::OpenQuestion { id, text: autosurgeon::Text::with_value(&question), answered: false }));
+        set_text.set(String::new());
+    };
+    view! {
+        <section aria-labelledby="questions-heading">
+            <h2 id="questions-heading">"Open questions"</h2>
+            {move || plan.with(|p| p.open_questions.is_empty()).then(|| view! {
+                <p class="empty-state">"No open questions. Note what you want to ask, e.g. \u{201c}Are my goals realistic?\u{201d}"</p>
+            })}
+            <ul class="milestones">
+                {move || plan.with(|p| p.open_questions.clone()).into_iter().map(|q| {
+                    let qid = StoredValue::new(q.id.clone());
+                    view! {
+                        <li data-testid="open-question">
+                            <label>
+                                <input type="checkbox" prop:checked=q.answered on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    qid.with_value(|qid| editing.edit(|p| if let Some(q) = p.open_questions.iter_mut().find(|q| q.id == *qid) { q.answered = on }))
+                                }/>
+                                " " {q.text.as_str().to_owned()} {q.answered.then_some(" (answered)")}
+                            </label>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <form class="inline-form" on:submit=add>
+                <label for="new-question">"New question"</label>
+                <input id="new-question" type="text" prop:value=text on:input=move |ev| set_text.set(event_target_value(&ev))/>
+                <button type="submit">"Add question"</button>
             </form>
         </section>
     }

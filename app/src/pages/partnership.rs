@@ -192,6 +192,44 @@ fn PartnershipEditor(doc: OpenDocument, initial: Partnership, notice: Option<Str
     }
 }
 
+const DURATION_CHOICES: [AgreedDuration; 8] = [
+    AgreedDuration::Months(6),
+    AgreedDuration::Months(9),
+    AgreedDuration::Months(12),
+    AgreedDuration::Semesters { count: 1, renewable: true },
+    AgreedDuration::Semesters { count: 2, renewable: true },
+    AgreedDuration::Semesters { count: 3, renewable: true },
+    AgreedDuration::Semesters { count: 4, renewable: true },
+    AgreedDuration::Semesters { count: 3, renewable: false },
+];
+
+fn duration_token(d: AgreedDuration) -> String {
+    match d {
+        AgreedDuration::Months(m) => format!("m{m}"),
+        AgreedDuration::Semesters { count, renewable } => format!("s{count}{}", if renewable { "r" } else { "" }),
+    }
+}
+
+fn duration_from_token(token: &str) -> Option<AgreedDuration> {
+    if let Some(months) = token.strip_prefix('m') {
+        return months.parse().ok().map(AgreedDuration::Months);
+    }
+    let rest = token.strip_prefix('s')?;
+    let (count, renewable) = match rest.strip_suffix('r') {
+        Some(count) => (count, true),
+        None => (rest, false),
+    };
+    Some(AgreedDuration::Semesters { count: count.parse().ok()?, renewable })
+}
+
+fn duration_words(d: AgreedDuration) -> String {
+    match d {
+        AgreedDuration::Months(m) => format!("{m} months"),
+        AgreedDuration::Semesters { count: 1, renewable } => format!("1 semester{}", if renewable { ", renewable" } else { "" }),
+        AgreedDuration::Semesters { count, renewable } => format!("{count} semesters{}", if renewable { ", renewable" } else { "" }),
+    }
+}
+
 fn status_words(status: PartnershipStatus) -> &'static str {
     match status {
         PartnershipStatus::Active => "The partnership is active.",
@@ -227,10 +265,7 @@ fn Agreement(p: ReadSignal<Partnership, LocalStorage>, editing: Editing) -> impl
         ("agree-work-hours", "We meet in work hours unless we both agree otherwise", |p| &mut p.agreement.work_hours),
         ("agree-goals", "We have talked through the goals", |p| &mut p.agreement.goals_conversation),
     ];
-    let duration_text = move || p.with(|p| match p.duration {
-        AgreedDuration::Months(m) => format!("{m} months"),
-        AgreedDuration::Semesters { count, renewable } => format!("{count} semesters{}", if renewable { ", renewable" } else { "" }),
-    });
+    let duration_text = move || p.with(|p| duration_words(p.duration));
     let ends = move || p.with(|p| p.agreement_ends(&AcademicCalendar::default()).map(day_label).unwrap_or_default());
     view! {
         <section aria-labelledby="agreement-heading">
@@ -239,6 +274,22 @@ fn Agreement(p: ReadSignal<Partnership, LocalStorage>, editing: Editing) -> impl
                 <label for="p-start">"Started"</label>
                 <input id="p-start" type="date" prop:value=move || p.with(|p| p.start_date.clone())
                     on:change=move |ev| { let v = event_target_value(&ev); if !v.is_empty() { editing.edit(|p| p.start_date = v) } }/>
+            </div>
+            <div class="field">
+                <label for="p-duration">"Agreed duration"</label>
+                <select id="p-duration" on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    if let Some(duration) = duration_from_token(&v) { editing.edit(|p| p.duration = duration) }
+                }>
+                    {move || {
+                        let current = p.with(|p| p.duration);
+                        let mut options = DURATION_CHOICES.to_vec();
+                        if !options.contains(&current) { options.push(current) }
+                        options.into_iter().map(|d| view! {
+                            <option value=duration_token(d) selected=d == current>{duration_words(d)}</option>
+                        }).collect_view()
+                    }}
+                </select>
             </div>
             <p data-testid="agreement-duration">{move || format!("Duration: {}, until {}.", duration_text(), ends())}</p>
             <div class="field">
