@@ -67,6 +67,9 @@ async fn every_page_passes_an_accessibility_audit_and_works_from_the_keyboard() 
     browser.eval("document.querySelector('#comment-text').closest('form').querySelector('button').focus(); return true;").await?;
     action::press(&browser, Key::Enter).await?;
     find::css(&browser, "[data-testid='comment']").await?;
+    type_into(&browser, "#new-question", "Are my goals realistic?").await?;
+    action::press(&browser, Key::Enter).await?;
+    find::css(&browser, "[data-testid='open-question']").await?;
     audit(&browser, "a goal plan").await?;
 
     // ... a partnership, started from the keyboard.

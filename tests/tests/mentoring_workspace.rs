@@ -80,6 +80,10 @@ async fn a_mentee_and_a_mentor_plan_meet_and_export() -> anyhow::Result<()> {
     create_profile(&mentee, &server, "Sam Rivera", "mentee").await?;
     find::css(&mentee, "#profile-department").await?.send_keys("Biology").await?;
     find::css(&mentee, "#profile-boundaries").await?.send_keys("No calls after 21:00").await?;
+    // Reloading at once loses nothing typed.
+    mentee.client.refresh().await?;
+    find::until(&mentee, "the boundaries after reload", "document.querySelector('#profile-boundaries')?.value === 'No calls after 21:00'").await?;
+    find::until(&mentee, "the department after reload", "document.querySelector('#profile-department')?.value === 'Biology'").await?;
     mentee.client.goto(&server.url("/goals")).await?;
     find::css(&mentee, "#new-plan-title").await?.send_keys("Year two").await?;
     find::by_text(&mentee, "button", "Create goal plan").await?.click().await?;
@@ -139,9 +143,15 @@ async fn a_mentee_and_a_mentor_plan_meet_and_export() -> anyhow::Result<()> {
     home_says(&mentee, &server, &format!("Next meeting with Ana Lima is due by {}.", day_label(due))).await?;
     home_says(&mentor, &server, &format!("Next meeting with Sam Rivera is due by {}.", day_label(due))).await?;
 
+    // Both see what was agreed: the mentor changes the duration, the mentee sees it.
+    mentor.client.goto(mentor_partnership.as_str()).await?;
+    set_value(&mentor, "#p-duration", "s3r").await?;
+    wait_for_text(&mentor, "the new duration", "Duration: 3 semesters, renewable").await?;
+
     // The mentee plans the next meeting; the calendar file has it and the cadence.
     mentee.client.goto(partnership_url.as_str()).await?;
     wait_for_text(&mentee, "the mentor's meeting", "Goals for spring").await?;
+    wait_for_text(&mentee, "the duration the mentor set", "Duration: 3 semesters, renewable").await?;
     let planned = add_days(today, 10);
     set_value(&mentee, "#meeting-date", &day_text(planned)).await?;
     find::css(&mentee, "#meeting-agenda").await?.send_keys("CV review").await?;
@@ -165,7 +175,9 @@ async fn a_mentee_and_a_mentor_plan_meet_and_export() -> anyhow::Result<()> {
     let series = events.iter().find(|e| e.get_uid() == Some(&format!("cadence-{partnership_id}@confidant"))).expect("the cadence");
     assert_eq!(series.get_start(), Some(DatePerhapsTime::Date(add_days(planned, 30))));
     let rrule = series.property_value("RRULE").unwrap_or_default();
-    assert!(rrule.starts_with("FREQ=MONTHLY;INTERVAL=1;UNTIL="), "{rrule}");
+    // ... until the end of the third semester.
+    let ends = confidant_shared::partnership::AcademicCalendar::default().nth_semester(today, 3).ends;
+    assert_eq!(rrule, format!("FREQ=MONTHLY;INTERVAL=1;UNTIL={}", ends.format("%Y%m%d")));
     home_says(&mentee, &server, &format!("Next meeting with Ana Lima: planned for {}.", day_label(planned))).await?;
 
     // The journal: an entry, found by search, exported as Markdown.
