@@ -17,7 +17,7 @@ use crate::clock::{today, today_day};
 use crate::pages::partnership_calendar::{download_meetings, my_side};
 use crate::pages::partnerships::partnership_path;
 use crate::pages::profile::my_profile;
-use crate::store::{app_store, open_all, SavedElsewhere};
+use crate::store::{app_store, open_all, saves_counter};
 
 const NOTIFY_KEY: &str = "confidant.notify";
 const NOTIFIED_KEY: &str = "confidant.notified";
@@ -53,10 +53,7 @@ async fn load_home() -> Result<HomeView, String> {
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let (saves, set_saves) = signal(0u32);
-    let listener = SavedElsewhere::listen(move |_| set_saves.update(|n| *n += 1));
-    let listener = StoredValue::new_local(listener);
-    on_cleanup(move || listener.set_value(None));
+    let saves = saves_counter();
     let home = LocalResource::new(move || {
         saves.track();
         load_home()

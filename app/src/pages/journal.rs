@@ -11,7 +11,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
 use crate::pages::file_download::download;
-use crate::store::{app_store, open_all, OpenDocument, SavedElsewhere};
+use crate::store::{app_store, open_all, OpenDocument, saves_counter};
 
 pub use crate::clock::today;
 
@@ -33,10 +33,7 @@ pub fn kind_from_token(token: &str) -> EntryKind {
 #[component]
 pub fn JournalPage() -> impl IntoView {
     // Reload the list when an entry is saved here or arrives from a linked device.
-    let (saves, set_saves) = signal(0u32);
-    let listener = SavedElsewhere::listen(move |_| set_saves.update(|n| *n += 1));
-    let listener = StoredValue::new_local(listener);
-    on_cleanup(move || listener.set_value(None));
+    let saves = saves_counter();
     // Whole entries, so search reaches their text. Newest first.
     let entries = LocalResource::new(move || {
         saves.track();

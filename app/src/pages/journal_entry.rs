@@ -14,7 +14,6 @@ use leptos_router::hooks::use_params_map;
 use crate::pages::document_editing::DocumentEditing;
 use crate::pages::journal::{kind_from_token, kind_token, ENTRY_KINDS};
 use crate::pages::file_download::download;
-use crate::pages::partnerships::name_or;
 use crate::store::{app_store, open_all, OpenDocument};
 
 #[component]
@@ -65,7 +64,7 @@ fn EntryEditor(doc: OpenDocument, initial: JournalEntry, notice: Option<String>)
             .await
             .unwrap_or_default()
             .into_iter()
-            .map(|(doc, p)| (doc.id().to_string(), format!("{} and {}", name_or(&p.mentor, "a mentor"), name_or(&p.mentee, "a mentee"))))
+            .map(|(doc, p)| (doc.id().to_string(), p.pair_title()))
             .collect::<Vec<_>>()
     });
     view! {

@@ -153,7 +153,7 @@ fn PartnershipEditor(doc: OpenDocument, initial: Partnership, notice: Option<Str
     };
 
     view! {
-        <h1 id="page-title">{move || p.with(|p| format!("{} and {}", name_or(&p.mentor, "a mentor"), name_or(&p.mentee, "a mentee")))}</h1>
+        <h1 id="page-title">{move || p.with(|p| p.pair_title())}</h1>
         {notice.map(|n| view! { <p class="notice" role="alert">{n}</p> })}
         {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
         <p class="hint">

@@ -15,7 +15,7 @@ use leptos_router::hooks::use_navigate;
 use crate::clock::{today, today_day};
 use crate::pages::partnership_calendar::my_side;
 use crate::pages::profile::my_profile;
-use crate::store::{announce_saved, app_store, open_all, OpenDocument, SavedElsewhere};
+use crate::store::{announce_saved, app_store, open_all, OpenDocument, saves_counter};
 use crate::sync::use_sync;
 
 /// The agreed durations offered when starting (the seeds' programs).
@@ -32,10 +32,7 @@ pub fn partnership_path(id: impl std::fmt::Display) -> String {
 
 #[component]
 pub fn PartnershipsPage() -> impl IntoView {
-    let (saves, set_saves) = signal(0u32);
-    let listener = SavedElsewhere::listen(move |_| set_saves.update(|n| *n += 1));
-    let listener = StoredValue::new_local(listener);
-    on_cleanup(move || listener.set_value(None));
+    let saves = saves_counter();
     let list = LocalResource::new(move || {
         saves.track();
         async {
@@ -48,7 +45,7 @@ pub fn PartnershipsPage() -> impl IntoView {
                 .map(|(doc, p)| {
                     let side = my_side(&p, profile.as_ref());
                     let next = for_partnership("", &p, side, &AcademicCalendar::default(), today).into_iter().next();
-                    let title = format!("{} and {}", name_or(&p.mentor, "a mentor"), name_or(&p.mentee, "a mentee"));
+                    let title = p.pair_title();
                     (doc.id().to_string(), title, next.map(|a: Attention| a.text(today)))
                 })
                 .collect();

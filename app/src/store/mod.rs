@@ -24,7 +24,7 @@ pub use database::{Store, StoreError};
 pub use document_index::{summary_of, DocumentSummary};
 pub use open_document::{open_all, OpenDocument, OpenNotice};
 pub use shares::ShareRecord;
-pub use tab_channel::{announce_saved, SavedElsewhere};
+pub use tab_channel::{announce_saved, saves_counter, SavedElsewhere};
 
 use std::cell::RefCell;
 

@@ -42,3 +42,15 @@ impl Drop for SavedElsewhere {
         self.channel.close();
     }
 }
+
+/// A counter that goes up whenever any document is saved (here, in another
+/// tab, or by the sync engine), for the life of the calling component: list
+/// pages track it to load again.
+pub fn saves_counter() -> leptos::prelude::ReadSignal<u32> {
+    use leptos::prelude::*;
+    let (saves, set_saves) = signal(0u32);
+    let listener = SavedElsewhere::listen(move |_| set_saves.update(|n| *n += 1));
+    let listener = StoredValue::new_local(listener);
+    on_cleanup(move || listener.set_value(None));
+    saves
+}

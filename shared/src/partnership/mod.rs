@@ -163,6 +163,12 @@ impl Partnership {
         }
     }
 
+    /// "Ana Lima and Sam Rivera", with placeholders for a side nobody took yet.
+    pub fn pair_title(&self) -> String {
+        let name = |name: &str, fallback: &str| if name.trim().is_empty() { fallback.to_owned() } else { name.trim().to_owned() };
+        format!("{} and {}", name(&self.mentor, "a mentor"), name(&self.mentee, "a mentee"))
+    }
+
     /// The other person's name, seen from `side`.
     pub fn partner_name(&self, side: Side) -> &str {
         match side {
