@@ -84,6 +84,17 @@ async fn every_page_passes_an_accessibility_audit_and_works_from_the_keyboard() 
     action::press(&browser, Key::Enter).await?;
     find::css(&browser, "[data-testid='action-item']").await?;
     audit(&browser, "a partnership").await?;
+    // Hand-over: a note, then the partnership with the next mentor carries it.
+    type_into(&browser, "#handover-text", "Sam wants someone in industry.").await?;
+    browser.eval("document.querySelector('#handover-text').closest('form').querySelector('button').focus(); return true;").await?;
+    action::press(&browser, Key::Enter).await?;
+    find::css(&browser, "[data-testid='start-next']").await?;
+    browser.eval("document.querySelector(\"[data-testid='start-next']\").focus(); return true;").await?;
+    action::press(&browser, Key::Enter).await?;
+    find::heading(&browser, "a mentor and Sam Rivera").await?;
+    let note = find::css(&browser, "[data-testid='inherited-note']").await?.text().await?;
+    assert_eq!(note, "Note from the previous mentor: Sam wants someone in industry.");
+    audit(&browser, "a partnership after hand-over").await?;
 
     // ... and a journal entry.
     browser.client.goto(&server.url("/journal")).await?;

@@ -8,7 +8,7 @@ use confidant_shared::calendar_day::day_label;
 use confidant_shared::document::{DocumentId, DocumentKind};
 use confidant_shared::goal_plan::GoalPlan;
 use confidant_shared::meeting_calendar::cadence_words;
-use confidant_shared::partnership::{AcademicCalendar, ActionItem, AgreedDuration, Meeting, Partnership, PartnershipStatus};
+use confidant_shared::partnership::{AcademicCalendar, ActionItem, AgreedDuration, Meeting, Partnership, PartnershipStatus, Side};
 use confidant_shared::profile::{Profile, STANDARD_TOPICS};
 use confidant_shared::sync::Invite;
 use confidant_shared::Section;
@@ -157,7 +157,7 @@ fn PartnershipEditor(doc: OpenDocument, initial: Partnership, notice: Option<Str
         {notice.map(|n| view! { <p class="notice" role="alert">{n}</p> })}
         {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
         <p class="hint">
-            {move || format!("You are the {} here. ", match side() { confidant_shared::partnership::Side::Mentor => "mentor", _ => "mentee" })}
+            {move || format!("You are the {} here. ", match side() { Side::Mentor => "mentor", Side::Mentee => "mentee" })}
             {move || p.with(|p| status_words(p.status))}
         </p>
         <section aria-labelledby="next-heading">
@@ -187,7 +187,7 @@ fn PartnershipEditor(doc: OpenDocument, initial: Partnership, notice: Option<Str
                 <A href=Section::Resources.path()>"Where to refer, and what confidentiality covers"</A>
             </p>
         </section>
-        <HandOver p editing partner=Signal::derive(partner)/>
+        <HandOver p editing partner=Signal::derive(partner) side=Signal::derive(side)/>
         <SharePanel local=this_id kind=DocumentKind::Partnership what="partnership"/>
     }
 }
@@ -521,14 +521,46 @@ fn LinkPlan(p: ReadSignal<Partnership, LocalStorage>, editing: Editing) -> impl 
 }
 
 #[component]
-fn HandOver(p: ReadSignal<Partnership, LocalStorage>, editing: Editing, partner: Signal<String>) -> impl IntoView {
+fn HandOver(p: ReadSignal<Partnership, LocalStorage>, editing: Editing, partner: Signal<String>, side: Signal<Side>) -> impl IntoView {
     let (note, set_note) = signal(String::new());
+    let (error, set_error) = signal(None::<String>);
     let handed = move || p.with(|p| p.status == PartnershipStatus::HandedOver);
+    // A partnership that began with a hand-over shows the note to the new mentor.
+    let inherited = move || p.with(|p| (!handed() && !p.handover_note.as_str().trim().is_empty()).then(|| p.handover_note.as_str().to_owned()));
+    let engine = use_sync();
+    let navigate = leptos_router::hooks::use_navigate();
+    let start_next = move |_| {
+        let next = p.with_untracked(|p| p.next_after_handover(&today()));
+        let (engine, navigate) = (engine.clone(), navigate.clone());
+        spawn_local(async move {
+            let created = async {
+                let store = app_store().await.map_err(|e| e.to_string())?;
+                let doc = OpenDocument::create(&store, &next).await.map_err(|e| e.to_string())?;
+                announce_saved(doc.id());
+                if let Some(engine) = engine.as_ref() {
+                    engine.share(doc.id(), DocumentKind::Partnership).await.map_err(|e| e.to_string())?;
+                }
+                Ok::<_, String>(doc.id())
+            };
+            match created.await {
+                Ok(id) => navigate(&crate::pages::partnerships::partnership_path(id), Default::default()),
+                Err(e) => set_error.set(Some(e)),
+            }
+        });
+    };
     view! {
         <section aria-labelledby="handover-heading">
             <h2 id="handover-heading">"Hand over to another mentor"</h2>
+            {move || inherited().map(|note| view! { <p class="notice" data-testid="inherited-note">{format!("Note from the previous mentor: {note}")}</p> })}
             {move || if handed() {
-                view! { <p data-testid="handover-note">{move || p.with(|p| format!("Handed over. Note for the next mentor: {}", p.handover_note.as_str()))}</p> }.into_any()
+                let start_next = start_next.clone();
+                view! {
+                    <p data-testid="handover-note">{move || p.with(|p| format!("Handed over. Note for the next mentor: {}", p.handover_note.as_str()))}</p>
+                    {move || (side.get() == Side::Mentee).then(|| view! {
+                        <button type="button" data-testid="start-next" on:click=start_next.clone()>"Start the partnership with your next mentor"</button>
+                    })}
+                    {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                }.into_any()
             } else {
                 view! {
                     <p>{move || format!("If {} would be better served by another mentor, hand over with a note for them.", partner.get())}</p>

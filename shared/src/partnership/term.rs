@@ -173,6 +173,20 @@ impl Partnership {
         self.handover_note.update(note);
         self.status = PartnershipStatus::HandedOver;
     }
+
+    /// The partnership with the next mentor, starting `start`: the same
+    /// mentee, topics, cadence, duration and goal plan, the hand-over note
+    /// for the new mentor to read; the mentor's side open for whoever
+    /// accepts the invite. Meetings and the checklist start afresh.
+    pub fn next_after_handover(&self, start: &str) -> Partnership {
+        let mut next = Partnership::new("", &self.mentee, start, self.duration);
+        next.mentee_id = self.mentee_id.clone();
+        next.topics = self.topics.clone();
+        next.cadence = self.cadence;
+        next.goal_plan_invite = self.goal_plan_invite.clone();
+        next.handover_note.update(self.handover_note.as_str());
+        next
+    }
 }
 
 #[cfg(test)]
@@ -241,6 +255,26 @@ mod tests {
         p.end_after(p.continuation_notice(&cal, day("2027-04-24")).unwrap());
         assert_eq!(p.status, PartnershipStatus::Ended);
         assert_eq!(p.continuation_notice(&cal, day("2027-05-20")), None);
+    }
+
+    #[test]
+    fn the_next_partnership_keeps_the_mentee_and_the_note_but_not_the_meetings() {
+        let mut p = semesters("2026-09-01", 3);
+        p.mentee_id = Some("sam-id".into());
+        p.mentor_id = Some("ana-id".into());
+        p.topics = vec!["Job search".into()];
+        p.meetings.insert("m1".into(), crate::partnership::Meeting::new("m1", "2026-09-01"));
+        p.agreement.confidentiality = true;
+        p.hand_over("Sam needs someone in industry.");
+        assert_eq!(p.status, PartnershipStatus::HandedOver);
+        let next = p.next_after_handover("2026-11-01");
+        assert_eq!((next.mentee.as_str(), next.mentee_id.as_deref()), ("Sam", Some("sam-id")));
+        assert_eq!((next.mentor.as_str(), next.mentor_id.as_deref()), ("", None));
+        assert_eq!(next.handover_note.as_str(), "Sam needs someone in industry.");
+        assert_eq!(next.topics, p.topics);
+        assert!(next.meetings.is_empty() && !next.agreement.confidentiality);
+        assert_eq!(next.status, PartnershipStatus::Active);
+        assert_eq!(next.pair_title(), "a mentor and Sam");
     }
 
     #[test]
