@@ -58,9 +58,11 @@ async fn home_asks_before_the_agreement_ends_and_continuing_renews_it() -> anyho
     // The pair continues: the agreement runs six more months, the question goes.
     browser.client.goto(page.as_str()).await?;
     find::css(&browser, "[data-testid='continuation']").await?;
+    find::until(&browser, "renewal due", "document.querySelector('main').innerText.includes('Renewal is due.')").await?;
     find::by_text(&browser, "button", "Continue").await?.click().await?;
     find::until(&browser, "the renewed duration", "document.querySelector(\"[data-testid='agreement-duration']\").innerText.startsWith('Duration: 12 months')").await?;
     find::until(&browser, "the question gone", "!document.querySelector(\"[data-testid='continuation']\")").await?;
+    find::until(&browser, "active again", "document.querySelector('main').innerText.includes('The partnership is active.')").await?;
     browser.client.goto(&server.url("/")).await?;
     find::heading(&browser, "Home").await?;
     find::until(&browser, "Home without the question", "document.querySelectorAll(\"[data-testid='attention']\").length === 1").await?;

@@ -158,7 +158,11 @@ fn PartnershipEditor(doc: OpenDocument, initial: Partnership, notice: Option<Str
         {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
         <p class="hint">
             {move || format!("You are the {} here. ", match side() { Side::Mentor => "mentor", Side::Mentee => "mentee" })}
-            {move || p.with(|p| status_words(p.status))}
+            {move || p.with(|p| {
+                // "Renewal due" follows from the dates: the last term's notice is open.
+                let renewal_due = p.continuation_notice(&AcademicCalendar::default(), today_day()).is_some_and(|n| n.last_term);
+                status_words(if renewal_due { PartnershipStatus::RenewalDue } else { p.status })
+            })}
         </p>
         <section aria-labelledby="next-heading">
             <h2 id="next-heading">"Next meeting"</h2>
