@@ -47,12 +47,20 @@ pub async fn until(browser: &Browser, what: &str, script: &str) -> anyhow::Resul
 /// As [`until`], for things that take longer (a reconnect after backoff).
 pub async fn until_within(browser: &Browser, what: &str, script: &str, wait: std::time::Duration) -> anyhow::Result<()> {
     let deadline = Instant::now() + wait;
+    // A page still rendering can make the check throw (an element not there
+    // yet): that counts as "not yet", and the last such error is reported on
+    // timeout so a broken check is still visible.
+    let guarded = format!("try {{ return !!({script}); }} catch (e) {{ return String(e); }}");
     loop {
-        if browser.eval(&format!("return !!({script});")).await?.as_bool() == Some(true) {
+        let answer = browser.eval(&guarded).await?;
+        if answer.as_bool() == Some(true) {
             return Ok(());
         }
         if Instant::now() > deadline {
-            bail!("timed out waiting for {what}");
+            match answer.as_str() {
+                Some(error) => bail!("timed out waiting for {what} (the check last threw: {error})"),
+                None => bail!("timed out waiting for {what}"),
+            }
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
