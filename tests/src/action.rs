@@ -23,3 +23,40 @@ pub async fn press(browser: &Browser, key: Key) -> anyhow::Result<()> {
     focused.send_keys(&char::from(key).to_string()).await?;
     Ok(())
 }
+
+/// Create the user's profile in Settings with a name and one role
+/// (`mentee`, `mentor` or `coordinator`).
+pub async fn create_profile(browser: &Browser, server: &crate::TestServer, name: &str, role: &str) -> anyhow::Result<()> {
+    browser.client.goto(&server.url("/settings")).await?;
+    find::css(browser, "#profile-new-name").await?.send_keys(name).await?;
+    find::css(browser, &format!("input[name='profile-new-role'][value='{role}']")).await?.click().await?;
+    find::by_text(browser, "button", "Create my profile").await?.click().await?;
+    find::css(browser, "#profile-name").await?;
+    Ok(())
+}
+
+/// Accept an invite link: open it and press Accept.
+pub async fn accept_invite(browser: &Browser, link: &str) -> anyhow::Result<()> {
+    browser.client.goto(link).await?;
+    find::css(browser, "[data-testid='accept-invite']").await?.click().await?;
+    Ok(())
+}
+
+/// The invite link of the shared document on the page, once it is made.
+pub async fn invite_link(browser: &Browser) -> anyhow::Result<String> {
+    find::until(browser, "an invite link", "document.querySelector(\"[data-testid='invite-link']\")?.value.includes('#')").await?;
+    Ok(find::css(browser, "[data-testid='invite-link']").await?.prop("value").await?.unwrap_or_default())
+}
+
+/// Set a form control's value (a select's choice, a date) as a user's pick
+/// would, firing its input and change events.
+pub async fn set_value(browser: &Browser, css: &str, value: &str) -> anyhow::Result<()> {
+    find::css(browser, css).await?;
+    browser
+        .eval(&format!(
+            "const e = document.querySelector({css:?}); e.value = {value:?}; \
+             e.dispatchEvent(new Event('input', {{ bubbles: true }})); e.dispatchEvent(new Event('change', {{ bubbles: true }})); return true;"
+        ))
+        .await?;
+    Ok(())
+}

@@ -65,3 +65,14 @@ pub async fn until_within(browser: &Browser, what: &str, script: &str, wait: std
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
+
+/// Wait until every one of `needles` shows in the page's main region, as
+/// text or in a field, up to `wait` (changes crossing the relay take longer
+/// than [`crate::WAIT`]).
+pub async fn text_within(browser: &Browser, what: &str, needles: &[&str], wait: std::time::Duration) -> anyhow::Result<()> {
+    let checks: Vec<String> = needles
+        .iter()
+        .map(|n| format!("document.querySelector('main').innerText.includes({n:?}) || [...document.querySelectorAll('main input, main textarea')].some(e => e.value.includes({n:?}))"))
+        .collect();
+    until_within(browser, what, &format!("({})", checks.join(") && (")), wait).await
+}

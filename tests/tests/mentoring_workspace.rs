@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use confidant_e2e::{check, find, Browser, ChromeDriver, TestServer, Viewport};
+use confidant_e2e::{action, check, find, Browser, ChromeDriver, TestServer, Viewport};
 use confidant_shared::calendar_day::{add_days, day_label, day_text, parse_day, NaiveDate};
 use confidant_shared::partnership::MeetingCadence;
 use icalendar::{Calendar, CalendarComponent, Component, DatePerhapsTime};
@@ -16,23 +16,7 @@ use icalendar::{Calendar, CalendarComponent, Component, DatePerhapsTime};
 const SYNC: Duration = Duration::from_secs(45);
 
 async fn wait_for_text(browser: &Browser, what: &str, needle: &str) -> anyhow::Result<()> {
-    let script = format!(
-        "document.querySelector('main').innerText.includes({needle:?}) || \
-         [...document.querySelectorAll('main input, main textarea')].some(e => e.value.includes({needle:?}))"
-    );
-    find::until_within(browser, what, &script, SYNC).await
-}
-
-/// Set a form control's value as a user's pick would, firing its events.
-async fn set_value(browser: &Browser, css: &str, value: &str) -> anyhow::Result<()> {
-    find::css(browser, css).await?;
-    browser
-        .eval(&format!(
-            "const e = document.querySelector({css:?}); e.value = {value:?}; \
-             e.dispatchEvent(new Event('input', {{ bubbles: true }})); e.dispatchEvent(new Event('change', {{ bubbles: true }})); return true;"
-        ))
-        .await?;
-    Ok(())
+    find::text_within(browser, what, &[needle], SYNC).await
 }
 
 /// Today on the browser's clock.
@@ -41,15 +25,6 @@ async fn browser_today(browser: &Browser) -> anyhow::Result<NaiveDate> {
         .eval("const d = new Date(); return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;")
         .await?;
     parse_day(value.as_str().unwrap_or_default()).ok_or_else(|| anyhow::anyhow!("the browser's date {value}"))
-}
-
-async fn create_profile(browser: &Browser, server: &TestServer, name: &str, role: &str) -> anyhow::Result<()> {
-    browser.client.goto(&server.url("/settings")).await?;
-    find::css(browser, "#profile-new-name").await?.send_keys(name).await?;
-    find::css(browser, &format!("input[name='profile-new-role'][value='{role}']")).await?.click().await?;
-    find::by_text(browser, "button", "Create my profile").await?.click().await?;
-    find::css(browser, "#profile-name").await?;
-    Ok(())
 }
 
 async fn attention(browser: &Browser) -> anyhow::Result<Vec<String>> {
@@ -77,7 +52,7 @@ async fn a_mentee_and_a_mentor_plan_meet_and_export() -> anyhow::Result<()> {
     mentee.download_into(downloads.path()).await?;
 
     // The mentee fills the profile and writes a goal plan.
-    create_profile(&mentee, &server, "Sam Rivera", "mentee").await?;
+    action::create_profile(&mentee, &server, "Sam Rivera", "mentee").await?;
     find::css(&mentee, "#profile-department").await?.send_keys("Biology").await?;
     find::css(&mentee, "#profile-boundaries").await?.send_keys("No calls after 21:00").await?;
     // Reloading at once loses nothing typed.
@@ -99,19 +74,17 @@ async fn a_mentee_and_a_mentor_plan_meet_and_export() -> anyhow::Result<()> {
     find::css(&mentee, "[data-testid='empty-state']").await?;
     find::css(&mentee, "#start-partner").await?.send_keys("Ana").await?;
     find::until(&mentee, "the plan in the list", &format!("document.querySelector(\"#start-plan option[value='{plan_id}']\")")).await?;
-    set_value(&mentee, "#start-plan", &plan_id).await?;
+    action::set_value(&mentee, "#start-plan", &plan_id).await?;
     find::by_text(&mentee, "button", "Start and invite my partner").await?.click().await?;
     find::heading(&mentee, "Ana and Sam Rivera").await?;
     let partnership_url = mentee.client.current_url().await?;
     let partnership_id = partnership_url.path().rsplit('/').next().unwrap_or_default().to_owned();
     find::by_text(&mentee, "button", "Show invite link").await?.click().await?;
-    find::until(&mentee, "the invite link", "document.querySelector(\"[data-testid='invite-link']\").value.includes('#')").await?;
-    let link = find::css(&mentee, "[data-testid='invite-link']").await?.prop("value").await?.unwrap_or_default();
+    let link = action::invite_link(&mentee).await?;
 
     // The mentor, with a profile of their own, accepts: they join as the mentor.
-    create_profile(&mentor, &server, "Ana Lima", "mentor").await?;
-    mentor.client.goto(&link).await?;
-    find::css(&mentor, "[data-testid='accept-invite']").await?.click().await?;
+    action::create_profile(&mentor, &server, "Ana Lima", "mentor").await?;
+    action::accept_invite(&mentor, &link).await?;
     find::until_within(&mentor, "the partnership to arrive", "document.querySelector('h1').innerText === 'Ana Lima and Sam Rivera'", SYNC).await?;
     let mentor_partnership = mentor.client.current_url().await?;
     // The mentee sees who joined.
@@ -145,7 +118,7 @@ async fn a_mentee_and_a_mentor_plan_meet_and_export() -> anyhow::Result<()> {
 
     // Both see what was agreed: the mentor changes the duration, the mentee sees it.
     mentor.client.goto(mentor_partnership.as_str()).await?;
-    set_value(&mentor, "#p-duration", "s3r").await?;
+    action::set_value(&mentor, "#p-duration", "s3r").await?;
     wait_for_text(&mentor, "the new duration", "Duration: 3 semesters, renewable").await?;
 
     // The mentee plans the next meeting; the calendar file has it and the cadence.
@@ -153,7 +126,7 @@ async fn a_mentee_and_a_mentor_plan_meet_and_export() -> anyhow::Result<()> {
     wait_for_text(&mentee, "the mentor's meeting", "Goals for spring").await?;
     wait_for_text(&mentee, "the duration the mentor set", "Duration: 3 semesters, renewable").await?;
     let planned = add_days(today, 10);
-    set_value(&mentee, "#meeting-date", &day_text(planned)).await?;
+    action::set_value(&mentee, "#meeting-date", &day_text(planned)).await?;
     find::css(&mentee, "#meeting-agenda").await?.send_keys("CV review").await?;
     find::by_text(&mentee, "button", "Add meeting").await?.click().await?;
     find::until(&mentee, "two meetings", "document.querySelectorAll(\"[data-testid='meeting']\").length === 2").await?;

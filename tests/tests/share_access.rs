@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use confidant_e2e::{find, Browser, ChromeDriver, TestServer, Viewport};
+use confidant_e2e::{action, find, Browser, ChromeDriver, TestServer, Viewport};
 
 /// How long a change would take to arrive if it were going to (it arrives in
 /// well under a second when it does).
@@ -32,14 +32,8 @@ async fn never_shows(browser: &Browser, title: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn invite_link(browser: &Browser) -> anyhow::Result<String> {
-    find::until(browser, "an invite link", "document.querySelector(\"[data-testid='invite-link']\")?.value.includes('#')").await?;
-    Ok(find::css(browser, "[data-testid='invite-link']").await?.prop("value").await?.unwrap_or_default())
-}
-
 async fn accept(browser: &Browser, link: &str) -> anyhow::Result<()> {
-    browser.client.goto(link).await?;
-    find::css(browser, "[data-testid='accept-invite']").await?.click().await?;
+    action::accept_invite(browser, link).await?;
     find::heading(browser, "Access plan").await?;
     Ok(())
 }
@@ -62,14 +56,14 @@ async fn replacing_the_link_locks_out_former_members_and_leaving_stops_sync() ->
     find::heading(&owner, "Access plan").await?;
     add_goal(&owner, "Before replacing").await?;
     find::css(&owner, "[data-testid='share']").await?.click().await?;
-    let old_link = invite_link(&owner).await?;
+    let old_link = action::invite_link(&owner).await?;
     accept(&former, &old_link).await?;
     shows(&former, "Before replacing").await?;
 
     // The owner replaces the link; the former member's device is not told.
     find::css(&owner, "[data-testid='replace-keys']").await?.click().await?;
     find::until(&owner, "a new invite link", &format!("document.querySelector(\"[data-testid='invite-link']\")?.value !== {old_link:?}")).await?;
-    let new_link = invite_link(&owner).await?;
+    let new_link = action::invite_link(&owner).await?;
     add_goal(&owner, "After replacing").await?;
     up_to_date(&owner).await?;
     never_shows(&former, "After replacing").await?;

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use confidant_e2e::{find, Browser, ChromeDriver, TestServer, Viewport};
+use confidant_e2e::{action, find, Browser, ChromeDriver, TestServer, Viewport};
 
 /// Converging after the relay returns waits for a reconnect with backoff.
 const CONVERGE: Duration = Duration::from_secs(60);
@@ -29,11 +29,7 @@ async fn plan_text(browser: &Browser) -> anyhow::Result<Vec<String>> {
 }
 
 async fn wait_for_text(browser: &Browser, what: &str, needles: &[&str]) -> anyhow::Result<()> {
-    let checks: Vec<String> = needles
-        .iter()
-        .map(|n| format!("document.querySelector('main').innerText.includes({n:?}) || [...document.querySelectorAll('main input, main textarea')].some(e => e.value.includes({n:?}))"))
-        .collect();
-    find::until_within(browser, what, &format!("({})", checks.join(") && (")), CONVERGE).await
+    find::text_within(browser, what, needles, CONVERGE).await
 }
 
 async fn add_goal(browser: &Browser, title: &str) -> anyhow::Result<()> {
@@ -64,8 +60,7 @@ async fn partners_co_edit_a_goal_plan_live_and_offline_and_converge() -> anyhow:
     add_goal(&mentee, "Publish a paper").await?;
     wait_for_text(&mentee, "the first goal", &["Publish a paper"]).await?;
     find::css(&mentee, "[data-testid='share']").await?.click().await?;
-    find::until(&mentee, "the invite link", "document.querySelector(\"[data-testid='invite-link']\").value.includes('#')").await?;
-    let link = find::css(&mentee, "[data-testid='invite-link']").await?.prop("value").await?.unwrap_or_default();
+    let link = action::invite_link(&mentee).await?;
     let key = link.split_once('#').map(|(_, key)| key.to_owned()).expect("the key is in the fragment");
     assert!(find::css(&mentee, ".qr svg").await.is_ok(), "the invite is shown as a QR code too");
     status_is(&mentee, "up-to-date").await?;

@@ -180,6 +180,9 @@ fn PartnershipEditor(doc: OpenDocument, initial: Partnership, notice: Option<Str
             <h2 id="plan-heading">"Goal plan"</h2>
             {move || match plan_local() {
                 Some(plan) => view! { <p><A href=format!("{}/{plan}", Section::Goals.path())>"Open the goal plan you work on together"</A></p> }.into_any(),
+                None if p.with(|p| p.status == PartnershipStatus::HandedOver) => view! {
+                    <p data-testid="plan-moved-on">"Handed over: the goal plan goes on with the next partnership, and only the partners there see what is new in it."</p>
+                }.into_any(),
                 None => view! { <LinkPlan p editing/> }.into_any(),
             }}
         </section>
@@ -534,10 +537,24 @@ fn HandOver(p: ReadSignal<Partnership, LocalStorage>, editing: Editing, partner:
     let engine = use_sync();
     let navigate = leptos_router::hooks::use_navigate();
     let start_next = move |_| {
-        let next = p.with_untracked(|p| p.next_after_handover(&today()));
+        let mut next = p.with_untracked(|p| p.next_after_handover(&today()));
         let (engine, navigate) = (engine.clone(), navigate.clone());
         spawn_local(async move {
             let created = async {
+                // The previous mentor keeps what they saw of the goal plan but
+                // nothing new: the plan goes on under fresh keys that only the
+                // next partnership carries. The handed-over partnership lets go
+                // of the plan first, so this page does not follow the old keys
+                // again once this device has left them.
+                let old_plan = next.goal_plan_invite.as_deref().and_then(|f| Invite::parse(f).ok());
+                if let (Some(engine), Some(old_plan)) = (engine.as_ref(), old_plan) {
+                    if let Some(plan) = engine.local_for(&old_plan) {
+                        editing.edit(|p| p.goal_plan_invite = None);
+                        editing.flush().await;
+                        let fresh = engine.replace_keys(plan).await?;
+                        next.goal_plan_invite = Some(fresh.fragment());
+                    }
+                }
                 let store = app_store().await.map_err(|e| e.to_string())?;
                 let doc = OpenDocument::create(&store, &next).await.map_err(|e| e.to_string())?;
                 announce_saved(doc.id());
