@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use confidant_server::{AppState, ServerConfig};
 use confidant_shared::sync::wire::{decode, encode, subscribe_proof, ClientMessage, ErrorCode, RelayMessage, PROTOCOL_VERSION};
-use confidant_shared::sync::{DocumentKeys, SealedChunk};
+use confidant_shared::sync::relay::MAX_PUSH_BYTES;
+use confidant_shared::sync::{DocumentKeys, RelayHeads, SealedChunk};
 use futures_util::{SinkExt, StreamExt};
 use tokio::sync::oneshot;
 use tokio_tungstenite::tungstenite::Message;
@@ -124,6 +125,81 @@ async fn chunks_are_acknowledged_broadcast_and_survive_a_restart() {
         let bytes = std::fs::read(entry.unwrap().path()).unwrap();
         assert!(!String::from_utf8_lossy(&bytes).contains("SECRET-MARKER"), "no plaintext on the relay's disk");
     }
+}
+
+/// Random letters: about a byte a letter in Automerge's encoding.
+fn notes(seed: u64, chars: usize) -> String {
+    let mut s = seed;
+    (0..chars)
+        .map(|_| {
+            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            char::from(b'a' + (s >> 59) as u8 % 26)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_long_history_goes_in_pieces_the_relay_takes_and_a_partner_rebuilds() {
+    use automerge::transaction::Transactable;
+    use automerge::{AutoCommit, ObjType, ReadDoc, ROOT};
+
+    let dir = tempfile::tempdir().unwrap();
+    let keys = DocumentKeys::from_random([3; 32], [4; 32]);
+    let relay = start(dir.path(), "127.0.0.1:0".parse().unwrap()).await;
+
+    // A year of meeting notes written before the document was shared (as
+    // plain strings: the relay sees bytes, and Text's per-letter operations
+    // would only make the test slow).
+    let mut doc = AutoCommit::new();
+    let log = doc.put_object(ROOT, "meetings", ObjType::Map).unwrap();
+    for month in 0..12 {
+        doc.put(&log, format!("month-{month}"), notes(month, 60_000)).unwrap();
+        doc.commit();
+    }
+    let mut pushed = RelayHeads::default();
+    let whole = pushed.unsent(&mut doc).unwrap();
+    assert!(whole.changes.len() > MAX_PUSH_BYTES, "the history must be over the limit: {} bytes", whole.changes.len());
+
+    let mut alice = join(relay.addr, &keys, 0).await;
+    caught_up(&mut alice).await;
+    let mut bob = join(relay.addr, &keys, 0).await;
+    caught_up(&mut bob).await;
+
+    // In one push the relay refuses it, with a clear error.
+    send(&mut alice, &ClientMessage::Push { chunk: SealedChunk::seal(&keys, [9; 24], &whole.changes), client_ref: 1 }).await;
+    let RelayMessage::Error { code: ErrorCode::DocumentTooLarge, .. } = receive(&mut alice).await else { panic!("the oversized push was not refused") };
+
+    // In pieces, every one is taken.
+    let pieces = pushed.unsent_in_pieces(&mut doc, MAX_PUSH_BYTES);
+    assert!(!pieces.stuck);
+    assert!(pieces.pieces.len() >= 2);
+    for (n, piece) in pieces.pieces.iter().enumerate() {
+        let client_ref = 10 + n as u64;
+        send(&mut alice, &ClientMessage::Push { chunk: SealedChunk::seal(&keys, [n as u8; 24], &piece.changes), client_ref }).await;
+        let RelayMessage::Ack { client_ref: acked, .. } = receive(&mut alice).await else { panic!("piece {n} was not acknowledged") };
+        assert_eq!(acked, client_ref);
+        pushed.sent(piece);
+    }
+    assert!(pushed.unsent(&mut doc).is_none());
+
+    // The partner, live and later from the start, rebuilds the whole document.
+    let mut live = AutoCommit::new();
+    for _ in &pieces.pieces {
+        let RelayMessage::Chunk { chunk, .. } = receive(&mut bob).await else { panic!("bob missed a piece") };
+        live.load_incremental(&chunk.open(&keys).unwrap()).unwrap();
+    }
+    assert_eq!(live.get_heads(), doc.get_heads());
+    let mut later = AutoCommit::new();
+    let mut carol = join(relay.addr, &keys, 0).await;
+    for (_, chunk) in caught_up(&mut carol).await {
+        later.load_incremental(&chunk.open(&keys).unwrap()).unwrap();
+    }
+    assert_eq!(later.get_heads(), doc.get_heads());
+    let log = later.get(&ROOT, "meetings").unwrap().unwrap().1;
+    let (last, _) = later.get(&log, "month-11").unwrap().unwrap();
+    assert_eq!(last.into_string().unwrap(), notes(11, 60_000));
+    drop((alice, bob, carol));
+    relay.stop().await;
 }
 
 #[tokio::test]

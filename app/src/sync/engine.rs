@@ -9,6 +9,7 @@ use confidant_shared::document::{DocumentId, DocumentKind};
 use confidant_shared::keyring::{is_personal, Keyring};
 use confidant_shared::storage::{ChunkKind, StoredChunk, StoredDocument};
 use confidant_shared::sync::client::{ClientEffect, SyncClient};
+use confidant_shared::sync::relay::MAX_PUSH_BYTES;
 use confidant_shared::sync::presence::{Announcement, Presence, ANNOUNCE_EVERY_MS};
 use confidant_shared::sync::wire::encode;
 use confidant_shared::sync::{DocumentKeys, Invite};
@@ -23,9 +24,6 @@ use super::relay_socket::{relay_url, RelaySocket};
 use super::SyncEngine;
 use crate::store::{announce_saved, app_store, random_bytes, summary_of, OpenDocument, SavedElsewhere, ShareRecord, Store, StoreError};
 
-/// The relay refuses bigger chunks; a change set this large waits for a
-/// snapshot upload instead of failing over and over.
-const MAX_PUSH_BYTES: usize = 500 * 1024;
 
 pub(super) enum Event {
     Opened(u32),
@@ -384,13 +382,15 @@ impl Engine {
         }
         let Some(share) = self.shares.get_mut(&doc) else { return };
         let Some(stored) = share.doc.as_mut() else { return };
-        let Some(unsent) = share.record.relay_heads.unsent(stored.doc_mut()) else { return };
-        if unsent.changes.len() > MAX_PUSH_BYTES {
-            warn("a change set is too large for the relay; it stays on this device");
-            return;
+        let unsent = share.record.relay_heads.unsent_in_pieces(stored.doc_mut(), MAX_PUSH_BYTES);
+        if unsent.stuck {
+            warn("one change is too large for the relay; it stays on this device");
         }
-        let effects = self.client.push(&share.keys, random_bytes(), &unsent.changes);
-        share.record.relay_heads.sent(&unsent);
+        let mut effects = Vec::new();
+        for piece in &unsent.pieces {
+            effects.extend(self.client.push(&share.keys, random_bytes(), &piece.changes));
+            share.record.relay_heads.sent(piece);
+        }
         self.carry_out(effects).await;
     }
 

@@ -33,6 +33,11 @@ pub struct RelayLimits {
     pub window_ms: i64,
 }
 
+/// The most a client puts in one push: under the relay's default chunk limit
+/// with room for the cipher's tag. A longer history goes in several pushes
+/// ([`super::RelayHeads::unsent_in_pieces`]).
+pub const MAX_PUSH_BYTES: usize = 500 * 1024;
+
 impl Default for RelayLimits {
     fn default() -> Self {
         RelayLimits { max_chunk_bytes: 512 * 1024, messages_per_window: 200, window_ms: 1_000 }

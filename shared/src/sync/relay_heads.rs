@@ -7,6 +7,8 @@
 //! changes made while the tab was closed before they could be pushed are
 //! found and pushed on the next start.
 
+use std::collections::BTreeSet;
+
 use automerge::{AutoCommit, ChangeHash};
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +16,15 @@ use serde::{Deserialize, Serialize};
 pub struct RelayHeads {
     /// Every change that is an ancestor of (or is) one of these is at the relay.
     hashes: Vec<String>,
+}
+
+/// What is unsent, as pushes that each fit the relay's limit.
+#[derive(Debug, Clone, Default)]
+pub struct Pieces {
+    pub pieces: Vec<Unsent>,
+    /// A single change is bigger than the limit: it and everything after it
+    /// stay on this device (nothing is lost; it cannot be shared).
+    pub stuck: bool,
 }
 
 /// Changes to push, and the heads to record once they are handed to the outbox.
@@ -48,6 +59,41 @@ impl RelayHeads {
             return None;
         }
         Some(Unsent { changes: doc.save_after(&known), heads: doc.get_heads() })
+    }
+
+    /// As [`RelayHeads::unsent`], cut into pushes of at most `max_bytes`
+    /// each, in causal order, so a long history (weeks offline, a document
+    /// shared after a year of use) still fits the relay's chunk limit. Record
+    /// each piece with [`RelayHeads::sent`] once it is handed to the outbox.
+    pub fn unsent_in_pieces(&self, doc: &mut AutoCommit, max_bytes: usize) -> Pieces {
+        let Some(whole) = self.unsent(doc) else { return Pieces::default() };
+        if whole.changes.len() <= max_bytes {
+            return Pieces { pieces: vec![whole], stuck: false };
+        }
+        // Too big in one go: the changes one by one, as many per piece as fit.
+        let mut heads: BTreeSet<ChangeHash> = self.parsed(doc).into_iter().collect();
+        let mut pieces = Vec::new();
+        let mut bytes = Vec::new();
+        let mut stuck = false;
+        for change in doc.get_changes(&heads.iter().copied().collect::<Vec<_>>()) {
+            let raw = change.raw_bytes();
+            if raw.len() > max_bytes {
+                stuck = true;
+                break;
+            }
+            if bytes.len() + raw.len() > max_bytes {
+                pieces.push(Unsent { changes: std::mem::take(&mut bytes), heads: heads.iter().copied().collect() });
+            }
+            for dep in change.deps() {
+                heads.remove(dep);
+            }
+            heads.insert(change.hash());
+            bytes.extend_from_slice(raw);
+        }
+        if !bytes.is_empty() {
+            pieces.push(Unsent { changes: bytes, heads: heads.into_iter().collect() });
+        }
+        Pieces { pieces, stuck }
     }
 
     /// The unsent changes were sealed and handed to the outbox.
@@ -126,6 +172,66 @@ mod tests {
         check.load_incremental(&unsent.changes).unwrap();
         assert_eq!(check.get_heads().len(), mine.get_heads().len());
         assert_eq!(mine.get_changes(&theirs.get_heads()).len(), 1, "one local change outstanding");
+    }
+
+    #[test]
+    fn a_long_history_goes_in_pieces_that_each_fit_and_rebuild_it_in_order() {
+        let mut doc = AutoCommit::new();
+        edit(&mut doc, "title", "Meeting notes");
+        let mut relay = RelayHeads::default();
+        relay.sent(&relay.unsent(&mut doc).unwrap());
+        let mut partner = AutoCommit::load(&doc.save()).unwrap();
+        // A year of notes written offline: varied text, so it compresses badly.
+        let mut seed = 7u64;
+        for note in 0..300 {
+            let text: String = (0..400)
+                .map(|_| {
+                    seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    char::from(b'a' + (seed >> 59) as u8 % 26)
+                })
+                .collect();
+            edit(&mut doc, &format!("note-{note}"), &text);
+        }
+        let max = 16 * 1024;
+        assert!(relay.unsent(&mut doc).unwrap().changes.len() > max, "the test needs a history over the limit");
+
+        let pieces = relay.unsent_in_pieces(&mut doc, max);
+        assert!(!pieces.stuck);
+        assert!(pieces.pieces.len() > 2, "{} pieces", pieces.pieces.len());
+        for piece in &pieces.pieces {
+            assert!(piece.changes.len() <= max, "a piece of {} bytes", piece.changes.len());
+            // Each piece applies on top of the ones before: nothing waits for a missing change.
+            partner.load_incremental(&piece.changes).unwrap();
+            assert!(partner.get_missing_deps(&[]).is_empty(), "a piece arrived before what it builds on");
+            relay.sent(piece);
+        }
+        assert_eq!(partner.get_heads(), doc.get_heads(), "the pieces rebuild the document");
+        assert!(relay.unsent(&mut doc).is_none(), "everything is recorded as sent");
+        // Small enough: one piece, as before.
+        edit(&mut doc, "title", "Meeting notes, year two");
+        let next = relay.unsent_in_pieces(&mut doc, max);
+        assert_eq!(next.pieces.len(), 1);
+    }
+
+    #[test]
+    fn a_single_change_over_the_limit_stays_local_and_says_so() {
+        let mut doc = AutoCommit::new();
+        edit(&mut doc, "title", "Plan");
+        let relay = RelayHeads::default();
+        let mut seed = 1u64;
+        let huge: String = (0..40_000)
+            .map(|_| {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                char::from(b'a' + (seed >> 59) as u8 % 26)
+            })
+            .collect();
+        edit(&mut doc, "pasted", &huge);
+        let pieces = relay.unsent_in_pieces(&mut doc, 8 * 1024);
+        assert!(pieces.stuck, "the pasted change cannot be pushed");
+        assert_eq!(pieces.pieces.len(), 1, "what came before it still goes");
+        let mut partner = AutoCommit::load(&pieces.pieces[0].changes).unwrap();
+        assert_eq!(partner.get_heads().len(), 1);
+        assert!(partner.get_heads() != doc.get_heads());
     }
 
     #[test]
