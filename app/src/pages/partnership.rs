@@ -183,7 +183,7 @@ fn PartnershipEditor(doc: OpenDocument, initial: Partnership, notice: Option<Str
                 None if p.with(|p| p.status == PartnershipStatus::HandedOver) => view! {
                     <p data-testid="plan-moved-on">"Handed over: the goal plan goes on with the next partnership, and only the partners there see what is new in it."</p>
                 }.into_any(),
-                None => view! { <LinkPlan p editing/> }.into_any(),
+                None => view! { <LinkPlan editing/> }.into_any(),
             }}
         </section>
         <Agreement p editing/>
@@ -491,7 +491,7 @@ async fn add_milestone(plan: DocumentId, action_item: &str, text: &str) -> Resul
 }
 
 #[component]
-fn LinkPlan(p: ReadSignal<Partnership, LocalStorage>, editing: Editing) -> impl IntoView {
+fn LinkPlan(editing: Editing) -> impl IntoView {
     let engine = use_sync();
     let plans = LocalResource::new(|| async {
         let store = app_store().await.map_err(|e| e.to_string())?;
@@ -510,7 +510,6 @@ fn LinkPlan(p: ReadSignal<Partnership, LocalStorage>, editing: Editing) -> impl 
             }
         });
     };
-    let _ = p;
     view! {
         <p>"No goal plan linked yet. Link one and your partner can read and edit it with you."</p>
         <form class="inline-form" on:submit=link>

@@ -33,14 +33,17 @@ pub struct RelayLimits {
     pub window_ms: i64,
 }
 
-/// The most a client puts in one push: under the relay's default chunk limit
-/// with room for the cipher's tag. A longer history goes in several pushes
+/// The relay's default limit on one chunk's ciphertext.
+pub const MAX_CHUNK_BYTES: usize = 512 * 1024;
+
+/// The most a client puts in one push: under [`MAX_CHUNK_BYTES`] with room
+/// for the cipher's tag. A longer history goes in several pushes
 /// ([`super::RelayHeads::unsent_in_pieces`]).
-pub const MAX_PUSH_BYTES: usize = 500 * 1024;
+pub const MAX_PUSH_BYTES: usize = MAX_CHUNK_BYTES - 12 * 1024;
 
 impl Default for RelayLimits {
     fn default() -> Self {
-        RelayLimits { max_chunk_bytes: 512 * 1024, messages_per_window: 200, window_ms: 1_000 }
+        RelayLimits { max_chunk_bytes: MAX_CHUNK_BYTES, messages_per_window: 200, window_ms: 1_000 }
     }
 }
 
