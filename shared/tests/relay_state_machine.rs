@@ -21,12 +21,16 @@ struct Harness {
     /// Stores held back, to show nothing is acknowledged before it is durable.
     hold_stores: bool,
     held: Vec<Effect>,
+    /// Loads whose answer is held back, as when storage is slow: what was
+    /// read when the load ran, and the load itself to read again later.
+    hold_loads: bool,
+    held_loads: Vec<(ConnectionId, [u8; 16], u64, Vec<(u64, SealedChunk)>)>,
     now_ms: i64,
 }
 
 impl Harness {
     fn new(limits: RelayLimits) -> Self {
-        Harness { relay: Relay::new(limits), stored: HashMap::new(), inbox: HashMap::new(), closed: Vec::new(), hold_stores: false, held: Vec::new(), now_ms: 1_000 }
+        Harness { relay: Relay::new(limits), stored: HashMap::new(), inbox: HashMap::new(), closed: Vec::new(), hold_stores: false, held: Vec::new(), hold_loads: false, held_loads: Vec::new(), now_ms: 1_000 }
     }
 
     fn run(&mut self, effects: Vec<Effect>) {
@@ -45,13 +49,42 @@ impl Harness {
                     let more = self.relay.handle_stored(from, client_ref, seq, chunk);
                     self.run(more);
                 }
+                Effect::LoadSince { to, doc, after_seq } if self.hold_loads => {
+                    let read = self.read(doc, after_seq);
+                    self.held_loads.push((to, doc, after_seq, read));
+                }
                 Effect::LoadSince { to, doc, after_seq } => {
-                    let all = self.stored.get(&doc).cloned().unwrap_or_default();
-                    let chunks: Vec<_> = all.iter().cloned().enumerate().map(|(i, c)| (i as u64 + 1, c)).filter(|(s, _)| *s > after_seq).collect();
-                    let more = self.relay.handle_loaded(to, doc, chunks, all.len() as u64);
+                    let chunks = self.read(doc, after_seq);
+                    let head = self.head(doc);
+                    let more = self.relay.handle_loaded(to, doc, chunks, head);
                     self.run(more);
                 }
             }
+        }
+    }
+
+    fn read(&self, doc: [u8; 16], after_seq: u64) -> Vec<(u64, SealedChunk)> {
+        let all = self.stored.get(&doc).cloned().unwrap_or_default();
+        all.into_iter().enumerate().map(|(i, c)| (i as u64 + 1, c)).filter(|(s, _)| *s > after_seq).collect()
+    }
+
+    fn head(&self, doc: [u8; 16]) -> u64 {
+        self.stored.get(&doc).map_or(0, |all| all.len() as u64)
+    }
+
+    /// Answer the held loads: with what was read when each ran, or (`reread`)
+    /// with what storage holds now.
+    fn release_loads(&mut self, reread: bool) {
+        self.hold_loads = false;
+        for (to, doc, after_seq, read) in std::mem::take(&mut self.held_loads) {
+            let (chunks, head) = if reread {
+                (self.read(doc, after_seq), self.head(doc))
+            } else {
+                let head = read.last().map_or(after_seq, |(seq, _)| *seq);
+                (read, head)
+            };
+            let more = self.relay.handle_loaded(to, doc, chunks, head);
+            self.run(more);
         }
     }
 
@@ -147,6 +180,52 @@ fn a_late_subscriber_catches_up_from_its_sequence_number() {
     let seqs: Vec<u64> = got.iter().filter_map(|m| match m { RelayMessage::Chunk { seq, .. } => Some(*seq), _ => None }).collect();
     assert_eq!(seqs, [2, 3], "only what it had not seen");
     assert_eq!(got.last(), Some(&RelayMessage::CaughtUp { doc: *plan.id().as_bytes(), seq: 3 }));
+}
+
+/// The sequence numbers of the chunks in `messages`, in arrival order.
+fn chunk_seqs(messages: &[RelayMessage]) -> Vec<u64> {
+    messages.iter().filter_map(|m| match m { RelayMessage::Chunk { seq, .. } => Some(*seq), _ => None }).collect()
+}
+
+#[test]
+fn a_change_stored_while_a_subscriber_catches_up_reaches_it_after_its_backlog() {
+    // A client keeps only the highest sequence number it has seen, so a live
+    // chunk overtaking the backlog would make it skip the backlog for good.
+    let mut h = Harness::new(RelayLimits::default());
+    let plan = keys(1);
+    let (alice, ca) = h.connect(1);
+    h.subscribe(alice, &ca, &plan, 0);
+    for i in 1..=2 {
+        push(&mut h, alice, &plan, format!("offline change {i}").as_bytes(), i);
+    }
+    let (bob, cb) = h.connect(2);
+    h.take(bob);
+    h.hold_loads = true;
+    h.subscribe(bob, &cb, &plan, 0);
+    // Alice goes on while Bob's backlog is still being read.
+    push(&mut h, alice, &plan, b"live change 3", 3);
+    push(&mut h, alice, &plan, b"live change 4", 4);
+    assert!(chunk_seqs(&h.take(bob)).is_empty(), "nothing reaches Bob ahead of his backlog");
+
+    // His backlog was read before Alice's live changes were stored.
+    h.release_loads(false);
+    let got = h.take(bob);
+    assert_eq!(chunk_seqs(&got), [1, 2, 3, 4], "backlog first, then what came meanwhile");
+    assert_eq!(got.last(), Some(&RelayMessage::CaughtUp { doc: *plan.id().as_bytes(), seq: 4 }));
+
+    // From then on Bob is live.
+    push(&mut h, alice, &plan, b"change 5", 5);
+    assert_eq!(chunk_seqs(&h.take(bob)), [5]);
+
+    // A backlog read after the live changes were stored holds them too: each
+    // reaches a catching-up subscriber once.
+    let (carol, cc) = h.connect(3);
+    h.take(carol);
+    h.hold_loads = true;
+    h.subscribe(carol, &cc, &plan, 3);
+    push(&mut h, alice, &plan, b"change 6", 6);
+    h.release_loads(true);
+    assert_eq!(chunk_seqs(&h.take(carol)), [4, 5, 6]);
 }
 
 #[test]

@@ -25,6 +25,10 @@ pub struct RelayHub {
     store: Arc<dyn RelayStore>,
     next_connection: AtomicU64,
     counters: Counters,
+    /// Held from storing a chunk until it is forwarded, so chunks of a
+    /// document go out in the order the store numbered them (a client
+    /// skips any chunk numbered below one it has seen).
+    write_order: tokio::sync::Mutex<()>,
     /// Flips to true when the server shuts down, so every socket closes
     /// (a graceful shutdown otherwise waits for them for ever).
     closing: tokio::sync::watch::Sender<bool>,
@@ -55,6 +59,7 @@ impl RelayHub {
             store,
             next_connection: AtomicU64::new(1),
             counters: Counters::default(),
+            write_order: tokio::sync::Mutex::new(()),
             closing: tokio::sync::watch::Sender::new(false),
         }
     }
@@ -101,20 +106,59 @@ impl RelayHub {
     }
 
     fn send(&self, to: ConnectionId, message: RelayMessage) {
+        if self.enqueue(to, message) {
+            self.stalled(to);
+        }
+    }
+
+    /// Put a message in a connection's outbox; true if the outbox is full.
+    fn enqueue(&self, to: ConnectionId, message: RelayMessage) -> bool {
         if matches!(message, RelayMessage::Error { .. }) {
             self.counters.errors_out.fetch_add(1, Ordering::Relaxed);
         }
-        let full = match self.outboxes.lock().unwrap_or_else(|p| p.into_inner()).get(&to) {
+        match self.outboxes.lock().unwrap_or_else(|p| p.into_inner()).get(&to) {
             Some(outbox) => {
                 self.counters.messages_out.fetch_add(1, Ordering::Relaxed);
                 matches!(outbox.try_send(message), Err(mpsc::error::TrySendError::Full(_)))
             }
             None => false,
-        };
-        if full {
-            tracing::warn!(connection = to.0, "a client stopped reading; disconnected");
-            self.counters.stalled.fetch_add(1, Ordering::Relaxed);
-            self.disconnect(to);
+        }
+    }
+
+    fn stalled(&self, conn: ConnectionId) {
+        tracing::warn!(connection = conn.0, "a client stopped reading; disconnected");
+        self.counters.stalled.fetch_add(1, Ordering::Relaxed);
+        self.disconnect(conn);
+    }
+
+    /// Let the state machine answer, and queue its messages before anyone
+    /// else can: another task's chunk must not slip between a backlog and
+    /// the subscription going live, nor between two stored chunks.
+    fn answer_in_order(&self, answer: impl FnOnce(&mut Relay) -> Vec<Effect>) {
+        let mut closing = Vec::new();
+        {
+            let mut relay = self.relay();
+            for effect in answer(&mut relay) {
+                match effect {
+                    Effect::Send(to, message) => {
+                        if self.enqueue(to, message) {
+                            closing.push((to, true));
+                        }
+                    }
+                    Effect::Close(conn) => closing.push((conn, false)),
+                    // Stores and loads come from frames, never from these answers.
+                    Effect::Store { .. } | Effect::LoadSince { .. } => {
+                        tracing::error!("the relay asked for storage while answering; ignored")
+                    }
+                }
+            }
+        }
+        for (conn, stalled) in closing {
+            if stalled {
+                self.stalled(conn);
+            } else {
+                self.disconnect(conn);
+            }
         }
     }
 
@@ -127,6 +171,7 @@ impl RelayHub {
                 Effect::Send(to, message) => self.send(to, message),
                 Effect::Close(conn) => self.disconnect(conn),
                 Effect::Store { from, client_ref, chunk, snapshot_covers } => {
+                    let _in_order = self.write_order.lock().await;
                     let store = self.store.clone();
                     let stored = {
                         let chunk = chunk.clone();
@@ -137,7 +182,7 @@ impl RelayHub {
                         .await
                     };
                     match stored {
-                        Ok(Ok(seq)) => queue.extend(self.relay().handle_stored(from, client_ref, seq, chunk)),
+                        Ok(Ok(seq)) => self.answer_in_order(|relay| relay.handle_stored(from, client_ref, seq, chunk)),
                         Ok(Err(err)) => {
                             tracing::error!(error = %err, "relay store failed");
                             self.send(from, RelayMessage::Error { code: ErrorCode::Internal, message: "Something went wrong; retry".into() });
@@ -148,7 +193,7 @@ impl RelayHub {
                 Effect::LoadSince { to, doc, after_seq } => {
                     let store = self.store.clone();
                     match tokio::task::spawn_blocking(move || store.load_since(&doc, after_seq)).await {
-                        Ok(Ok((chunks, head))) => queue.extend(self.relay().handle_loaded(to, doc, chunks, head)),
+                        Ok(Ok((chunks, head))) => self.answer_in_order(|relay| relay.handle_loaded(to, doc, chunks, head)),
                         Ok(Err(err)) => {
                             tracing::error!(error = %err, "relay load failed");
                             self.send(to, RelayMessage::Error { code: ErrorCode::Internal, message: "Something went wrong; retry".into() });

@@ -4,7 +4,8 @@
 //! 1. a socket opens: [`Relay::handle_connect`] with a fresh random challenge;
 //! 2. each binary frame: [`Relay::handle_frame`];
 //! 3. after carrying out [`Effect::Store`] durably: [`Relay::handle_stored`]
-//!    (only then is the pusher acknowledged and the chunk broadcast);
+//!    (only then is the pusher acknowledged and the chunk broadcast), one
+//!    store at a time, so chunks go out in the order they were numbered;
 //! 4. after carrying out [`Effect::LoadSince`]: [`Relay::handle_loaded`];
 //! 5. the socket closes: [`Relay::handle_disconnect`].
 //!
@@ -59,11 +60,19 @@ pub enum Effect {
     Close(ConnectionId),
 }
 
+/// Chunks a catching-up subscriber may have waiting before it counts as
+/// stalled (closed; it reconnects and resumes from its sequence number).
+pub const MAX_WAITING_WHILE_CATCHING_UP: usize = 1024;
+
 #[derive(Debug)]
 struct Connection {
     challenge: [u8; 32],
     greeted: bool,
     subscriptions: BTreeSet<[u8; 16]>,
+    /// Documents whose backlog is still being loaded, with the chunks stored
+    /// meanwhile. A client keeps only the highest sequence number it has
+    /// seen, so these wait until the backlog is sent rather than overtake it.
+    catching_up: HashMap<[u8; 16], Vec<(u64, SealedChunk)>>,
     window_started_ms: i64,
     in_window: u32,
 }
@@ -104,7 +113,14 @@ impl Relay {
     pub fn handle_connect(&mut self, conn: ConnectionId, challenge: [u8; 32], now_ms: i64) -> Vec<Effect> {
         self.connections.insert(
             conn,
-            Connection { challenge, greeted: false, subscriptions: BTreeSet::new(), window_started_ms: now_ms, in_window: 0 },
+            Connection {
+                challenge,
+                greeted: false,
+                subscriptions: BTreeSet::new(),
+                catching_up: HashMap::new(),
+                window_started_ms: now_ms,
+                in_window: 0,
+            },
         );
         vec![Effect::Send(conn, RelayMessage::Welcome { version: PROTOCOL_VERSION, challenge, relay_time_ms: now_ms })]
     }
@@ -136,11 +152,13 @@ impl Relay {
                     return vec![error(conn, ErrorCode::ProofRequired, "no proof of the document key")];
                 }
                 connection.subscriptions.insert(doc);
+                connection.catching_up.entry(doc).or_default();
                 self.subscribers.entry(doc).or_default().insert(conn);
                 vec![Effect::LoadSince { to: conn, doc, after_seq: from_seq }]
             }
             ClientMessage::Unsubscribe { doc } => {
                 connection.subscriptions.remove(&doc);
+                connection.catching_up.remove(&doc);
                 self.unsubscribe(conn, doc);
                 Vec::new()
             }
@@ -216,26 +234,50 @@ impl Relay {
     }
 
     /// The adapter stored a chunk durably as `seq`: acknowledge it and
-    /// forward it to everyone else following the document.
+    /// forward it to everyone else following the document (held back for
+    /// those still loading their backlog).
+    ///
+    /// Call it in the order the store assigned sequence numbers: a client
+    /// skips any chunk numbered below one it has already seen.
     pub fn handle_stored(&mut self, from: ConnectionId, client_ref: u64, seq: u64, chunk: SealedChunk) -> Vec<Effect> {
-        let mut effects: Vec<Effect> = self
-            .others(from, &chunk.doc)
-            .map(|to| Effect::Send(to, RelayMessage::Chunk { seq, chunk: chunk.clone() }))
-            .collect();
+        let others: Vec<ConnectionId> = self.others(from, &chunk.doc).collect();
+        let mut effects = Vec::new();
+        for to in others {
+            let Some(waiting) = self.connections.get_mut(&to).and_then(|c| c.catching_up.get_mut(&chunk.doc)) else {
+                effects.push(Effect::Send(to, RelayMessage::Chunk { seq, chunk: chunk.clone() }));
+                continue;
+            };
+            if waiting.len() >= MAX_WAITING_WHILE_CATCHING_UP {
+                self.handle_disconnect(to);
+                effects.push(Effect::Close(to));
+            } else {
+                waiting.push((seq, chunk.clone()));
+            }
+        }
         if self.connections.contains_key(&from) {
             effects.insert(0, Effect::Send(from, RelayMessage::Ack { client_ref, seq }));
         }
         effects
     }
 
-    /// The adapter loaded what a new subscriber missed.
+    /// The adapter loaded what a new subscriber missed: send it, then what
+    /// was stored meanwhile and is not in it, in sequence order; from then
+    /// on the subscriber gets chunks as they are stored.
     pub fn handle_loaded(&mut self, to: ConnectionId, doc: [u8; 16], chunks: Vec<(u64, SealedChunk)>, head_seq: u64) -> Vec<Effect> {
-        if !self.is_subscribed(to, &doc) {
+        let Some(connection) = self.connections.get_mut(&to).filter(|c| c.subscriptions.contains(&doc)) else {
             return Vec::new();
-        }
+        };
+        let waiting = connection.catching_up.remove(&doc).unwrap_or_default();
+        let mut last = chunks.last().map_or(0, |(seq, _)| *seq);
         let mut effects: Vec<Effect> =
             chunks.into_iter().map(|(seq, chunk)| Effect::Send(to, RelayMessage::Chunk { seq, chunk })).collect();
-        effects.push(Effect::Send(to, RelayMessage::CaughtUp { doc, seq: head_seq }));
+        for (seq, chunk) in waiting {
+            if seq > last {
+                last = seq;
+                effects.push(Effect::Send(to, RelayMessage::Chunk { seq, chunk }));
+            }
+        }
+        effects.push(Effect::Send(to, RelayMessage::CaughtUp { doc, seq: head_seq.max(last) }));
         effects
     }
 
