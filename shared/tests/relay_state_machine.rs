@@ -229,6 +229,24 @@ fn a_change_stored_while_a_subscriber_catches_up_reaches_it_after_its_backlog() 
 }
 
 #[test]
+fn a_subscriber_whose_backlog_never_loads_is_closed_rather_than_held_for_ever() {
+    let limits = RelayLimits { max_waiting_while_catching_up: 8, ..RelayLimits::default() };
+    let mut h = Harness::new(limits);
+    let plan = keys(1);
+    let (alice, ca) = h.connect(1);
+    h.subscribe(alice, &ca, &plan, 0);
+    let (bob, cb) = h.connect(2);
+    h.hold_loads = true;
+    h.subscribe(bob, &cb, &plan, 0);
+    for i in 0..=limits.max_waiting_while_catching_up as u64 {
+        assert!(h.closed.is_empty(), "closed after {i} waiting chunks");
+        push(&mut h, alice, &plan, b"change", i + 1);
+    }
+    assert_eq!(h.closed, [bob], "closed once too much waits for it; it reconnects and resumes");
+    assert_eq!(h.relay.subscriber_count(plan.id().as_bytes()), 1);
+}
+
+#[test]
 fn knowing_a_document_id_is_not_enough_to_subscribe() {
     let mut h = Harness::new(RelayLimits::default());
     let plan = keys(1);
@@ -309,7 +327,7 @@ fn a_client_of_another_protocol_version_is_told_and_closed() {
 
 #[test]
 fn floods_and_oversized_chunks_are_refused() {
-    let limits = RelayLimits { max_chunk_bytes: 64, messages_per_window: 5, window_ms: 1_000 };
+    let limits = RelayLimits { max_chunk_bytes: 64, messages_per_window: 5, window_ms: 1_000, ..RelayLimits::default() };
     let mut h = Harness::new(limits);
     let plan = keys(1);
     let (alice, ca) = h.connect(1);

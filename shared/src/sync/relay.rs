@@ -32,6 +32,10 @@ pub struct RelayLimits {
     /// Pushes and ephemeral messages one connection may send per window.
     pub messages_per_window: u32,
     pub window_ms: i64,
+    /// Chunks a subscriber still loading its backlog may have waiting before
+    /// it counts as stalled (closed; it reconnects and resumes from its
+    /// sequence number).
+    pub max_waiting_while_catching_up: usize,
 }
 
 /// The relay's default limit on one chunk's ciphertext.
@@ -44,7 +48,7 @@ pub const MAX_PUSH_BYTES: usize = MAX_CHUNK_BYTES - 12 * 1024;
 
 impl Default for RelayLimits {
     fn default() -> Self {
-        RelayLimits { max_chunk_bytes: MAX_CHUNK_BYTES, messages_per_window: 200, window_ms: 1_000 }
+        RelayLimits { max_chunk_bytes: MAX_CHUNK_BYTES, messages_per_window: 200, window_ms: 1_000, max_waiting_while_catching_up: 1024 }
     }
 }
 
@@ -59,10 +63,6 @@ pub enum Effect {
     LoadSince { to: ConnectionId, doc: [u8; 16], after_seq: u64 },
     Close(ConnectionId),
 }
-
-/// Chunks a catching-up subscriber may have waiting before it counts as
-/// stalled (closed; it reconnects and resumes from its sequence number).
-pub const MAX_WAITING_WHILE_CATCHING_UP: usize = 1024;
 
 #[derive(Debug)]
 struct Connection {
@@ -247,7 +247,7 @@ impl Relay {
                 effects.push(Effect::Send(to, RelayMessage::Chunk { seq, chunk: chunk.clone() }));
                 continue;
             };
-            if waiting.len() >= MAX_WAITING_WHILE_CATCHING_UP {
+            if waiting.len() >= self.limits.max_waiting_while_catching_up {
                 self.handle_disconnect(to);
                 effects.push(Effect::Close(to));
             } else {
