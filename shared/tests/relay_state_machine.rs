@@ -164,6 +164,11 @@ fn a_push_is_acknowledged_once_stored_and_reaches_the_partner() {
     assert_eq!(chunk.open(&plan).unwrap(), b"goal: apply for the grant");
 }
 
+/// The sequence numbers of the chunks in `messages`, in arrival order.
+fn chunk_seqs(messages: &[RelayMessage]) -> Vec<u64> {
+    messages.iter().filter_map(|m| match m { RelayMessage::Chunk { seq, .. } => Some(*seq), _ => None }).collect()
+}
+
 #[test]
 fn a_late_subscriber_catches_up_from_its_sequence_number() {
     let mut h = Harness::new(RelayLimits::default());
@@ -177,14 +182,8 @@ fn a_late_subscriber_catches_up_from_its_sequence_number() {
     h.take(bob);
     h.subscribe(bob, &cb, &plan, 1);
     let got = h.take(bob);
-    let seqs: Vec<u64> = got.iter().filter_map(|m| match m { RelayMessage::Chunk { seq, .. } => Some(*seq), _ => None }).collect();
-    assert_eq!(seqs, [2, 3], "only what it had not seen");
+    assert_eq!(chunk_seqs(&got), [2, 3], "only what it had not seen");
     assert_eq!(got.last(), Some(&RelayMessage::CaughtUp { doc: *plan.id().as_bytes(), seq: 3 }));
-}
-
-/// The sequence numbers of the chunks in `messages`, in arrival order.
-fn chunk_seqs(messages: &[RelayMessage]) -> Vec<u64> {
-    messages.iter().filter_map(|m| match m { RelayMessage::Chunk { seq, .. } => Some(*seq), _ => None }).collect()
 }
 
 #[test]
