@@ -14,6 +14,9 @@ pub enum SyncStatus {
     Syncing { pending: u32 },
     /// Connected and every local change is acknowledged by the relay.
     UpToDate,
+    /// Connected, but the relay left out changes a partner made and kept
+    /// leaving them out: they could not be recovered yet.
+    Withheld,
 }
 
 impl SyncStatus {
@@ -21,9 +24,11 @@ impl SyncStatus {
     pub fn label(self) -> String {
         match self {
             SyncStatus::Offline => "Offline".to_string(),
+            SyncStatus::Syncing { pending: 0 } => "Syncing".to_string(),
             SyncStatus::Syncing { pending: 1 } => "Syncing 1 change".to_string(),
             SyncStatus::Syncing { pending } => format!("Syncing {pending} changes"),
             SyncStatus::UpToDate => "Up to date".to_string(),
+            SyncStatus::Withheld => "Changes missing".to_string(),
         }
     }
 
@@ -33,6 +38,8 @@ impl SyncStatus {
             SyncStatus::Offline => "You are offline. Everything you write is saved on this device and syncs when you are back online.",
             SyncStatus::Syncing { .. } => "Your changes are saved on this device and are being sent, encrypted, to your partners.",
             SyncStatus::UpToDate => "Everything is saved on this device and in sync.",
+            SyncStatus::Withheld => "Some changes your partners made have not arrived: the relay did not pass them on. \
+                Your own work is safe on this device; they arrive when a partner's device sends them again.",
         }
     }
 
@@ -42,6 +49,7 @@ impl SyncStatus {
             SyncStatus::Offline => "offline",
             SyncStatus::Syncing { .. } => "syncing",
             SyncStatus::UpToDate => "up-to-date",
+            SyncStatus::Withheld => "withheld",
         }
     }
 }

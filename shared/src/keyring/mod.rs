@@ -1,27 +1,45 @@
 //! The keyring: how one person's devices find each other's documents.
 //!
-//! Linking a second device shares one document, the keyring, through an
-//! invite link (QR code). The keyring lists the invite of every document the
-//! person keeps in sync: private ones (profile, journal entries, goal plans)
-//! and the ones shared with partners. Each device adds the documents it
-//! creates; each device follows every document listed. It travels through the
-//! relay encrypted like any document: the relay sees neither the list nor
-//! the keys in it.
+//! Linking a second device (a pairing both screens confirm, see
+//! `sync::device_link`) seals one document's keys to it: the keyring. The
+//! keyring lists the invite of every document the person keeps in sync:
+//! private ones (profile, journal entries, goal plans) and the ones shared
+//! with partners; and the person's linked devices, so Settings can list them
+//! and remove one. Each device adds the documents it creates and itself;
+//! each device follows every document listed. It travels through the relay
+//! encrypted like any document: the relay sees neither the list nor the keys
+//! in it.
+//!
+//! Removing a device starts a fresh keyring with no history (the old one is
+//! retired), and moves every document the removed device could read to new
+//! keys, so it gets nothing new.
 
 use std::collections::BTreeMap;
 
 use autosurgeon::{Hydrate, Reconcile};
 
 use crate::document::{root_field, DocumentKind, Schema};
-use crate::sync::Invite;
+use crate::sync::inbox::InboxAddress;
+use crate::sync::{Invite, InvitePlace};
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
 pub struct Keyring {
     pub kind: String,
     pub schema: u64,
-    /// Invite fragments by the document's sync id (hex). A map, so that two
-    /// devices adding documents at the same time both keep theirs.
+    /// Invites by the document's sync id (hex). A map, so that two devices
+    /// adding documents at the same time both keep theirs.
     pub documents: BTreeMap<String, String>,
+    /// The person's linked devices, by their address (text).
+    #[autosurgeon(missing = "Default::default")]
+    pub devices: BTreeMap<String, LinkedDevice>,
+}
+
+/// One of the person's devices, as Settings lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+pub struct LinkedDevice {
+    pub name: String,
+    /// The day it was linked (ISO date).
+    pub linked_on: String,
 }
 
 impl Schema for Keyring {
@@ -36,7 +54,12 @@ impl Schema for Keyring {
 
 impl Default for Keyring {
     fn default() -> Self {
-        Keyring { kind: DocumentKind::Keyring.as_str().to_owned(), schema: Self::SCHEMA, documents: BTreeMap::new() }
+        Keyring {
+            kind: DocumentKind::Keyring.as_str().to_owned(),
+            schema: Self::SCHEMA,
+            documents: BTreeMap::new(),
+            devices: BTreeMap::new(),
+        }
     }
 }
 
@@ -47,24 +70,59 @@ pub fn is_personal(kind: DocumentKind) -> bool {
 }
 
 impl Keyring {
-    /// Add a document's invite; returns whether it was new.
+    /// Add or update a document's invite; returns whether anything changed.
     pub fn add(&mut self, invite: &Invite) -> bool {
+        if invite.kind == DocumentKind::Keyring {
+            return false; // the keyring never lists itself (or another keyring)
+        }
         let id = invite.keys.id().to_string();
-        if self.documents.contains_key(&id) {
+        let fragment = invite.fragment();
+        if self.documents.get(&id) == Some(&fragment) {
             return false;
         }
-        self.documents.insert(id, invite.fragment());
+        self.documents.insert(id, fragment);
         true
     }
 
     /// Forget a document (left, or its keys replaced); returns whether it was listed.
-    pub fn remove(&mut self, id: &crate::document::DocumentId) -> bool {
+    pub fn remove(&mut self, id: &crate::sync::SyncId) -> bool {
         self.documents.remove(&id.to_string()).is_some()
     }
 
-    /// Every readable invite (a damaged entry is skipped, not fatal).
+    /// Every readable invite. A damaged entry, or one of a kind that never
+    /// belongs in a keyring (another keyring), is skipped, not fatal.
     pub fn invites(&self) -> Vec<Invite> {
-        self.documents.values().filter_map(|fragment| Invite::parse(fragment).ok()).collect()
+        self.documents.values().filter_map(|text| Invite::parse_for(text, InvitePlace::KeyringEntry).ok()).collect()
+    }
+
+    /// Entries written by protocol 1 (migrated by each device as it reads them).
+    pub fn legacy_entries(&self) -> Vec<(String, String)> {
+        self.documents
+            .iter()
+            .filter(|(_, text)| text.split('.').count() == 2)
+            .map(|(id, text)| (id.clone(), text.clone()))
+            .collect()
+    }
+
+    /// Record this device; returns whether anything changed.
+    pub fn add_device(&mut self, address: &InboxAddress, name: &str, linked_on: &str) -> bool {
+        let key = address.to_text();
+        if self.devices.contains_key(&key) {
+            return false;
+        }
+        self.devices.insert(key, LinkedDevice { name: name.chars().take(60).collect(), linked_on: linked_on.to_owned() });
+        true
+    }
+
+    /// The linked devices with their addresses, oldest link first.
+    pub fn linked_devices(&self) -> Vec<(InboxAddress, LinkedDevice)> {
+        let mut devices: Vec<(InboxAddress, LinkedDevice)> = self
+            .devices
+            .iter()
+            .filter_map(|(text, device)| Some((InboxAddress::parse(text).ok()?, device.clone())))
+            .collect();
+        devices.sort_by(|a, b| a.1.linked_on.cmp(&b.1.linked_on).then(a.1.name.cmp(&b.1.name)));
+        devices
     }
 }
 
@@ -73,10 +131,12 @@ mod tests {
     use automerge::AutoCommit;
 
     use super::*;
-    use crate::sync::DocumentKeys;
+    use crate::sync::inbox::InboxKeys;
+    use crate::sync::{DocumentKeys, MemberKeys, Role};
 
     fn invite(seed: u8, kind: DocumentKind) -> Invite {
-        Invite { kind, keys: DocumentKeys::from_random([seed; 32], [seed.wrapping_add(1); 32]) }
+        let keys = DocumentKeys::create([seed; 32]);
+        Invite { kind, member: MemberKeys::issue(&keys, Role::Owner, [seed.wrapping_add(1); 32]).unwrap(), keys }
     }
 
     #[test]
@@ -86,10 +146,11 @@ mod tests {
         let mut phone = laptop.fork();
         let entry = invite(1, DocumentKind::Journal);
         let plan = invite(3, DocumentKind::GoalPlan);
-        for (doc, invite) in [(&mut laptop, &entry), (&mut phone, &plan)] {
+        for (doc, invite, seed) in [(&mut laptop, &entry, 5u8), (&mut phone, &plan, 6)] {
             let mut keyring: Keyring = autosurgeon::hydrate(&*doc).unwrap();
             assert!(keyring.add(invite));
             assert!(!keyring.add(invite), "adding twice changes nothing");
+            assert!(keyring.add_device(&InboxKeys::from_seed([seed; 32]).address(), "Laptop", "2026-11-30"));
             autosurgeon::reconcile(doc, &keyring).unwrap();
         }
         laptop.merge(&mut phone).unwrap();
@@ -97,19 +158,33 @@ mod tests {
         let ids: Vec<_> = merged.invites().iter().map(|i| i.keys.id()).collect();
         assert_eq!(ids.len(), 2);
         assert!(ids.contains(&entry.keys.id()) && ids.contains(&plan.keys.id()));
+        assert_eq!(merged.linked_devices().len(), 2);
         assert_eq!(Keyring::list_title(&laptop), "Your linked devices (2 documents in sync)");
     }
 
     #[test]
-    fn damaged_entries_are_skipped_and_only_personal_kinds_follow_the_person() {
+    fn damaged_entries_and_keyrings_are_skipped_and_only_personal_kinds_follow_the_person() {
         let mut keyring = Keyring::default();
         keyring.add(&invite(5, DocumentKind::Profile));
         keyring.documents.insert("bogus".into(), "journal.not-a-key".into());
-        assert_eq!(keyring.invites().len(), 1);
+        let other_keyring = invite(7, DocumentKind::Keyring);
+        assert!(!keyring.add(&other_keyring));
+        keyring.documents.insert(other_keyring.keys.id().to_string(), other_keyring.fragment());
+        assert_eq!(keyring.invites().len(), 1, "a keyring listed in a keyring is never followed");
+        assert_eq!(keyring.legacy_entries().len(), 1);
         let profile = invite(5, DocumentKind::Profile);
         assert!(keyring.remove(&profile.keys.id()));
         assert!(keyring.invites().is_empty() && !keyring.remove(&profile.keys.id()));
         assert!(is_personal(DocumentKind::Journal) && is_personal(DocumentKind::Profile));
         assert!(!is_personal(DocumentKind::Workshop) && !is_personal(DocumentKind::Keyring));
+    }
+
+    #[test]
+    fn a_keyring_written_before_devices_were_listed_still_opens() {
+        let mut doc = AutoCommit::new();
+        autosurgeon::reconcile(&mut doc, &Keyring::default()).unwrap();
+        automerge::transaction::Transactable::delete(&mut doc, automerge::ROOT, "devices").unwrap();
+        let keyring: Keyring = autosurgeon::hydrate(&doc).unwrap();
+        assert!(keyring.devices.is_empty());
     }
 }

@@ -1,54 +1,69 @@
 //! The relay as a state machine: events in, effects out, no IO.
 //!
 //! Call order for an adapter (the axum server):
-//! 1. a socket opens: [`Relay::handle_connect`] with a fresh random challenge;
-//! 2. each binary frame: [`Relay::handle_frame`];
+//! 1. a socket opens: [`Relay::handle_connect`] with a fresh random challenge
+//!    and the origin (host) the client connected to;
+//! 2. each binary frame: [`Relay::handle_frame`]; a pong or any other sign of
+//!    life: [`Relay::handle_heard`]; every second or so: [`Relay::handle_tick`]
+//!    (closes connections past the hello deadline or the idle timeout);
 //! 3. after carrying out [`Effect::Store`] durably: [`Relay::handle_stored`]
-//!    (only then is the pusher acknowledged and the chunk broadcast), one
-//!    store at a time, so chunks go out in the order they were numbered;
+//!    (only then is the sender acknowledged and the chunk forwarded), one
+//!    store at a time, so chunks go out in the order they were numbered; if
+//!    the store refuses (the document is retired, a quota is reached):
+//!    [`Relay::handle_store_refused`];
 //! 4. after carrying out [`Effect::LoadSince`]: [`Relay::handle_loaded`];
 //! 5. the socket closes: [`Relay::handle_disconnect`].
 //!
-//! The relay checks signatures and subscribe proofs but never holds a key and
-//! never sees plaintext.
+//! The relay checks signatures, purposes and subscribe proofs but never holds
+//! a key and never sees plaintext. What it enforces:
+//! - changes need the writer key, retirement the owner key, introductions and
+//!   signals the reader key every member has; a signal is never stored and a
+//!   stored purpose never sent as a signal;
+//! - reading needs a proof of the reader key (or the inbox key) made for this
+//!   relay's origin and this connection's challenge;
+//! - the limits in [`RelayLimits`], per connection.
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::keys::inbox_id_for;
+use super::inbox::{delete_message, inbox_id_for, InboxPost};
+use super::keys::{subscribe_message, verify, DocumentPublic};
+use super::purpose::Purpose;
+use super::relay_limits::{RelayLimits, Window, MAX_NOTICE_BYTES, MAX_SIGNAL_BYTES};
+use super::role::Role;
 use super::sealed_chunk::{ChunkError, SealedChunk};
-use super::wire::{
-    check_subscribe_proof, decode, ClientMessage, ErrorCode, RelayMessage, PROTOCOL_VERSION,
-};
+use super::sync_id::SyncId;
+use super::wire::{decode, ClientMessage, ErrorCode, RelayMessage, PROTOCOL_VERSION};
 
 /// A connection, numbered by the adapter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ConnectionId(pub u64);
 
-/// Limits that protect the relay; each breach gets a typed error, never a crash.
-#[derive(Debug, Clone, Copy)]
-pub struct RelayLimits {
-    /// Largest ciphertext in one chunk.
-    pub max_chunk_bytes: usize,
-    /// Pushes and ephemeral messages one connection may send per window.
-    pub messages_per_window: u32,
-    pub window_ms: i64,
-    /// Chunks a subscriber still loading its backlog may have waiting before
-    /// it counts as stalled (closed; it reconnects and resumes from its
-    /// sequence number).
-    pub max_waiting_while_catching_up: usize,
+/// What the relay keeps: a document's chunk or an inbox's letter.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum StoredItem {
+    Chunk(SealedChunk),
+    Letter(InboxPost),
 }
 
-/// The relay's default limit on one chunk's ciphertext.
-pub const MAX_CHUNK_BYTES: usize = 512 * 1024;
+impl StoredItem {
+    /// The document or inbox it belongs to.
+    pub fn id(&self) -> SyncId {
+        match self {
+            StoredItem::Chunk(chunk) => chunk.document(),
+            StoredItem::Letter(post) => post.inbox_id(),
+        }
+    }
 
-/// The most a client puts in one push: under [`MAX_CHUNK_BYTES`] with room
-/// for the cipher's tag. A longer history goes in several pushes
-/// ([`super::RelayHeads::unsent_in_pieces`]).
-pub const MAX_PUSH_BYTES: usize = MAX_CHUNK_BYTES - 12 * 1024;
+    /// Whether storing it retires its document (no later writes).
+    pub fn retires(&self) -> bool {
+        matches!(self, StoredItem::Chunk(chunk) if chunk.purpose == Purpose::Retire)
+    }
 
-impl Default for RelayLimits {
-    fn default() -> Self {
-        RelayLimits { max_chunk_bytes: MAX_CHUNK_BYTES, messages_per_window: 200, window_ms: 1_000, max_waiting_while_catching_up: 1024 }
+    fn into_message(self, seq: u64) -> RelayMessage {
+        match self {
+            StoredItem::Chunk(chunk) => RelayMessage::Chunk { seq, chunk },
+            StoredItem::Letter(post) => RelayMessage::Letter { seq, post },
+        }
     }
 }
 
@@ -56,43 +71,56 @@ impl Default for RelayLimits {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     Send(ConnectionId, RelayMessage),
-    /// Store durably, assign the document's next sequence number, then call
-    /// [`Relay::handle_stored`].
-    Store { from: ConnectionId, client_ref: u64, chunk: SealedChunk, snapshot_covers: Option<u64> },
-    /// Load the document's chunks after `after_seq`, then call [`Relay::handle_loaded`].
-    LoadSince { to: ConnectionId, doc: [u8; 16], after_seq: u64 },
+    /// The same message to several connections: encode it once.
+    Broadcast(Vec<ConnectionId>, RelayMessage),
+    /// Store durably as the id's next sequence number (refusing it if the
+    /// document is retired or over its quota), then call
+    /// [`Relay::handle_stored`] or [`Relay::handle_store_refused`].
+    Store { from: ConnectionId, client_ref: u64, item: StoredItem },
+    /// Load at most `limit` items after `after_seq`, then call [`Relay::handle_loaded`].
+    LoadSince { to: ConnectionId, id: SyncId, after_seq: u64, limit: usize },
+    /// Delete an inbox's letters up to `through_seq` (its owner read them).
+    DeleteLetters { inbox: SyncId, through_seq: u64 },
     Close(ConnectionId),
 }
 
 #[derive(Debug)]
 struct Connection {
     challenge: [u8; 32],
+    /// The host the client connected to: proofs must name it.
+    origin: String,
     greeted: bool,
-    subscriptions: BTreeSet<[u8; 16]>,
-    /// Documents whose backlog is still being loaded, with the chunks stored
-    /// meanwhile. A client keeps only the highest sequence number it has
-    /// seen, so these wait until the backlog is sent rather than overtake it.
-    catching_up: HashMap<[u8; 16], Vec<(u64, SealedChunk)>>,
-    window_started_ms: i64,
-    in_window: u32,
+    connected_ms: i64,
+    heard_ms: i64,
+    subscriptions: BTreeSet<SyncId>,
+    /// Subscriptions whose backlog is still being loaded, with the chunks
+    /// stored meanwhile: these wait until the backlog is sent rather than
+    /// overtake it.
+    catching_up: HashMap<SyncId, Vec<(u64, StoredItem)>>,
+    messages: Window,
+    subscribes: Window,
 }
 
-/// Every connection and who follows which document.
+/// Every connection and who follows which document or inbox.
 #[derive(Debug, Default)]
 pub struct Relay {
     limits: RelayLimits,
     connections: HashMap<ConnectionId, Connection>,
-    subscribers: HashMap<[u8; 16], BTreeSet<ConnectionId>>,
+    subscribers: HashMap<SyncId, BTreeSet<ConnectionId>>,
 }
 
 fn error(to: ConnectionId, code: ErrorCode, message: impl Into<String>) -> Effect {
-    Effect::Send(to, RelayMessage::Error { code, message: message.into() })
+    Effect::Send(to, RelayMessage::Error { code, message: message.into(), client_ref: None, id: None, retry_after_ms: None })
+}
+
+fn refused(to: ConnectionId, client_ref: u64, code: ErrorCode, message: impl Into<String>, retry_after_ms: Option<u64>) -> Effect {
+    Effect::Send(to, RelayMessage::Error { code, message: message.into(), client_ref: Some(client_ref), id: None, retry_after_ms })
 }
 
 fn chunk_error_code(err: &ChunkError) -> ErrorCode {
     match err {
-        ChunkError::WrongDocument => ErrorCode::WrongDocument,
-        ChunkError::BadSignature | ChunkError::CannotDecrypt => ErrorCode::BadSignature,
+        ChunkError::BadSignature => ErrorCode::BadSignature,
+        _ => ErrorCode::MalformedFrame,
     }
 }
 
@@ -101,33 +129,79 @@ impl Relay {
         Relay { limits, ..Relay::default() }
     }
 
+    pub fn limits(&self) -> &RelayLimits {
+        &self.limits
+    }
+
     pub fn connection_count(&self) -> usize {
         self.connections.len()
     }
 
-    pub fn subscriber_count(&self, doc: &[u8; 16]) -> usize {
-        self.subscribers.get(doc).map_or(0, BTreeSet::len)
+    pub fn subscriber_count(&self, id: &SyncId) -> usize {
+        self.subscribers.get(id).map_or(0, BTreeSet::len)
     }
 
-    /// A socket opened. `challenge` must be fresh random bytes.
-    pub fn handle_connect(&mut self, conn: ConnectionId, challenge: [u8; 32], now_ms: i64) -> Vec<Effect> {
+    /// Subscriptions one connection holds (for tests and metrics).
+    pub fn subscriptions_of(&self, conn: ConnectionId) -> usize {
+        self.connections.get(&conn).map_or(0, |c| c.subscriptions.len())
+    }
+
+    /// A socket opened. `challenge` must be fresh random bytes; `origin` is
+    /// the host the client connected to (the `Host` header).
+    pub fn handle_connect(&mut self, conn: ConnectionId, challenge: [u8; 32], origin: &str, now_ms: i64) -> Vec<Effect> {
         self.connections.insert(
             conn,
             Connection {
                 challenge,
+                origin: origin.to_owned(),
                 greeted: false,
+                connected_ms: now_ms,
+                heard_ms: now_ms,
                 subscriptions: BTreeSet::new(),
                 catching_up: HashMap::new(),
-                window_started_ms: now_ms,
-                in_window: 0,
+                messages: Window::new(now_ms),
+                subscribes: Window::new(now_ms),
             },
         );
         vec![Effect::Send(conn, RelayMessage::Welcome { version: PROTOCOL_VERSION, challenge, relay_time_ms: now_ms })]
     }
 
+    /// The connection showed it is alive (a pong).
+    pub fn handle_heard(&mut self, conn: ConnectionId, now_ms: i64) {
+        if let Some(connection) = self.connections.get_mut(&conn) {
+            connection.heard_ms = now_ms;
+        }
+    }
+
+    /// Close connections that did not say hello in time or went silent.
+    pub fn handle_tick(&mut self, now_ms: i64) -> Vec<Effect> {
+        let limits = self.limits;
+        let late: Vec<(ConnectionId, &'static str)> = self
+            .connections
+            .iter()
+            .filter_map(|(conn, c)| {
+                if !c.greeted && now_ms - c.connected_ms >= limits.hello_deadline_ms {
+                    Some((*conn, "no hello in time"))
+                } else if now_ms - c.heard_ms >= limits.idle_timeout_ms {
+                    Some((*conn, "silent for too long"))
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let mut effects = Vec::new();
+        for (conn, why) in late {
+            self.handle_disconnect(conn);
+            effects.push(error(conn, ErrorCode::Timeout, why));
+            effects.push(Effect::Close(conn));
+        }
+        effects
+    }
+
     /// One binary frame from a connection.
     pub fn handle_frame(&mut self, conn: ConnectionId, frame: &[u8], now_ms: i64) -> Vec<Effect> {
         let Some(connection) = self.connections.get_mut(&conn) else { return Vec::new() };
+        connection.heard_ms = now_ms;
         let message = match decode::<ClientMessage>(frame) {
             Ok(message) => message,
             Err(err) => return vec![error(conn, err.code(), err.to_string())],
@@ -147,145 +221,218 @@ impl Relay {
         }
         match message {
             ClientMessage::Hello { .. } => Vec::new(),
-            ClientMessage::Subscribe { doc, verifying_key, from_seq, proof } => {
-                if !check_subscribe_proof(&doc, &verifying_key, &connection.challenge, &proof) {
-                    return vec![error(conn, ErrorCode::ProofRequired, "no proof of the document key")];
+            ClientMessage::Subscribe { public, from_seq, proof } => self.subscribe_document(conn, public, from_seq, &proof, now_ms),
+            ClientMessage::SubscribeInbox { inbox, from_seq, proof } => self.subscribe_inbox(conn, inbox, from_seq, &proof, now_ms),
+            ClientMessage::Unsubscribe { id } => {
+                if let Some(connection) = self.connections.get_mut(&conn) {
+                    connection.subscriptions.remove(&id);
+                    connection.catching_up.remove(&id);
                 }
-                connection.subscriptions.insert(doc);
-                connection.catching_up.entry(doc).or_default();
-                self.subscribers.entry(doc).or_default().insert(conn);
-                vec![Effect::LoadSince { to: conn, doc, after_seq: from_seq }]
-            }
-            ClientMessage::Unsubscribe { doc } => {
-                connection.subscriptions.remove(&doc);
-                connection.catching_up.remove(&doc);
-                self.unsubscribe(conn, doc);
+                self.unsubscribe(conn, id);
                 Vec::new()
             }
-            ClientMessage::Push { chunk, client_ref } => self.accept(conn, chunk, client_ref, None, now_ms),
-            ClientMessage::Snapshot { chunk, covers_through, client_ref } => {
-                self.accept(conn, chunk, client_ref, Some(covers_through), now_ms)
-            }
-            ClientMessage::Post { chunk, client_ref } => {
-                if let Some(refused) = self.check_limits(conn, &chunk, now_ms) {
-                    return vec![refused];
+            ClientMessage::Push { chunk, client_ref } => self.push(conn, chunk, client_ref, now_ms),
+            ClientMessage::Post { post, client_ref } => self.post(conn, post, client_ref, now_ms),
+            ClientMessage::Ephemeral { chunk } => self.signal(conn, chunk, now_ms),
+            ClientMessage::DeleteLetters { inbox, through_seq, proof } => {
+                let id = inbox_id_for(&inbox);
+                let Some(connection) = self.connections.get(&conn) else { return Vec::new() };
+                if !verify(&inbox, &delete_message(&connection.origin, &id, through_seq), &proof) {
+                    return vec![error(conn, ErrorCode::ProofRequired, "only the inbox's owner may delete its letters")];
                 }
-                if inbox_id_for(&chunk.verifying_key).as_bytes() != &chunk.doc {
-                    return vec![error(conn, ErrorCode::WrongDocument, "posts go to inboxes only")];
-                }
-                vec![Effect::Store { from: conn, client_ref, chunk, snapshot_covers: None }]
-            }
-            ClientMessage::Ephemeral { chunk } => {
-                if let Some(refused) = self.check(conn, &chunk, now_ms) {
-                    return vec![refused];
-                }
-                if !self.is_subscribed(conn, &chunk.doc) {
-                    return vec![error(conn, ErrorCode::NotSubscribed, "subscribe before sending presence")];
-                }
-                self.others(conn, &chunk.doc)
-                    .map(|to| Effect::Send(to, RelayMessage::Ephemeral { chunk: chunk.clone() }))
-                    .collect()
+                vec![Effect::DeleteLetters { inbox: id, through_seq }]
             }
         }
     }
 
-    fn is_subscribed(&self, conn: ConnectionId, doc: &[u8; 16]) -> bool {
-        self.connections.get(&conn).is_some_and(|c| c.subscriptions.contains(doc))
+    /// Count a subscription against the connection's rate and size limits.
+    fn admit_subscription(&mut self, conn: ConnectionId, id: SyncId, now_ms: i64) -> Result<(), Effect> {
+        let limits = self.limits;
+        let connection = self.connections.get_mut(&conn).expect("checked by the caller");
+        let refuse = |code, message: &str, retry_after_ms| {
+            Effect::Send(conn, RelayMessage::Error { code, message: message.into(), client_ref: None, id: Some(id), retry_after_ms })
+        };
+        if connection.subscriptions.contains(&id) {
+            return Ok(());
+        }
+        if connection.subscriptions.len() >= limits.max_subscriptions {
+            return Err(refuse(ErrorCode::TooManySubscriptions, "this connection follows as many documents as one may", None));
+        }
+        connection
+            .subscribes
+            .take(now_ms, limits.window_ms, limits.subscribes_per_window)
+            .map_err(|wait| refuse(ErrorCode::RateLimited, "too many subscriptions at once; retry shortly", Some(wait)))
     }
 
-    /// Rate, size and signature checks shared by pushes and ephemeral messages.
-    fn check(&mut self, conn: ConnectionId, chunk: &SealedChunk, now_ms: i64) -> Option<Effect> {
-        if let Some(refused) = self.check_limits(conn, chunk, now_ms) {
-            return Some(refused);
+    fn subscribe_document(&mut self, conn: ConnectionId, public: DocumentPublic, from_seq: u64, proof: &[u8], now_ms: i64) -> Vec<Effect> {
+        let id = public.id();
+        let Some(connection) = self.connections.get(&conn) else { return Vec::new() };
+        let message = subscribe_message(&connection.origin, &id, &connection.challenge);
+        if !public.verify(Role::Reader, &message, proof) {
+            return vec![error(conn, ErrorCode::ProofRequired, "no proof of the document's reader key for this relay")];
         }
-        chunk.verify().err().map(|e| error(conn, chunk_error_code(&e), e.to_string()))
+        self.start_subscription(conn, id, from_seq, now_ms)
     }
 
-    /// Rate and size limits, for everything a connection sends to be stored or forwarded.
-    fn check_limits(&mut self, conn: ConnectionId, chunk: &SealedChunk, now_ms: i64) -> Option<Effect> {
-        let connection = self.connections.get_mut(&conn)?;
-        if now_ms - connection.window_started_ms >= self.limits.window_ms {
-            connection.window_started_ms = now_ms;
-            connection.in_window = 0;
+    fn subscribe_inbox(&mut self, conn: ConnectionId, inbox: [u8; 32], from_seq: u64, proof: &[u8], now_ms: i64) -> Vec<Effect> {
+        let id = inbox_id_for(&inbox);
+        let Some(connection) = self.connections.get(&conn) else { return Vec::new() };
+        if !verify(&inbox, &subscribe_message(&connection.origin, &id, &connection.challenge), proof) {
+            return vec![error(conn, ErrorCode::ProofRequired, "no proof of the inbox key for this relay")];
         }
-        connection.in_window += 1;
-        if connection.in_window > self.limits.messages_per_window {
-            return Some(error(conn, ErrorCode::RateLimited, "too many messages; slow down and retry"));
-        }
-        if chunk.ciphertext.len() > self.limits.max_chunk_bytes {
-            return Some(error(
-                conn,
-                ErrorCode::DocumentTooLarge,
-                format!("chunk of {} bytes is over the {}-byte limit", chunk.ciphertext.len(), self.limits.max_chunk_bytes),
-            ));
-        }
-        None
+        self.start_subscription(conn, id, from_seq, now_ms)
     }
 
-    fn accept(&mut self, conn: ConnectionId, chunk: SealedChunk, client_ref: u64, snapshot_covers: Option<u64>, now_ms: i64) -> Vec<Effect> {
-        if let Some(refused) = self.check(conn, &chunk, now_ms) {
-            return vec![refused];
+    fn start_subscription(&mut self, conn: ConnectionId, id: SyncId, from_seq: u64, now_ms: i64) -> Vec<Effect> {
+        if let Err(refusal) = self.admit_subscription(conn, id, now_ms) {
+            return vec![refusal];
         }
-        vec![Effect::Store { from: conn, client_ref, chunk, snapshot_covers }]
+        let limit = self.limits.backlog_page;
+        let connection = self.connections.get_mut(&conn).expect("admitted");
+        connection.subscriptions.insert(id);
+        connection.catching_up.insert(id, Vec::new());
+        self.subscribers.entry(id).or_default().insert(conn);
+        vec![Effect::LoadSince { to: conn, id, after_seq: from_seq, limit }]
     }
 
-    fn others(&self, conn: ConnectionId, doc: &[u8; 16]) -> impl Iterator<Item = ConnectionId> + '_ {
-        self.subscribers.get(doc).into_iter().flatten().copied().filter(move |c| *c != conn)
+    /// Rate and size limits for everything a connection sends to be stored or forwarded.
+    fn admit_message(&mut self, conn: ConnectionId, bytes: usize, max: usize, now_ms: i64) -> Result<(), (ErrorCode, String, Option<u64>)> {
+        let limits = self.limits;
+        let connection = self.connections.get_mut(&conn).ok_or((ErrorCode::Internal, "gone".to_string(), None))?;
+        connection
+            .messages
+            .take(now_ms, limits.window_ms, limits.messages_per_window)
+            .map_err(|wait| (ErrorCode::RateLimited, "too many messages; slow down and retry".to_string(), Some(wait)))?;
+        if bytes > max {
+            return Err((ErrorCode::ChunkTooLarge, format!("{bytes} bytes is over the {max}-byte limit"), None));
+        }
+        Ok(())
     }
 
-    /// The adapter stored a chunk durably as `seq`: acknowledge it and
-    /// forward it to everyone else following the document (held back for
-    /// those still loading their backlog).
+    fn push(&mut self, conn: ConnectionId, chunk: SealedChunk, client_ref: u64, now_ms: i64) -> Vec<Effect> {
+        let max = match chunk.purpose {
+            Purpose::Change => self.limits.max_chunk_bytes,
+            Purpose::Member | Purpose::Retire => MAX_NOTICE_BYTES,
+            Purpose::Signal => {
+                return vec![refused(conn, client_ref, ErrorCode::WrongPurpose, "signals are forwarded, never stored", None)];
+            }
+        };
+        if let Err((code, message, wait)) = self.admit_message(conn, chunk.ciphertext.len(), max, now_ms) {
+            return vec![refused(conn, client_ref, code, message, wait)];
+        }
+        if let Err(err) = chunk.verify() {
+            return vec![refused(conn, client_ref, chunk_error_code(&err), err.to_string(), None)];
+        }
+        vec![Effect::Store { from: conn, client_ref, item: StoredItem::Chunk(chunk) }]
+    }
+
+    fn post(&mut self, conn: ConnectionId, post: InboxPost, client_ref: u64, now_ms: i64) -> Vec<Effect> {
+        let max = self.limits.max_chunk_bytes;
+        if let Err((code, message, wait)) = self.admit_message(conn, post.ciphertext.len(), max, now_ms) {
+            return vec![refused(conn, client_ref, code, message, wait)];
+        }
+        vec![Effect::Store { from: conn, client_ref, item: StoredItem::Letter(post) }]
+    }
+
+    fn signal(&mut self, conn: ConnectionId, chunk: SealedChunk, now_ms: i64) -> Vec<Effect> {
+        if chunk.purpose != Purpose::Signal {
+            return vec![error(conn, ErrorCode::WrongPurpose, "only signals are forwarded without being stored")];
+        }
+        if let Err((code, message, _)) = self.admit_message(conn, chunk.ciphertext.len(), MAX_SIGNAL_BYTES, now_ms) {
+            return vec![error(conn, code, message)];
+        }
+        if let Err(err) = chunk.verify() {
+            return vec![error(conn, chunk_error_code(&err), err.to_string())];
+        }
+        let doc = chunk.document();
+        if !self.connections.get(&conn).is_some_and(|c| c.subscriptions.contains(&doc)) {
+            return vec![error(conn, ErrorCode::NotSubscribed, "subscribe before sending signals")];
+        }
+        let to: Vec<ConnectionId> = self.others(conn, &doc).collect();
+        if to.is_empty() {
+            return Vec::new();
+        }
+        vec![Effect::Broadcast(to, RelayMessage::Ephemeral { chunk })]
+    }
+
+    fn others(&self, conn: ConnectionId, id: &SyncId) -> impl Iterator<Item = ConnectionId> + '_ {
+        self.subscribers.get(id).into_iter().flatten().copied().filter(move |c| *c != conn)
+    }
+
+    /// The adapter stored an item durably as `seq`: acknowledge it and
+    /// forward it to everyone else following its document or inbox (held
+    /// back for those still loading their backlog).
     ///
     /// Call it in the order the store assigned sequence numbers: a client
-    /// skips any chunk numbered below one it has already seen.
-    pub fn handle_stored(&mut self, from: ConnectionId, client_ref: u64, seq: u64, chunk: SealedChunk) -> Vec<Effect> {
-        let others: Vec<ConnectionId> = self.others(from, &chunk.doc).collect();
+    /// expects each document's chunks without gaps.
+    pub fn handle_stored(&mut self, from: ConnectionId, client_ref: u64, seq: u64, item: StoredItem) -> Vec<Effect> {
+        let id = item.id();
+        let others: Vec<ConnectionId> = self.others(from, &id).collect();
         let mut effects = Vec::new();
+        if self.connections.contains_key(&from) {
+            effects.push(Effect::Send(from, RelayMessage::Ack { client_ref, seq }));
+        }
+        let mut live = Vec::new();
         for to in others {
-            let Some(waiting) = self.connections.get_mut(&to).and_then(|c| c.catching_up.get_mut(&chunk.doc)) else {
-                effects.push(Effect::Send(to, RelayMessage::Chunk { seq, chunk: chunk.clone() }));
+            let Some(waiting) = self.connections.get_mut(&to).and_then(|c| c.catching_up.get_mut(&id)) else {
+                live.push(to);
                 continue;
             };
             if waiting.len() >= self.limits.max_waiting_while_catching_up {
                 self.handle_disconnect(to);
                 effects.push(Effect::Close(to));
             } else {
-                waiting.push((seq, chunk.clone()));
+                waiting.push((seq, item.clone()));
             }
         }
-        if self.connections.contains_key(&from) {
-            effects.insert(0, Effect::Send(from, RelayMessage::Ack { client_ref, seq }));
+        if !live.is_empty() {
+            effects.push(Effect::Broadcast(live, item.into_message(seq)));
         }
         effects
     }
 
-    /// The adapter loaded what a new subscriber missed: send it, then what
-    /// was stored meanwhile and is not in it, in sequence order; from then
-    /// on the subscriber gets chunks as they are stored.
-    pub fn handle_loaded(&mut self, to: ConnectionId, doc: [u8; 16], chunks: Vec<(u64, SealedChunk)>, head_seq: u64) -> Vec<Effect> {
-        let Some(connection) = self.connections.get_mut(&to).filter(|c| c.subscriptions.contains(&doc)) else {
+    /// The store refused an item (the document is retired, or a quota is
+    /// reached): tell the sender which push it was.
+    pub fn handle_store_refused(&mut self, from: ConnectionId, client_ref: u64, code: ErrorCode, message: &str) -> Vec<Effect> {
+        if !self.connections.contains_key(&from) {
+            return Vec::new();
+        }
+        vec![refused(from, client_ref, code, message, None)]
+    }
+
+    /// The adapter loaded a page of what a subscriber missed (at most the
+    /// limit it was asked for): send it; then the next page, or, once the
+    /// backlog is done, what was stored meanwhile and is not in it, in
+    /// sequence order. From then on the subscriber gets items as they are
+    /// stored. `head_seq` is the id's last sequence number.
+    pub fn handle_loaded(&mut self, to: ConnectionId, id: SyncId, items: Vec<(u64, StoredItem)>, head_seq: u64) -> Vec<Effect> {
+        let limit = self.limits.backlog_page;
+        let Some(connection) = self.connections.get_mut(&to).filter(|c| c.subscriptions.contains(&id)) else {
             return Vec::new();
         };
-        let waiting = connection.catching_up.remove(&doc).unwrap_or_default();
-        let mut last = chunks.last().map_or(0, |(seq, _)| *seq);
-        let mut effects: Vec<Effect> =
-            chunks.into_iter().map(|(seq, chunk)| Effect::Send(to, RelayMessage::Chunk { seq, chunk })).collect();
-        for (seq, chunk) in waiting {
+        let full_page = items.len() >= limit;
+        let mut last = items.last().map_or(0, |(seq, _)| *seq);
+        let mut effects: Vec<Effect> = items.into_iter().map(|(seq, item)| Effect::Send(to, item.into_message(seq))).collect();
+        if full_page && last < head_seq {
+            effects.push(Effect::LoadSince { to, id, after_seq: last, limit });
+            return effects;
+        }
+        let waiting = connection.catching_up.remove(&id).unwrap_or_default();
+        for (seq, item) in waiting {
             if seq > last {
                 last = seq;
-                effects.push(Effect::Send(to, RelayMessage::Chunk { seq, chunk }));
+                effects.push(Effect::Send(to, item.into_message(seq)));
             }
         }
-        effects.push(Effect::Send(to, RelayMessage::CaughtUp { doc, seq: head_seq.max(last) }));
+        effects.push(Effect::Send(to, RelayMessage::CaughtUp { id, seq: head_seq.max(last) }));
         effects
     }
 
-    fn unsubscribe(&mut self, conn: ConnectionId, doc: [u8; 16]) {
-        if let Some(set) = self.subscribers.get_mut(&doc) {
+    fn unsubscribe(&mut self, conn: ConnectionId, id: SyncId) {
+        if let Some(set) = self.subscribers.get_mut(&id) {
             set.remove(&conn);
             if set.is_empty() {
-                self.subscribers.remove(&doc);
+                self.subscribers.remove(&id);
             }
         }
     }
@@ -293,8 +440,8 @@ impl Relay {
     /// A socket closed: forget it and its subscriptions.
     pub fn handle_disconnect(&mut self, conn: ConnectionId) {
         if let Some(connection) = self.connections.remove(&conn) {
-            for doc in connection.subscriptions {
-                self.unsubscribe(conn, doc);
+            for id in connection.subscriptions {
+                self.unsubscribe(conn, id);
             }
         }
     }

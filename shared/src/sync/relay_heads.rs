@@ -1,21 +1,30 @@
 //! What the relay already holds of one shared document, as far as this
-//! device knows: the changes it pushed and the changes it received.
+//! device knows: the changes it received from the relay, and those it pushed
+//! and the relay acknowledged.
 //!
-//! After each local save the app asks for [`RelayHeads::unsent`] and pushes
-//! it; delivered changes are recorded with [`RelayHeads::absorb_delivered`]
-//! so they are not pushed back. Kept as change hashes (hex) in IndexedDB, so
-//! changes made while the tab was closed before they could be pushed are
+//! After each local save the app asks for [`RelayHeads::unsent_in_pieces`],
+//! seals each piece and records it with [`RelayHeads::sent`] under its outbox
+//! reference: in flight, not yet at the relay. Only the relay's
+//! acknowledgement ([`RelayHeads::acknowledged`]) moves it to the relay's
+//! side; if it is dropped instead ([`RelayHeads::dropped`]), its changes count
+//! as unsent again. Delivered changes are recorded with
+//! [`RelayHeads::absorb_delivered`] so they are not pushed back. Kept as change
+//! hashes (hex) in IndexedDB, so changes made while the tab was closed are
 //! found and pushed on the next start.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use automerge::{AutoCommit, ChangeHash};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RelayHeads {
-    /// Every change that is an ancestor of (or is) one of these is at the relay.
+    /// Every change that is an ancestor of (or is) one of these is at the
+    /// relay: received from it, or acknowledged by it.
     hashes: Vec<String>,
+    /// Heads of pieces handed to the outbox, by outbox reference.
+    #[serde(default)]
+    in_flight: BTreeMap<u64, Vec<String>>,
 }
 
 /// What is unsent, as pushes that each fit the relay's limit.
@@ -34,24 +43,47 @@ pub struct Unsent {
     pub heads: Vec<ChangeHash>,
 }
 
+fn parse_known(hashes: &[String], doc: &mut AutoCommit) -> Vec<ChangeHash> {
+    // A hash this document does not have (a damaged record was set aside)
+    // is dropped: then more is pushed, never less.
+    hashes
+        .iter()
+        .filter_map(|h| h.parse().ok())
+        .filter(|h| doc.get_change_by_hash(h).is_some())
+        .collect()
+}
+
+fn to_text(heads: &[ChangeHash]) -> Vec<String> {
+    let mut hashes: Vec<String> = heads.iter().map(|h| h.to_string()).collect();
+    hashes.sort();
+    hashes.dedup();
+    hashes
+}
+
 impl RelayHeads {
+    /// What the relay holds, as far as this device knows (not what is in flight).
+    pub fn at_relay(&self, doc: &mut AutoCommit) -> Vec<ChangeHash> {
+        parse_known(&self.hashes, doc)
+    }
+
+    /// What the relay holds or will once the outbox is acknowledged.
     fn parsed(&self, doc: &mut AutoCommit) -> Vec<ChangeHash> {
-        // A hash this document does not have (a damaged record was set
-        // aside) is dropped: then more is pushed, never less.
-        self.hashes
-            .iter()
-            .filter_map(|h| h.parse().ok())
-            .filter(|h| doc.get_change_by_hash(h).is_some())
-            .collect()
+        let mut known = parse_known(&self.hashes, doc);
+        for heads in self.in_flight.values() {
+            known.extend(parse_known(heads, doc));
+        }
+        known.sort();
+        known.dedup();
+        known
     }
 
-    fn set(&mut self, heads: &[ChangeHash]) {
-        self.hashes = heads.iter().map(|h| h.to_string()).collect();
-        self.hashes.sort();
-        self.hashes.dedup();
+    /// Outbox references of the pieces still in flight.
+    pub fn in_flight(&self) -> impl Iterator<Item = u64> + '_ {
+        self.in_flight.keys().copied()
     }
 
-    /// The changes the relay does not have yet, if any.
+    /// The changes the relay does not have yet (and that are not on their
+    /// way to it), if any.
     pub fn unsent(&self, doc: &mut AutoCommit) -> Option<Unsent> {
         doc.commit();
         let known = self.parsed(doc);
@@ -63,8 +95,7 @@ impl RelayHeads {
 
     /// As [`RelayHeads::unsent`], cut into pushes of at most `max_bytes`
     /// each, in causal order, so a long history (weeks offline, a document
-    /// shared after a year of use) still fits the relay's chunk limit. Record
-    /// each piece with [`RelayHeads::sent`] once it is handed to the outbox.
+    /// shared after a year of use) still fits the relay's chunk limit.
     pub fn unsent_in_pieces(&self, doc: &mut AutoCommit, max_bytes: usize) -> Pieces {
         let Some(whole) = self.unsent(doc) else { return Pieces::default() };
         if whole.changes.len() <= max_bytes {
@@ -96,21 +127,52 @@ impl RelayHeads {
         Pieces { pieces, stuck }
     }
 
-    /// The unsent changes were sealed and handed to the outbox.
-    pub fn sent(&mut self, unsent: &Unsent) {
-        self.set(&unsent.heads);
+    /// The piece was sealed and handed to the outbox as `client_ref`.
+    pub fn sent(&mut self, client_ref: u64, unsent: &Unsent) {
+        self.in_flight.insert(client_ref, to_text(&unsent.heads));
+    }
+
+    /// The relay acknowledged `client_ref`: its changes are at the relay.
+    pub fn acknowledged(&mut self, client_ref: u64, doc: &mut AutoCommit) {
+        let Some(heads) = self.in_flight.remove(&client_ref) else { return };
+        self.hashes.extend(heads);
+        self.hashes.sort();
+        self.hashes.dedup();
+        self.collapse(doc);
+    }
+
+    /// `client_ref` will never be acknowledged (left, retired, or lost from
+    /// the outbox): its changes count as unsent again.
+    pub fn dropped(&mut self, client_ref: u64) {
+        self.in_flight.remove(&client_ref);
+    }
+
+    /// Forget pieces in flight whose outbox entries are gone.
+    pub fn keep_in_flight(&mut self, outbox: &BTreeSet<u64>) {
+        self.in_flight.retain(|client_ref, _| outbox.contains(client_ref));
+    }
+
+    /// Start over: the relay holds nothing (new keys).
+    pub fn reset(&mut self) {
+        *self = RelayHeads::default();
+    }
+
+    /// When nothing local is waiting, the relay has the document's heads:
+    /// keep just those.
+    fn collapse(&mut self, doc: &mut AutoCommit) {
+        let known = parse_known(&self.hashes, doc);
+        if self.in_flight.is_empty() && doc.get_changes(&known).is_empty() {
+            self.hashes = to_text(&doc.get_heads());
+        }
     }
 
     /// Changes arrived from the relay; `heads_before` are the document's heads
     /// before they were applied.
     pub fn absorb_delivered(&mut self, doc: &mut AutoCommit, heads_before: &[ChangeHash]) {
-        let mut known = self.parsed(doc);
+        let mut known = parse_known(&self.hashes, doc);
         known.extend(doc.get_changes(heads_before).iter().map(|c| c.hash()));
-        if doc.get_changes(&known).is_empty() {
-            // Nothing local is waiting: the relay has everything.
-            known = doc.get_heads();
-        }
-        self.set(&known);
+        self.hashes = to_text(&known);
+        self.collapse(doc);
     }
 }
 
@@ -126,13 +188,19 @@ mod tests {
         doc.commit();
     }
 
+    /// Hand `unsent` to the outbox as `client_ref` and have it acknowledged.
+    fn push(relay: &mut RelayHeads, doc: &mut AutoCommit, client_ref: u64, unsent: &Unsent) {
+        relay.sent(client_ref, unsent);
+        relay.acknowledged(client_ref, doc);
+    }
+
     #[test]
     fn only_what_the_relay_lacks_is_pushed() {
         let mut doc = AutoCommit::new();
         let mut relay = RelayHeads::default();
         edit(&mut doc, "title", "Career plan");
         let first = relay.unsent(&mut doc).expect("a new document is unsent");
-        relay.sent(&first);
+        push(&mut relay, &mut doc, 1, &first);
         assert!(relay.unsent(&mut doc).is_none(), "nothing new, nothing to push");
         edit(&mut doc, "horizon", "6 months");
         let second = relay.unsent(&mut doc).unwrap();
@@ -143,12 +211,33 @@ mod tests {
     }
 
     #[test]
+    fn a_change_counts_as_at_the_relay_only_once_acknowledged() {
+        let mut doc = AutoCommit::new();
+        let mut relay = RelayHeads::default();
+        edit(&mut doc, "title", "Plan");
+        let first = relay.unsent(&mut doc).unwrap();
+        relay.sent(7, &first);
+        assert!(relay.unsent(&mut doc).is_none(), "in flight: not pushed twice");
+        assert!(relay.at_relay(&mut doc).is_empty(), "but not at the relay either");
+        // The outbox entry is lost (or the push refused for good): it goes again.
+        relay.dropped(7);
+        assert!(relay.unsent(&mut doc).is_some());
+        relay.sent(8, &first);
+        relay.keep_in_flight(&BTreeSet::new());
+        assert!(relay.unsent(&mut doc).is_some(), "an in-flight piece without its outbox entry is unsent");
+        relay.sent(9, &first);
+        relay.acknowledged(9, &mut doc);
+        assert_eq!(relay.at_relay(&mut doc), doc.get_heads());
+        assert_eq!(relay.in_flight().count(), 0);
+    }
+
+    #[test]
     fn delivered_changes_are_not_pushed_back_but_local_ones_still_are() {
         let mut mine = AutoCommit::new();
         edit(&mut mine, "title", "Plan");
         let mut relay = RelayHeads::default();
         let first = relay.unsent(&mut mine).unwrap();
-        relay.sent(&first);
+        push(&mut relay, &mut mine, 1, &first);
         let mut theirs = AutoCommit::load(&first.changes).unwrap();
         let base = theirs.get_heads();
         edit(&mut theirs, "why", "To lead a lab");
@@ -179,7 +268,8 @@ mod tests {
         let mut doc = AutoCommit::new();
         edit(&mut doc, "title", "Meeting notes");
         let mut relay = RelayHeads::default();
-        relay.sent(&relay.unsent(&mut doc).unwrap());
+        let first = relay.unsent(&mut doc).unwrap();
+        push(&mut relay, &mut doc, 1, &first);
         let mut partner = AutoCommit::load(&doc.save()).unwrap();
         // A year of notes written offline: varied text, so it compresses badly.
         let mut seed = 7u64;
@@ -198,15 +288,19 @@ mod tests {
         let pieces = relay.unsent_in_pieces(&mut doc, max);
         assert!(!pieces.stuck);
         assert!(pieces.pieces.len() > 2, "{} pieces", pieces.pieces.len());
-        for piece in &pieces.pieces {
+        for (n, piece) in pieces.pieces.iter().enumerate() {
             assert!(piece.changes.len() <= max, "a piece of {} bytes", piece.changes.len());
             // Each piece applies on top of the ones before: nothing waits for a missing change.
             partner.load_incremental(&piece.changes).unwrap();
             assert!(partner.get_missing_deps(&[]).is_empty(), "a piece arrived before what it builds on");
-            relay.sent(piece);
+            relay.sent(10 + n as u64, piece);
         }
         assert_eq!(partner.get_heads(), doc.get_heads(), "the pieces rebuild the document");
-        assert!(relay.unsent(&mut doc).is_none(), "everything is recorded as sent");
+        assert!(relay.unsent(&mut doc).is_none(), "everything is in flight");
+        for n in 0..pieces.pieces.len() {
+            relay.acknowledged(10 + n as u64, &mut doc);
+        }
+        assert_eq!(relay.at_relay(&mut doc), doc.get_heads());
         // Small enough: one piece, as before.
         edit(&mut doc, "title", "Meeting notes, year two");
         let next = relay.unsent_in_pieces(&mut doc, max);
@@ -239,10 +333,14 @@ mod tests {
         let mut doc = AutoCommit::new();
         edit(&mut doc, "title", "Plan");
         let mut relay = RelayHeads::default();
-        relay.sent(&relay.unsent(&mut doc).unwrap());
+        let unsent = relay.unsent(&mut doc).unwrap();
+        push(&mut relay, &mut doc, 1, &unsent);
         let json = serde_json::to_string(&relay).unwrap();
         let back: RelayHeads = serde_json::from_str(&json).unwrap();
         assert!(back.unsent(&mut doc).is_none());
+        // A record written before pieces in flight were kept still reads.
+        let old: RelayHeads = serde_json::from_str(r#"{"hashes":[]}"#).unwrap();
+        assert!(old.unsent(&mut doc).is_some());
         // A document that lost the recorded change pushes everything it has.
         let mut fresh = AutoCommit::new();
         edit(&mut fresh, "title", "Other");

@@ -1,18 +1,24 @@
-//! Protocol messages, their binary encoding (postcard) and the limits.
+//! Protocol messages, their binary encoding (postcard) and the frame limit.
 //!
 //! A connection starts with the relay's `Welcome` (protocol version, a random
-//! challenge, the relay's clock) and the client's `Hello`. To subscribe to a
-//! document, a client proves it holds the document's signing key by signing
-//! the challenge ([`subscribe_proof`]): knowing an id is not enough to read.
+//! challenge, the relay's clock) and the client's `Hello`. To read a document
+//! a client proves it holds the document's reader key by signing the
+//! challenge and the relay's origin ([`DocumentKeys::subscribe_proof`]);
+//! knowing an id is not enough.
+//!
+//! [`DocumentKeys::subscribe_proof`]: super::keys::DocumentKeys::subscribe_proof
 
 use serde::{Deserialize, Serialize};
 
-use super::keys::{id_for, inbox_id_for, verify, DocumentKeys};
+use super::inbox::InboxPost;
+use super::keys::DocumentPublic;
 use super::sealed_chunk::SealedChunk;
+use super::sync_id::SyncId;
 
 /// The protocol version this build speaks.
-pub const PROTOCOL_VERSION: u16 = 1;
-/// The largest frame either side accepts.
+pub const PROTOCOL_VERSION: u16 = 2;
+/// The largest frame either side accepts; the relay's WebSocket refuses a
+/// longer frame from its header, before reading it.
 pub const MAX_FRAME_BYTES: usize = 1 << 20;
 
 /// What a client sends.
@@ -20,17 +26,20 @@ pub const MAX_FRAME_BYTES: usize = 1 << 20;
 pub enum ClientMessage {
     Hello { version: u16 },
     /// Receive the document's chunks after `from_seq`, then live ones.
-    Subscribe { doc: [u8; 16], verifying_key: [u8; 32], from_seq: u64, proof: Vec<u8> },
-    Unsubscribe { doc: [u8; 16] },
-    /// Store and forward a chunk; acknowledged with `client_ref` once durable.
+    Subscribe { public: DocumentPublic, from_seq: u64, proof: Vec<u8> },
+    /// Receive the letters in one of this device's inboxes after `from_seq`.
+    SubscribeInbox { inbox: [u8; 32], from_seq: u64, proof: Vec<u8> },
+    Unsubscribe { id: SyncId },
+    /// Store and forward a chunk (a change, an introduction, a retirement);
+    /// acknowledged with `client_ref` once durable.
     Push { chunk: SealedChunk, client_ref: u64 },
-    /// A snapshot covering every chunk up to `covers_through`, which the relay may then drop.
-    Snapshot { chunk: SealedChunk, covers_through: u64, client_ref: u64 },
-    /// Presence and other momentary signals: forwarded, never stored.
+    /// Presence and document heads: forwarded to the other subscribers, never stored.
     Ephemeral { chunk: SealedChunk },
-    /// A message sealed to someone's inbox (see `inbox`): unsigned, since
-    /// anyone may post; stored and acknowledged like a push.
-    Post { chunk: SealedChunk, client_ref: u64 },
+    /// A letter sealed to someone's inbox (see `inbox`); stored and
+    /// acknowledged like a push.
+    Post { post: InboxPost, client_ref: u64 },
+    /// The owner of an inbox deletes the letters it has read.
+    DeleteLetters { inbox: [u8; 32], through_seq: u64, proof: Vec<u8> },
 }
 
 /// What the relay sends.
@@ -39,12 +48,17 @@ pub enum RelayMessage {
     Welcome { version: u16, challenge: [u8; 32], relay_time_ms: i64 },
     /// A stored chunk, with the relay's sequence number for its document.
     Chunk { seq: u64, chunk: SealedChunk },
-    /// Everything stored for the document up to `seq` has been sent.
-    CaughtUp { doc: [u8; 16], seq: u64 },
-    /// The chunk pushed with `client_ref` is durably stored as `seq`.
+    /// A letter in an inbox this connection follows.
+    Letter { seq: u64, post: InboxPost },
+    /// Everything stored for the document (or inbox) up to `seq` has been sent.
+    CaughtUp { id: SyncId, seq: u64 },
+    /// The chunk or letter sent with `client_ref` is durably stored as `seq`.
     Ack { client_ref: u64, seq: u64 },
     Ephemeral { chunk: SealedChunk },
-    Error { code: ErrorCode, message: String },
+    /// Something was refused. `client_ref` names the push it refers to;
+    /// `id` the subscription; `retry_after_ms` says when a rate-limited
+    /// push or subscription may go again.
+    Error { code: ErrorCode, message: String, client_ref: Option<u64>, id: Option<SyncId>, retry_after_ms: Option<u64> },
 }
 
 /// Typed error codes, stable across versions.
@@ -53,13 +67,32 @@ pub enum ErrorCode {
     UnsupportedVersion,
     MalformedFrame,
     FrameTooLarge,
+    /// A chunk's signature does not hold for its purpose's role.
     BadSignature,
-    WrongDocument,
+    /// A chunk sent the wrong way: a signal pushed to be stored, a change
+    /// sent as a signal, an oversized introduction.
+    WrongPurpose,
     ProofRequired,
     NotSubscribed,
+    /// Too many messages or subscriptions in a short time: retry later.
     RateLimited,
-    DocumentTooLarge,
+    ChunkTooLarge,
+    /// The document or inbox holds as much as the relay keeps for one.
+    QuotaExceeded,
+    /// The owner retired the document: it takes no more writes.
+    Retired,
+    /// This connection follows as many documents as one may.
+    TooManySubscriptions,
+    /// No `Hello` in time, or silence for too long.
+    Timeout,
     Internal,
+}
+
+impl ErrorCode {
+    /// Whether a push refused with this code may succeed if sent again later.
+    pub const fn is_transient(self) -> bool {
+        matches!(self, ErrorCode::RateLimited | ErrorCode::Internal | ErrorCode::Timeout)
+    }
 }
 
 /// Why a frame could not be read.
@@ -97,51 +130,37 @@ pub fn decode<'a, T: Deserialize<'a>>(frame: &'a [u8]) -> Result<T, WireError> {
     Ok(message)
 }
 
-pub(crate) fn proof_message(doc: &[u8; 16], challenge: &[u8; 32]) -> Vec<u8> {
-    let mut message = b"confidant-subscribe-v1".to_vec();
-    message.extend_from_slice(doc);
-    message.extend_from_slice(challenge);
-    message
-}
-
-/// The subscribe proof for `challenge`: a signature with the document's key.
-pub fn subscribe_proof(keys: &DocumentKeys, challenge: &[u8; 32]) -> Vec<u8> {
-    keys.sign(&proof_message(keys.id().as_bytes(), challenge)).to_vec()
-}
-
-/// What the relay checks before letting a connection read a document or an
-/// inbox: the id belongs to the key, and the challenge is signed with it.
-pub fn check_subscribe_proof(doc: &[u8; 16], verifying_key: &[u8; 32], challenge: &[u8; 32], proof: &[u8]) -> bool {
-    let owns_id = id_for(verifying_key).as_bytes() == doc || inbox_id_for(verifying_key).as_bytes() == doc;
-    owns_id && verify(verifying_key, &proof_message(doc, challenge), proof)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sync::member::MemberKeys;
+    use crate::sync::purpose::Purpose;
+    use crate::sync::role::Role;
+    use crate::sync::DocumentKeys;
 
-    fn keys() -> DocumentKeys {
-        DocumentKeys::from_random([4; 32], [5; 32])
+    fn chunk() -> SealedChunk {
+        let owner = DocumentKeys::create([4; 32]);
+        let member = MemberKeys::issue(&owner, Role::Owner, [5; 32]).unwrap();
+        SealedChunk::seal(&owner, &member, Purpose::Change, [1; 24], b"change").unwrap()
     }
 
     #[test]
     fn messages_round_trip() {
-        let chunk = SealedChunk::seal(&keys(), [1; 24], b"change");
         let messages = vec![
             ClientMessage::Hello { version: PROTOCOL_VERSION },
-            ClientMessage::Push { chunk: chunk.clone(), client_ref: 7 },
-            ClientMessage::Snapshot { chunk, covers_through: 40, client_ref: 8 },
+            ClientMessage::Push { chunk: chunk(), client_ref: 7 },
+            ClientMessage::Ephemeral { chunk: chunk() },
         ];
         for message in messages {
             assert_eq!(decode::<ClientMessage>(&encode(&message)).unwrap(), message);
         }
-        let error = RelayMessage::Error { code: ErrorCode::RateLimited, message: "slow down".into() };
+        let error = RelayMessage::Error { code: ErrorCode::RateLimited, message: "slow down".into(), client_ref: Some(3), id: None, retry_after_ms: Some(500) };
         assert_eq!(decode::<RelayMessage>(&encode(&error)).unwrap(), error);
     }
 
     #[test]
     fn truncated_garbage_oversized_and_padded_frames_are_refused() {
-        let frame = encode(&ClientMessage::Push { chunk: SealedChunk::seal(&keys(), [1; 24], b"x"), client_ref: 1 });
+        let frame = encode(&ClientMessage::Push { chunk: chunk(), client_ref: 1 });
         for cut in [0, 1, frame.len() / 2, frame.len() - 1] {
             let err = decode::<ClientMessage>(&frame[..cut]).unwrap_err();
             assert_eq!(err.code(), ErrorCode::MalformedFrame, "cut at {cut}");
@@ -152,21 +171,5 @@ mod tests {
         assert!(matches!(decode::<ClientMessage>(&padded), Err(WireError::Malformed(_))));
         let huge = vec![0u8; MAX_FRAME_BYTES + 1];
         assert_eq!(decode::<ClientMessage>(&huge).unwrap_err().code(), ErrorCode::FrameTooLarge);
-    }
-
-    #[test]
-    fn only_a_key_holder_can_prove_a_subscription() {
-        let keys = keys();
-        let doc = *keys.id().as_bytes();
-        let challenge = [9; 32];
-        let proof = subscribe_proof(&keys, &challenge);
-        assert!(check_subscribe_proof(&doc, &keys.verifying_key(), &challenge, &proof));
-        // A replayed proof for another connection's challenge fails.
-        assert!(!check_subscribe_proof(&doc, &keys.verifying_key(), &[8; 32], &proof));
-        // Knowing the id and the public key is not enough.
-        let stranger = DocumentKeys::from_random([4; 32], [6; 32]);
-        let forged = subscribe_proof(&stranger, &challenge);
-        assert!(!check_subscribe_proof(&doc, &keys.verifying_key(), &challenge, &forged));
-        assert!(!check_subscribe_proof(&doc, &stranger.verifying_key(), &challenge, &forged));
     }
 }
