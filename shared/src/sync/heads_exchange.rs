@@ -12,12 +12,12 @@
 //! - **the other lacks something the relay should have given it**: it has
 //!   read as far as this device has (and past this device's own
 //!   acknowledged pushes), yet lacks changes this device knows are at the
-//!   relay. This device pushes them again ([`Verdict::RePush`]).
+//!   relay. This device pushes them again ([`Verdict::repush`]).
 //! - **this device lacks something**: the other knows of changes at the
 //!   relay that this device does not have although it has read as far. It
 //!   says so by announcing its own heads, so the holder pushes them again,
 //!   and counts the document as withheld if they do not arrive
-//!   ([`Verdict::Lacking`]).
+//!   ([`Verdict::lacking`]).
 //!
 //! [`Signal::Heads`]: super::signal::Signal::Heads
 
@@ -48,17 +48,23 @@ impl HeardHeads {
     }
 }
 
-/// What to do after hearing another member's heads.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Verdict {
-    /// Nothing is missing on either side (or reading is still under way).
-    InStep,
+/// What to do after hearing another member's heads. Both can hold at once:
+/// a relay that forks a document leaves each side without the other's change.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Verdict {
     /// The other member lacks changes the relay should have given them:
     /// push these again (Automerge ignores what they already have).
-    RePush(Vec<u8>),
+    pub repush: Option<Vec<u8>>,
     /// This device lacks changes the relay holds: announce own heads so a
     /// holder pushes them again; if they do not come, they were withheld.
-    Lacking,
+    pub lacking: bool,
+}
+
+impl Verdict {
+    /// Nothing is missing on either side (or reading is still under way).
+    pub fn in_step(&self) -> bool {
+        self.repush.is_none() && !self.lacking
+    }
 }
 
 /// This device's heads signal for the document: what it knows the relay
@@ -76,13 +82,10 @@ pub fn my_heads(doc: &mut AutoCommit, relay: &RelayHeads, through_seq: u64, sent
 /// device's own pushes that is part of `relay`.
 pub fn compare(doc: &mut AutoCommit, relay: &RelayHeads, through_seq: u64, acked_through: u64, heard: &HeardHeads) -> Verdict {
     // Do I lack what they know the relay holds, having read as far as they have?
-    let lacking = heard.at_relay.iter().any(|h| doc.get_change_by_hash(h).is_none());
-    if lacking && through_seq >= heard.through_seq {
-        return Verdict::Lacking;
-    }
+    let lacking = through_seq >= heard.through_seq && heard.at_relay.iter().any(|h| doc.get_change_by_hash(h).is_none());
     // Do they lack what I know the relay holds, having read past it?
     if heard.through_seq < through_seq.max(acked_through) {
-        return Verdict::InStep; // they have not read that far yet
+        return Verdict { repush: None, lacking }; // they have not read that far yet
     }
     let theirs: Vec<ChangeHash> = heard.at_relay.iter().copied().filter(|h| doc.get_change_by_hash(h).is_some()).collect();
     let mine = relay.at_relay(doc);
@@ -93,10 +96,7 @@ pub fn compare(doc: &mut AutoCommit, relay: &RelayHeads, through_seq: u64, acked
         .filter(|c| !not_at_relay.contains(&c.hash()))
         .map(|c| c.raw_bytes().to_vec())
         .collect();
-    if missing.is_empty() {
-        return Verdict::InStep;
-    }
-    Verdict::RePush(missing.concat())
+    Verdict { repush: (!missing.is_empty()).then(|| missing.concat()), lacking }
 }
 
 #[cfg(test)]
@@ -134,14 +134,14 @@ mod tests {
 
         // The reader read the relay up to seq 3 (someone else's chunk) without a gap.
         let said = heard(&mut reader, &reader_relay, 3);
-        let Verdict::RePush(bytes) = compare(&mut author, &author_relay, 1, 2, &said) else { panic!("not pushed again") };
+        let Some(bytes) = compare(&mut author, &author_relay, 1, 2, &said).repush else { panic!("not pushed again") };
         reader.load_incremental(&bytes).unwrap();
         assert_eq!(reader.get_heads(), author.get_heads());
 
         // The reader, hearing the author, knows it lacked something.
         let mut reader_before = AutoCommit::load(&first.changes).unwrap();
         let author_said = heard(&mut author, &author_relay, 1);
-        assert_eq!(compare(&mut reader_before, &reader_relay, 3, 0, &author_said), Verdict::Lacking);
+        assert_eq!(compare(&mut reader_before, &reader_relay, 3, 0, &author_said), Verdict { repush: None, lacking: true });
     }
 
     #[test]
@@ -162,15 +162,15 @@ mod tests {
         relay.sent(2, &second);
         relay.acknowledged(2, &mut author);
         // The reader has read only to 4: the change is on its way.
-        assert_eq!(compare(&mut author, &relay, 1, 5, &heard(&mut reader, &reader_relay, 4)), Verdict::InStep);
+        assert!(compare(&mut author, &relay, 1, 5, &heard(&mut reader, &reader_relay, 4)).in_step());
         // A local edit the relay has not acknowledged is not the relay's fault.
         edit(&mut author, "horizon", "not sent yet");
-        let Verdict::RePush(bytes) = compare(&mut author, &relay, 1, 5, &heard(&mut reader, &reader_relay, 5)) else { panic!() };
+        let Some(bytes) = compare(&mut author, &relay, 1, 5, &heard(&mut reader, &reader_relay, 5)).repush else { panic!() };
         reader.load_incremental(&bytes).unwrap();
         assert!(reader.get_missing_deps(&[]).is_empty());
         assert_ne!(reader.get_heads(), author.get_heads(), "the unsent edit stays out of the re-push");
         let reader_relay = relay_after(&mut reader);
-        assert_eq!(compare(&mut author, &relay, 1, 5, &heard(&mut reader, &reader_relay, 5)), Verdict::InStep);
+        assert!(compare(&mut author, &relay, 1, 5, &heard(&mut reader, &reader_relay, 5)).in_step());
     }
 
     fn relay_after(doc: &mut AutoCommit) -> RelayHeads {

@@ -117,6 +117,10 @@ fn refused(to: ConnectionId, client_ref: u64, code: ErrorCode, message: impl Int
     Effect::Send(to, RelayMessage::Error { code, message: message.into(), client_ref: Some(client_ref), id: None, retry_after_ms })
 }
 
+fn subscription_error(to: ConnectionId, id: SyncId, code: ErrorCode, message: &str) -> Effect {
+    Effect::Send(to, RelayMessage::Error { code, message: message.into(), client_ref: None, id: Some(id), retry_after_ms: None })
+}
+
 fn chunk_error_code(err: &ChunkError) -> ErrorCode {
     match err {
         ChunkError::BadSignature => ErrorCode::BadSignature,
@@ -266,27 +270,31 @@ impl Relay {
 
     fn subscribe_document(&mut self, conn: ConnectionId, public: DocumentPublic, from_seq: u64, proof: &[u8], now_ms: i64) -> Vec<Effect> {
         let id = public.id();
+        // The cheap checks first: a flood costs no signature checks.
+        if let Err(refusal) = self.admit_subscription(conn, id, now_ms) {
+            return vec![refusal];
+        }
         let Some(connection) = self.connections.get(&conn) else { return Vec::new() };
         let message = subscribe_message(&connection.origin, &id, &connection.challenge);
         if !public.verify(Role::Reader, &message, proof) {
-            return vec![error(conn, ErrorCode::ProofRequired, "no proof of the document's reader key for this relay")];
+            return vec![subscription_error(conn, id, ErrorCode::ProofRequired, "no proof of the document's reader key for this relay")];
         }
-        self.start_subscription(conn, id, from_seq, now_ms)
+        self.start_subscription(conn, id, from_seq)
     }
 
     fn subscribe_inbox(&mut self, conn: ConnectionId, inbox: [u8; 32], from_seq: u64, proof: &[u8], now_ms: i64) -> Vec<Effect> {
         let id = inbox_id_for(&inbox);
-        let Some(connection) = self.connections.get(&conn) else { return Vec::new() };
-        if !verify(&inbox, &subscribe_message(&connection.origin, &id, &connection.challenge), proof) {
-            return vec![error(conn, ErrorCode::ProofRequired, "no proof of the inbox key for this relay")];
-        }
-        self.start_subscription(conn, id, from_seq, now_ms)
-    }
-
-    fn start_subscription(&mut self, conn: ConnectionId, id: SyncId, from_seq: u64, now_ms: i64) -> Vec<Effect> {
         if let Err(refusal) = self.admit_subscription(conn, id, now_ms) {
             return vec![refusal];
         }
+        let Some(connection) = self.connections.get(&conn) else { return Vec::new() };
+        if !verify(&inbox, &subscribe_message(&connection.origin, &id, &connection.challenge), proof) {
+            return vec![subscription_error(conn, id, ErrorCode::ProofRequired, "no proof of the inbox key for this relay")];
+        }
+        self.start_subscription(conn, id, from_seq)
+    }
+
+    fn start_subscription(&mut self, conn: ConnectionId, id: SyncId, from_seq: u64) -> Vec<Effect> {
         let limit = self.limits.backlog_page;
         let connection = self.connections.get_mut(&conn).expect("admitted");
         connection.subscriptions.insert(id);
