@@ -3,10 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use confidant_shared::sync::relay::RelayLimits;
 
 use crate::assets::csp::ContentSecurityPolicy;
-use crate::config::ServerConfig;
+use crate::config::{Limits, ServerConfig};
 use crate::relay::{RelayHub, SqliteStore};
 
 /// What handlers need: where the app lives and the policy to serve it with.
@@ -43,6 +42,11 @@ impl AppState {
     /// Read the built app once (its inline-script hashes for the CSP) and make
     /// sure the data folder exists.
     pub fn load(config: &ServerConfig) -> Result<Self, StartError> {
+        Self::load_with(config, Limits::default())
+    }
+
+    /// As [`Self::load`], with the relay's limits set (tests shorten the timeouts).
+    pub fn load_with(config: &ServerConfig, limits: Limits) -> Result<Self, StartError> {
         let index = config.dist_dir.join("index.html");
         let index_html = std::fs::read_to_string(&index)
             .map_err(|_| StartError::MissingApp(config.dist_dir.clone()))?;
@@ -50,7 +54,7 @@ impl AppState {
             path: config.data_dir.clone(),
             source,
         })?;
-        let store = SqliteStore::open(&config.data_dir).map_err(|err| StartError::RelayStore {
+        let store = SqliteStore::open_with(&config.data_dir, limits.store).map_err(|err| StartError::RelayStore {
             path: config.data_dir.clone(),
             reason: err.to_string(),
         })?;
@@ -59,7 +63,7 @@ impl AppState {
                 dist_dir: config.dist_dir.clone(),
                 data_dir: config.data_dir.clone(),
                 csp: ContentSecurityPolicy::for_index(&index_html),
-                relay: Arc::new(RelayHub::new(Arc::new(store), RelayLimits::default())),
+                relay: Arc::new(RelayHub::with_limits(Arc::new(store), limits.relay, limits.store, limits.connections)),
             }),
         })
     }

@@ -12,4 +12,14 @@ pub struct ServerConfig {
     pub dist_dir: PathBuf,
     /// Embedded storage for the relay (created if missing).
     pub data_dir: PathBuf,
+    /// Where `/metrics` is served, if anywhere (never on the public address).
+    pub metrics_listen: Option<SocketAddr>,
+}
+
+/// The relay's limits, all in one place (the defaults suit one machine).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Limits {
+    pub relay: confidant_shared::sync::relay_limits::RelayLimits,
+    pub store: crate::relay::StoreLimits,
+    pub connections: crate::relay::ConnectionLimits,
 }

@@ -23,14 +23,27 @@ pub mod relay;
 pub mod routes;
 
 use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
 
+use axum::extract::ConnectInfo;
 use axum::Router;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto::Builder;
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
+use tower::ServiceExt;
 
 pub use app_state::AppState;
 pub use config::ServerConfig;
 
-/// The whole HTTP surface of the server.
+/// How long a client may take to send a request's headers (a slow client
+/// cannot hold a connection open by trickling them).
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The whole public HTTP surface of the server.
 pub fn router(state: AppState) -> Router {
     routes::router(state)
 }
@@ -46,20 +59,55 @@ pub async fn serve(
     serve_app(listener, router(state), hub, shutdown).await
 }
 
+/// Serve the relay's figures (`GET /metrics`) on their own listener, apart
+/// from the public one, until `shutdown` resolves.
+pub async fn serve_metrics(listener: TcpListener, state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    axum::serve(listener, routes::metrics_router(state)).with_graceful_shutdown(shutdown).await
+}
+
 /// As [`serve`], for a router the caller extended (the end-to-end tests add
-/// a log of every request). On shutdown the relay's sockets are closed, so
-/// the graceful shutdown does not wait on them.
+/// a log of every request). Each connection gets a header read timeout and
+/// its peer's address (the relay limits connections per address). On
+/// shutdown the relay's sockets are closed, so the graceful shutdown does
+/// not wait on them.
 pub async fn serve_app(
     listener: TcpListener,
     app: Router,
-    hub: std::sync::Arc<relay::RelayHub>,
+    hub: Arc<relay::RelayHub>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let shutdown = async move {
-        shutdown.await;
-        hub.close_all();
-    };
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let timers = tokio::spawn(hub.clone().run_timers());
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder.http1().timer(TokioTimer::new()).header_read_timeout(HEADER_READ_TIMEOUT);
+    let graceful = GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(err) => {
+                    // Out of file descriptors, say: wait a moment rather than spin.
+                    tracing::warn!(error = %err, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let service = app.clone().map_request(move |mut request: axum::extract::Request<hyper::body::Incoming>| {
+            request.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
+            request
+        });
+        let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service));
+        let connection = graceful.watch(connection.into_owned());
+        tokio::spawn(async move {
+            let _ = connection.await;
+        });
+    }
+    drop(listener);
+    hub.close_all();
+    timers.abort();
+    // In-flight requests finish; a client that never does is not waited for long.
+    let _ = tokio::time::timeout(Duration::from_secs(10), graceful.shutdown()).await;
+    Ok(())
 }

@@ -32,6 +32,10 @@ struct ServeArgs {
     /// The built app (Trunk's output).
     #[arg(long, env = "CONFIDANT_DIST_DIR", default_value = "dist")]
     dist_dir: PathBuf,
+    /// Serve Prometheus figures at /metrics on this address (e.g.
+    /// 127.0.0.1:9090), apart from the public one. Off unless given.
+    #[arg(long, env = "CONFIDANT_METRICS_LISTEN")]
+    metrics_listen: Option<SocketAddr>,
     /// Log as JSON lines instead of text.
     #[arg(long, env = "CONFIDANT_LOG_JSON")]
     log_json: bool,
@@ -80,6 +84,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         listen: SocketAddr::new(args.host, args.port),
         dist_dir: args.dist_dir,
         data_dir: args.data_dir,
+        metrics_listen: args.metrics_listen,
     };
     let state = AppState::load(&config)?;
     let runtime = tokio::runtime::Runtime::new()?;
@@ -89,8 +94,19 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             .with_context(|| format!("cannot listen on {}", config.listen))?;
         let addr = listener.local_addr()?;
         tracing::info!(%addr, data_dir = %config.data_dir.display(), "listening");
+        let (stop_metrics, metrics_stopped) = tokio::sync::oneshot::channel::<()>();
+        if let Some(metrics) = config.metrics_listen {
+            let metrics_listener = tokio::net::TcpListener::bind(metrics)
+                .await
+                .with_context(|| format!("cannot listen on {metrics} for metrics"))?;
+            tracing::info!(addr = %metrics_listener.local_addr()?, "metrics listening");
+            tokio::spawn(confidant_server::serve_metrics(metrics_listener, state.clone(), async {
+                let _ = metrics_stopped.await;
+            }));
+        }
         println!("Confidant is running at http://{addr}/");
         confidant_server::serve(listener, state, shutdown_signal()).await?;
+        let _ = stop_metrics.send(());
         tracing::info!("stopped");
         anyhow::Ok(())
     })

@@ -33,6 +33,7 @@ fn built_app() -> BuiltApp {
         listen: "127.0.0.1:0".parse().unwrap(),
         dist_dir: dist,
         data_dir: dir.path().join("data"),
+        metrics_listen: None,
     };
     let state = AppState::load(&config).unwrap();
     BuiltApp { _dir: dir, state }
@@ -133,6 +134,7 @@ fn starting_without_a_built_app_says_how_to_build_it() {
         listen: "127.0.0.1:0".parse().unwrap(),
         dist_dir: dir.path().join("dist"),
         data_dir: dir.path().join("data"),
+        metrics_listen: None,
     };
     let err = AppState::load(&config).err().expect("no app, no start").to_string();
     assert!(err.contains("trunk build"), "{err}");

@@ -45,6 +45,7 @@ impl TestServer {
             listen: self.addr,
             dist_dir: self.dist_dir(),
             data_dir: self.dir.path().join("data"),
+            metrics_listen: None,
         };
         let state = AppState::load(&config)?;
         let listener = tokio::net::TcpListener::bind(self.addr)

@@ -1,19 +1,22 @@
-//! The relay's side of sync: where encrypted chunks are kept.
+//! The relay's side of sync: where encrypted chunks and letters are kept,
+//! and the hub that carries out the relay state machine.
 //!
 //! The protocol rules live in `confidant_shared::sync::relay` (a state
-//! machine); this module is the storage it asks for. [`RelayStore`] is the
-//! boundary: [`SqliteStore`] is the embedded default, in the data folder, and
-//! a PostgreSQL store for several relay instances can implement the same
-//! trait. Every method is blocking; the server calls them from
-//! `spawn_blocking`. Only ciphertext is ever written.
+//! machine); this module is the storage and the sockets it asks for.
+//! [`RelayStore`] is the storage boundary: [`SqliteStore`] is the embedded
+//! default, in the data folder. Every method is blocking; the hub calls them
+//! from `spawn_blocking`. Only ciphertext is ever written.
 
+mod admission;
 mod hub;
 mod sqlite_store;
 
-pub use hub::{Outbox, RelayHub, OUTBOX_CAPACITY};
+pub use admission::{Admission, Admissions, ConnectionLimits, Refused};
+pub use hub::{Outbox, OutboxFrame, RelayHub, OUTBOX_BYTES};
 pub use sqlite_store::SqliteStore;
 
-use confidant_shared::sync::SealedChunk;
+use confidant_shared::sync::relay::StoredItem;
+use confidant_shared::sync::SyncId;
 
 /// Why storage failed (internal: the client sees "Something went wrong").
 #[derive(Debug, thiserror::Error)]
@@ -24,19 +27,60 @@ pub enum RelayStoreError {
     Corrupt(String),
 }
 
-/// Durable, ordered storage of each document's chunks.
+/// Why the store would not take an item: the sender is told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum StoreRefusal {
+    #[error("the document's owner retired it; it takes no more changes")]
+    Retired,
+    #[error("the document or inbox holds as much as this relay keeps for one")]
+    QuotaExceeded,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppendError {
+    #[error(transparent)]
+    Refused(#[from] StoreRefusal),
+    #[error(transparent)]
+    Store(#[from] RelayStoreError),
+}
+
+/// How much the relay keeps for one document or inbox.
+#[derive(Debug, Clone, Copy)]
+pub struct StoreLimits {
+    /// Bytes of ciphertext one document may hold.
+    pub document_bytes: u64,
+    /// Bytes of letters waiting in one inbox.
+    pub inbox_bytes: u64,
+    /// Letters waiting in one inbox.
+    pub inbox_letters: u64,
+    /// Letters older than this are deleted, read or not.
+    pub letter_ttl_ms: i64,
+}
+
+impl Default for StoreLimits {
+    fn default() -> Self {
+        StoreLimits { document_bytes: 256 << 20, inbox_bytes: 32 << 20, inbox_letters: 5_000, letter_ttl_ms: 30 * 24 * 3600 * 1000 }
+    }
+}
+
+/// Durable, ordered storage of each document's chunks and each inbox's letters.
 pub trait RelayStore: Send + Sync + 'static {
-    /// Store a chunk as the document's next sequence number. Returns only
-    /// once the chunk is durable (the relay acknowledges after this).
-    fn append(&self, doc: &[u8; 16], chunk: &SealedChunk) -> Result<u64, RelayStoreError>;
+    /// Store an item as its document's (or inbox's) next sequence number,
+    /// refusing it if the document is retired or the quota is reached; a
+    /// retiring chunk retires the document in the same transaction. Returns
+    /// only once the item is durable (the relay acknowledges after this).
+    fn append(&self, item: &StoredItem, now_ms: i64) -> Result<u64, AppendError>;
 
-    /// A snapshot covering chunks up to `covers_through`: store it as the next
-    /// sequence number and drop the chunks it covers, atomically.
-    fn append_snapshot(&self, doc: &[u8; 16], chunk: &SealedChunk, covers_through: u64) -> Result<u64, RelayStoreError>;
+    /// At most `limit` items after `after_seq`, in order, and the id's last
+    /// sequence number.
+    fn load_since(&self, id: &SyncId, after_seq: u64, limit: usize) -> Result<(Vec<(u64, StoredItem)>, u64), RelayStoreError>;
 
-    /// Chunks after `after_seq`, in order, and the document's last sequence number.
-    fn load_since(&self, doc: &[u8; 16], after_seq: u64) -> Result<(Vec<(u64, SealedChunk)>, u64), RelayStoreError>;
+    /// Delete an inbox's letters up to `through_seq` (its owner read them).
+    fn delete_letters(&self, inbox: &SyncId, through_seq: u64) -> Result<(), RelayStoreError>;
 
-    /// How many documents and stored bytes (for metrics).
+    /// Delete letters stored before `before_ms`; returns how many.
+    fn expire_letters(&self, before_ms: i64) -> Result<u64, RelayStoreError>;
+
+    /// How many documents and inboxes, and stored bytes (for metrics).
     fn totals(&self) -> Result<(u64, u64), RelayStoreError>;
 }

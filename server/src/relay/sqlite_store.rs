@@ -1,171 +1,290 @@
 //! The embedded relay store: SQLite in the data folder, WAL mode, every
 //! write synced before it returns.
+//!
+//! `items` holds each document's chunks and each inbox's letters, numbered;
+//! `ids` one row per document or inbox: its next sequence number (assigned
+//! inside the storing transaction), bytes and letters held, and whether its
+//! owner retired it. Metrics read `ids` on a second connection, so they
+//! never scan the items or wait on a write.
 
 use std::path::Path;
 use std::sync::Mutex;
 
-use confidant_shared::sync::SealedChunk;
+use confidant_shared::sync::relay::StoredItem;
+use confidant_shared::sync::SyncId;
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::{RelayStore, RelayStoreError};
+use super::{AppendError, RelayStore, RelayStoreError, StoreLimits, StoreRefusal};
 
 pub struct SqliteStore {
-    connection: Mutex<Connection>,
+    writer: Mutex<Connection>,
+    reader: Mutex<Connection>,
+    limits: StoreLimits,
 }
 
 fn storage(err: impl std::fmt::Display) -> RelayStoreError {
     RelayStoreError::Storage(err.to_string())
 }
 
+/// The schema this build writes (`PRAGMA user_version`).
+const SCHEMA: i64 = 2;
+
 impl SqliteStore {
     /// Open (creating if needed) `relay.sqlite3` in `data_dir`.
     pub fn open(data_dir: &Path) -> Result<Self, RelayStoreError> {
-        let connection = Connection::open(data_dir.join("relay.sqlite3")).map_err(storage)?;
+        Self::open_with(data_dir, StoreLimits::default())
+    }
+
+    pub fn open_with(data_dir: &Path, limits: StoreLimits) -> Result<Self, RelayStoreError> {
+        let path = data_dir.join("relay.sqlite3");
+        let writer = Connection::open(&path).map_err(storage)?;
         // WAL keeps readers off the writer's back; FULL syncs each commit, so
         // an acknowledged chunk survives a crash or power loss.
-        connection
-            .execute_batch(
-                "PRAGMA journal_mode = WAL;
-                 PRAGMA synchronous = FULL;
-                 CREATE TABLE IF NOT EXISTS chunks (
-                     doc BLOB NOT NULL,
-                     seq INTEGER NOT NULL,
-                     body BLOB NOT NULL,
-                     PRIMARY KEY (doc, seq)
-                 ) WITHOUT ROWID;",
-            )
-            .map_err(storage)?;
-        Ok(SqliteStore { connection: Mutex::new(connection) })
+        writer.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;").map_err(storage)?;
+        migrate(&writer)?;
+        let reader = Connection::open(&path).map_err(storage)?;
+        Ok(SqliteStore { writer: Mutex::new(writer), reader: Mutex::new(reader), limits })
     }
 
     fn with<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T, RelayStoreError>) -> Result<T, RelayStoreError> {
-        let mut connection = self.connection.lock().map_err(|_| storage("store lock poisoned"))?;
+        let mut connection = self.writer.lock().map_err(|_| storage("store lock poisoned"))?;
         f(&mut connection)
     }
 }
 
-fn next_seq(tx: &rusqlite::Transaction<'_>, doc: &[u8; 16]) -> Result<u64, RelayStoreError> {
-    let last: Option<i64> = tx
-        .query_row("SELECT MAX(seq) FROM chunks WHERE doc = ?1", params![&doc[..]], |row| row.get(0))
-        .optional()
+/// Bring the file to [`SCHEMA`]. Protocol 1's chunks cannot be read by
+/// protocol 2 clients (they push everything again under migrated keys), so
+/// they are kept aside in `chunks_v1`, never deleted by the relay.
+fn migrate(connection: &Connection) -> Result<(), RelayStoreError> {
+    let version: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(storage)?;
+    if version >= SCHEMA {
+        return Ok(());
+    }
+    let had_v1: bool = connection
+        .query_row("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'chunks'", [], |row| row.get::<_, i64>(0))
         .map_err(storage)?
-        .flatten();
-    Ok(last.unwrap_or(0) as u64 + 1)
+        > 0;
+    let rename = if had_v1 { "ALTER TABLE chunks RENAME TO chunks_v1;" } else { "" };
+    connection
+        .execute_batch(&format!(
+            "BEGIN;
+             {rename}
+             CREATE TABLE items (
+                 id BLOB NOT NULL,
+                 seq INTEGER NOT NULL,
+                 body BLOB NOT NULL,
+                 stored_ms INTEGER NOT NULL,
+                 PRIMARY KEY (id, seq)
+             ) WITHOUT ROWID;
+             CREATE TABLE ids (
+                 id BLOB PRIMARY KEY,
+                 next_seq INTEGER NOT NULL,
+                 bytes INTEGER NOT NULL,
+                 letters INTEGER NOT NULL,
+                 retired INTEGER NOT NULL
+             ) WITHOUT ROWID;
+             PRAGMA user_version = {SCHEMA};
+             COMMIT;"
+        ))
+        .map_err(storage)
 }
 
-/// Insert `body` as the document's next chunk; returns its sequence number.
-fn insert_next(tx: &rusqlite::Transaction<'_>, doc: &[u8; 16], body: &[u8]) -> Result<u64, RelayStoreError> {
-    let seq = next_seq(tx, doc)?;
-    tx.execute("INSERT INTO chunks (doc, seq, body) VALUES (?1, ?2, ?3)", params![&doc[..], seq as i64, body])
-        .map_err(storage)?;
-    Ok(seq)
+fn encode(item: &StoredItem) -> Result<Vec<u8>, RelayStoreError> {
+    postcard::to_allocvec(item).map_err(storage)
 }
 
 impl RelayStore for SqliteStore {
-    fn append(&self, doc: &[u8; 16], chunk: &SealedChunk) -> Result<u64, RelayStoreError> {
-        let body = postcard::to_allocvec(chunk).map_err(storage)?;
-        self.with(|connection| {
+    fn append(&self, item: &StoredItem, now_ms: i64) -> Result<u64, AppendError> {
+        let body = encode(item)?;
+        let id = item.id();
+        let is_letter = matches!(item, StoredItem::Letter(_));
+        let limits = self.limits;
+        Ok(self.with(|connection| {
             let tx = connection.transaction().map_err(storage)?;
-            let seq = insert_next(&tx, doc, &body)?;
-            tx.commit().map_err(storage)?;
-            Ok(seq)
-        })
-    }
-
-    fn append_snapshot(&self, doc: &[u8; 16], chunk: &SealedChunk, covers_through: u64) -> Result<u64, RelayStoreError> {
-        let body = postcard::to_allocvec(chunk).map_err(storage)?;
-        self.with(|connection| {
-            let tx = connection.transaction().map_err(storage)?;
-            let seq = insert_next(&tx, doc, &body)?;
-            tx.execute("DELETE FROM chunks WHERE doc = ?1 AND seq <= ?2", params![&doc[..], covers_through.min(seq - 1) as i64])
+            let row: Option<(i64, i64, i64, bool)> = tx
+                .query_row("SELECT next_seq, bytes, letters, retired FROM ids WHERE id = ?1", params![&id.as_bytes()[..]], |row| {
+                    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get::<_, i64>(3)? != 0))
+                })
+                .optional()
                 .map_err(storage)?;
-            tx.commit().map_err(storage)?;
-            Ok(seq)
-        })
-    }
-
-    fn load_since(&self, doc: &[u8; 16], after_seq: u64) -> Result<(Vec<(u64, SealedChunk)>, u64), RelayStoreError> {
-        self.with(|connection| {
-            let tx = connection.transaction().map_err(storage)?;
-            let head = next_seq(&tx, doc)? - 1;
-            let mut statement = tx
-                .prepare("SELECT seq, body FROM chunks WHERE doc = ?1 AND seq > ?2 ORDER BY seq")
-                .map_err(storage)?;
-            let rows = statement
-                .query_map(params![&doc[..], after_seq as i64], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, Vec<u8>>(1)?)))
-                .map_err(storage)?;
-            let mut chunks = Vec::new();
-            for row in rows {
-                let (seq, body) = row.map_err(storage)?;
-                let chunk = postcard::from_bytes(&body).map_err(|e| RelayStoreError::Corrupt(e.to_string()))?;
-                chunks.push((seq as u64, chunk));
+            let (next_seq, bytes, letters, retired) = row.unwrap_or((1, 0, 0, false));
+            let bytes = bytes as u64 + body.len() as u64;
+            let refusal = if retired {
+                Some(StoreRefusal::Retired)
+            } else if is_letter && (bytes > limits.inbox_bytes || letters as u64 >= limits.inbox_letters) {
+                Some(StoreRefusal::QuotaExceeded)
+            } else if !is_letter && bytes > limits.document_bytes {
+                Some(StoreRefusal::QuotaExceeded)
+            } else {
+                None
+            };
+            if let Some(refusal) = refusal {
+                return Ok(Err(refusal));
             }
-            Ok((chunks, head))
+            tx.execute(
+                "INSERT INTO items (id, seq, body, stored_ms) VALUES (?1, ?2, ?3, ?4)",
+                params![&id.as_bytes()[..], next_seq, &body, now_ms],
+            )
+            .map_err(storage)?;
+            tx.execute(
+                "INSERT INTO ids (id, next_seq, bytes, letters, retired) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (id) DO UPDATE SET next_seq = excluded.next_seq, bytes = excluded.bytes,
+                     letters = excluded.letters, retired = excluded.retired",
+                params![&id.as_bytes()[..], next_seq + 1, bytes as i64, letters + i64::from(is_letter), i64::from(item.retires())],
+            )
+            .map_err(storage)?;
+            tx.commit().map_err(storage)?;
+            Ok(Ok(next_seq as u64))
+        })??)
+    }
+
+    fn load_since(&self, id: &SyncId, after_seq: u64, limit: usize) -> Result<(Vec<(u64, StoredItem)>, u64), RelayStoreError> {
+        let connection = self.reader.lock().map_err(|_| storage("store lock poisoned"))?;
+        let head: i64 = connection
+            .query_row("SELECT next_seq - 1 FROM ids WHERE id = ?1", params![&id.as_bytes()[..]], |row| row.get(0))
+            .optional()
+            .map_err(storage)?
+            .unwrap_or(0);
+        let mut statement = connection
+            .prepare_cached("SELECT seq, body FROM items WHERE id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3")
+            .map_err(storage)?;
+        let rows = statement
+            .query_map(params![&id.as_bytes()[..], after_seq as i64, limit as i64], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, Vec<u8>>(1)?)))
+            .map_err(storage)?;
+        let mut items = Vec::new();
+        for row in rows {
+            let (seq, body) = row.map_err(storage)?;
+            let item = postcard::from_bytes(&body).map_err(|e| RelayStoreError::Corrupt(e.to_string()))?;
+            items.push((seq as u64, item));
+        }
+        Ok((items, head as u64))
+    }
+
+    fn delete_letters(&self, inbox: &SyncId, through_seq: u64) -> Result<(), RelayStoreError> {
+        self.with(|connection| {
+            let tx = connection.transaction().map_err(storage)?;
+            tx.execute("DELETE FROM items WHERE id = ?1 AND seq <= ?2", params![&inbox.as_bytes()[..], through_seq as i64]).map_err(storage)?;
+            recount(&tx, inbox)?;
+            tx.commit().map_err(storage)
+        })
+    }
+
+    fn expire_letters(&self, before_ms: i64) -> Result<u64, RelayStoreError> {
+        self.with(|connection| {
+            let tx = connection.transaction().map_err(storage)?;
+            let inboxes: Vec<Vec<u8>> = {
+                let mut statement = tx.prepare("SELECT DISTINCT id FROM items WHERE stored_ms < ?1 AND id IN (SELECT id FROM ids WHERE letters > 0)").map_err(storage)?;
+                let rows = statement.query_map(params![before_ms], |row| row.get(0)).map_err(storage)?;
+                rows.collect::<Result<_, _>>().map_err(storage)?
+            };
+            let mut deleted = 0;
+            for inbox in &inboxes {
+                deleted += tx.execute("DELETE FROM items WHERE id = ?1 AND stored_ms < ?2", params![inbox, before_ms]).map_err(storage)? as u64;
+                let id: [u8; 16] = inbox.as_slice().try_into().map_err(|_| RelayStoreError::Corrupt("an id of the wrong length".into()))?;
+                recount(&tx, &SyncId::from_bytes(id))?;
+            }
+            tx.commit().map_err(storage)?;
+            Ok(deleted)
         })
     }
 
     fn totals(&self) -> Result<(u64, u64), RelayStoreError> {
-        self.with(|connection| {
-            connection
-                .query_row("SELECT COUNT(DISTINCT doc), COALESCE(SUM(LENGTH(body)), 0) FROM chunks", [], |row| {
-                    Ok((row.get::<_, i64>(0)? as u64, row.get::<_, i64>(1)? as u64))
-                })
-                .map_err(storage)
-        })
+        let connection = self.reader.lock().map_err(|_| storage("store lock poisoned"))?;
+        connection
+            .query_row("SELECT COUNT(*), COALESCE(SUM(bytes), 0) FROM ids", [], |row| Ok((row.get::<_, i64>(0)? as u64, row.get::<_, i64>(1)? as u64)))
+            .map_err(storage)
     }
+}
+
+/// After deleting letters: what an inbox holds now.
+fn recount(tx: &rusqlite::Transaction<'_>, inbox: &SyncId) -> Result<(), RelayStoreError> {
+    tx.execute(
+        "UPDATE ids SET bytes = (SELECT COALESCE(SUM(LENGTH(body)), 0) FROM items WHERE id = ?1),
+                        letters = (SELECT COUNT(*) FROM items WHERE id = ?1) WHERE id = ?1",
+        params![&inbox.as_bytes()[..]],
+    )
+    .map_err(storage)?;
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use confidant_shared::sync::DocumentKeys;
+    use confidant_shared::sync::inbox::InboxKeys;
+    use confidant_shared::sync::{DocumentKeys, MemberKeys, Purpose, Role, SealedChunk};
 
-    fn chunk(keys: &DocumentKeys, n: u8, text: &str) -> SealedChunk {
-        SealedChunk::seal(keys, [n; 24], text.as_bytes())
+    fn chunk(keys: &DocumentKeys, purpose: Purpose, n: u8, text: &str) -> StoredItem {
+        let member = MemberKeys::issue(keys, Role::Owner, [9; 32]).unwrap();
+        StoredItem::Chunk(SealedChunk::seal(keys, &member, purpose, [n; 24], text.as_bytes()).unwrap())
     }
 
     #[test]
     fn chunks_are_numbered_kept_across_restarts_and_stored_encrypted() {
         let dir = tempfile::tempdir().unwrap();
-        let keys = DocumentKeys::from_random([1; 32], [2; 32]);
-        let doc = *keys.id().as_bytes();
+        let keys = DocumentKeys::create([1; 32]);
         {
             let store = SqliteStore::open(dir.path()).unwrap();
-            assert_eq!(store.append(&doc, &chunk(&keys, 1, "PLAINTEXT-MARKER one")).unwrap(), 1);
-            assert_eq!(store.append(&doc, &chunk(&keys, 2, "PLAINTEXT-MARKER two")).unwrap(), 2);
+            assert_eq!(store.append(&chunk(&keys, Purpose::Change, 1, "PLAINTEXT-MARKER one"), 0).unwrap(), 1);
+            assert_eq!(store.append(&chunk(&keys, Purpose::Change, 2, "PLAINTEXT-MARKER two"), 0).unwrap(), 2);
         }
-        // A restart: the same folder, a new store.
         let store = SqliteStore::open(dir.path()).unwrap();
-        assert_eq!(store.append(&doc, &chunk(&keys, 3, "three")).unwrap(), 3);
-        let (chunks, head) = store.load_since(&doc, 1).unwrap();
+        assert_eq!(store.append(&chunk(&keys, Purpose::Change, 3, "three"), 0).unwrap(), 3);
+        let (items, head) = store.load_since(&keys.id(), 1, 10).unwrap();
         assert_eq!(head, 3);
-        assert_eq!(chunks.iter().map(|(s, _)| *s).collect::<Vec<_>>(), [2, 3]);
-        assert_eq!(chunks[0].1.open(&keys).unwrap(), b"PLAINTEXT-MARKER two");
+        assert_eq!(items.iter().map(|(s, _)| *s).collect::<Vec<_>>(), [2, 3]);
+        let StoredItem::Chunk(second) = &items[0].1 else { panic!() };
+        assert_eq!(second.open(&keys).unwrap().body, b"PLAINTEXT-MARKER two");
+        let (page, _) = store.load_since(&keys.id(), 0, 2).unwrap();
+        assert_eq!(page.len(), 2, "a page at most");
 
         drop(store);
         for entry in std::fs::read_dir(dir.path()).unwrap() {
             let bytes = std::fs::read(entry.unwrap().path()).unwrap();
-            let haystack = String::from_utf8_lossy(&bytes);
-            assert!(!haystack.contains("PLAINTEXT-MARKER"), "the relay's files hold no plaintext");
+            assert!(!String::from_utf8_lossy(&bytes).contains("PLAINTEXT-MARKER"), "the relay's files hold no plaintext");
         }
     }
 
     #[test]
-    fn a_snapshot_replaces_the_chunks_it_covers() {
+    fn a_retired_document_and_a_full_quota_refuse_what_comes_next() {
         let dir = tempfile::tempdir().unwrap();
-        let keys = DocumentKeys::from_random([1; 32], [2; 32]);
-        let doc = *keys.id().as_bytes();
-        let store = SqliteStore::open(dir.path()).unwrap();
-        for n in 1..=4 {
-            store.append(&doc, &chunk(&keys, n, "change")).unwrap();
+        let limits = StoreLimits { document_bytes: 2_000, inbox_letters: 2, ..StoreLimits::default() };
+        let store = SqliteStore::open_with(dir.path(), limits).unwrap();
+        let plan = DocumentKeys::create([1; 32]);
+        store.append(&chunk(&plan, Purpose::Change, 1, "edit"), 0).unwrap();
+        assert_eq!(store.append(&chunk(&plan, Purpose::Retire, 2, ""), 0).unwrap(), 2);
+        assert!(matches!(store.append(&chunk(&plan, Purpose::Change, 3, "late"), 0), Err(AppendError::Refused(StoreRefusal::Retired))));
+        assert_eq!(store.load_since(&plan.id(), 0, 10).unwrap().0.len(), 2);
+
+        let big = DocumentKeys::create([2; 32]);
+        store.append(&chunk(&big, Purpose::Change, 1, &"x".repeat(1_000)), 0).unwrap();
+        assert!(matches!(store.append(&chunk(&big, Purpose::Change, 2, &"y".repeat(1_000)), 0), Err(AppendError::Refused(StoreRefusal::QuotaExceeded))));
+
+        let inbox = InboxKeys::from_seed([3; 32]);
+        let letter = |n: u8| StoredItem::Letter(inbox.address().seal(None, [n; 32], [n; 24], b"hello"));
+        store.append(&letter(1), 0).unwrap();
+        store.append(&letter(2), 0).unwrap();
+        assert!(matches!(store.append(&letter(3), 0), Err(AppendError::Refused(StoreRefusal::QuotaExceeded))), "the inbox is full");
+        store.delete_letters(&inbox.id(), 1).unwrap();
+        assert_eq!(store.append(&letter(4), 0).unwrap(), 3, "room again once its owner deleted what it read; numbering goes on");
+        assert_eq!(store.expire_letters(1).unwrap(), 2, "letters expire");
+        assert!(store.load_since(&inbox.id(), 0, 10).unwrap().0.is_empty());
+        assert_eq!(store.totals().unwrap().0, 3);
+    }
+
+    #[test]
+    fn a_protocol_1_file_is_kept_aside_and_numbering_starts_afresh() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let old = Connection::open(dir.path().join("relay.sqlite3")).unwrap();
+            old.execute_batch("CREATE TABLE chunks (doc BLOB NOT NULL, seq INTEGER NOT NULL, body BLOB NOT NULL, PRIMARY KEY (doc, seq)) WITHOUT ROWID;
+                               INSERT INTO chunks VALUES (x'00', 1, x'01');").unwrap();
         }
-        let seq = store.append_snapshot(&doc, &chunk(&keys, 9, "everything so far"), 3).unwrap();
-        assert_eq!(seq, 5);
-        let (chunks, head) = store.load_since(&doc, 0).unwrap();
-        assert_eq!(chunks.iter().map(|(s, _)| *s).collect::<Vec<_>>(), [4, 5]);
-        assert_eq!(head, 5);
-        assert_eq!(store.totals().unwrap().0, 1);
-        // Numbering goes on after the snapshot.
-        assert_eq!(store.append(&doc, &chunk(&keys, 6, "next")).unwrap(), 6);
+        let store = SqliteStore::open(dir.path()).unwrap();
+        let keys = DocumentKeys::create([1; 32]);
+        assert_eq!(store.append(&chunk(&keys, Purpose::Change, 1, "new"), 0).unwrap(), 1);
+        let kept: i64 = store.reader.lock().unwrap().query_row("SELECT COUNT(*) FROM chunks_v1", [], |r| r.get(0)).unwrap();
+        assert_eq!(kept, 1);
+        drop(store);
+        SqliteStore::open(dir.path()).unwrap();
     }
 }
