@@ -1,8 +1,8 @@
 //! The Confidant app: a Leptos single-page app, rendered in the browser.
 //!
 //! The app is a thin layer: rules live in `confidant-shared`, and this crate
-//! renders them and talks to the browser (service worker, and later IndexedDB
-//! and the relay's WebSocket).
+//! renders them and talks to the browser (service worker, IndexedDB and the
+//! relay's WebSocket).
 //!
 //! Modules:
 //! - [`shell`]: what surrounds every page: navigation, sync status, version,
@@ -26,7 +26,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::pages::{
-    GoalPlanPage, GoalPlansPage, HomePage, JoinPage, JournalEntryPage, JournalPage, NotFound, PartnershipPage, PartnershipsPage,
+    GoalPlanPage, GoalPlansPage, HomePage, JoinPage, LinkDevicePage, JournalEntryPage, JournalPage, NotFound, PartnershipPage, PartnershipsPage,
     ResourcesPage, SectionPage, SettingsPage,
 };
 use crate::shell::Shell;
@@ -55,6 +55,7 @@ pub fn App(#[prop(default = true)] service_worker: bool, #[prop(default = true)]
                     <Route path=path!("/resources") view=ResourcesPage/>
                     <Route path=path!("/settings") view=SettingsPage/>
                     <Route path=path!("/join") view=JoinPage/>
+                    <Route path=path!("/link") view=LinkDevicePage/>
                 </Routes>
             </Shell>
         </Router>

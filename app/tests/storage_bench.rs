@@ -29,7 +29,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 async fn fresh_store(name: &str) -> Store {
-    let suffix: [u8; 4] = random_bytes();
+    let suffix: [u8; 4] = random_bytes().unwrap();
     Store::open(&format!("bench-{name}-{suffix:?}")).await.unwrap()
 }
 
@@ -113,7 +113,7 @@ async fn document_of_260000_text_operations() {
         }
     }
     doc.commit();
-    let id = DocumentId::from_random(random_bytes());
+    let id = DocumentId::from_random(random_bytes().unwrap());
     let bytes = doc.save();
     store.write_records(&[StoredChunk::new(id, ChunkKind::Snapshot, bytes.clone())]).await.unwrap();
 

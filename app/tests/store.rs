@@ -13,7 +13,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 /// A database of its own for each test.
 async fn fresh_store(name: &str) -> Store {
-    let suffix: [u8; 4] = random_bytes();
+    let suffix: [u8; 4] = random_bytes().unwrap();
     Store::open(&format!("test-{name}-{suffix:?}")).await.unwrap()
 }
 
@@ -136,7 +136,7 @@ async fn export_then_import_into_a_fresh_database_reproduces_every_document() {
 #[wasm_bindgen_test]
 async fn a_stored_schema_1_plan_migrates_once() {
     let store = fresh_store("migrate").await;
-    let id = DocumentId::from_random(random_bytes());
+    let id = DocumentId::from_random(random_bytes().unwrap());
     store.write_records(&[StoredChunk::new(id, ChunkKind::Snapshot, schema_1_sample().save())]).await.unwrap();
 
     let (_, plan, notice): (_, GoalPlan, _) = OpenDocument::open(&store, id).await.unwrap();

@@ -36,6 +36,13 @@ struct ServeArgs {
     /// 127.0.0.1:9090), apart from the public one. Off unless given.
     #[arg(long, env = "CONFIDANT_METRICS_LISTEN")]
     metrics_listen: Option<SocketAddr>,
+    /// Relay connections taken from one address (a room behind one NAT
+    /// shares it); further ones are refused.
+    #[arg(long, env = "CONFIDANT_CONNECTIONS_PER_ADDRESS", default_value_t = confidant_server::relay::ConnectionLimits::default().per_address)]
+    connections_per_address: usize,
+    /// Relay connections taken in all.
+    #[arg(long, env = "CONFIDANT_MAX_CONNECTIONS", default_value_t = confidant_server::relay::ConnectionLimits::default().total)]
+    max_connections: usize,
     /// Log as JSON lines instead of text.
     #[arg(long, env = "CONFIDANT_LOG_JSON")]
     log_json: bool,
@@ -86,7 +93,10 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         data_dir: args.data_dir,
         metrics_listen: args.metrics_listen,
     };
-    let state = AppState::load(&config)?;
+    let mut limits = confidant_server::config::Limits::default();
+    limits.connections.per_address = args.connections_per_address;
+    limits.connections.total = args.max_connections;
+    let state = AppState::load_with(&config, limits)?;
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(config.listen)

@@ -293,7 +293,7 @@ const MILESTONE_STATUSES: [(MilestoneStatus, &str, &str); 4] = [
 
 /// A random id for a goal or milestone, unique within a plan.
 fn short_id() -> String {
-    crate::store::random_bytes::<8>().iter().map(|b| format!("{b:02x}")).collect()
+    crate::pages::profile::random_id()
 }
 
 /// Goals and milestones done over time, as a step chart with a text summary

@@ -1,11 +1,13 @@
-//! `/join#<kind>.<keys>`: accept an invite to a shared document.
+//! `/join#<kind>.2.<keys>`: accept an invite to a shared document.
 //!
 //! The keys are in the URL fragment, which the browser never sends to the
-//! server. Accepting keeps the document on this device under its own id and
-//! replaces this history entry, so the keys do not stay in the history.
+//! server; the page reads it once and takes it out of the address bar and
+//! the history at once. Only the kinds a partner may send are accepted here
+//! (goal plans, partnerships, workshops, programs): a keyring link would hand
+//! over every key on the device, and is refused with a way on.
 
 use confidant_shared::document::{DocumentId, DocumentKind};
-use confidant_shared::sync::Invite;
+use confidant_shared::sync::{Invite, InvitePlace};
 use confidant_shared::Section;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -21,28 +23,26 @@ fn page_of(kind: DocumentKind, id: DocumentId) -> String {
         DocumentKind::GoalPlan => format!("{}/{id}", Section::Goals.path()),
         DocumentKind::Partnership => format!("{}/{id}", Section::Partnerships.path()),
         DocumentKind::Journal => format!("{}/{id}", Section::Journal.path()),
-        DocumentKind::Profile => Section::Settings.path().to_string(),
+        DocumentKind::Profile | DocumentKind::Keyring => Section::Settings.path().to_string(),
         DocumentKind::Workshop => Section::Workshop.path().to_string(),
         DocumentKind::Program => Section::Program.path().to_string(),
-        DocumentKind::Keyring => Section::Journal.path().to_string(),
     }
 }
 
-fn describe(kind: DocumentKind) -> &'static str {
-    match kind {
-        DocumentKind::GoalPlan => "a goal plan",
-        DocumentKind::Partnership => "a mentoring partnership",
-        DocumentKind::Journal => "a journal entry",
-        DocumentKind::Profile => "a profile",
-        DocumentKind::Workshop => "a workshop",
-        DocumentKind::Program => "a program",
-        DocumentKind::Keyring => "link this device to your other one",
+/// Read the fragment once and take it out of the address bar and history.
+pub fn take_fragment(path: &str) -> String {
+    let hash = window().location().hash().unwrap_or_default();
+    if !hash.is_empty() {
+        if let Ok(history) = window().history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path));
+        }
     }
+    hash
 }
 
 #[component]
 pub fn JoinPage() -> impl IntoView {
-    let invite = Invite::parse(&window().location().hash().unwrap_or_default());
+    let invite = Invite::parse_for(&take_fragment("/join"), InvitePlace::JoinPage);
     let engine = use_sync();
     let navigate = use_navigate();
     let (error, set_error) = signal(None::<String>);
@@ -50,22 +50,24 @@ pub fn JoinPage() -> impl IntoView {
     let body = match (invite, engine) {
         (Err(err), _) => view! {
             <p class="error" role="alert" data-testid="invite-error">{err.to_string()}</p>
+            <p><a href="/">"Go to your home page"</a></p>
         }
         .into_any(),
         (Ok(_), None) => view! { <p class="error" role="alert">"Sync is not available here."</p> }.into_any(),
         (Ok(invite), Some(engine)) => {
             let kind = invite.kind;
+            let what = invite.describe();
             let accept = move |_| {
                 let (engine, invite, navigate) = (engine.clone(), invite.clone(), navigate.clone());
                 spawn_local(async move {
                     match engine.accept(invite).await {
                         Ok(id) => navigate(&page_of(kind, id), NavigateOptions { replace: true, ..Default::default() }),
-                        Err(err) => set_error.set(Some(err.to_string())),
+                        Err(err) => set_error.set(Some(err)),
                     }
                 });
             };
             view! {
-                <p>{format!("You have been invited to {}.", describe(kind))}</p>
+                <p data-testid="invite-what">{format!("You have been invited to {what}.")}</p>
                 <p>"Accepting keeps a copy on this device. Changes sync end-to-end encrypted: the relay that carries them \
                     cannot read them. Only accept invites from people you know."</p>
                 {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}

@@ -10,7 +10,7 @@ use confidant_shared::goal_plan::GoalPlan;
 use confidant_shared::meeting_calendar::cadence_words;
 use confidant_shared::partnership::{AcademicCalendar, ActionItem, AgreedDuration, Meeting, Partnership, PartnershipStatus, Side};
 use confidant_shared::profile::{Profile, STANDARD_TOPICS};
-use confidant_shared::sync::Invite;
+use confidant_shared::sync::{Invite, InvitePlace, Role};
 use confidant_shared::Section;
 use leptos::ev;
 use leptos::prelude::*;
@@ -114,17 +114,21 @@ fn PartnershipEditor(doc: OpenDocument, initial: Partnership, notice: Option<Str
 
     // The goal plan the pair works on: follow it on this device too.
     let engine = use_sync();
+    // Only a goal plan is taken from here: a partner who put another kind of
+    // link (a keyring, say) in its place gets nothing.
+    let plan_invite = move || p.with(|p| p.goal_plan_invite.clone()).map(|f| Invite::parse_for(&f, InvitePlace::PartnershipGoalPlan));
     let plan_local = {
         let engine = engine.clone();
         move || {
-            let invite = p.with(|p| p.goal_plan_invite.clone()).and_then(|f| Invite::parse(&f).ok())?;
-            Some(engine.as_ref().and_then(|e| e.local_for(&invite)).unwrap_or_else(|| invite.keys.id()))
+            let invite = plan_invite()?.ok()?;
+            Some(engine.as_ref().and_then(|e| e.local_for(&invite)).unwrap_or_else(|| DocumentId::from_random(*invite.keys.id().as_bytes())))
         }
     };
+    let plan_refused = move || plan_invite().and_then(Result::err).map(|err| format!("The goal plan link in this partnership was refused: {err}"));
     {
         let engine = engine.clone();
         Effect::new(move || {
-            let Some(invite) = p.with(|p| p.goal_plan_invite.clone()).and_then(|f| Invite::parse(&f).ok()) else { return };
+            let Some(Ok(invite)) = plan_invite() else { return };
             let Some(engine) = engine.clone() else { return };
             if engine.local_for(&invite).is_none() {
                 spawn_local(async move {
@@ -178,6 +182,7 @@ fn PartnershipEditor(doc: OpenDocument, initial: Partnership, notice: Option<Str
         <MeetingLog p editing plan_local=Signal::derive(plan_local.clone())/>
         <section aria-labelledby="plan-heading">
             <h2 id="plan-heading">"Goal plan"</h2>
+            {move || plan_refused().map(|refused| view! { <p class="error" role="alert" data-testid="plan-refused">{refused}</p> })}
             {move || match plan_local() {
                 Some(plan) => view! { <p><A href=format!("{}/{plan}", Section::Goals.path())>"Open the goal plan you work on together"</A></p> }.into_any(),
                 None if p.with(|p| p.status == PartnershipStatus::HandedOver) => view! {
@@ -504,9 +509,13 @@ fn LinkPlan(editing: Editing) -> impl IntoView {
         let Ok(plan) = chosen.get_untracked().parse::<DocumentId>() else { return };
         let Some(engine) = engine.clone() else { return };
         spawn_local(async move {
-            match engine.share(plan, DocumentKind::GoalPlan).await {
+            let made = async {
+                engine.share(plan, DocumentKind::GoalPlan).await?;
+                engine.invite(plan, Role::Writer).await
+            };
+            match made.await {
                 Ok(invite) => editing.edit(|p| p.goal_plan_invite = Some(invite.fragment())),
-                Err(e) => set_error.set(Some(e.to_string())),
+                Err(e) => set_error.set(Some(e)),
             }
         });
     };
@@ -545,12 +554,13 @@ fn HandOver(p: ReadSignal<Partnership, LocalStorage>, editing: Editing, partner:
                 // next partnership carries. The handed-over partnership lets go
                 // of the plan first, so this page does not follow the old keys
                 // again once this device has left them.
-                let old_plan = next.goal_plan_invite.as_deref().and_then(|f| Invite::parse(f).ok());
+                let old_plan = next.goal_plan_invite.as_deref().and_then(|f| Invite::parse_for(f, InvitePlace::PartnershipGoalPlan).ok());
                 if let (Some(engine), Some(old_plan)) = (engine.as_ref(), old_plan) {
                     if let Some(plan) = engine.local_for(&old_plan) {
                         editing.edit(|p| p.goal_plan_invite = None);
                         editing.flush().await;
-                        let fresh = engine.replace_keys(plan).await?;
+                        engine.take_back(plan).await?;
+                        let fresh = engine.invite(plan, Role::Writer).await?;
                         next.goal_plan_invite = Some(fresh.fragment());
                     }
                 }

@@ -4,6 +4,7 @@
 use confidant_shared::attention::{for_partnership, Attention};
 use confidant_shared::document::{DocumentId, DocumentKind};
 use confidant_shared::partnership::{AcademicCalendar, AgreedDuration, Partnership};
+use confidant_shared::sync::Role;
 use confidant_shared::Section;
 use leptos::ev;
 use leptos::prelude::*;
@@ -123,14 +124,15 @@ fn StartPartnership() -> impl IntoView {
                 }
                 p.topics = me.topics.clone();
                 if let (Some(engine), Ok(plan)) = (engine.as_ref(), plan.parse::<DocumentId>()) {
-                    let invite = engine.share(plan, DocumentKind::GoalPlan).await.map_err(|e| e.to_string())?;
+                    engine.share(plan, DocumentKind::GoalPlan).await?;
+                    let invite = engine.invite(plan, Role::Writer).await?;
                     p.goal_plan_invite = Some(invite.fragment());
                 }
                 let store = app_store().await.map_err(|e| e.to_string())?;
                 let doc = OpenDocument::create(&store, &p).await.map_err(|e| e.to_string())?;
                 announce_saved(doc.id());
                 if let Some(engine) = engine.as_ref() {
-                    engine.share(doc.id(), DocumentKind::Partnership).await.map_err(|e| e.to_string())?;
+                    engine.share(doc.id(), DocumentKind::Partnership).await?;
                 }
                 Ok::<_, String>(doc.id())
             };

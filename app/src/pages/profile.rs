@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::pages::document_editing::DocumentEditing;
-use crate::store::{announce_saved, app_store, open_all, random_bytes, OpenDocument};
+use crate::store::{announce_saved, app_store, open_all, OpenDocument};
 
 /// The user's profile on this device, if they made one. Two profiles (made
 /// on two devices before linking them) resolve to the oldest member id, the
@@ -21,9 +21,12 @@ pub async fn my_profile() -> Result<Option<(OpenDocument, Profile)>, String> {
     Ok(all.into_iter().next())
 }
 
-/// A fresh random id: a member, a meeting, an action item.
+/// A fresh random id: a member, a meeting, an action item. These name
+/// items inside a document and are no secret: without the browser's crypto
+/// (which then refuses keys and new documents) they come from its ordinary
+/// random numbers, still unique enough not to collide.
 pub fn random_id() -> String {
-    random_bytes::<8>().iter().map(|b| format!("{b:02x}")).collect()
+    crate::store::random_id().unwrap_or_else(|_| format!("{:016x}", (js_sys::Math::random() * u64::MAX as f64) as u64 ^ js_sys::Date::now() as u64))
 }
 
 #[component]

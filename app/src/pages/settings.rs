@@ -15,7 +15,8 @@ use wasm_bindgen_futures::JsFuture;
 use crate::pages::file_download::download;
 use crate::pages::invite_code::InviteCode;
 use crate::pages::profile::ProfileSection;
-use crate::sync::use_sync;
+use crate::sync::{use_sync, Pairing};
+use confidant_shared::sync::inbox::InboxAddress;
 use crate::store::app_store;
 
 async fn storage_line() -> Option<String> {
@@ -126,33 +127,106 @@ pub fn SettingsPage() -> impl IntoView {
     }
 }
 
-/// Link another of the user's devices: one link (or QR code) and it follows
-/// the journal, profile and goal plans of this one, encrypted at the relay.
+/// The user's other devices: link one (a link or QR code, then the same
+/// code confirmed on both screens), see them, remove one.
 #[component]
 fn LinkedDevices() -> impl IntoView {
     let Some(engine) = use_sync() else { return ().into_any() };
-    let (link, set_link) = signal(None::<String>);
     let (error, set_error) = signal(None::<String>);
-    let start = move |_| {
+    let devices = {
         let engine = engine.clone();
-        spawn_local(async move {
-            match engine.link_device().await {
-                Ok(invite) => set_link.set(Some(invite.link(&window().location().origin().unwrap_or_default()))),
-                Err(err) => set_error.set(Some(err)),
-            }
-        });
+        move || engine.devices()
+    };
+    let offer = {
+        let engine = engine.clone();
+        move |_| {
+            let engine = engine.clone();
+            spawn_local(async move {
+                if let Err(err) = engine.offer_link().await {
+                    set_error.set(Some(err));
+                }
+            });
+        }
+    };
+    let confirm = {
+        let engine = engine.clone();
+        move |matches: bool| {
+            let engine = engine.clone();
+            spawn_local(async move {
+                if let Err(err) = engine.confirm_link(matches).await {
+                    set_error.set(Some(err));
+                }
+            });
+        }
+    };
+    let unlink = {
+        let engine = engine.clone();
+        move |device: InboxAddress| {
+            let engine = engine.clone();
+            spawn_local(async move {
+                match engine.unlink(device).await {
+                    Ok(()) => set_error.set(None),
+                    Err(err) => set_error.set(Some(err)),
+                }
+            });
+        }
     };
     view! {
         <h2>"Your other devices"</h2>
-        <p>"Use Confidant on your phone and your laptop: link them and your journal, profile and goal plans \
-            follow you, end-to-end encrypted. The link below holds the keys to all of them: open it only on a \
-            device of your own, and never send it to anyone."</p>
         {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-        {move || match link.get() {
-            None => view! { <button type="button" data-testid="link-device" on:click=start.clone()>"Link another device"</button> }.into_any(),
-            Some(link) => view! {
-                <InviteCode id="device-link" label="Device link" link=Signal::derive(move || link.clone())/>
-            }.into_any(),
+        {move || {
+            let view = devices();
+            if view.unlinked {
+                return view! {
+                    <p class="notice" role="status" data-testid="device-unlinked">"This device was unlinked from your other devices.                         It keeps what it had, but gets nothing new from them. To use it again, link it from one of your devices."</p>
+                }.into_any();
+            }
+            let me = view.me;
+            let others: Vec<_> = view.linked.iter().filter(|(address, _)| Some(*address) != me).cloned().collect();
+            let list = (!others.is_empty()).then(|| {
+                let unlink = unlink.clone();
+                view! {
+                    <ul class="devices">
+                        {others.into_iter().map(|(address, device)| {
+                            let unlink = unlink.clone();
+                            let name = device.name.clone();
+                            view! {
+                                <li data-testid="linked-device">
+                                    <span>{format!("{} (linked {})", device.name, device.linked_on)}</span>
+                                    <button type="button" class="danger" data-testid="unlink-device" aria-label=format!("Remove {name}")
+                                        title="It keeps what it had but gets nothing new: everything it could read moves to new keys."
+                                        on:click=move |_| unlink(address)>"Remove"</button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }
+            });
+            let pairing = match view.pairing {
+                Some(Pairing::Offering { link }) => view! {
+                    <p>"Open this link on your other device, or scan the code with it. It works only after you confirm a code on both screens."</p>
+                    <InviteCode id="device-link" label="Device link" link=Signal::derive(move || link.clone())/>
+                }.into_any(),
+                Some(Pairing::Confirming { device_name, code }) => {
+                    let (yes, no) = (confirm.clone(), confirm.clone());
+                    view! {
+                        <p>{format!("“{device_name}” asks to be linked. Check that it shows this code:")}</p>
+                        <p class="pairing-code" data-testid="pairing-code">{code}</p>
+                        <div class="goal-actions">
+                            <button type="button" data-testid="codes-match" on:click=move |_| yes(true)>"The codes match: link it"</button>
+                            <button type="button" class="danger" on:click=move |_| no(false)>"They differ"</button>
+                        </div>
+                    }.into_any()
+                }
+                Some(Pairing::Linked) => view! { <p role="status" data-testid="device-linked">"Linked. Your documents are on their way to it."</p> }.into_any(),
+                Some(Pairing::Cancelled) => view! { <p role="status">"Not linked; nothing was shared."</p> }.into_any(),
+                Some(Pairing::Joining { .. }) | None => view! {
+                    <p>"Use Confidant on your phone and your laptop: link them and your journal, profile and goal plans \
+                        follow you, end-to-end encrypted."</p>
+                    <button type="button" data-testid="link-device" on:click=offer.clone()>"Link another device"</button>
+                }.into_any(),
+            };
+            view! { {list} {pairing} }.into_any()
         }}
     }
     .into_any()

@@ -15,7 +15,8 @@ pub(super) const QUARANTINE: &str = "quarantine";
 pub(super) const DOCUMENTS: &str = "documents";
 pub(super) const SHARES: &str = "shares";
 pub(super) const OUTBOX: &str = "outbox";
-const VERSION: u8 = 2;
+pub(super) const DEVICE: &str = "device";
+const VERSION: u8 = 3;
 
 /// Why the store could not do what was asked. Messages are for the user.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -28,6 +29,8 @@ pub enum StoreError {
     Read(String),
     #[error("{0}")]
     Document(String),
+    #[error("this browser cannot make secure random numbers, so nothing new can be created or shared safely; try an up-to-date browser")]
+    NoRandomness,
 }
 
 pub(super) fn write_error(err: impl std::fmt::Display) -> StoreError {
@@ -68,6 +71,9 @@ impl Store {
                 if event.old_version() < 2.0 {
                     db.create_object_store(SHARES).build()?;
                     db.create_object_store(OUTBOX).build()?;
+                }
+                if event.old_version() < 3.0 {
+                    db.create_object_store(DEVICE).build()?;
                 }
                 Ok(())
             })

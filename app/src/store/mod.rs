@@ -11,9 +11,11 @@
 //!   by document id, so listing needs no document to be loaded;
 //! - `shares`: one record per shared document (its keys, sync cursor and
 //!   what the relay already has), keyed by local document id;
-//! - `outbox`: sealed changes the relay has not acknowledged yet.
+//! - `outbox`: sealed changes and letters the relay has not acknowledged yet;
+//! - `device`: this device's own identity (its inbox key), which never leaves it.
 
 mod database;
+mod device;
 mod document_index;
 mod export;
 mod open_document;
@@ -21,9 +23,10 @@ mod shares;
 mod tab_channel;
 
 pub use database::{Store, StoreError};
+pub use device::DeviceRecord;
 pub use document_index::{summary_of, DocumentSummary};
 pub use open_document::{open_all, OpenDocument, OpenNotice};
-pub use shares::ShareRecord;
+pub use shares::{MemberRecord, ShareRecord};
 pub use tab_channel::{announce_saved, saves_counter, SavedElsewhere};
 
 use std::cell::RefCell;
@@ -45,11 +48,15 @@ pub async fn app_store() -> Result<Store, StoreError> {
     Ok(store)
 }
 
-/// Random bytes from the browser's CSPRNG.
-pub fn random_bytes<const N: usize>() -> [u8; N] {
+/// Random bytes from the browser's CSPRNG. Fails closed: without it there
+/// are no keys, nonces or ids, never zeros in their place.
+pub fn random_bytes<const N: usize>() -> Result<[u8; N], StoreError> {
     let mut bytes = [0u8; N];
-    if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
-        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
-    }
-    bytes
+    getrandom::getrandom(&mut bytes).map_err(|_| StoreError::NoRandomness)?;
+    Ok(bytes)
+}
+
+/// A random id for an item in a document (a goal, a meeting), as hex.
+pub fn random_id() -> Result<String, StoreError> {
+    Ok(hex::encode(random_bytes::<8>()?))
 }

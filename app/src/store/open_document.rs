@@ -50,8 +50,8 @@ pub struct OpenDocument {
     save_again: Rc<Cell<bool>>,
 }
 
-fn actor() -> ActorId {
-    ActorId::from(random_bytes::<16>().to_vec())
+fn actor() -> Result<ActorId, StoreError> {
+    Ok(ActorId::from(random_bytes::<16>()?.to_vec()))
 }
 
 fn document_error(err: impl std::fmt::Display) -> StoreError {
@@ -70,10 +70,10 @@ impl OpenDocument {
 
     /// Create a document holding `value` and save it.
     pub async fn create<T: Schema>(store: &Store, value: &T) -> Result<OpenDocument, StoreError> {
-        let id = DocumentId::from_random(random_bytes());
+        let id = DocumentId::from_random(random_bytes()?);
         let mut doc = AutoCommit::new();
         autosurgeon::reconcile(&mut doc, value).map_err(document_error)?;
-        let open = OpenDocument::new(store, StoredDocument::create(id, doc, actor()));
+        let open = OpenDocument::new(store, StoredDocument::create(id, doc, actor()?));
         open.save::<T>().await?;
         Ok(open)
     }
@@ -85,7 +85,7 @@ impl OpenDocument {
         if records.is_empty() {
             return Err(StoreError::Document("this document is not on this device".into()));
         }
-        let mut loaded = StoredDocument::load(id, records, actor());
+        let mut loaded = StoredDocument::load(id, records, actor()?);
         let bad: Vec<_> = loaded.quarantined.into_iter().map(|(record, _reason)| record).collect();
         store.quarantine(&bad).await?;
         let opened = confidant_shared::document::open::<T>(loaded.document.doc_mut()).map_err(document_error)?;

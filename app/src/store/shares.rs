@@ -1,32 +1,70 @@
 //! What this device keeps to sync shared documents: one share record per
-//! shared document (its keys, how far it has read the relay, what the relay
-//! already has) and the outbox of sealed changes the relay has not yet
-//! acknowledged. Both survive reloads and browser restarts.
+//! shared document (its keys and member key, how far it has read the relay,
+//! what the relay already has, who the other members are) and the outbox of
+//! sealed changes and letters the relay has not yet acknowledged. Both
+//! survive reloads and browser restarts.
+//!
+//! Records written by protocol 1 are migrated as they are read (see
+//! `confidant_shared::sync::migration`): same local document, keys derived
+//! from the old ones, everything pushed again. Their outbox entries, sealed
+//! the old way, are dropped: the changes are still in the documents.
+
+use std::collections::BTreeMap;
 
 use confidant_shared::document::{DocumentId, DocumentKind};
+use confidant_shared::sync::client::Outgoing;
+use confidant_shared::sync::migration::migrate_v1_invite;
+use confidant_shared::sync::rotation::KnownMember;
 use confidant_shared::sync::wire::{decode, encode};
-use confidant_shared::sync::{DocumentKeys, Invite, RelayHeads, SealedChunk};
+use confidant_shared::sync::{DocumentKeys, Invite, MemberCert, MemberInfo, RelayHeads, Role, SyncId};
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::typed_array::TypedArray;
 use serde::{Deserialize, Serialize};
 
 use super::database::{read_error, write_error, Store, StoreError, OUTBOX, SHARES};
+use super::random_bytes;
 
 /// One shared document on this device.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ShareRecord {
-    /// The document's id in local storage (its own id for accepted invites).
+    /// The document's id in local storage (for accepted invites, the sync
+    /// id it was first accepted under; it stays when the keys move).
     pub local_id: String,
     pub kind: DocumentKind,
-    /// The invite fragment: the document's keys. Stays on this device.
+    /// This device's invite: its role's keys and member key. Stays here.
     pub invite: String,
-    /// The relay's sequence number of the last chunk taken in.
+    /// The relay's sequence number up to which it was read without a gap.
     pub last_seq: u64,
     pub relay_heads: RelayHeads,
-    /// This device shared it (rather than accepting an invite): it may
-    /// replace the keys.
+    /// Protocol 1: this device shared it. Protocol 2 reads the role instead.
     #[serde(default)]
     pub owner: bool,
+    /// The protocol the record was written for (1 when missing).
+    #[serde(default = "protocol_1")]
+    pub protocol: u8,
+    /// The highest sequence number the relay gave one of this device's pushes.
+    #[serde(default)]
+    pub acked_through: u64,
+    /// Other members as they introduced themselves, by member key (hex).
+    #[serde(default)]
+    pub members: BTreeMap<String, MemberRecord>,
+    /// This device introduced itself to the other members.
+    #[serde(default)]
+    pub introduced: bool,
+    /// The owner retired the document: nothing more is sent or received.
+    #[serde(default)]
+    pub retired: bool,
+}
+
+fn protocol_1() -> u8 {
+    1
+}
+
+/// A member of a shared document, as this device knows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberRecord {
+    pub cert: MemberCert,
+    pub info: MemberInfo,
 }
 
 impl ShareRecord {
@@ -37,20 +75,56 @@ impl ShareRecord {
             invite: invite.fragment(),
             last_seq: 0,
             relay_heads: RelayHeads::default(),
-            owner: false,
+            owner: invite.keys.role() == Role::Owner,
+            protocol: 2,
+            acked_through: 0,
+            members: BTreeMap::new(),
+            introduced: false,
+            retired: false,
         }
     }
 
+    /// The same local document under new keys (moved by its owner): read
+    /// from the start, everything pushed again; members re-introduce.
+    pub fn moved_to(&self, invite: &Invite) -> Self {
+        let local: DocumentId = self.local_id.parse().unwrap_or_else(|_| DocumentId::from_random(*invite.keys.id().as_bytes()));
+        ShareRecord::new(local, invite)
+    }
+
     pub fn invite(&self) -> Option<Invite> {
-        Invite::parse(&self.invite).ok()
+        Invite::parse_record(&self.invite).ok()
     }
 
     pub fn keys(&self) -> Option<DocumentKeys> {
         self.invite().map(|invite| invite.keys)
     }
 
+    pub fn sync_id(&self) -> Option<SyncId> {
+        self.keys().map(|keys| keys.id())
+    }
+
     pub fn local(&self) -> Option<DocumentId> {
         self.local_id.parse().ok()
+    }
+
+    pub fn is_owner(&self) -> bool {
+        self.keys().is_some_and(|keys| keys.role() == Role::Owner)
+    }
+
+    /// The other members, for replacing keys.
+    pub fn known_members(&self) -> Vec<KnownMember> {
+        self.members.values().map(|m| KnownMember { cert: m.cert.clone(), info: m.info.clone() }).collect()
+    }
+
+    /// A protocol 1 record as protocol 2 (same local document; read from the
+    /// start and pushed again), or `None` if it is not one.
+    fn migrated(&self) -> Result<Option<ShareRecord>, StoreError> {
+        if self.protocol >= 2 || Invite::parse_record(&self.invite).is_ok() {
+            return Ok(None);
+        }
+        let Some(invite) = migrate_v1_invite(&self.invite, self.owner, random_bytes()?) else { return Ok(None) };
+        let Some(local) = self.local() else { return Ok(None) };
+        Ok(Some(ShareRecord::new(local, &invite)))
     }
 }
 
@@ -60,7 +134,8 @@ fn outbox_key(client_ref: u64) -> String {
 }
 
 impl Store {
-    /// Every shared document on this device; unreadable records are skipped.
+    /// Every shared document on this device; unreadable records are
+    /// skipped, and protocol 1 records migrated (and saved) as they are read.
     pub async fn shares(&self) -> Result<Vec<ShareRecord>, StoreError> {
         let tx = self.read_only(SHARES)?;
         let store = tx.object_store(SHARES).map_err(read_error)?;
@@ -72,7 +147,18 @@ impl Store {
             .map_err(read_error)?
             .collect::<Result<_, _>>()
             .map_err(read_error)?;
-        Ok(rows.iter().filter_map(|row| serde_json::from_str(row).ok()).collect())
+        drop(tx);
+        let mut shares = Vec::new();
+        for record in rows.iter().filter_map(|row| serde_json::from_str::<ShareRecord>(row).ok()) {
+            match record.migrated()? {
+                Some(migrated) => {
+                    self.put_share(&migrated).await?;
+                    shares.push(migrated);
+                }
+                None => shares.push(record),
+            }
+        }
+        Ok(shares)
     }
 
     /// Forget a share (the document itself stays on this device).
@@ -90,10 +176,10 @@ impl Store {
         tx.commit().await.map_err(write_error)
     }
 
-    /// Keep a sealed change until the relay acknowledges it, and record in
-    /// the same transaction that the share's changes are in the outbox.
-    pub async fn put_outbox(&self, client_ref: u64, chunk: &SealedChunk, share: Option<&ShareRecord>) -> Result<(), StoreError> {
-        let bytes = encode(chunk);
+    /// Keep an item until the relay acknowledges it, and record in the same
+    /// transaction that the share's changes are in the outbox.
+    pub async fn put_outbox(&self, client_ref: u64, item: &Outgoing, share: Option<&ShareRecord>) -> Result<(), StoreError> {
+        let bytes = encode(item);
         let tx = self.readwrite([OUTBOX, SHARES])?;
         let outbox = tx.object_store(OUTBOX).map_err(write_error)?;
         outbox.put(TypedArray::new(bytes)).with_key(outbox_key(client_ref)).primitive().map_err(write_error)?;
@@ -110,10 +196,10 @@ impl Store {
         tx.commit().await.map_err(write_error)
     }
 
-    /// Everything not yet acknowledged, oldest first. A damaged entry is
-    /// skipped (the change itself is still in the document and is pushed
-    /// again from there).
-    pub async fn outbox(&self) -> Result<Vec<(u64, SealedChunk)>, StoreError> {
+    /// Everything not yet acknowledged, oldest first. An entry that does not
+    /// read (damaged, or sealed by protocol 1) is deleted: its changes are
+    /// still in the document and are pushed again from there.
+    pub async fn outbox(&self) -> Result<Vec<(u64, Outgoing)>, StoreError> {
         let tx = self.read_only(OUTBOX)?;
         let store = tx.object_store(OUTBOX).map_err(read_error)?;
         let keys: Vec<String> = store
@@ -132,14 +218,17 @@ impl Store {
             .map_err(read_error)?
             .collect::<Result<_, _>>()
             .map_err(read_error)?;
-        Ok(keys
-            .into_iter()
-            .zip(values)
-            .filter_map(|(key, bytes)| {
-                let bytes: Vec<u8> = bytes.into();
-                Some((key.parse().ok()?, decode(&bytes).ok()?))
-            })
-            .collect())
+        drop(tx);
+        let mut items = Vec::new();
+        for (key, bytes) in keys.into_iter().zip(values) {
+            let bytes: Vec<u8> = bytes.into();
+            match (key.parse::<u64>(), decode::<Outgoing>(&bytes)) {
+                (Ok(client_ref), Ok(item)) => items.push((client_ref, item)),
+                (Ok(client_ref), Err(_)) => self.forget_outbox(client_ref).await?,
+                _ => {}
+            }
+        }
+        Ok(items)
     }
 }
 

@@ -1,18 +1,20 @@
 //! The sync event loop: one task owns the state machine, the socket and the
 //! cached shared documents, and handles events strictly one after another.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Duration;
 
 use automerge::{ActorId, AutoCommit};
 use confidant_shared::document::{DocumentId, DocumentKind};
-use confidant_shared::keyring::{is_personal, Keyring};
-use confidant_shared::storage::{ChunkKind, StoredChunk, StoredDocument};
 use confidant_shared::sync::client::{ClientEffect, SyncClient};
-use confidant_shared::sync::relay::MAX_PUSH_BYTES;
-use confidant_shared::sync::presence::{Announcement, Presence, ANNOUNCE_EVERY_MS};
+use confidant_shared::sync::device_link::{Joining, LinkOffer, Offering};
+use confidant_shared::sync::inbox::{InboxAddress, InboxKeys};
+use confidant_shared::sync::presence::{Presence, ANNOUNCE_EVERY_MS};
+use confidant_shared::sync::relay_limits::MAX_PUSH_BYTES;
+use confidant_shared::sync::signal::Signal;
 use confidant_shared::sync::wire::encode;
-use confidant_shared::sync::{DocumentKeys, Invite};
+use confidant_shared::sync::{DocumentKeys, Invite, MemberInfo, Role, SyncId};
+use confidant_shared::storage::{ChunkKind, StoredChunk, StoredDocument};
 use confidant_shared::SyncStatus;
 use futures::channel::mpsc::{unbounded, UnboundedReceiver};
 use futures::channel::oneshot;
@@ -20,57 +22,83 @@ use futures::StreamExt;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::relay_socket::{relay_url, RelaySocket};
-use super::SyncEngine;
-use crate::store::{announce_saved, app_store, random_bytes, summary_of, OpenDocument, SavedElsewhere, ShareRecord, Store, StoreError};
+use super::relay_socket::{relay_origin, relay_url, RelaySocket};
+use super::{DevicesView, ShareView, SyncEngine};
+use crate::store::{announce_saved, app_store, random_bytes, summary_of, DeviceRecord, SavedElsewhere, ShareRecord, Store, StoreError};
 
+type Reply<T> = oneshot::Sender<Result<T, String>>;
 
 pub(super) enum Event {
     Opened(u32),
     Frame(u32, Vec<u8>),
     Closed(u32),
     Reconnect,
+    Retry,
     /// A document was saved in some tab of this device.
     Saved(DocumentId),
-    Track(ShareRecord),
     Viewing(Option<DocumentId>),
-    Announce,
-    /// Make (or find) the keyring and answer with its invite.
-    LinkDevice(oneshot::Sender<Result<Invite, String>>),
-    Leave(DocumentId, oneshot::Sender<Result<(), String>>),
-    ReplaceKeys(DocumentId, oneshot::Sender<Result<Invite, String>>),
+    Tick,
+    Share(DocumentId, DocumentKind, Reply<()>),
+    Invite(DocumentId, Role, Reply<Invite>),
+    Accept(Invite, Reply<DocumentId>),
+    Leave(DocumentId, Reply<()>),
+    RemoveMember(DocumentId, String, Reply<Vec<Invite>>),
+    TakeBack(DocumentId, Reply<()>),
+    OfferLink(Reply<String>),
+    JoinLink(LinkOffer, Reply<()>),
+    ConfirmLink(bool, Reply<()>),
+    Unlink(InboxAddress, Reply<()>),
 }
 
-struct Share {
-    record: ShareRecord,
-    keys: DocumentKeys,
-    local: DocumentId,
+pub(super) struct Share {
+    pub record: ShareRecord,
+    pub keys: DocumentKeys,
+    pub local: DocumentId,
     /// What storage holds, loaded on first need.
-    doc: Option<StoredDocument>,
+    pub doc: Option<StoredDocument>,
 }
 
-struct Engine {
-    store: Store,
-    client: SyncClient,
-    shares: HashMap<[u8; 16], Share>,
-    by_local: HashMap<DocumentId, [u8; 16]>,
+pub(super) struct Engine {
+    pub store: Store,
+    pub client: SyncClient,
+    pub shares: HashMap<SyncId, Share>,
+    pub by_local: HashMap<DocumentId, SyncId>,
     socket: Option<RelaySocket>,
     generation: u32,
     viewing: Option<DocumentId>,
-    device: String,
-    handle: SyncEngine,
+    /// Random per page, so one person in two tabs counts once per tab.
+    page: [u8; 8],
+    pub handle: SyncEngine,
+    pub device: DeviceRecord,
+    pub inbox: InboxKeys,
     /// The keyring's sync id, once this device is linked to another.
-    keyring: Option<[u8; 16]>,
+    pub keyring: Option<SyncId>,
     /// The keyring changed, or documents appeared that it should list.
-    keyring_dirty: bool,
+    pub keyring_dirty: bool,
+    pub offering: Option<Offering>,
+    pub joining: Option<Joining>,
+    /// Documents a member said hold changes this device lacks, since when.
+    pub missing_since: HashMap<SyncId, i64>,
+    /// When this device last announced each document's heads.
+    pub heads_sent: HashMap<SyncId, i64>,
+    retry_scheduled: bool,
 }
 
-fn now_ms() -> i64 {
+pub(super) fn now_ms() -> i64 {
     js_sys::Date::now() as i64
 }
 
-fn warn(message: &str) {
+pub(super) fn warn(message: &str) {
     web_sys::console::warn_1(&format!("sync: {message}").into());
+}
+
+/// Something a user should read: one sentence, never a raw store error.
+pub(super) fn said(err: StoreError) -> String {
+    match err {
+        StoreError::NoRandomness | StoreError::Document(_) => err.to_string(),
+        StoreError::Open(_) => "This browser would not open its storage; private browsing can cause this.".into(),
+        StoreError::Write(_) | StoreError::Read(_) => "Saving on this device failed; try again in a moment.".into(),
+    }
 }
 
 pub(super) fn start() -> SyncEngine {
@@ -80,38 +108,60 @@ pub(super) fn start() -> SyncEngine {
         status: ArcRwSignal::new(SyncStatus::Offline),
         presence: ArcRwSignal::new(Presence::default()),
         shared: ArcRwSignal::new(BTreeMap::new()),
-        owned: ArcRwSignal::new(Default::default()),
+        devices: ArcRwSignal::new(DevicesView::default()),
         clock: ArcRwSignal::new(now_ms()),
     };
     let engine = handle.clone();
     spawn_local(async move {
-        match app_store().await {
-            Ok(store) => run(store, engine, receiver).await,
+        match prepare(engine.clone()).await {
+            Ok(engine) => run(engine, receiver).await,
             Err(err) => warn(&err.to_string()),
         }
     });
     handle
 }
 
-async fn run(store: Store, handle: SyncEngine, mut events: UnboundedReceiver<Event>) {
-    let shares = store.shares().await.unwrap_or_default();
+async fn prepare(handle: SyncEngine) -> Result<Engine, StoreError> {
+    let store = app_store().await?;
+    let shares = store.shares().await?;
     let outbox = store.outbox().await.unwrap_or_default();
+    let device = store.device().await?;
+    let inbox = device.keys().ok_or(StoreError::Document("this device's identity could not be read".into()))?;
+    let in_outbox: BTreeSet<u64> = outbox.iter().map(|(r, _)| *r).collect();
+    let origin = relay_origin().unwrap_or_default();
     let mut engine = Engine {
+        client: SyncClient::new(&origin, outbox),
         store,
-        client: SyncClient::new(outbox),
         shares: HashMap::new(),
         by_local: HashMap::new(),
         socket: None,
         generation: 0,
         viewing: None,
-        device: random_bytes::<8>().iter().map(|b| format!("{b:02x}")).collect(),
-        handle: handle.clone(),
+        page: random_bytes()?,
+        handle,
+        inbox: inbox.clone(),
+        device,
         keyring: None,
         keyring_dirty: false,
+        offering: None,
+        joining: None,
+        missing_since: HashMap::new(),
+        heads_sent: HashMap::new(),
+        retry_scheduled: false,
     };
-    for record in shares {
+    let effects = engine.client.follow_inbox(inbox, engine.device.inbox_seq);
+    drop(effects); // offline: nothing to send yet
+    for mut record in shares {
+        // Pieces whose outbox entries are gone count as unsent again.
+        record.relay_heads.keep_in_flight(&in_outbox);
         engine.add(record);
     }
+    engine.publish_devices();
+    Ok(engine)
+}
+
+async fn run(mut engine: Engine, mut events: UnboundedReceiver<Event>) {
+    let handle = engine.handle.clone();
     // Saves in any tab (this one included) may hold changes to push.
     let sender = handle.events.clone();
     let _saved = SavedElsewhere::listen(move |id| {
@@ -122,15 +172,15 @@ async fn run(store: Store, handle: SyncEngine, mut events: UnboundedReceiver<Eve
         let _ = sender.unbounded_send(Event::Reconnect);
     });
     let (sender, clock) = (handle.events.clone(), handle.clock.clone());
-    let _announce = set_interval_with_handle(
+    let _tick = set_interval_with_handle(
         move || {
             clock.set(now_ms());
-            let _ = sender.unbounded_send(Event::Announce);
+            let _ = sender.unbounded_send(Event::Tick);
         },
         Duration::from_millis(ANNOUNCE_EVERY_MS as u64 / 2),
     );
     // Changes made while no tab was syncing (closed before they were sent).
-    let docs: Vec<[u8; 16]> = engine.shares.keys().copied().collect();
+    let docs: Vec<SyncId> = engine.shares.keys().copied().collect();
     for doc in docs {
         engine.push_unsent(doc).await;
     }
@@ -148,28 +198,69 @@ async fn run(store: Store, handle: SyncEngine, mut events: UnboundedReceiver<Eve
 }
 
 impl Engine {
-    fn add(&mut self, record: ShareRecord) -> Vec<ClientEffect> {
+    /// Follow a share record (on start, or newly made); returns what to send.
+    pub fn add(&mut self, record: ShareRecord) -> Vec<ClientEffect> {
         let (Some(invite), Some(local)) = (record.invite(), record.local()) else {
             warn("a share record could not be read; skipped");
             return Vec::new();
         };
-        let doc = *invite.keys.id().as_bytes();
-        let effects = self.client.follow(invite.keys.clone(), record.last_seq);
-        self.handle.shared.update(|shared| {
-            shared.insert(record.local_id.clone(), invite.clone());
-        });
-        if record.owner {
-            self.handle.owned.update(|owned| {
-                owned.insert(record.local_id.clone());
-            });
-        }
-        self.by_local.insert(local, doc);
-        if record.kind == DocumentKind::Keyring {
+        let doc = invite.keys.id();
+        let effects = if record.retired {
+            Vec::new()
+        } else {
+            self.client.follow(invite.keys.clone(), invite.member.clone(), record.last_seq)
+        };
+        if record.kind == DocumentKind::Keyring && !record.retired {
             self.keyring = Some(doc);
         }
         self.keyring_dirty |= self.keyring.is_some();
+        self.by_local.insert(local, doc);
         self.shares.insert(doc, Share { record, keys: invite.keys, local, doc: None });
+        self.publish(doc);
         effects
+    }
+
+    /// Show pages what this device shares of a document.
+    pub fn publish(&self, doc: SyncId) {
+        let Some(share) = self.shares.get(&doc) else { return };
+        let Some(invite) = share.record.invite() else { return };
+        let view = ShareView {
+            kind: share.record.kind,
+            sync_id: doc,
+            role: invite.keys.role(),
+            invite,
+            members: share.record.members.values().cloned().collect(),
+            retired: share.record.retired,
+        };
+        let local = share.local;
+        self.handle.shared.update(|shared| {
+            shared.insert(local, view);
+        });
+    }
+
+    /// Forget a share on this device (its record stays unless deleted by the caller).
+    pub fn forget(&mut self, doc: SyncId) -> Option<Share> {
+        let share = self.shares.remove(&doc)?;
+        self.by_local.remove(&share.local);
+        let local = share.local;
+        self.handle.shared.update(|shared| {
+            shared.remove(&local);
+        });
+        if self.keyring == Some(doc) {
+            self.keyring = None;
+        }
+        Some(share)
+    }
+
+    pub fn publish_devices(&self) {
+        let me = self.inbox.address();
+        let unlinked = self.device.unlinked;
+        let pairing = super::devices::pairing_view(self.offering.as_ref(), self.joining.as_ref(), &self.handle.devices.get_untracked());
+        self.handle.devices.update(|view| {
+            view.me = Some(me);
+            view.unlinked = unlinked;
+            view.pairing = pairing;
+        });
     }
 
     fn connect(&mut self) {
@@ -209,12 +300,16 @@ impl Engine {
             }
             Event::Closed(generation) if generation == self.generation => {
                 self.socket = None;
-                let jitter = js_sys::Math::random();
-                let effects = self.client.handle_disconnected(jitter);
+                let effects = self.client.handle_disconnected(js_sys::Math::random());
                 self.carry_out(effects).await;
             }
             Event::Opened(_) | Event::Frame(..) | Event::Closed(_) => {} // an old socket's last words
             Event::Reconnect => self.connect(),
+            Event::Retry => {
+                self.retry_scheduled = false;
+                let effects = self.client.handle_retry();
+                self.carry_out(effects).await;
+            }
             Event::Saved(local) => {
                 if let Some(doc) = self.by_local.get(&local).copied() {
                     self.refresh(doc).await;
@@ -225,33 +320,52 @@ impl Engine {
                     self.keyring_dirty |= self.keyring.is_some();
                 }
             }
-            Event::LinkDevice(reply) => {
-                let _ = reply.send(self.link_device().await.map_err(|e| e.to_string()));
-            }
-            Event::Leave(local, reply) => {
-                let _ = reply.send(self.leave(local).await.map(|_| ()).map_err(|e| e.to_string()));
-            }
-            Event::ReplaceKeys(local, reply) => {
-                let _ = reply.send(self.replace_keys(local).await.map_err(|e| e.to_string()));
-            }
-            Event::Track(record) => {
-                let doc = record.keys().map(|keys| *keys.id().as_bytes());
-                let effects = self.add(record);
-                self.carry_out(effects).await;
-                if let Some(doc) = doc {
-                    self.push_unsent(doc).await;
-                }
-                self.announce().await;
-            }
             Event::Viewing(local) => {
                 self.viewing = local;
                 self.announce().await;
+                if let Some(doc) = local.and_then(|l| self.by_local.get(&l).copied()) {
+                    self.send_heads(doc, true).await;
+                }
             }
-            Event::Announce => self.announce().await,
+            Event::Tick => {
+                self.announce().await;
+                self.check_withheld();
+                self.introduce_all().await;
+            }
+            Event::Share(local, kind, reply) => {
+                let _ = reply.send(self.share(local, kind).await);
+            }
+            Event::Invite(local, role, reply) => {
+                let _ = reply.send(self.invite(local, role));
+            }
+            Event::Accept(invite, reply) => {
+                let _ = reply.send(self.accept(invite).await);
+            }
+            Event::Leave(local, reply) => {
+                let _ = reply.send(self.leave(local).await.map(|_| ()));
+            }
+            Event::RemoveMember(local, member, reply) => {
+                let _ = reply.send(self.remove_member(local, &member).await);
+            }
+            Event::TakeBack(local, reply) => {
+                let _ = reply.send(self.take_back(local).await);
+            }
+            Event::OfferLink(reply) => {
+                let _ = reply.send(self.offer_link().await);
+            }
+            Event::JoinLink(offer, reply) => {
+                let _ = reply.send(self.join_link(offer).await);
+            }
+            Event::ConfirmLink(matches, reply) => {
+                let _ = reply.send(self.confirm_link(matches).await);
+            }
+            Event::Unlink(device, reply) => {
+                let _ = reply.send(self.unlink(device).await);
+            }
         }
     }
 
-    async fn carry_out(&mut self, effects: Vec<ClientEffect>) {
+    pub async fn carry_out(&mut self, effects: Vec<ClientEffect>) {
         for effect in effects {
             match effect {
                 ClientEffect::Send(message) => {
@@ -259,33 +373,50 @@ impl Engine {
                         socket.send(&encode(&message));
                     }
                 }
-                ClientEffect::Deliver { doc, changes } => {
+                ClientEffect::Deliver { doc, changes, .. } => {
                     if let Err(err) = self.deliver(doc, changes).await {
                         // Not stored: read this document again from the last
                         // stored position, on a fresh connection.
                         warn(&err.to_string());
-                        if let Some(share) = self.shares.get(&doc) {
-                            self.client.track(share.keys.clone(), share.record.last_seq);
-                        }
                         self.socket = None;
                         let effects = self.client.handle_disconnected(js_sys::Math::random());
                         Box::pin(self.carry_out(effects)).await;
                         return;
                     }
                 }
-                ClientEffect::PersistPending { client_ref, chunk } => {
-                    let record = self.shares.get(&chunk.doc).map(|share| share.record.clone());
-                    if let Err(err) = self.store.put_outbox(client_ref, &chunk, record.as_ref()).await {
+                ClientEffect::PersistPending { client_ref, item } => {
+                    let id = match &item {
+                        confidant_shared::sync::client::Outgoing::Push(chunk) => Some(chunk.document()),
+                        confidant_shared::sync::client::Outgoing::Post(_) => None,
+                    };
+                    let record = id.and_then(|id| self.shares.get(&id)).map(|share| share.record.clone());
+                    if let Err(err) = self.store.put_outbox(client_ref, &item, record.as_ref()).await {
                         warn(&err.to_string()); // the change is still in the document; pushed again later
                     }
                 }
-                ClientEffect::ForgetPending { client_ref } => {
+                ClientEffect::Acknowledged { client_ref, id, seq } => {
                     if let Err(err) = self.store.forget_outbox(client_ref).await {
                         warn(&err.to_string());
                     }
+                    if self.acknowledged(id, client_ref, seq).await {
+                        Box::pin(self.send_heads(id, false)).await;
+                    }
                 }
-                ClientEffect::PersistCursor { doc, seq } => {
-                    if let Some(share) = self.shares.get_mut(&doc) {
+                ClientEffect::Dropped { client_ref } => {
+                    if let Err(err) = self.store.forget_outbox(client_ref).await {
+                        warn(&err.to_string());
+                    }
+                    for share in self.shares.values_mut() {
+                        share.record.relay_heads.dropped(client_ref);
+                    }
+                }
+                ClientEffect::PersistCursor { id, seq } => {
+                    if id == self.inbox.id() {
+                        self.device.inbox_seq = seq;
+                        if let Err(err) = self.store.put_device(&self.device).await {
+                            warn(&err.to_string());
+                        }
+                    } else if let Some(share) = self.shares.get_mut(&id) {
                         share.record.last_seq = seq;
                         if let Err(err) = self.store.put_share(&share.record).await {
                             warn(&err.to_string());
@@ -301,37 +432,66 @@ impl Engine {
                         Duration::from_millis(ms),
                     );
                 }
-                ClientEffect::Presence { doc, payload } => {
-                    let Some(announcement) = Announcement::decode(&payload) else { continue };
-                    let now = now_ms();
-                    let new_here = self.handle.presence.with_untracked(|p| p.clone().here(doc, now).is_empty());
-                    self.handle.presence.update(|presence| presence.heard(doc, announcement, now));
-                    if new_here {
-                        // Someone arrived: let them see us at once.
-                        Box::pin(self.announce()).await;
+                ClientEffect::RetryAfter { ms } => {
+                    if !self.retry_scheduled {
+                        self.retry_scheduled = true;
+                        let events = self.handle.events.clone();
+                        set_timeout(
+                            move || {
+                                let _ = events.unbounded_send(Event::Retry);
+                            },
+                            Duration::from_millis(ms),
+                        );
                     }
                 }
-                // No page follows an inbox yet; coordinator intake will.
-                ClientEffect::InboxMessage { .. } => {}
-                ClientEffect::Refused { code, message } => warn(&format!("the relay refused: {code:?}: {message}")),
+                ClientEffect::Signal { doc, author, signal } => Box::pin(self.signal_heard(doc, author, signal)).await,
+                ClientEffect::MemberIntroduced { doc, author, info } => self.member_introduced(doc, author, info).await,
+                ClientEffect::Retired { doc, notice } => Box::pin(self.retired(doc, notice)).await,
+                ClientEffect::Letter { letter, .. } => Box::pin(self.letter(letter)).await,
+                ClientEffect::CaughtUp { doc, .. } => {
+                    if self.viewing.and_then(|l| self.by_local.get(&l)) == Some(&doc) {
+                        Box::pin(self.send_heads(doc, true)).await;
+                    }
+                }
+                ClientEffect::Withheld { doc } => warn(&format!("the relay keeps leaving out part of {doc}")),
+                ClientEffect::Ignored { id, reason } => warn(&format!("set aside something for {id}: {reason}")),
+                ClientEffect::Refused { code, message, .. } => warn(&format!("the relay refused: {code:?}: {message}")),
             }
         }
     }
 
+    /// Record an acknowledgement; returns whether it was one of a document's pieces.
+    async fn acknowledged(&mut self, id: SyncId, client_ref: u64, seq: u64) -> bool {
+        if self.load(id).await.is_err() {
+            return false;
+        }
+        let Some(share) = self.shares.get_mut(&id) else { return false };
+        let Some(stored) = share.doc.as_mut() else { return false };
+        if !share.record.relay_heads.in_flight().any(|r| r == client_ref) {
+            return false;
+        }
+        share.record.relay_heads.acknowledged(client_ref, stored.doc_mut());
+        share.record.acked_through = share.record.acked_through.max(seq);
+        if let Err(err) = self.store.put_share(&share.record).await {
+            warn(&err.to_string());
+        }
+        true
+    }
+
     /// Make sure the share's document is loaded from storage.
-    async fn load(&mut self, doc: [u8; 16]) -> Result<(), StoreError> {
+    pub async fn load(&mut self, doc: SyncId) -> Result<(), StoreError> {
         let Some(share) = self.shares.get_mut(&doc) else { return Ok(()) };
         if share.doc.is_none() {
             let records = self.store.read_records(share.local).await?;
-            let actor = ActorId::from(random_bytes::<16>().to_vec());
-            let loaded = StoredDocument::load(share.local, records, actor.clone());
+            let actor = ActorId::from(random_bytes::<16>()?.to_vec());
+            let loaded = StoredDocument::load(share.local, records, actor);
             share.doc = Some(loaded.document);
         }
         Ok(())
     }
 
     /// Take in what was saved to storage since the document was loaded.
-    async fn refresh(&mut self, doc: [u8; 16]) {
+    async fn refresh(&mut self, doc: SyncId) {
         let Some(share) = self.shares.get(&doc) else { return };
         if share.doc.is_none() {
             if let Err(err) = self.load(doc).await {
@@ -352,14 +512,13 @@ impl Engine {
 
     /// Store changes that arrived from the relay as a record of the local
     /// document, and tell every tab.
-    async fn deliver(&mut self, doc: [u8; 16], changes: Vec<u8>) -> Result<(), StoreError> {
+    pub async fn deliver(&mut self, doc: SyncId, changes: Vec<u8>) -> Result<(), StoreError> {
         self.load(doc).await?;
+        let actor = ActorId::from(random_bytes::<16>()?.to_vec());
         let Some(share) = self.shares.get_mut(&doc) else { return Ok(()) };
         let record = StoredChunk::new(share.local, ChunkKind::Increment, changes);
         self.store.write_records(std::slice::from_ref(&record)).await?;
-        let stored = share.doc.get_or_insert_with(|| {
-            StoredDocument::create(share.local, AutoCommit::new(), ActorId::from(random_bytes::<16>().to_vec()))
-        });
+        let stored = share.doc.get_or_insert_with(|| StoredDocument::create(share.local, AutoCommit::new(), actor));
         let before = stored.doc_mut().get_heads();
         stored.absorb(vec![record]);
         share.record.relay_heads.absorb_delivered(stored.doc_mut(), &before);
@@ -375,12 +534,15 @@ impl Engine {
     }
 
     /// Seal and push the document's changes the relay does not have yet.
-    async fn push_unsent(&mut self, doc: [u8; 16]) {
+    pub async fn push_unsent(&mut self, doc: SyncId) {
         if let Err(err) = self.load(doc).await {
             warn(&err.to_string());
             return;
         }
         let Some(share) = self.shares.get_mut(&doc) else { return };
+        if share.record.retired || share.keys.role() == Role::Reader {
+            return;
+        }
         let Some(stored) = share.doc.as_mut() else { return };
         let unsent = share.record.relay_heads.unsent_in_pieces(stored.doc_mut(), MAX_PUSH_BYTES);
         if unsent.stuck {
@@ -388,151 +550,74 @@ impl Engine {
         }
         let mut effects = Vec::new();
         for piece in &unsent.pieces {
-            effects.extend(self.client.push(&share.keys, random_bytes(), &piece.changes));
-            share.record.relay_heads.sent(piece);
+            let Ok(nonce) = random_bytes() else {
+                warn("no randomness: the change stays on this device");
+                break;
+            };
+            match self.client.push(&doc, nonce, &piece.changes) {
+                Ok(pushed) => {
+                    if let Some(client_ref) = pushed.iter().find_map(|e| match e {
+                        ClientEffect::PersistPending { client_ref, .. } => Some(*client_ref),
+                        _ => None,
+                    }) {
+                        share.record.relay_heads.sent(client_ref, piece);
+                    }
+                    effects.extend(pushed);
+                }
+                Err(err) => {
+                    warn(&err.to_string());
+                    break;
+                }
+            }
         }
         self.carry_out(effects).await;
+    }
+
+    /// The user's name as their profile has it, for introductions and presence.
+    pub async fn my_name(&self) -> Option<String> {
+        let profiles = self.store.list(Some(DocumentKind::Profile)).await.ok()?;
+        profiles.into_iter().map(|p| p.title).find(|t| !t.trim().is_empty())
     }
 
     /// Tell the open document's other members that this page is here.
-    async fn announce(&mut self) {
+    pub(super) async fn announce(&mut self) {
         let Some(local) = self.viewing else { return };
-        let Some(share) = self.by_local.get(&local).and_then(|doc| self.shares.get(doc)) else { return };
-        let payload = Announcement { device: self.device.clone(), name: None }.encode();
-        let effects = self.client.signal(&share.keys, random_bytes(), &payload);
+        let Some(doc) = self.by_local.get(&local).copied() else { return };
+        let name = self.my_name().await;
+        let signal = Signal::Presence { page: self.page, name, sent_at_ms: self.client.relay_now(now_ms()) };
+        let Ok(nonce) = random_bytes() else { return };
+        let effects = self.client.signal(&doc, nonce, &signal);
         self.carry_out(effects).await;
     }
-}
 
-impl Engine {
-    /// The keyring's invite: the link that makes another device follow
-    /// everything this one keeps in sync. Made on first use.
-    async fn link_device(&mut self) -> Result<Invite, StoreError> {
-        if let Some(invite) = self.keyring.and_then(|doc| self.shares.get(&doc)).and_then(|s| s.record.invite()) {
-            return Ok(invite);
+    /// Introduce this device to the members of every document it follows
+    /// and has not yet introduced itself to (once connected).
+    async fn introduce_all(&mut self) {
+        if self.client.relay_offset_ms().is_none() {
+            return;
         }
-        let open = OpenDocument::create(&self.store, &Keyring::default()).await?;
-        let invite = Invite { kind: DocumentKind::Keyring, keys: DocumentKeys::from_random(random_bytes(), random_bytes()) };
-        let record = ShareRecord::new(open.id(), &invite);
-        self.store.put_share(&record).await?;
-        let effects = self.add(record);
-        self.carry_out(effects).await;
-        self.reconcile_keyring().await;
-        Ok(invite)
-    }
-
-    /// Bring the keyring and this device's documents into agreement: follow
-    /// every document it lists, and list every shared or personal document
-    /// this device has (sharing personal ones, with new keys, first).
-    async fn reconcile_keyring(&mut self) {
-        let Some(keyring_doc) = self.keyring else { return };
-        let Some(keyring_local) = self.shares.get(&keyring_doc).map(|s| s.local) else { return };
-        let Ok((open, keyring, _)) = OpenDocument::open::<Keyring>(&self.store, keyring_local).await else {
-            return; // not arrived yet: reconciled once it does
-        };
-        // 1. Follow what the other devices listed.
-        for invite in keyring.invites() {
-            let doc = *invite.keys.id().as_bytes();
-            if self.shares.contains_key(&doc) {
-                continue;
-            }
-            let record = ShareRecord::new(invite.keys.id(), &invite);
-            if let Err(err) = self.store.put_share(&record).await {
-                warn(&err.to_string());
-                continue;
-            }
-            let effects = self.add(record);
-            self.carry_out(effects).await;
-        }
-        // 2. Share personal documents nobody shares yet.
-        let documents = self.store.list(None).await.unwrap_or_default();
-        for summary in documents {
-            let Ok(local) = summary.id.parse::<DocumentId>() else { continue };
-            if !is_personal(summary.kind) || self.by_local.contains_key(&local) {
-                continue;
-            }
-            let invite = Invite { kind: summary.kind, keys: DocumentKeys::from_random(random_bytes(), random_bytes()) };
-            let record = ShareRecord::new(local, &invite);
-            if let Err(err) = self.store.put_share(&record).await {
-                warn(&err.to_string());
-                continue;
-            }
-            let doc = *invite.keys.id().as_bytes();
-            let effects = self.add(record);
-            self.carry_out(effects).await;
-            self.push_unsent(doc).await;
-        }
-        // 3. List everything this device follows.
-        let missing: Vec<Invite> = self
+        let waiting: Vec<SyncId> = self
             .shares
             .iter()
-            .filter(|(doc, _)| Some(**doc) != self.keyring)
-            .filter_map(|(_, share)| share.record.invite())
-            .filter(|invite| !keyring.documents.contains_key(&invite.keys.id().to_string()))
+            .filter(|(doc, s)| !s.record.introduced && !s.record.retired && Some(**doc) != self.keyring && self.client.is_caught_up(doc))
+            .map(|(doc, _)| *doc)
+            .take(20)
             .collect();
-        if missing.is_empty() {
+        if waiting.is_empty() {
             return;
         }
-        match open.change(|keyring: &mut Keyring| missing.iter().for_each(|invite| {
-            keyring.add(invite);
-        })).await {
-            Ok(_) => {
-                announce_saved(keyring_local);
-                self.refresh(keyring_doc).await;
-                self.push_unsent(keyring_doc).await;
+        let info = MemberInfo { name: self.my_name().await, inboxes: vec![self.inbox.address()] };
+        for doc in waiting {
+            let Ok(nonce) = random_bytes() else { return };
+            match self.client.introduce(&doc, nonce, &info) {
+                Ok(effects) => {
+                    if let Some(share) = self.shares.get_mut(&doc) {
+                        share.record.introduced = true;
+                    }
+                    self.carry_out(effects).await;
+                }
+                Err(err) => warn(&err.to_string()),
             }
-            Err(err) => warn(&err.to_string()),
-        }
-        self.keyring_dirty = false;
-    }
-}
-
-impl Engine {
-    /// Stop syncing a document here; returns its share record.
-    async fn leave(&mut self, local: DocumentId) -> Result<ShareRecord, StoreError> {
-        let Some(doc) = self.by_local.get(&local).copied() else {
-            return Err(StoreError::Document("this document is not shared".into()));
-        };
-        self.store.delete_share(&local.to_string()).await?;
-        let share = self.shares.remove(&doc).expect("indexed shares exist");
-        self.by_local.remove(&local);
-        self.handle.shared.update(|shared| {
-            shared.remove(&share.record.local_id);
-        });
-        self.handle.owned.update(|owned| {
-            owned.remove(&share.record.local_id);
-        });
-        let effects = self.client.unfollow(&doc);
-        self.carry_out(effects).await;
-        self.forget_in_keyring(&share.keys.id()).await;
-        Ok(share.record)
-    }
-
-    /// Share the document again under fresh keys, and stop using the old ones.
-    async fn replace_keys(&mut self, local: DocumentId) -> Result<Invite, StoreError> {
-        let old = self.leave(local).await?;
-        let invite = Invite { kind: old.kind, keys: DocumentKeys::from_random(random_bytes(), random_bytes()) };
-        let record = ShareRecord { owner: true, ..ShareRecord::new(local, &invite) };
-        self.store.put_share(&record).await?;
-        let doc = *invite.keys.id().as_bytes();
-        let effects = self.add(record);
-        self.carry_out(effects).await;
-        // Everything goes again, sealed with the new keys.
-        self.push_unsent(doc).await;
-        Ok(invite)
-    }
-
-    /// Take a document off the keyring, so linked devices stop being told of it.
-    async fn forget_in_keyring(&mut self, id: &DocumentId) {
-        let Some(keyring_local) = self.keyring.and_then(|doc| self.shares.get(&doc)).map(|s| s.local) else { return };
-        let Ok((open, keyring, _)) = OpenDocument::open::<Keyring>(&self.store, keyring_local).await else { return };
-        if !keyring.documents.contains_key(&id.to_string()) {
-            return;
-        }
-        if open.change(|keyring: &mut Keyring| {
-            keyring.remove(id);
-        }).await.is_ok() {
-            announce_saved(keyring_local);
         }
     }
 }

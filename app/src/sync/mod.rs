@@ -2,31 +2,82 @@
 //! [`SyncClient`](confidant_shared::sync::client::SyncClient) state machine
 //! over a WebSocket and IndexedDB.
 //!
-//! - [`SyncEngine`]: the handle pages use (share a document, accept an
-//!   invite, say which document is open, read status and presence). It is
-//!   provided as a Leptos context by the app.
+//! - [`SyncEngine`]: the handle pages use (share a document, invite someone,
+//!   accept an invite, remove a member, link or unlink a device, say which
+//!   document is open, read status and presence). It is provided as a Leptos
+//!   context by the app.
 //! - `engine`: the event loop. Every event (socket opened, frame, closed,
-//!   a document saved in any tab, a new share) is handled one at a time, so
-//!   storage writes happen in the order the state machine asked for them.
+//!   a document saved in any tab, a request from a page) is handled one at a
+//!   time, so storage writes happen in the order the state machine asked.
+//! - `sharing`: sharing, invites, members, replacing keys, moving when the
+//!   owner replaced them.
+//! - `devices`: the keyring, pairing a new device, unlinking one.
+//! - `repair`: comparing heads with other members, pushing again what the
+//!   relay left out.
 //! - `relay_socket`: the WebSocket itself.
 //!
 //! Delivered changes are written to IndexedDB as records of the document and
 //! announced like any other save, so open pages (in every tab) show them live.
 
+mod devices;
 mod engine;
 mod relay_socket;
+mod repair;
+mod sharing;
 
 use std::collections::BTreeMap;
 
 use confidant_shared::document::{DocumentId, DocumentKind};
+use confidant_shared::keyring::LinkedDevice;
+use confidant_shared::sync::device_link::LinkOffer;
+use confidant_shared::sync::inbox::InboxAddress;
 use confidant_shared::sync::presence::Presence;
-use confidant_shared::sync::{DocumentKeys, Invite};
+use confidant_shared::sync::{Invite, Role, SyncId};
 use confidant_shared::SyncStatus;
 use futures::channel::mpsc::UnboundedSender;
+use futures::channel::oneshot;
 use leptos::prelude::*;
 
-use crate::store::{app_store, random_bytes, ShareRecord, StoreError};
+use crate::store::MemberRecord;
 use engine::Event;
+
+/// What a page may know of one shared document on this device.
+#[derive(Debug, Clone)]
+pub struct ShareView {
+    pub kind: DocumentKind,
+    pub sync_id: SyncId,
+    pub role: Role,
+    /// This device's own invite (its keys): never shown as a link.
+    pub invite: Invite,
+    pub members: Vec<MemberRecord>,
+    /// The owner closed it: nothing more is sent or received.
+    pub retired: bool,
+}
+
+/// The pairing of a new device, as the Settings page shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pairing {
+    /// This device offers a link; nobody has answered yet.
+    Offering { link: String },
+    /// A device answered: compare the code, then confirm.
+    Confirming { device_name: String, code: String },
+    /// This device opened a link: compare the code shown on both.
+    Joining { code: String, confirmed: bool },
+    /// Done.
+    Linked,
+    /// The codes differed, or the offer expired.
+    Cancelled,
+}
+
+/// This device and the person's other devices.
+#[derive(Debug, Clone, Default)]
+pub struct DevicesView {
+    pub me: Option<InboxAddress>,
+    pub linked: Vec<(InboxAddress, LinkedDevice)>,
+    pub pairing: Option<Pairing>,
+    /// This device was removed from the person's devices.
+    pub unlinked: bool,
+}
 
 /// The app's sync engine: cheap to clone, shared through context.
 #[derive(Clone)]
@@ -34,12 +85,18 @@ pub struct SyncEngine {
     events: UnboundedSender<Event>,
     status: ArcRwSignal<SyncStatus>,
     presence: ArcRwSignal<Presence>,
-    /// Shared documents on this device: local id -> invite fragment.
-    shared: ArcRwSignal<BTreeMap<String, Invite>>,
-    /// Local ids of the documents this device shared.
-    owned: ArcRwSignal<std::collections::BTreeSet<String>>,
+    /// Shared documents on this device, by local id.
+    shared: ArcRwSignal<BTreeMap<DocumentId, ShareView>>,
+    devices: ArcRwSignal<DevicesView>,
     /// Bumped every few seconds so presence expires on screen.
     clock: ArcRwSignal<i64>,
+}
+
+/// Ask the engine something and wait for its answer.
+async fn ask<T>(events: &UnboundedSender<Event>, make: impl FnOnce(oneshot::Sender<Result<T, String>>) -> Event) -> Result<T, String> {
+    let (reply, answer) = oneshot::channel();
+    events.unbounded_send(make(reply)).map_err(|_| "Sync is not running in this tab; reload the page.".to_string())?;
+    answer.await.map_err(|_| "Sync stopped before it could answer; reload the page.".to_string())?
 }
 
 impl SyncEngine {
@@ -53,79 +110,65 @@ impl SyncEngine {
         self.status.get()
     }
 
-    /// The invite of a shared document, if it is shared.
+    /// The document as this device shares it, if it does.
+    pub fn share_of(&self, local: DocumentId) -> Option<ShareView> {
+        self.shared.with(|shared| shared.get(&local).cloned())
+    }
+
+    /// This device's own invite for a shared document (its keys), if shared.
     pub fn invite_for(&self, local: DocumentId) -> Option<Invite> {
-        self.shared.with(|shared| shared.get(&local.to_string()).cloned())
+        self.share_of(local).map(|share| share.invite)
     }
 
     /// The local document an invite's keys belong to, if this device has it.
     pub fn local_for(&self, invite: &Invite) -> Option<DocumentId> {
         let wanted = invite.keys.id();
-        self.shared.with(|shared| {
-            shared.iter().find(|(_, i)| i.keys.id() == wanted).and_then(|(local, _)| local.parse().ok())
-        })
+        self.shared.with(|shared| shared.iter().find(|(_, s)| s.sync_id == wanted).map(|(local, _)| *local))
     }
 
-    /// Share a local document: create its keys and start syncing it.
-    /// Returns the invite (the same one if it is shared already).
-    pub async fn share(&self, local: DocumentId, kind: DocumentKind) -> Result<Invite, StoreError> {
-        if let Some(invite) = self.invite_for(local) {
-            return Ok(invite);
-        }
-        let keys = DocumentKeys::from_random(random_bytes(), random_bytes());
-        let invite = Invite { kind, keys };
-        let record = ShareRecord { owner: true, ..ShareRecord::new(local, &invite) };
-        self.track(record, invite.clone()).await?;
-        Ok(invite)
+    /// Share a local document (this device becomes its owner) and start
+    /// syncing it. Nothing happens if it is shared already.
+    pub async fn share(&self, local: DocumentId, kind: DocumentKind) -> Result<(), String> {
+        ask(&self.events, |reply| Event::Share(local, kind, reply)).await
     }
 
-    /// Accept an invite: the document is kept under its own id and fills in
-    /// as its changes arrive. Returns the local id.
-    pub async fn accept(&self, invite: Invite) -> Result<DocumentId, StoreError> {
-        let local = invite.keys.id();
-        if self.invite_for(local).is_none() {
-            self.track(ShareRecord::new(local, &invite), invite).await?;
-        }
-        Ok(local)
+    /// A new invite for one person, with `role`: only the owner can make one.
+    /// Each invite carries its own member key, so the document's members can
+    /// tell who wrote what.
+    pub async fn invite(&self, local: DocumentId, role: Role) -> Result<Invite, String> {
+        ask(&self.events, |reply| Event::Invite(local, role, reply)).await
     }
 
-    async fn track(&self, record: ShareRecord, invite: Invite) -> Result<(), StoreError> {
-        // Durable before anything else: a reload must not forget the keys.
-        app_store().await?.put_share(&record).await?;
-        self.shared.update(|shared| {
-            shared.insert(record.local_id.clone(), invite);
-        });
-        let _ = self.events.unbounded_send(Event::Track(record));
-        Ok(())
+    /// Accept an invite (already checked for where it is used): the
+    /// document is kept under its own id and fills in as its changes arrive.
+    pub async fn accept(&self, invite: Invite) -> Result<DocumentId, String> {
+        ask(&self.events, |reply| Event::Accept(invite, reply)).await
     }
 
-    /// The link that makes another of the user's devices follow every
-    /// personal and shared document of this one (the keyring's invite).
-    pub async fn link_device(&self) -> Result<Invite, String> {
-        let (reply, answer) = futures::channel::oneshot::channel();
-        self.events.unbounded_send(Event::LinkDevice(reply)).map_err(|_| "sync is not running".to_string())?;
-        answer.await.map_err(|_| "sync stopped".to_string())?
-    }
-
-    /// Whether this device shared the document (and so may replace its keys).
+    /// Whether this device owns the document (and so may invite, remove and
+    /// replace keys).
     pub fn owns(&self, local: DocumentId) -> bool {
-        self.owned.with(|owned| owned.contains(&local.to_string()))
+        self.share_of(local).is_some_and(|s| s.role == Role::Owner)
     }
 
     /// Stop sharing the document on this device: nothing more is sent or
     /// received; the local copy stays.
     pub async fn leave(&self, local: DocumentId) -> Result<(), String> {
-        let (reply, answer) = futures::channel::oneshot::channel();
-        self.events.unbounded_send(Event::Leave(local, reply)).map_err(|_| "sync is not running".to_string())?;
-        answer.await.map_err(|_| "sync stopped".to_string())?
+        ask(&self.events, |reply| Event::Leave(local, reply)).await
     }
 
-    /// Replace the document's keys: former members keep what they had but
-    /// cannot read anything new. Returns the new invite, for the members who stay.
-    pub async fn replace_keys(&self, local: DocumentId) -> Result<Invite, String> {
-        let (reply, answer) = futures::channel::oneshot::channel();
-        self.events.unbounded_send(Event::ReplaceKeys(local, reply)).map_err(|_| "sync is not running".to_string())?;
-        answer.await.map_err(|_| "sync stopped".to_string())?
+    /// Remove a member (by member key, hex): the document moves to new keys,
+    /// the other members' devices follow by themselves, and the removed one
+    /// gets nothing new. Returns invites for members who never said where to
+    /// reach them, to pass on by hand.
+    pub async fn remove_member(&self, local: DocumentId, member: String) -> Result<Vec<Invite>, String> {
+        ask(&self.events, |reply| Event::RemoveMember(local, member, reply)).await
+    }
+
+    /// Move the document to new keys that only this device holds (a
+    /// hand-over: the previous partner keeps what they saw, nothing new).
+    pub async fn take_back(&self, local: DocumentId) -> Result<(), String> {
+        ask(&self.events, |reply| Event::TakeBack(local, reply)).await
     }
 
     /// The page shows this document (announced to its other members), or none.
@@ -136,9 +179,34 @@ impl SyncEngine {
     /// Who else has the document open right now.
     pub fn here(&self, local: DocumentId) -> Vec<String> {
         let now = self.clock.get();
-        let Some(invite) = self.invite_for(local) else { return Vec::new() };
-        let doc = *invite.keys.id().as_bytes();
-        self.presence.with(|presence| presence.clone().here(doc, now))
+        let Some(share) = self.share_of(local) else { return Vec::new() };
+        self.presence.with(|presence| presence.clone().here(share.sync_id, now))
+    }
+
+    /// This device and the person's other devices.
+    pub fn devices(&self) -> DevicesView {
+        self.devices.get()
+    }
+
+    /// Offer a link for another of the user's devices; returns the link.
+    pub async fn offer_link(&self) -> Result<String, String> {
+        ask(&self.events, Event::OfferLink).await
+    }
+
+    /// Open a device link on this device: ask the other device to link it.
+    pub async fn join_link(&self, offer: LinkOffer) -> Result<(), String> {
+        ask(&self.events, |reply| Event::JoinLink(offer, reply)).await
+    }
+
+    /// The user compared the codes on both screens (`true`: they match).
+    pub async fn confirm_link(&self, matches: bool) -> Result<(), String> {
+        ask(&self.events, |reply| Event::ConfirmLink(matches, reply)).await
+    }
+
+    /// Remove one of the user's devices: a fresh keyring without it, and
+    /// every document it could read moved to new keys.
+    pub async fn unlink(&self, device: InboxAddress) -> Result<(), String> {
+        ask(&self.events, |reply| Event::Unlink(device, reply)).await
     }
 }
 

@@ -19,6 +19,12 @@ pub fn relay_url() -> Option<String> {
     Some(format!("{scheme}://{}/sync", location.host().ok()?))
 }
 
+/// The relay's host as this page reached it: subscription proofs name it,
+/// so a proof made here is refused by any other relay.
+pub fn relay_origin() -> Option<String> {
+    web_sys::window()?.location().host().ok()
+}
+
 impl RelaySocket {
     pub fn open(
         url: &str,

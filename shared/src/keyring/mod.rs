@@ -32,6 +32,10 @@ pub struct Keyring {
     /// The person's linked devices, by their address (text).
     #[autosurgeon(missing = "Default::default")]
     pub devices: BTreeMap<String, LinkedDevice>,
+    /// Documents moved to new keys: old sync id to new, so every device
+    /// moves its copy instead of following the new keys as a new document.
+    #[autosurgeon(missing = "Default::default")]
+    pub moved: BTreeMap<String, String>,
 }
 
 /// One of the person's devices, as Settings lists it.
@@ -59,6 +63,7 @@ impl Default for Keyring {
             schema: Self::SCHEMA,
             documents: BTreeMap::new(),
             devices: BTreeMap::new(),
+            moved: BTreeMap::new(),
         }
     }
 }
@@ -93,6 +98,32 @@ impl Keyring {
     /// belongs in a keyring (another keyring), is skipped, not fatal.
     pub fn invites(&self) -> Vec<Invite> {
         self.documents.values().filter_map(|text| Invite::parse_for(text, InvitePlace::KeyringEntry).ok()).collect()
+    }
+
+    /// Record that a document moved to new keys: the old entry goes, the
+    /// new one is listed, and devices that follow the old one move it.
+    pub fn record_move(&mut self, from: &crate::sync::SyncId, to: &Invite) {
+        self.remove(from);
+        self.add(to);
+        self.moved.insert(from.to_string(), to.keys.id().to_string());
+    }
+
+    /// Where a document this device follows as `from` went, if it moved.
+    pub fn moved_to(&self, from: &crate::sync::SyncId) -> Option<Invite> {
+        let mut id = self.moved.get(&from.to_string())?;
+        // Moved more than once: follow the chain (bounded, in case of a loop).
+        for _ in 0..16 {
+            match self.moved.get(id) {
+                Some(next) => id = next,
+                None => break,
+            }
+        }
+        Invite::parse_for(self.documents.get(id)?, InvitePlace::KeyringEntry).ok()
+    }
+
+    /// Forget a device (it was unlinked).
+    pub fn remove_device(&mut self, address: &InboxAddress) -> bool {
+        self.devices.remove(&address.to_text()).is_some()
     }
 
     /// Entries written by protocol 1 (migrated by each device as it reads them).
@@ -177,6 +208,20 @@ mod tests {
         assert!(keyring.invites().is_empty() && !keyring.remove(&profile.keys.id()));
         assert!(is_personal(DocumentKind::Journal) && is_personal(DocumentKind::Profile));
         assert!(!is_personal(DocumentKind::Workshop) && !is_personal(DocumentKind::Keyring));
+    }
+
+    #[test]
+    fn a_document_moved_to_new_keys_is_found_from_its_old_id() {
+        let mut keyring = Keyring::default();
+        let old = invite(1, DocumentKind::GoalPlan);
+        let newer = invite(2, DocumentKind::GoalPlan);
+        let newest = invite(3, DocumentKind::GoalPlan);
+        keyring.add(&old);
+        keyring.record_move(&old.keys.id(), &newer);
+        keyring.record_move(&newer.keys.id(), &newest);
+        assert_eq!(keyring.moved_to(&old.keys.id()).unwrap().keys.id(), newest.keys.id(), "moved twice");
+        assert_eq!(keyring.invites().len(), 1);
+        assert!(keyring.moved_to(&newest.keys.id()).is_none());
     }
 
     #[test]

@@ -310,6 +310,13 @@ impl SyncClient {
         Ok(self.enqueue(Outgoing::Push(chunk)))
     }
 
+    /// Retire a document this device no longer follows (it just moved to new
+    /// keys): sealed with the old keys, kept until acknowledged.
+    pub fn retire_document(&mut self, keys: &DocumentKeys, owner: &MemberKeys, nonce: [u8; 24], notice: &[u8]) -> Result<Vec<ClientEffect>, PushError> {
+        let chunk = SealedChunk::seal(keys, owner, Purpose::Retire, nonce, notice).map_err(|_| PushError::NotAWriter)?;
+        Ok(self.enqueue(Outgoing::Push(chunk)))
+    }
+
     /// A momentary signal for the document's other members: sent only while
     /// connected, never stored or retried.
     pub fn signal(&self, doc: &SyncId, nonce: [u8; 24], signal: &Signal) -> Vec<ClientEffect> {

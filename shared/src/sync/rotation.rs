@@ -39,7 +39,8 @@ pub struct Replacement {
 }
 
 /// Replace `old`'s keys, keeping `keep` (members of the old document). `root`
-/// and each `seed()` must be fresh random bytes.
+/// and each `seed()` must be fresh random bytes. The owner's own linked
+/// devices are not in `keep`: they move through the keyring.
 pub fn replace_keys(
     old: &DocumentKeys,
     kind: DocumentKind,

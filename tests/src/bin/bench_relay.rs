@@ -23,8 +23,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
-use confidant_shared::sync::wire::{decode, encode, subscribe_proof, ClientMessage, RelayMessage, PROTOCOL_VERSION};
-use confidant_shared::sync::{DocumentKeys, SealedChunk};
+use confidant_shared::sync::wire::{decode, encode, ClientMessage, RelayMessage, PROTOCOL_VERSION};
+use confidant_shared::sync::{DocumentKeys, MemberKeys, Purpose, Role, SealedChunk};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use tokio::net::TcpStream;
@@ -71,6 +71,8 @@ async fn start_relay() -> anyhow::Result<Relay> {
     let binary = server_binary();
     let child = Command::new(&binary)
         .args(["--port", &port.to_string(), "--host", "127.0.0.1"])
+        // Every client comes from this one address.
+        .args(["--connections-per-address", &(2 * CLIENTS).to_string()])
         .arg("--dist-dir")
         .arg(dir.path().join("dist"))
         .arg("--data-dir")
@@ -130,6 +132,8 @@ struct Client {
     sink: Sink,
     stream: SplitStream<Socket>,
     challenge: [u8; 32],
+    /// The relay's host, as subscription proofs name it.
+    origin: String,
 }
 
 async fn connect(addr: &str) -> anyhow::Result<Client> {
@@ -137,23 +141,18 @@ async fn connect(addr: &str) -> anyhow::Result<Client> {
     let (mut sink, mut stream) = socket.split();
     let RelayMessage::Welcome { challenge, .. } = receive(&mut stream).await? else { bail!("no welcome") };
     send(&mut sink, &ClientMessage::Hello { version: PROTOCOL_VERSION }).await?;
-    Ok(Client { sink, stream, challenge })
+    Ok(Client { sink, stream, challenge, origin: addr.to_owned() })
 }
 
 impl Client {
     /// Subscribe and wait until caught up.
     async fn follow(&mut self, keys: &DocumentKeys) -> anyhow::Result<()> {
-        let subscribe = ClientMessage::Subscribe {
-            doc: *keys.id().as_bytes(),
-            verifying_key: keys.verifying_key(),
-            from_seq: 0,
-            proof: subscribe_proof(keys, &self.challenge),
-        };
+        let subscribe = ClientMessage::Subscribe { public: *keys.public(), from_seq: 0, proof: keys.subscribe_proof(&self.origin, &self.challenge) };
         send(&mut self.sink, &subscribe).await?;
         loop {
             match receive(&mut self.stream).await? {
                 RelayMessage::CaughtUp { .. } => return Ok(()),
-                RelayMessage::Error { code, message } => bail!("refused: {code:?} {message}"),
+                RelayMessage::Error { code, message, .. } => bail!("refused: {code:?} {message}"),
                 _ => {}
             }
         }
@@ -165,7 +164,7 @@ impl Client {
         loop {
             match receive(&mut self.stream).await? {
                 RelayMessage::Ack { .. } => return Ok(()),
-                RelayMessage::Error { code, message } => bail!("refused: {code:?} {message}"),
+                RelayMessage::Error { code, message, .. } => bail!("refused: {code:?} {message}"),
                 _ => {}
             }
         }
@@ -173,11 +172,15 @@ impl Client {
 }
 
 fn keys(seed: u64) -> DocumentKeys {
-    let mut a = [0u8; 32];
-    a[..8].copy_from_slice(&seed.to_le_bytes());
-    let mut b = a;
-    b[31] = 1;
-    DocumentKeys::from_random(a, b)
+    let mut root = [0u8; 32];
+    root[..8].copy_from_slice(&seed.to_le_bytes());
+    DocumentKeys::create(root)
+}
+
+/// Seal as the document's owner: a change, or a signal.
+fn seal(keys: &DocumentKeys, purpose: Purpose, nonce: [u8; 24], body: &[u8]) -> SealedChunk {
+    let member = MemberKeys::issue(keys, Role::Owner, [3; 32]).expect("the owner issues");
+    SealedChunk::seal(keys, &member, purpose, nonce, body).expect("sealed")
 }
 
 fn nonce(counter: u64, sender: u64) -> [u8; 24] {
@@ -214,7 +217,7 @@ async fn main() -> anyhow::Result<()> {
     for (i, client) in clients.iter_mut().enumerate() {
         let own = keys(1_000_000 + i as u64);
         client.follow(&own).await?;
-        client.push(SealedChunk::seal(&own, nonce(0, i as u64), &[7u8; 200])).await?;
+        client.push(seal(&own, Purpose::Change, nonce(0, i as u64), &[7u8; 200])).await?;
     }
     let with_docs = settled_rss(pid).await?;
     println!("  memory per followed document: {:7.1} KiB  (RSS {} -> {} KiB)", (with_docs - idle) as f64 / CLIENTS as f64, idle, with_docs);
@@ -250,7 +253,7 @@ async fn main() -> anyhow::Result<()> {
                     Ok(RelayMessage::Ephemeral { .. }) => {
                         relayed.fetch_add(1, Ordering::Relaxed);
                     }
-                    Ok(RelayMessage::Error { code, message }) => {
+                    Ok(RelayMessage::Error { code, message, .. }) => {
                         if refused.fetch_add(1, Ordering::Relaxed) == 0 {
                             eprintln!("  first refusal: {code:?}: {message}");
                         }
@@ -264,7 +267,7 @@ async fn main() -> anyhow::Result<()> {
     // 3. Fan-out latency: one sender per group, steady durable pushes.
     let rounds = LATENCY_SECONDS * PUSHES_PER_GROUP_PER_SECOND;
     let sealed: Vec<Vec<SealedChunk>> = (0..groups)
-        .map(|g| (0..rounds).map(|r| SealedChunk::seal(&group_keys[g], nonce(r + 1, g as u64), &[1u8; 200])).collect())
+        .map(|g| (0..rounds).map(|r| seal(&group_keys[g], Purpose::Change, nonce(r + 1, g as u64), &[1u8; 200])).collect())
         .collect();
     let interval = Duration::from_millis(1000 / PUSHES_PER_GROUP_PER_SECOND);
     let mut senders = Vec::new();
@@ -319,7 +322,7 @@ async fn main() -> anyhow::Result<()> {
     let per_client = THROUGHPUT_SECONDS * PRESENCE_PER_CLIENT_PER_SECOND;
     let presence: Vec<Vec<SealedChunk>> = all_sinks
         .iter()
-        .map(|(i, _)| (0..per_client).map(|r| SealedChunk::seal(&group_keys[i / GROUP], nonce(u64::MAX - r, *i as u64), b"here")).collect())
+        .map(|(i, _)| (0..per_client).map(|r| seal(&group_keys[i / GROUP], Purpose::Signal, nonce(u64::MAX - r, *i as u64), b"here")).collect())
         .collect();
     let before = relayed.load(Ordering::Relaxed);
     let start = Instant::now();
