@@ -11,8 +11,9 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let _ = decode::<RelayMessage>(data);
     if let Ok(message) = decode::<ClientMessage>(data) {
-        // What decodes re-encodes to the same bytes.
-        assert_eq!(encode(&message), data);
+        // What decodes survives a round trip (varints need not be minimal,
+        // so the bytes may differ).
+        assert_eq!(decode::<ClientMessage>(&encode(&message)).ok(), Some(message));
     }
     let mut relay = Relay::new(RelayLimits::default());
     let conn = ConnectionId(1);

@@ -2,14 +2,18 @@
 //! have signed it), and its body read as a notice and as a signal.
 #![no_main]
 
+use std::sync::LazyLock;
+
 use confidant_shared::sync::inbox::{InboxKeys, InboxPost, Sender};
 use confidant_shared::sync::notice::{Notice, RetireReason};
 use confidant_shared::sync::signal::Signal;
 use confidant_shared::sync::wire::decode;
 use libfuzzer_sys::fuzz_target;
 
+static INBOX: LazyLock<InboxKeys> = LazyLock::new(|| InboxKeys::from_seed([3; 32]));
+
 fuzz_target!(|data: &[u8]| {
-    let inbox = InboxKeys::from_seed([3; 32]);
+    let inbox = &*INBOX;
     if let Ok(post) = decode::<InboxPost>(data) {
         if let Ok(letter) = inbox.open(&post) {
             if let Sender::Device(_) = letter.from {

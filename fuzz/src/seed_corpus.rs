@@ -66,7 +66,7 @@ fn main() {
     write("invite", "address", inbox.address().to_text().as_bytes());
 
     write("letter", "post", &encode(&post));
-    write("letter", "link-request", &Notice::LinkRequest { device_name: "Phone".into(), proof: [1; 32] }.encode());
+    write("letter", "link-request", &Notice::LinkRequest { device_name: "Phone".into(), nonce: [2; 32], proof: [1; 32] }.encode());
     write("letter", "signal", &Signal::Heads { at_relay: vec![[2; 32]], through_seq: 4, sent_at_ms: 0 }.encode());
 
     let mut doc = automerge::AutoCommit::new();

@@ -15,7 +15,7 @@ use confidant_shared::document::DocumentKind;
 use confidant_shared::sync::client::{ClientEffect, Outgoing, PushError, SyncClient};
 use confidant_shared::sync::heads_exchange::{compare, my_heads, HeardHeads, Verdict};
 use confidant_shared::sync::inbox::{InboxKeys, Sender};
-use confidant_shared::sync::notice::{follow_moved, Notice, RetireReason};
+use confidant_shared::sync::notice::{follow_moved, Moving, Notice, RetireReason};
 use confidant_shared::sync::relay::{ConnectionId, Effect, Relay, StoredItem};
 use confidant_shared::sync::relay_limits::RelayLimits;
 use confidant_shared::sync::rotation::{replace_keys, KnownMember};
@@ -164,7 +164,11 @@ impl Network {
                     let more = self.relay.handle_loaded(to, id, items, head);
                     self.apply_relay(more);
                 }
-                Effect::DeleteLetters { .. } => {}
+                Effect::DeleteLetters { inbox, through_seq } => {
+                    if let Some(log) = self.log.get_mut(&inbox) {
+                        log.retain(|(seq, _)| *seq > through_seq);
+                    }
+                }
                 Effect::Close(conn) => self.relay.handle_disconnect(conn),
             }
         }
@@ -439,6 +443,11 @@ fn a_letter_waits_until_its_owner_fetches_it_and_says_who_sent_it_or_that_nobody
     );
     let stored: Vec<Vec<u8>> = net.log.values().flatten().map(|(_, item)| encode(item)).collect();
     assert!(stored.iter().all(|bytes| !bytes.windows(6).any(|w| w == b"intake")), "the relay holds them sealed");
+    // Read, the owner deletes them at the relay.
+    let effects = net.devices[1].client().delete_letters(&coordinator.id(), 2);
+    net.apply_client(1, effects);
+    net.run();
+    assert!(net.log[&coordinator.id()].is_empty(), "deleted once read");
 
     // Someone else knowing the address can post but not read.
     net.connect(2);
@@ -593,7 +602,7 @@ fn exchange(net: &mut Network, from: usize, replicas: &mut [Replica; 2], doc: &S
     let heard = HeardHeads::from_signal(net.devices[to].signals.last().expect("the signal arrived")).unwrap();
     let my_through = net.devices[to].client().last_seq(doc).unwrap();
     let replica = &mut replicas[to];
-    compare(&mut replica.doc, &replica.relay, my_through, replica.acked_through, &heard)
+    compare(&mut replica.doc, &replica.relay, my_through, replica.acked_through, &heard, 64 * 1024)
 }
 
 #[test]
@@ -625,12 +634,12 @@ fn a_chunk_the_relay_acknowledged_and_dropped_is_detected_and_pushed_again() {
     // author sees what each side lacks.
     let verdict = exchange(&mut net, 1, &mut replicas, &doc);
     assert!(verdict.lacking, "the author sees it lacks the partner's change");
-    let Some(bytes) = verdict.repush else { panic!("not detected: {verdict:?}") };
-    repush(&mut net, 0, &doc, &bytes);
+    let Some(pieces) = verdict.repush else { panic!("not detected: {verdict:?}") };
+    repush(&mut net, 0, &doc, &pieces);
     // The author announces its heads in turn; the partner pushes its change again.
     let verdict = exchange(&mut net, 0, &mut replicas, &doc);
-    let Some(bytes) = verdict.repush else { panic!("the partner did not push again: {verdict:?}") };
-    repush(&mut net, 1, &doc, &bytes);
+    let Some(pieces) = verdict.repush else { panic!("the partner did not push again: {verdict:?}") };
+    repush(&mut net, 1, &doc, &pieces);
     sync_replica(&mut net, 0, &mut replicas[0], &doc);
     sync_replica(&mut net, 1, &mut replicas[1], &doc);
     assert_eq!(replicas[1].doc.get(ROOT, "why").unwrap().unwrap().0.to_string(), "\"To lead a lab\"", "repaired");
@@ -640,11 +649,13 @@ fn a_chunk_the_relay_acknowledged_and_dropped_is_detected_and_pushed_again() {
     assert!(exchange(&mut net, 0, &mut replicas, &doc).in_step());
 }
 
-fn repush(net: &mut Network, i: usize, doc: &SyncId, bytes: &[u8]) {
-    let nonce = net.next_nonce();
-    let effects = net.devices[i].client().push(doc, nonce, bytes).unwrap();
-    net.apply_client(i, effects);
-    net.run();
+fn repush(net: &mut Network, i: usize, doc: &SyncId, pieces: &[Vec<u8>]) {
+    for piece in pieces {
+        let nonce = net.next_nonce();
+        let effects = net.devices[i].client().push(doc, nonce, piece).unwrap();
+        net.apply_client(i, effects);
+        net.run();
+    }
 }
 
 #[test]
@@ -670,6 +681,7 @@ fn replacing_keys_moves_the_members_who_stay_and_the_removed_one_writes_to_nobod
     assert_eq!(net.devices[0].introduced.len(), 2);
 
     // The owner removes member 2: everyone else is sent new keys.
+    let stays_member = MemberKeys::issue(&old, Role::Writer, [101; 32]).unwrap().cert().member;
     let stays = KnownMember {
         cert: MemberKeys::issue(&old, Role::Writer, [101; 32]).unwrap().cert().clone(),
         info: net.devices[0].introduced[0].clone(),
@@ -695,8 +707,9 @@ fn replacing_keys_moves_the_members_who_stay_and_the_removed_one_writes_to_nobod
     // Member 1's device moves by itself on the letter.
     let (from, body) = net.devices[1].letters[0].clone();
     assert_eq!(from, Sender::Device(inboxes[0].address()));
-    let Some(Notice::Moved { from, invite, signature }) = Notice::decode(&body) else { panic!() };
-    let moved = follow_moved(old.public(), DocumentKind::GoalPlan, &from, &invite, &signature).unwrap();
+    let Some(Notice::Moved { from, member, invite, signature }) = Notice::decode(&body) else { panic!() };
+    let moving = Moving { old: old.public(), kind: DocumentKind::GoalPlan, member: &stays_member };
+    let moved = follow_moved(moving, &from, &member, &invite, &signature).unwrap();
     let effects = net.devices[1].client().unfollow(&old_id);
     net.apply_client(1, effects);
     let effects = net.devices[1].client().follow(moved.keys, moved.member, 0);

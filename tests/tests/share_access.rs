@@ -85,6 +85,7 @@ async fn removing_a_member_moves_the_others_and_leaving_stops_sync() -> anyhow::
     shows(&partner, "After removing, from the owner").await?;
     add_goal(&partner, "After removing, from the partner").await?;
     shows(&owner, "After removing, from the partner").await?;
+    find::until(&owner, "who wrote it", "document.querySelector(\"[data-testid='last-change-by']\")?.innerText.includes('Pat Partner')").await?;
 
     // The former member writes on: it reaches nobody. A later edit from the
     // partner reaches the owner, so the former one would have too.

@@ -81,6 +81,9 @@ pub fn SharePanel(local: DocumentId, kind: DocumentKind, what: &'static str) -> 
                 }}
             </p>
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            {let share = share.clone(); move || share().and_then(|s| s.last_change_by).map(|who| view! {
+                <p class="hint" data-testid="last-change-by">{format!("Last change received from {who}.")}</p>
+            })}
             {move || match share() {
                 None => view! {
                     <p>{format!("This {what} is only on your devices. Share it with your partner to work on it together; \

@@ -25,7 +25,7 @@ use super::database::{read_error, write_error, Store, StoreError, OUTBOX, SHARES
 use super::random_bytes;
 
 /// One shared document on this device.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 pub struct ShareRecord {
     /// The document's id in local storage (for accepted invites, the sync
     /// id it was first accepted under; it stays when the keys move).
@@ -54,6 +54,13 @@ pub struct ShareRecord {
     /// The owner retired the document: nothing more is sent or received.
     #[serde(default)]
     pub retired: bool,
+}
+
+impl std::fmt::Debug for ShareRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The invite holds keys: never print it.
+        write!(f, "ShareRecord({}, {:?}, read to {})", self.local_id, self.kind, self.last_seq)
+    }
 }
 
 fn protocol_1() -> u8 {

@@ -82,9 +82,10 @@ impl Engine {
         if offer.address == self.inbox.address() {
             return Err("This link was made on this device; open it on your other device.".into());
         }
-        let request = offer.request(&self.inbox.address(), &self.device.name);
+        let nonce = random_bytes().map_err(random_error)?;
+        let request = offer.request(&self.inbox.address(), &self.device.name, nonce);
         self.send_letter(&offer.address, &request.encode()).await?;
-        self.joining = Some(Joining::new(offer, &self.inbox.address()));
+        self.joining = Some(Joining::new(offer, &self.inbox.address(), &nonce));
         self.offering = None;
         self.publish_devices();
         Ok(())
@@ -183,7 +184,7 @@ impl Engine {
         }
         self.reconcile_keyring().await;
         // 3. The remaining devices are sent the new keyring.
-        let notice = Notice::moved(&old.keys, &new_keyring).ok_or("The keyring could not be moved.")?;
+        let notice = Notice::moved(&old.keys, &old.member.cert().member, &new_keyring).ok_or("The keyring could not be moved.")?;
         for (address, _) in current.linked_devices() {
             if address != removed && address != self.inbox.address() {
                 self.send_letter(&address, &notice.encode()).await?;

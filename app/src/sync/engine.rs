@@ -81,6 +81,8 @@ pub(super) struct Engine {
     pub missing_since: HashMap<SyncId, i64>,
     /// When this device last announced each document's heads.
     pub heads_sent: HashMap<SyncId, i64>,
+    /// When this device last pushed a document's changes again for a member.
+    pub repushed: HashMap<SyncId, i64>,
     retry_scheduled: bool,
 }
 
@@ -147,6 +149,7 @@ async fn prepare(handle: SyncEngine) -> Result<Engine, StoreError> {
         joining: None,
         missing_since: HashMap::new(),
         heads_sent: HashMap::new(),
+        repushed: HashMap::new(),
         retry_scheduled: false,
     };
     let effects = engine.client.follow_inbox(inbox, engine.device.inbox_seq);
@@ -231,6 +234,7 @@ impl Engine {
             invite,
             members: share.record.members.values().cloned().collect(),
             retired: share.record.retired,
+            last_change_by: self.handle.shared.with_untracked(|shared| shared.get(&share.local).and_then(|v| v.last_change_by.clone())),
         };
         let local = share.local;
         self.handle.shared.update(|shared| {
@@ -373,7 +377,8 @@ impl Engine {
                         socket.send(&encode(&message));
                     }
                 }
-                ClientEffect::Deliver { doc, changes, .. } => {
+                ClientEffect::Deliver { doc, changes, author } => {
+                    self.note_author(doc, &author);
                     if let Err(err) = self.deliver(doc, changes).await {
                         // Not stored: read this document again from the last
                         // stored position, on a fresh connection.
@@ -447,7 +452,12 @@ impl Engine {
                 ClientEffect::Signal { doc, author, signal } => Box::pin(self.signal_heard(doc, author, signal)).await,
                 ClientEffect::MemberIntroduced { doc, author, info } => self.member_introduced(doc, author, info).await,
                 ClientEffect::Retired { doc, notice } => Box::pin(self.retired(doc, notice)).await,
-                ClientEffect::Letter { letter, .. } => Box::pin(self.letter(letter)).await,
+                ClientEffect::Letter { inbox, seq, letter } => {
+                    Box::pin(self.letter(letter)).await;
+                    // Handled: the relay need not keep it.
+                    let effects = self.client.delete_letters(&inbox, seq);
+                    Box::pin(self.carry_out(effects)).await;
+                }
                 ClientEffect::CaughtUp { doc, .. } => {
                     if self.viewing.and_then(|l| self.by_local.get(&l)) == Some(&doc) {
                         Box::pin(self.send_heads(doc, true)).await;
@@ -458,6 +468,23 @@ impl Engine {
                 ClientEffect::Refused { code, message, .. } => warn(&format!("the relay refused: {code:?}: {message}")),
             }
         }
+    }
+
+    /// Remember who wrote the change that just arrived, for the page.
+    fn note_author(&self, doc: SyncId, author: &confidant_shared::sync::MemberCert) {
+        let Some(share) = self.shares.get(&doc) else { return };
+        let mine = share.record.invite().is_some_and(|i| i.member.cert() == author);
+        let name = if mine {
+            "you, on another device".to_string()
+        } else {
+            share.record.members.get(&hex::encode(author.member)).and_then(|m| m.info.name.clone()).unwrap_or_else(|| "a member".into())
+        };
+        let local = share.local;
+        self.handle.shared.update(|shared| {
+            if let Some(view) = shared.get_mut(&local) {
+                view.last_change_by = Some(name);
+            }
+        });
     }
 
     /// Record an acknowledgement; returns whether it was one of a document's pieces.

@@ -52,6 +52,9 @@ pub struct ShareView {
     pub members: Vec<MemberRecord>,
     /// The owner closed it: nothing more is sent or received.
     pub retired: bool,
+    /// Who wrote the last change that arrived from another member (their
+    /// name as they introduced themselves).
+    pub last_change_by: Option<String>,
 }
 
 /// The pairing of a new device, as the Settings page shows it.

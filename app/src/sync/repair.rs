@@ -6,6 +6,7 @@
 //! missing past [`WITHHELD_AFTER_MS`] is shown as withheld.
 
 use confidant_shared::sync::heads_exchange::{compare, my_heads, HeardHeads};
+use confidant_shared::sync::relay_limits::MAX_PUSH_BYTES;
 use confidant_shared::sync::signal::Signal;
 use confidant_shared::sync::{MemberCert, SyncId};
 
@@ -19,6 +20,8 @@ use crate::store::random_bytes;
 pub const WITHHELD_AFTER_MS: i64 = 20_000;
 /// The least time between two heads signals for one document (unless asked).
 const HEADS_EVERY_MS: i64 = 3_000;
+/// The least time between two re-pushes of one document.
+const REPUSH_EVERY_MS: i64 = 30_000;
 
 impl Engine {
     /// Tell the document's other members what this device knows the relay
@@ -76,13 +79,20 @@ impl Engine {
         let Some(through) = self.client.last_seq(&doc) else { return };
         let Some(share) = self.shares.get_mut(&doc) else { return };
         let Some(stored) = share.doc.as_mut() else { return };
-        let verdict = compare(stored.doc_mut(), &share.record.relay_heads, through, share.record.acked_through, &heard);
-        if let Some(bytes) = verdict.repush {
+        let verdict = compare(stored.doc_mut(), &share.record.relay_heads, through, share.record.acked_through, &heard, MAX_PUSH_BYTES);
+        let now = now_ms();
+        let paced = self.repushed.get(&doc).is_some_and(|at| now - at < REPUSH_EVERY_MS);
+        if let (Some(pieces), false) = (verdict.repush, paced) {
             // What they lack goes again; the relay numbers it anew.
-            if let Ok(nonce) = random_bytes() {
-                match self.client.push(&doc, nonce, &bytes) {
+            self.repushed.insert(doc, now);
+            for piece in pieces {
+                let Ok(nonce) = random_bytes() else { break };
+                match self.client.push(&doc, nonce, &piece) {
                     Ok(effects) => self.carry_out(effects).await,
-                    Err(err) => warn(&err.to_string()),
+                    Err(err) => {
+                        warn(&err.to_string());
+                        break;
+                    }
                 }
             }
         }

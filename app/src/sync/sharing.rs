@@ -6,7 +6,7 @@
 use confidant_shared::document::{DocumentId, DocumentKind};
 use confidant_shared::keyring::Keyring;
 use confidant_shared::sync::inbox::{InboxAddress, Letter};
-use confidant_shared::sync::notice::{follow_moved, Notice, RetireReason};
+use confidant_shared::sync::notice::{follow_moved, Moving, Notice, RetireReason};
 use confidant_shared::sync::rotation::{replace_keys, KnownMember};
 use confidant_shared::sync::{DocumentKeys, Invite, MemberCert, MemberInfo, MemberKeys, Role, SyncId};
 
@@ -205,13 +205,15 @@ impl Engine {
         if self.offering.is_some() || self.joining.is_some() {
             self.pairing_letter(&letter).await;
         }
-        let Some(Notice::Moved { from, invite, signature }) = Notice::decode(&letter.body) else { return };
+        let Some(Notice::Moved { from, member, invite, signature }) = Notice::decode(&letter.body) else { return };
         if letter.named_sender().is_err() {
             warn("an unsigned notice was ignored");
             return;
         }
         let Some(share) = self.shares.get(&from) else { return };
-        match follow_moved(share.keys.public(), share.record.kind, &from, &invite, &signature) {
+        let Some(mine) = share.record.invite() else { return };
+        let moving = Moving { old: share.keys.public(), kind: share.record.kind, member: &mine.member.cert().member };
+        match follow_moved(moving, &from, &member, &invite, &signature) {
             Ok(moved) if share.record.kind == DocumentKind::Keyring => {
                 // A fresh keyring, without the old one's history.
                 let old_local = share.local;

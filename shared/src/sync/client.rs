@@ -261,6 +261,17 @@ impl SyncClient {
         self.subscribe(id).into_iter().collect()
     }
 
+    /// Delete this device's letters up to `through_seq` at the relay, once
+    /// they are handled (the relay keeps no more than it must).
+    pub fn delete_letters(&self, inbox: &SyncId, through_seq: u64) -> Vec<ClientEffect> {
+        let (Some(_), Some(tracked)) = (self.ready(), self.inboxes.get(inbox)) else { return Vec::new() };
+        vec![ClientEffect::Send(ClientMessage::DeleteLetters {
+            inbox: tracked.keys.address().verifying_key,
+            through_seq,
+            proof: tracked.keys.delete_proof(&self.origin, through_seq),
+        })]
+    }
+
     fn enqueue(&mut self, item: Outgoing) -> Vec<ClientEffect> {
         let client_ref = self.next_ref;
         self.next_ref += 1;
@@ -611,20 +622,11 @@ impl SyncClient {
                 self.to_resend.insert(client_ref);
                 return vec![retry(retry_after_ms)];
             }
+            // It will not be taken: forget the copy (the change stays in the
+            // document). A refusal is only the relay's word: the document
+            // counts as retired only once its owner's signed retirement is read.
             self.pending.remove(&client_ref);
-            let mut effects = vec![ClientEffect::Dropped { client_ref }];
-            if code == ErrorCode::Retired {
-                if let Some(tracked) = self.documents.get_mut(&doc) {
-                    if !tracked.retired {
-                        tracked.retired = true;
-                        effects.push(ClientEffect::Retired { doc, notice: None });
-                    }
-                }
-                effects.extend(self.drop_pending_of(&doc));
-            } else {
-                effects.push(ClientEffect::Refused { code, message, id: Some(doc) });
-            }
-            return effects;
+            return vec![ClientEffect::Dropped { client_ref }, ClientEffect::Refused { code, message, id: Some(doc) }];
         }
         if let Some(id) = id {
             if let Some(tracked) = self.documents.get_mut(&id) {

@@ -3,9 +3,11 @@
 //! 1. The existing device makes a [`LinkOffer`]: its inbox address and a
 //!    one-time secret, shown as a link (`/link#…`) and QR code.
 //! 2. The new device opens it and posts a [`Notice::LinkRequest`] to that
-//!    inbox, signed with its own device key, carrying a proof that it saw the
-//!    secret. Both devices now show the same [`confirmation_code`], derived
-//!    from the secret and both devices' keys.
+//!    inbox, signed with its own device key, carrying a fresh random nonce
+//!    and a proof that it saw the secret. Both devices now show the same
+//!    [`confirmation_code`], derived from the secret, both devices' keys and
+//!    the nonce (sealed in the request, so nobody else can compute the code
+//!    the new device shows and grind a key of their own to match it).
 //! 3. The user checks that the codes match and confirms on both screens. Only
 //!    then does the existing device seal the keyring's invite to the new
 //!    device ([`Notice::LinkGranted`]), which accepts it only from the device
@@ -71,24 +73,30 @@ impl LinkOffer {
         Ok(offer)
     }
 
-    fn proof(&self, joiner: &InboxAddress) -> [u8; 32] {
+    fn proof(&self, joiner: &InboxAddress, nonce: &[u8; 32]) -> [u8; 32] {
         let key = blake3::derive_key(PROOF_KEY, &self.secret);
-        *blake3::keyed_hash(&key, &joiner.verifying_key).as_bytes()
+        let mut material = [0u8; 64];
+        material[..32].copy_from_slice(&joiner.verifying_key);
+        material[32..].copy_from_slice(nonce);
+        *blake3::keyed_hash(&key, &material).as_bytes()
     }
 
     /// The request the new device sends (in a letter signed by its key).
-    pub fn request(&self, joiner: &InboxAddress, device_name: &str) -> Notice {
-        Notice::LinkRequest { device_name: device_name.chars().take(60).collect(), proof: self.proof(joiner) }
+    /// `nonce` must be fresh random bytes.
+    pub fn request(&self, joiner: &InboxAddress, device_name: &str, nonce: [u8; 32]) -> Notice {
+        Notice::LinkRequest { device_name: device_name.chars().take(60).collect(), nonce, proof: self.proof(joiner, &nonce) }
     }
 }
 
-/// The code both screens show: six digits from the secret and both devices'
-/// keys, so a device that answered in between shows a different one.
-pub fn confirmation_code(offer: &LinkOffer, joiner: &InboxAddress) -> String {
+/// The code both screens show: six digits from the secret, both devices'
+/// keys and the new device's nonce, so a device that answered in between
+/// shows a different one.
+pub fn confirmation_code(offer: &LinkOffer, joiner: &InboxAddress, nonce: &[u8; 32]) -> String {
     let key = blake3::derive_key(CODE_KEY, &offer.secret);
-    let mut material = [0u8; 64];
+    let mut material = [0u8; 96];
     material[..32].copy_from_slice(&offer.address.verifying_key);
-    material[32..].copy_from_slice(&joiner.verifying_key);
+    material[32..64].copy_from_slice(&joiner.verifying_key);
+    material[64..].copy_from_slice(nonce);
     let hash = blake3::keyed_hash(&key, &material);
     let n = u32::from_le_bytes(hash.as_bytes()[..4].try_into().expect("four bytes")) % 1_000_000;
     format!("{:03} {:03}", n / 1000, n % 1000)
@@ -119,13 +127,13 @@ impl Offering {
         if now_ms > expires_ms {
             return Offering::Closed;
         }
-        let (Ok(joiner), Some(Notice::LinkRequest { device_name, proof })) = (letter.named_sender(), Notice::decode(&letter.body)) else {
+        let (Ok(joiner), Some(Notice::LinkRequest { device_name, nonce, proof })) = (letter.named_sender(), Notice::decode(&letter.body)) else {
             return Offering::Waiting { offer, expires_ms };
         };
-        if proof != offer.proof(joiner) {
+        if proof != offer.proof(joiner, &nonce) {
             return Offering::Waiting { offer, expires_ms };
         }
-        let code = confirmation_code(&offer, joiner);
+        let code = confirmation_code(&offer, joiner, &nonce);
         Offering::Confirming { joiner: *joiner, device_name, code, offer }
     }
 
@@ -160,9 +168,9 @@ pub enum JoinError {
 }
 
 impl Joining {
-    /// After posting `offer.request(me, ...)`.
-    pub fn new(offer: LinkOffer, me: &InboxAddress) -> Joining {
-        let code = confirmation_code(&offer, me);
+    /// After posting `offer.request(me, _, nonce)`.
+    pub fn new(offer: LinkOffer, me: &InboxAddress, nonce: &[u8; 32]) -> Joining {
+        let code = confirmation_code(&offer, me, nonce);
         Joining::Comparing { offer, code, confirmed: false, granted: None }
     }
 
@@ -224,8 +232,8 @@ mod tests {
         assert_eq!(offer_on_phone, offer);
 
         let mut laptop_side = Offering::new(offer.clone(), 0);
-        let mut phone_side = Joining::new(offer_on_phone.clone(), &phone.address());
-        let request = offer_on_phone.request(&phone.address(), "Phone");
+        let mut phone_side = Joining::new(offer_on_phone.clone(), &phone.address(), &[7; 32]);
+        let request = offer_on_phone.request(&phone.address(), "Phone", [7; 32]);
         laptop_side = laptop_side.handle_letter(&letter(&phone, request.encode()), 1_000);
         let Offering::Confirming { code, device_name, .. } = &laptop_side else { panic!("{laptop_side:?}") };
         let Joining::Comparing { code: phone_code, .. } = &phone_side else { panic!() };
@@ -249,22 +257,23 @@ mod tests {
         let phone = InboxKeys::from_seed([2; 32]);
         let thief = InboxKeys::from_seed([5; 32]);
         let offer = LinkOffer { address: laptop.address(), secret: [3; 32] };
-        assert_ne!(confirmation_code(&offer, &thief.address()), confirmation_code(&offer, &phone.address()));
+        assert_ne!(confirmation_code(&offer, &thief.address(), &[1; 32]), confirmation_code(&offer, &phone.address(), &[1; 32]));
+        assert_ne!(confirmation_code(&offer, &phone.address(), &[1; 32]), confirmation_code(&offer, &phone.address(), &[2; 32]), "the nonce counts");
         // A request without the secret is ignored.
-        let guess = LinkOffer { address: laptop.address(), secret: [4; 32] }.request(&thief.address(), "Phone");
+        let guess = LinkOffer { address: laptop.address(), secret: [4; 32] }.request(&thief.address(), "Phone", [1; 32]);
         let waiting = Offering::new(offer.clone(), 0).handle_letter(&letter(&thief, guess.encode()), 1);
         assert!(matches!(waiting, Offering::Waiting { .. }));
         // An anonymous letter is ignored; a late one closes the offer.
-        let anonymous = Letter { from: Sender::Anonymous, body: offer.request(&thief.address(), "x").encode() };
+        let anonymous = Letter { from: Sender::Anonymous, body: offer.request(&thief.address(), "x", [1; 32]).encode() };
         assert!(matches!(Offering::new(offer.clone(), 0).handle_letter(&anonymous, 1), Offering::Waiting { .. }));
-        let late = offer.request(&phone.address(), "Phone");
+        let late = offer.request(&phone.address(), "Phone", [1; 32]);
         assert_eq!(Offering::new(offer.clone(), 0).handle_letter(&letter(&phone, late.encode()), OFFER_VALID_MS + 1), Offering::Closed);
         // The codes differ: the user says so and nothing is granted.
-        let request = offer.request(&thief.address(), "Phone");
+        let request = offer.request(&thief.address(), "Phone", [1; 32]);
         let confirming = Offering::new(offer.clone(), 0).handle_letter(&letter(&thief, request.encode()), 1);
         assert_eq!(confirming.handle_confirmed(false), Offering::Closed);
         // A grant from anyone but the offering device is refused.
-        let joining = Joining::new(offer, &phone.address());
+        let joining = Joining::new(offer, &phone.address(), &[1; 32]);
         let grant = Notice::LinkGranted { keyring: keyring_invite().fragment() }.encode();
         let (_, err) = joining.handle_letter(&letter(&thief, grant)).unwrap_err();
         assert_eq!(err, JoinError::NotFromOffer);

@@ -53,8 +53,9 @@ impl HeardHeads {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Verdict {
     /// The other member lacks changes the relay should have given them:
-    /// push these again (Automerge ignores what they already have).
-    pub repush: Option<Vec<u8>>,
+    /// push these again (Automerge ignores what they already have), in
+    /// pieces that each fit one push, in causal order.
+    pub repush: Option<Vec<Vec<u8>>>,
     /// This device lacks changes the relay holds: announce own heads so a
     /// holder pushes them again; if they do not come, they were withheld.
     pub lacking: bool,
@@ -79,24 +80,33 @@ pub fn my_heads(doc: &mut AutoCommit, relay: &RelayHeads, through_seq: u64, sent
 ///
 /// `through_seq` is how far this device has read the relay without a gap;
 /// `acked_through` the highest sequence number the relay gave one of this
-/// device's own pushes that is part of `relay`.
-pub fn compare(doc: &mut AutoCommit, relay: &RelayHeads, through_seq: u64, acked_through: u64, heard: &HeardHeads) -> Verdict {
+/// device's own pushes that is part of `relay`; `max_piece` the most one
+/// push may carry.
+///
+/// Both sides must have read the relay exactly as far: a member behind has
+/// not had the chance to read what is missing yet, and one claiming to be
+/// ahead of what this device knows the relay holds is not believed (a
+/// member cannot make the others push everything again by claiming it).
+pub fn compare(doc: &mut AutoCommit, relay: &RelayHeads, through_seq: u64, acked_through: u64, heard: &HeardHeads, max_piece: usize) -> Verdict {
+    let level = heard.through_seq == through_seq && through_seq > 0;
     // Do I lack what they know the relay holds, having read as far as they have?
-    let lacking = through_seq >= heard.through_seq && heard.at_relay.iter().any(|h| doc.get_change_by_hash(h).is_none());
+    let lacking = level && heard.at_relay.iter().any(|h| doc.get_change_by_hash(h).is_none());
     // Do they lack what I know the relay holds, having read past it?
-    if heard.through_seq < through_seq.max(acked_through) {
-        return Verdict { repush: None, lacking }; // they have not read that far yet
+    if !level || through_seq < acked_through {
+        return Verdict { repush: None, lacking };
     }
     let theirs: Vec<ChangeHash> = heard.at_relay.iter().copied().filter(|h| doc.get_change_by_hash(h).is_some()).collect();
     let mine = relay.at_relay(doc);
     let not_at_relay: HashSet<ChangeHash> = doc.get_changes(&mine).iter().map(|c| c.hash()).collect();
-    let missing: Vec<_> = doc
-        .get_changes(&theirs)
-        .into_iter()
-        .filter(|c| !not_at_relay.contains(&c.hash()))
-        .map(|c| c.raw_bytes().to_vec())
-        .collect();
-    Verdict { repush: (!missing.is_empty()).then(|| missing.concat()), lacking }
+    let mut pieces: Vec<Vec<u8>> = Vec::new();
+    for change in doc.get_changes(&theirs).into_iter().filter(|c| !not_at_relay.contains(&c.hash())) {
+        let raw = change.raw_bytes();
+        match pieces.last_mut() {
+            Some(piece) if piece.len() + raw.len() <= max_piece => piece.extend_from_slice(raw),
+            _ => pieces.push(raw.to_vec()),
+        }
+    }
+    Verdict { repush: (!pieces.is_empty()).then_some(pieces), lacking }
 }
 
 #[cfg(test)]
@@ -110,6 +120,8 @@ mod tests {
         doc.put(ROOT, key, value).unwrap();
         doc.commit();
     }
+
+    const MAX: usize = 64 * 1024;
 
     fn heard(doc: &mut AutoCommit, relay: &RelayHeads, through_seq: u64) -> HeardHeads {
         HeardHeads::from_signal(&my_heads(doc, relay, through_seq, 0)).unwrap()
@@ -132,16 +144,46 @@ mod tests {
         author_relay.sent(2, &second);
         author_relay.acknowledged(2, &mut author); // acknowledged as seq 2, then dropped by the relay
 
-        // The reader read the relay up to seq 3 (someone else's chunk) without a gap.
+        // Both read the relay up to seq 3 (someone else's chunk) without a gap.
         let said = heard(&mut reader, &reader_relay, 3);
-        let Some(bytes) = compare(&mut author, &author_relay, 1, 2, &said).repush else { panic!("not pushed again") };
-        reader.load_incremental(&bytes).unwrap();
+        let Some(pieces) = compare(&mut author, &author_relay, 3, 2, &said, MAX).repush else { panic!("not pushed again") };
+        for piece in pieces {
+            reader.load_incremental(&piece).unwrap();
+        }
         assert_eq!(reader.get_heads(), author.get_heads());
 
         // The reader, hearing the author, knows it lacked something.
         let mut reader_before = AutoCommit::load(&first.changes).unwrap();
-        let author_said = heard(&mut author, &author_relay, 1);
-        assert_eq!(compare(&mut reader_before, &reader_relay, 3, 0, &author_said), Verdict { repush: None, lacking: true });
+        let author_said = heard(&mut author, &author_relay, 3);
+        let author_said = HeardHeads { through_seq: 3, ..author_said };
+        // (Not knowing the author's heads, it cannot tell what the author has,
+        // so it offers all it has: Automerge ignores the duplicates.)
+        assert!(compare(&mut reader_before, &reader_relay, 3, 0, &author_said, MAX).lacking);
+    }
+
+    #[test]
+    fn a_long_re_push_goes_in_pieces_that_each_fit() {
+        let mut author = AutoCommit::new();
+        edit(&mut author, "title", "Plan");
+        let mut relay = RelayHeads::default();
+        let first = relay.unsent(&mut author).unwrap();
+        relay.sent(1, &first);
+        relay.acknowledged(1, &mut author);
+        let mut reader = AutoCommit::load(&first.changes).unwrap();
+        let reader_relay = relay_after(&mut reader);
+        for n in 0..40 {
+            edit(&mut author, &format!("note-{n}"), &"x".repeat(500 + n));
+        }
+        let rest = relay.unsent(&mut author).unwrap();
+        relay.sent(2, &rest);
+        relay.acknowledged(2, &mut author);
+        let Some(pieces) = compare(&mut author, &relay, 3, 2, &heard(&mut reader, &reader_relay, 3), 4 * 1024).repush else { panic!() };
+        assert!(pieces.len() > 2 && pieces.iter().all(|p| p.len() <= 4 * 1024));
+        for piece in pieces {
+            reader.load_incremental(&piece).unwrap();
+            assert!(reader.get_missing_deps(&[]).is_empty(), "each piece applies on what came before");
+        }
+        assert_eq!(reader.get_heads(), author.get_heads());
     }
 
     #[test]
@@ -162,15 +204,19 @@ mod tests {
         relay.sent(2, &second);
         relay.acknowledged(2, &mut author);
         // The reader has read only to 4: the change is on its way.
-        assert!(compare(&mut author, &relay, 1, 5, &heard(&mut reader, &reader_relay, 4)).in_step());
+        assert!(compare(&mut author, &relay, 5, 5, &heard(&mut reader, &reader_relay, 4), MAX).in_step());
+        // A member claiming to have read further than the relay holds is not believed.
+        assert!(compare(&mut author, &relay, 5, 5, &heard(&mut reader, &reader_relay, u64::MAX), MAX).in_step());
         // A local edit the relay has not acknowledged is not the relay's fault.
         edit(&mut author, "horizon", "not sent yet");
-        let Some(bytes) = compare(&mut author, &relay, 1, 5, &heard(&mut reader, &reader_relay, 5)).repush else { panic!() };
-        reader.load_incremental(&bytes).unwrap();
+        let Some(pieces) = compare(&mut author, &relay, 5, 5, &heard(&mut reader, &reader_relay, 5), MAX).repush else { panic!() };
+        for piece in pieces {
+            reader.load_incremental(&piece).unwrap();
+        }
         assert!(reader.get_missing_deps(&[]).is_empty());
         assert_ne!(reader.get_heads(), author.get_heads(), "the unsent edit stays out of the re-push");
         let reader_relay = relay_after(&mut reader);
-        assert!(compare(&mut author, &relay, 1, 5, &heard(&mut reader, &reader_relay, 5)).in_step());
+        assert!(compare(&mut author, &relay, 5, 5, &heard(&mut reader, &reader_relay, 5), MAX).in_step());
     }
 
     fn relay_after(doc: &mut AutoCommit) -> RelayHeads {

@@ -11,13 +11,16 @@ use super::role::Role;
 use super::sync_id::SyncId;
 
 /// The body of a sealed letter between devices.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Notice {
     /// The owner moved a document to new keys; these are the recipient's.
-    /// `signature` is the old document's owner key over (from, invite).
-    Moved { from: SyncId, invite: String, signature: Vec<u8> },
-    /// A new device asks to be linked (see `device_link`).
-    LinkRequest { device_name: String, proof: [u8; 32] },
+    /// `member` is the recipient's member key in the old document, so a
+    /// notice meant for one member cannot be passed to another; `signature`
+    /// is the old document's owner key over (from, member, invite).
+    Moved { from: SyncId, member: [u8; 32], invite: String, signature: Vec<u8> },
+    /// A new device asks to be linked (see `device_link`). `nonce` is fresh
+    /// per request and goes into the code both screens show.
+    LinkRequest { device_name: String, nonce: [u8; 32], proof: [u8; 32] },
     /// The pairing was confirmed: the keyring's invite.
     LinkGranted { keyring: String },
 }
@@ -38,17 +41,29 @@ impl Notice {
         rest.is_empty().then_some(notice)
     }
 
-    /// A moved notice for `invite`, signed by the old document's owner.
-    pub fn moved(old: &DocumentKeys, invite: &Invite) -> Option<Notice> {
+    /// A moved notice for the member `member` of `old`, with their new
+    /// `invite`, signed by the old document's owner.
+    pub fn moved(old: &DocumentKeys, member: &[u8; 32], invite: &Invite) -> Option<Notice> {
         let from = old.id();
         let invite = invite.fragment();
-        let signature = old.sign_as(Role::Owner, &moved_message(&from, &invite))?.to_vec();
-        Some(Notice::Moved { from, invite, signature })
+        let signature = old.sign_as(Role::Owner, &moved_message(&from, member, &invite))?.to_vec();
+        Some(Notice::Moved { from, member: *member, invite, signature })
     }
 }
 
-fn moved_message(from: &SyncId, invite: &str) -> Vec<u8> {
-    Domain::Moved.bytes(&[from.as_bytes(), invite.as_bytes()])
+impl std::fmt::Debug for Notice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Notices carry keys: never print them.
+        match self {
+            Notice::Moved { from, .. } => write!(f, "Moved({from})"),
+            Notice::LinkRequest { device_name, .. } => write!(f, "LinkRequest({device_name})"),
+            Notice::LinkGranted { .. } => write!(f, "LinkGranted"),
+        }
+    }
+}
+
+fn moved_message(from: &SyncId, member: &[u8; 32], invite: &str) -> Vec<u8> {
+    Domain::Moved.bytes(&[from.as_bytes(), member, invite.as_bytes()])
 }
 
 /// Why a moved notice is not followed.
@@ -58,24 +73,44 @@ pub enum MovedError {
     UnknownDocument,
     #[error("the notice was not signed by the document's owner")]
     NotTheOwner,
+    #[error("the notice was meant for another member")]
+    NotForThisMember,
     #[error("the new keys are for another kind of document")]
     WrongKind,
     #[error(transparent)]
     BadInvite(#[from] InviteError),
 }
 
-/// Check a moved notice against the document it claims to move (whose
-/// public keys this device holds) and read the new invite.
-pub fn follow_moved(old: &DocumentPublic, old_kind: crate::document::DocumentKind, from: &SyncId, invite: &str, signature: &[u8]) -> Result<Invite, MovedError> {
+/// What a device holds of the document a moved notice claims to move: its
+/// public keys, its kind, and the device's own member key in it.
+#[derive(Debug, Clone, Copy)]
+pub struct Moving<'a> {
+    pub old: &'a DocumentPublic,
+    pub kind: crate::document::DocumentKind,
+    pub member: &'a [u8; 32],
+}
+
+/// Check a moved notice against the document it claims to move and read the
+/// new invite. A keyring moves only to keys its owner holds.
+pub fn follow_moved(moving: Moving<'_>, from: &SyncId, member: &[u8; 32], invite: &str, signature: &[u8]) -> Result<Invite, MovedError> {
+    let (old, old_kind) = (moving.old, moving.kind);
     if old.id() != *from {
         return Err(MovedError::UnknownDocument);
     }
-    if !owner_signed(old, &moved_message(from, invite), signature) {
+    // A keyring's holders are all one person's devices (devices migrated
+    // from protocol 1 may each hold their own member key).
+    if member != moving.member && old_kind != crate::document::DocumentKind::Keyring {
+        return Err(MovedError::NotForThisMember);
+    }
+    if !owner_signed(old, &moved_message(from, member, invite), signature) {
         return Err(MovedError::NotTheOwner);
     }
     let place = if old_kind == crate::document::DocumentKind::Keyring { InvitePlace::DeviceLink } else { InvitePlace::KeyringEntry };
     let invite = Invite::parse_for(invite, place)?;
     if invite.kind != old_kind {
+        return Err(MovedError::WrongKind);
+    }
+    if old_kind == crate::document::DocumentKind::Keyring && invite.keys.role() != Role::Owner {
         return Err(MovedError::WrongKind);
     }
     Ok(invite)
@@ -111,18 +146,26 @@ mod tests {
         let old = DocumentKeys::create([1; 32]);
         let new = DocumentKeys::create([2; 32]);
         let invite = Invite { kind: DocumentKind::GoalPlan, keys: new.for_role(Role::Writer).unwrap(), member: MemberKeys::issue(&new, Role::Writer, [3; 32]).unwrap() };
-        let Some(Notice::Moved { from, invite: text, signature }) = Notice::moved(&old, &invite) else { panic!() };
-        let back = Notice::decode(&Notice::Moved { from, invite: text.clone(), signature: signature.clone() }.encode()).unwrap();
+        let ana = [5u8; 32];
+        let Some(Notice::Moved { from, member, invite: text, signature }) = Notice::moved(&old, &ana, &invite) else { panic!() };
+        let back = Notice::decode(&Notice::Moved { from, member, invite: text.clone(), signature: signature.clone() }.encode()).unwrap();
         assert!(matches!(back, Notice::Moved { .. }));
-        let moved = follow_moved(old.public(), DocumentKind::GoalPlan, &from, &text, &signature).unwrap();
+        assert!(!format!("{back:?}").contains(&text), "no keys in debug output");
+        let moving = Moving { old: old.public(), kind: DocumentKind::GoalPlan, member: &ana };
+        let moved = follow_moved(moving, &from, &member, &text, &signature).unwrap();
         assert_eq!(moved.keys.id(), new.id());
-        assert_eq!(follow_moved(old.public(), DocumentKind::Partnership, &from, &text, &signature).unwrap_err(), MovedError::WrongKind);
+        let partnership = Moving { kind: DocumentKind::Partnership, ..moving };
+        assert_eq!(follow_moved(partnership, &from, &member, &text, &signature).unwrap_err(), MovedError::WrongKind);
+        // Another member forwards their own notice to Ana.
+        let bo = [6u8; 32];
+        assert_eq!(follow_moved(Moving { member: &bo, ..moving }, &from, &member, &text, &signature).unwrap_err(), MovedError::NotForThisMember);
+        assert_eq!(follow_moved(Moving { member: &bo, ..moving }, &from, &bo, &text, &signature).unwrap_err(), MovedError::NotTheOwner);
         // A writer of the old document tries to move everyone to its own copy.
         let writer = old.for_role(Role::Writer).unwrap();
-        assert!(Notice::moved(&writer, &invite).is_none());
-        let forged = new.sign_as(Role::Owner, &moved_message(&from, &text)).unwrap();
-        assert_eq!(follow_moved(old.public(), DocumentKind::GoalPlan, &from, &text, &forged).unwrap_err(), MovedError::NotTheOwner);
+        assert!(Notice::moved(&writer, &ana, &invite).is_none());
+        let forged = new.sign_as(Role::Owner, &moved_message(&from, &ana, &text)).unwrap();
+        assert_eq!(follow_moved(moving, &from, &member, &text, &forged).unwrap_err(), MovedError::NotTheOwner);
         let other = DocumentKeys::create([4; 32]);
-        assert_eq!(follow_moved(other.public(), DocumentKind::GoalPlan, &from, &text, &signature).unwrap_err(), MovedError::UnknownDocument);
+        assert_eq!(follow_moved(Moving { old: other.public(), ..moving }, &from, &member, &text, &signature).unwrap_err(), MovedError::UnknownDocument);
     }
 }

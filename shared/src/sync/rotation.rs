@@ -63,7 +63,7 @@ pub fn replace_keys(
             by_hand.push((member.cert.clone(), theirs));
             continue;
         }
-        let notice = Notice::moved(old, &theirs).ok_or(MemberError::NotOwner)?;
+        let notice = Notice::moved(old, &member.cert.member, &theirs).ok_or(MemberError::NotOwner)?;
         letters.extend(member.info.inboxes.iter().map(|inbox| (*inbox, notice.clone())));
     }
     Ok(Replacement { invite, letters, by_hand, retire })
@@ -73,7 +73,7 @@ pub fn replace_keys(
 mod tests {
     use super::*;
     use crate::sync::inbox::InboxKeys;
-    use crate::sync::notice::follow_moved;
+    use crate::sync::notice::{follow_moved, Moving};
 
     #[test]
     fn members_who_stay_get_new_keys_by_letter_and_the_removed_one_gets_nothing() {
@@ -91,8 +91,9 @@ mod tests {
         .unwrap();
         assert_ne!(replacement.invite.keys.id(), old.id());
         assert_eq!(replacement.letters.len(), 2, "one letter per device of the member who stays");
-        let Notice::Moved { from, invite, signature } = &replacement.letters[0].1 else { panic!() };
-        let theirs = follow_moved(old.public(), DocumentKind::GoalPlan, from, invite, signature).unwrap();
+        let Notice::Moved { from, member, invite, signature } = &replacement.letters[0].1 else { panic!() };
+        let moving = Moving { old: old.public(), kind: DocumentKind::GoalPlan, member: &stays.cert.member };
+        let theirs = follow_moved(moving, from, member, invite, signature).unwrap();
         assert_eq!(theirs.keys.id(), replacement.invite.keys.id());
         assert_eq!(theirs.member.cert().role, Role::Writer);
         assert_eq!(replacement.by_hand.len(), 1);

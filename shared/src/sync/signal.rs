@@ -49,7 +49,8 @@ impl Signal {
                 *sent_at_ms
             }
         };
-        (sent <= now_ms + SIGNAL_VALID_MS / 6 && now_ms - sent <= SIGNAL_VALID_MS).then_some(signal)
+        let age = now_ms.checked_sub(sent)?;
+        ((-SIGNAL_VALID_MS / 6..=SIGNAL_VALID_MS).contains(&age)).then_some(signal)
     }
 }
 
@@ -66,5 +67,9 @@ mod tests {
         let heads = Signal::Heads { at_relay: vec![[0; 32]; MAX_HEADS + 1], through_seq: 1, sent_at_ms: 0 };
         assert_eq!(Signal::decode_fresh(&heads.encode(), 0), None);
         assert_eq!(Signal::decode_fresh(b"\xff\xff", 0), None);
+        let ancient = Signal::Presence { page: [1; 8], name: None, sent_at_ms: i64::MIN };
+        assert_eq!(Signal::decode_fresh(&ancient.encode(), 100_000), None, "no overflow");
+        let far = Signal::Presence { page: [1; 8], name: None, sent_at_ms: i64::MAX };
+        assert_eq!(Signal::decode_fresh(&far.encode(), -100_000), None);
     }
 }
