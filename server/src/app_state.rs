@@ -19,6 +19,7 @@ struct Inner {
     data_dir: PathBuf,
     csp: ContentSecurityPolicy,
     relay: Arc<RelayHub>,
+    public_host: Option<String>,
 }
 
 /// Why the server cannot start.
@@ -64,6 +65,7 @@ impl AppState {
                 data_dir: config.data_dir.clone(),
                 csp: ContentSecurityPolicy::for_index(&index_html),
                 relay: Arc::new(RelayHub::with_limits(Arc::new(store), limits.relay, limits.store, limits.connections)),
+                public_host: config.public_host.clone(),
             }),
         })
     }
@@ -78,6 +80,11 @@ impl AppState {
 
     pub fn csp(&self) -> &ContentSecurityPolicy {
         &self.inner.csp
+    }
+
+    /// The host subscription proofs must name, when configured.
+    pub fn public_host(&self) -> Option<&str> {
+        self.inner.public_host.as_deref()
     }
 
     pub fn relay_hub(&self) -> Arc<RelayHub> {

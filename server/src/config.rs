@@ -14,6 +14,10 @@ pub struct ServerConfig {
     pub data_dir: PathBuf,
     /// Where `/metrics` is served, if anywhere (never on the public address).
     pub metrics_listen: Option<SocketAddr>,
+    /// The host clients reach the relay at (`mentor.example.edu`), which
+    /// subscription proofs must name. Without it, the `Host` header each
+    /// client sent is used, which a relay in the middle could set.
+    pub public_host: Option<String>,
 }
 
 /// The relay's limits, all in one place (the defaults suit one machine).

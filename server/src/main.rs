@@ -43,6 +43,11 @@ struct ServeArgs {
     /// Relay connections taken in all.
     #[arg(long, env = "CONFIDANT_MAX_CONNECTIONS", default_value_t = confidant_server::relay::ConnectionLimits::default().total)]
     max_connections: usize,
+    /// The host clients reach this relay at, e.g. mentor.example.edu (with
+    /// the port if not the default). Subscription proofs must name it, so a
+    /// proof made for another relay is refused here. Set it in production.
+    #[arg(long, env = "CONFIDANT_PUBLIC_HOST")]
+    public_host: Option<String>,
     /// Log as JSON lines instead of text.
     #[arg(long, env = "CONFIDANT_LOG_JSON")]
     log_json: bool,
@@ -92,6 +97,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         dist_dir: args.dist_dir,
         data_dir: args.data_dir,
         metrics_listen: args.metrics_listen,
+        public_host: args.public_host,
     };
     let mut limits = confidant_server::config::Limits::default();
     limits.connections.per_address = args.connections_per_address;

@@ -45,7 +45,7 @@ async fn start_with(dir: &std::path::Path, addr: SocketAddr, limits: Limits) -> 
     let dist = dir.join("dist");
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(dist.join("index.html"), "<html></html>").unwrap();
-    let config = ServerConfig { listen: addr, dist_dir: dist, data_dir: dir.join("data"), metrics_listen: None };
+    let config = ServerConfig { listen: addr, dist_dir: dist, data_dir: dir.join("data"), metrics_listen: None, public_host: None };
     let state = AppState::load_with(&config, limits).unwrap();
     let metrics = state.relay_hub();
     let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
@@ -413,4 +413,37 @@ async fn partners_pushing_at_once_while_others_subscribe_lose_no_change() {
         assert_eq!(got.len(), 2 * EACH, "device {n} missed {} changes", 2 * EACH - got.len());
     }
     relay.stop().await;
+}
+
+#[tokio::test]
+async fn with_a_public_host_set_proofs_must_name_it_whatever_host_the_client_sends() {
+    let dir = tempfile::tempdir().unwrap();
+    let dist = dir.path().join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), "<html></html>").unwrap();
+    let config = ServerConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        dist_dir: dist,
+        data_dir: dir.path().join("data"),
+        metrics_listen: None,
+        public_host: Some("mentor.example.edu".into()),
+    };
+    let state = AppState::load(&config).unwrap();
+    let listener = tokio::net::TcpListener::bind(config.listen).await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (_stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(confidant_server::serve(listener, state, async {
+        let _ = stopped.await;
+    }));
+    let keys = DocumentKeys::create([4; 32]);
+    // A relay in the middle passes the challenge on and sends its own Host
+    // header: the proof names the host the client reached, and is refused.
+    let (mut socket, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/sync")).await.unwrap();
+    let RelayMessage::Welcome { challenge, .. } = receive(&mut socket).await else { panic!("no welcome") };
+    send(&mut socket, &ClientMessage::Hello { version: PROTOCOL_VERSION }).await;
+    for (host, refused) in [(addr.to_string(), true), ("mentor.example.edu".to_string(), false)] {
+        send(&mut socket, &ClientMessage::Subscribe { public: *keys.public(), from_seq: 0, proof: keys.subscribe_proof(&host, &challenge) }).await;
+        let answer = receive(&mut socket).await;
+        assert_eq!(matches!(answer, RelayMessage::Error { code: ErrorCode::ProofRequired, .. }), refused, "{host}: {answer:?}");
+    }
 }

@@ -34,6 +34,7 @@ fn built_app() -> BuiltApp {
         dist_dir: dist,
         data_dir: dir.path().join("data"),
         metrics_listen: None,
+        public_host: None,
     };
     let state = AppState::load(&config).unwrap();
     BuiltApp { _dir: dir, state }
@@ -135,6 +136,7 @@ fn starting_without_a_built_app_says_how_to_build_it() {
         dist_dir: dir.path().join("dist"),
         data_dir: dir.path().join("data"),
         metrics_listen: None,
+        public_host: None,
     };
     let err = AppState::load(&config).err().expect("no app, no start").to_string();
     assert!(err.contains("trunk build"), "{err}");

@@ -86,7 +86,7 @@ impl Harness {
                     let more = self.relay.handle_stored(from, client_ref, seq, item);
                     self.run(more);
                 }
-                Effect::LoadSince { to, id, after_seq, limit } => {
+                Effect::LoadSince { to, id, after_seq, limit, .. } => {
                     self.loads.push(limit);
                     let read = self.read(id, after_seq, limit);
                     if self.hold_loads {
@@ -291,6 +291,28 @@ fn a_subscriber_whose_backlog_never_loads_is_closed_rather_than_held_for_ever() 
     }
     assert_eq!(h.closed, [bob], "closed once too much waits for it; it reconnects and resumes");
     assert_eq!(h.relay.subscriber_count(&plan.id()), 1);
+}
+
+#[test]
+fn a_catching_up_subscriber_holds_back_a_bounded_number_of_bytes_and_re_subscribing_counts() {
+    let limits = RelayLimits { max_waiting_bytes: 3_000, subscribes_per_window: 3, ..RelayLimits::default() };
+    let mut h = Harness::new(limits);
+    let plan = keys(1);
+    let (alice, ca) = h.connect(1);
+    h.subscribe(alice, &ca, &plan, 0);
+    let (bob, cb) = h.connect(2);
+    h.hold_loads = true;
+    h.subscribe(bob, &cb, &plan, 0);
+    push(&mut h, alice, &plan, &[1; 1_000], 1);
+    push(&mut h, alice, &plan, &[2; 1_000], 2);
+    assert!(h.closed.is_empty());
+    push(&mut h, alice, &plan, &[3; 1_000], 3);
+    assert_eq!(h.closed, [bob], "closed once the bytes held for it pass the limit");
+    // Asking for the same document again and again is rate limited too.
+    h.take(alice);
+    h.subscribe(alice, &ca, &plan, 0);
+    h.subscribe(alice, &ca, &plan, 0);
+    assert_eq!(h.last_error(alice), Some(ErrorCode::RateLimited));
 }
 
 #[test]

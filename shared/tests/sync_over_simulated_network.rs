@@ -157,7 +157,7 @@ impl Network {
                     let more = self.relay.handle_stored(from, client_ref, seq, item);
                     self.apply_relay(more);
                 }
-                Effect::LoadSince { to, id, after_seq, limit } => {
+                Effect::LoadSince { to, id, after_seq, limit, .. } => {
                     let all = self.log.get(&id).cloned().unwrap_or_default();
                     let head = all.last().map_or(0, |(s, _)| *s);
                     let items = all.into_iter().filter(|(s, _)| *s > after_seq).take(limit).collect();

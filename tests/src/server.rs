@@ -46,6 +46,7 @@ impl TestServer {
             dist_dir: self.dist_dir(),
             data_dir: self.dir.path().join("data"),
             metrics_listen: None,
+            public_host: None,
         };
         let state = AppState::load(&config)?;
         let listener = tokio::net::TcpListener::bind(self.addr)

@@ -199,7 +199,8 @@ fn Members(engine: SyncEngine, local: DocumentId, members: Vec<crate::store::Mem
             {others.into_iter().map(|member| {
                 let key = hex::encode(member.cert.member);
                 let name = member.info.name.clone().unwrap_or_else(|| "Someone you invited".into());
-                let label = format!("{name} ({})", member.cert.role.describe());
+                // Names are each member's own choice: the key's short form tells two alike apart.
+                let label = format!("{name} ({}, key {})", member.cert.role.describe(), member.cert.short());
                 let remove = remove.clone();
                 view! {
                     <li data-testid="member">

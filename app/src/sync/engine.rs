@@ -421,6 +421,10 @@ impl Engine {
                         if let Err(err) = self.store.put_device(&self.device).await {
                             warn(&err.to_string());
                         }
+                        // Handled or set aside: the relay need not keep it
+                        // (junk must not fill the inbox for a month).
+                        let effects = self.client.delete_letters(&id, seq);
+                        Box::pin(self.carry_out(effects)).await;
                     } else if let Some(share) = self.shares.get_mut(&id) {
                         share.record.last_seq = seq;
                         if let Err(err) = self.store.put_share(&share.record).await {
@@ -452,12 +456,7 @@ impl Engine {
                 ClientEffect::Signal { doc, author, signal } => Box::pin(self.signal_heard(doc, author, signal)).await,
                 ClientEffect::MemberIntroduced { doc, author, info } => self.member_introduced(doc, author, info).await,
                 ClientEffect::Retired { doc, notice } => Box::pin(self.retired(doc, notice)).await,
-                ClientEffect::Letter { inbox, seq, letter } => {
-                    Box::pin(self.letter(letter)).await;
-                    // Handled: the relay need not keep it.
-                    let effects = self.client.delete_letters(&inbox, seq);
-                    Box::pin(self.carry_out(effects)).await;
-                }
+                ClientEffect::Letter { letter, .. } => Box::pin(self.letter(letter)).await,
                 ClientEffect::CaughtUp { doc, .. } => {
                     if self.viewing.and_then(|l| self.by_local.get(&l)) == Some(&doc) {
                         Box::pin(self.send_heads(doc, true)).await;

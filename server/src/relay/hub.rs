@@ -329,9 +329,9 @@ impl RelayHub {
                         Err(err) => tracing::error!(error = %err, "relay store task failed"),
                     }
                 }
-                Effect::LoadSince { to, id, after_seq, limit } => {
+                Effect::LoadSince { to, id, after_seq, limit, max_bytes } => {
                     let store = self.store.clone();
-                    match tokio::task::spawn_blocking(move || store.load_since(&id, after_seq, limit)).await {
+                    match tokio::task::spawn_blocking(move || store.load_since(&id, after_seq, limit, max_bytes)).await {
                         Ok(Ok((items, head))) => queue.extend(self.answer_in_order(|relay| relay.handle_loaded(to, id, items, head))),
                         Ok(Err(err)) => {
                             tracing::error!(error = %err, "relay load failed");

@@ -55,25 +55,31 @@ pub struct StoreLimits {
     pub inbox_letters: u64,
     /// Letters older than this are deleted, read or not.
     pub letter_ttl_ms: i64,
+    /// Member introductions one document may hold (any member, readers
+    /// included, can send one; this keeps them from filling its quota).
+    pub introductions: u64,
 }
 
 impl Default for StoreLimits {
     fn default() -> Self {
-        StoreLimits { document_bytes: 256 << 20, inbox_bytes: 32 << 20, inbox_letters: 5_000, letter_ttl_ms: 30 * 24 * 3600 * 1000 }
+        StoreLimits { document_bytes: 256 << 20, inbox_bytes: 32 << 20, inbox_letters: 5_000, letter_ttl_ms: 30 * 24 * 3600 * 1000, introductions: 1_000 }
     }
 }
 
 /// Durable, ordered storage of each document's chunks and each inbox's letters.
 pub trait RelayStore: Send + Sync + 'static {
     /// Store an item as its document's (or inbox's) next sequence number,
-    /// refusing it if the document is retired or the quota is reached; a
-    /// retiring chunk retires the document in the same transaction. Returns
+    /// refusing it if the document is retired or the quota is reached (a
+    /// retirement is never refused for quota: the owner can always close a
+    /// full document); a retiring chunk retires the document in the same
+    /// transaction. Returns
     /// only once the item is durable (the relay acknowledges after this).
     fn append(&self, item: &StoredItem, now_ms: i64) -> Result<u64, AppendError>;
 
-    /// At most `limit` items after `after_seq`, in order, and the id's last
+    /// At most `limit` items after `after_seq`, in order, stopping after the
+    /// item that brings their bytes to `max_bytes`; and the id's last
     /// sequence number.
-    fn load_since(&self, id: &SyncId, after_seq: u64, limit: usize) -> Result<(Vec<(u64, StoredItem)>, u64), RelayStoreError>;
+    fn load_since(&self, id: &SyncId, after_seq: u64, limit: usize, max_bytes: usize) -> Result<(Vec<(u64, StoredItem)>, u64), RelayStoreError>;
 
     /// Delete an inbox's letters up to `through_seq` (its owner read them).
     fn delete_letters(&self, inbox: &SyncId, through_seq: u64) -> Result<(), RelayStoreError>;

@@ -11,7 +11,7 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use confidant_shared::sync::relay::StoredItem;
-use confidant_shared::sync::SyncId;
+use confidant_shared::sync::{Purpose, SyncId};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{AppendError, RelayStore, RelayStoreError, StoreLimits, StoreRefusal};
@@ -81,6 +81,7 @@ fn migrate(connection: &Connection) -> Result<(), RelayStoreError> {
                  next_seq INTEGER NOT NULL,
                  bytes INTEGER NOT NULL,
                  letters INTEGER NOT NULL,
+                 introductions INTEGER NOT NULL,
                  retired INTEGER NOT NULL
              ) WITHOUT ROWID;
              PRAGMA user_version = {SCHEMA};
@@ -98,22 +99,31 @@ impl RelayStore for SqliteStore {
         let body = encode(item)?;
         let id = item.id();
         let is_letter = matches!(item, StoredItem::Letter(_));
+        let purpose = match item {
+            StoredItem::Chunk(chunk) => Some(chunk.purpose),
+            StoredItem::Letter(_) => None,
+        };
         let limits = self.limits;
         Ok(self.with(|connection| {
             let tx = connection.transaction().map_err(storage)?;
-            let row: Option<(i64, i64, i64, bool)> = tx
-                .query_row("SELECT next_seq, bytes, letters, retired FROM ids WHERE id = ?1", params![&id.as_bytes()[..]], |row| {
-                    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get::<_, i64>(3)? != 0))
+            let row: Option<(i64, i64, i64, i64, bool)> = tx
+                .query_row("SELECT next_seq, bytes, letters, introductions, retired FROM ids WHERE id = ?1", params![&id.as_bytes()[..]], |row| {
+                    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get::<_, i64>(4)? != 0))
                 })
                 .optional()
                 .map_err(storage)?;
-            let (next_seq, bytes, letters, retired) = row.unwrap_or((1, 0, 0, false));
+            let (next_seq, bytes, letters, introductions, retired) = row.unwrap_or((1, 0, 0, 0, false));
             let bytes = bytes as u64 + body.len() as u64;
+            let introduction = purpose == Some(Purpose::Member);
             let refusal = if retired {
                 Some(StoreRefusal::Retired)
+            } else if purpose == Some(Purpose::Retire) {
+                None
             } else if is_letter && (bytes > limits.inbox_bytes || letters as u64 >= limits.inbox_letters) {
                 Some(StoreRefusal::QuotaExceeded)
             } else if !is_letter && bytes > limits.document_bytes {
+                Some(StoreRefusal::QuotaExceeded)
+            } else if introduction && introductions as u64 >= limits.introductions {
                 Some(StoreRefusal::QuotaExceeded)
             } else {
                 None
@@ -127,10 +137,17 @@ impl RelayStore for SqliteStore {
             )
             .map_err(storage)?;
             tx.execute(
-                "INSERT INTO ids (id, next_seq, bytes, letters, retired) VALUES (?1, ?2, ?3, ?4, ?5)
+                "INSERT INTO ids (id, next_seq, bytes, letters, introductions, retired) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT (id) DO UPDATE SET next_seq = excluded.next_seq, bytes = excluded.bytes,
-                     letters = excluded.letters, retired = excluded.retired",
-                params![&id.as_bytes()[..], next_seq + 1, bytes as i64, letters + i64::from(is_letter), i64::from(item.retires())],
+                     letters = excluded.letters, introductions = excluded.introductions, retired = excluded.retired",
+                params![
+                    &id.as_bytes()[..],
+                    next_seq + 1,
+                    bytes as i64,
+                    letters + i64::from(is_letter),
+                    introductions + i64::from(introduction),
+                    i64::from(item.retires())
+                ],
             )
             .map_err(storage)?;
             tx.commit().map_err(storage)?;
@@ -138,7 +155,7 @@ impl RelayStore for SqliteStore {
         })??)
     }
 
-    fn load_since(&self, id: &SyncId, after_seq: u64, limit: usize) -> Result<(Vec<(u64, StoredItem)>, u64), RelayStoreError> {
+    fn load_since(&self, id: &SyncId, after_seq: u64, limit: usize, max_bytes: usize) -> Result<(Vec<(u64, StoredItem)>, u64), RelayStoreError> {
         let connection = self.reader.lock().map_err(|_| storage("store lock poisoned"))?;
         let head: i64 = connection
             .query_row("SELECT next_seq - 1 FROM ids WHERE id = ?1", params![&id.as_bytes()[..]], |row| row.get(0))
@@ -152,10 +169,15 @@ impl RelayStore for SqliteStore {
             .query_map(params![&id.as_bytes()[..], after_seq as i64, limit as i64], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, Vec<u8>>(1)?)))
             .map_err(storage)?;
         let mut items = Vec::new();
+        let mut bytes = 0;
         for row in rows {
             let (seq, body) = row.map_err(storage)?;
+            bytes += body.len();
             let item = postcard::from_bytes(&body).map_err(|e| RelayStoreError::Corrupt(e.to_string()))?;
             items.push((seq as u64, item));
+            if bytes >= max_bytes {
+                break; // the rest comes as the next page
+            }
         }
         Ok((items, head as u64))
     }
@@ -229,13 +251,15 @@ mod tests {
         }
         let store = SqliteStore::open(dir.path()).unwrap();
         assert_eq!(store.append(&chunk(&keys, Purpose::Change, 3, "three"), 0).unwrap(), 3);
-        let (items, head) = store.load_since(&keys.id(), 1, 10).unwrap();
+        let (items, head) = store.load_since(&keys.id(), 1, 10, usize::MAX).unwrap();
         assert_eq!(head, 3);
         assert_eq!(items.iter().map(|(s, _)| *s).collect::<Vec<_>>(), [2, 3]);
         let StoredItem::Chunk(second) = &items[0].1 else { panic!() };
         assert_eq!(second.open(&keys).unwrap().body, b"PLAINTEXT-MARKER two");
-        let (page, _) = store.load_since(&keys.id(), 0, 2).unwrap();
+        let (page, _) = store.load_since(&keys.id(), 0, 2, usize::MAX).unwrap();
         assert_eq!(page.len(), 2, "a page at most");
+        let (small, _) = store.load_since(&keys.id(), 0, 10, 1).unwrap();
+        assert_eq!(small.len(), 1, "a page stops at its bytes, after one item at least");
 
         drop(store);
         for entry in std::fs::read_dir(dir.path()).unwrap() {
@@ -247,17 +271,25 @@ mod tests {
     #[test]
     fn a_retired_document_and_a_full_quota_refuse_what_comes_next() {
         let dir = tempfile::tempdir().unwrap();
-        let limits = StoreLimits { document_bytes: 2_000, inbox_letters: 2, ..StoreLimits::default() };
+        let limits = StoreLimits { document_bytes: 2_000, inbox_letters: 2, introductions: 3, ..StoreLimits::default() };
         let store = SqliteStore::open_with(dir.path(), limits).unwrap();
         let plan = DocumentKeys::create([1; 32]);
         store.append(&chunk(&plan, Purpose::Change, 1, "edit"), 0).unwrap();
         assert_eq!(store.append(&chunk(&plan, Purpose::Retire, 2, ""), 0).unwrap(), 2);
         assert!(matches!(store.append(&chunk(&plan, Purpose::Change, 3, "late"), 0), Err(AppendError::Refused(StoreRefusal::Retired))));
-        assert_eq!(store.load_since(&plan.id(), 0, 10).unwrap().0.len(), 2);
+        assert_eq!(store.load_since(&plan.id(), 0, 10, usize::MAX).unwrap().0.len(), 2);
 
         let big = DocumentKeys::create([2; 32]);
         store.append(&chunk(&big, Purpose::Change, 1, &"x".repeat(1_000)), 0).unwrap();
         assert!(matches!(store.append(&chunk(&big, Purpose::Change, 2, &"y".repeat(1_000)), 0), Err(AppendError::Refused(StoreRefusal::QuotaExceeded))));
+        assert!(store.append(&chunk(&big, Purpose::Retire, 3, ""), 0).is_ok(), "a full document can still be retired");
+
+        let crowded = DocumentKeys::create([4; 32]);
+        for n in 0..3 {
+            store.append(&chunk(&crowded, Purpose::Member, n, "Pat"), 0).unwrap();
+        }
+        assert!(matches!(store.append(&chunk(&crowded, Purpose::Member, 9, "Pat"), 0), Err(AppendError::Refused(StoreRefusal::QuotaExceeded))), "introductions have their own limit");
+        assert!(store.append(&chunk(&crowded, Purpose::Change, 10, "edit"), 0).is_ok(), "changes still go in");
 
         let inbox = InboxKeys::from_seed([3; 32]);
         let letter = |n: u8| StoredItem::Letter(inbox.address().seal(None, [n; 32], [n; 24], b"hello"));
@@ -267,8 +299,8 @@ mod tests {
         store.delete_letters(&inbox.id(), 1).unwrap();
         assert_eq!(store.append(&letter(4), 0).unwrap(), 3, "room again once its owner deleted what it read; numbering goes on");
         assert_eq!(store.expire_letters(1).unwrap(), 2, "letters expire");
-        assert!(store.load_since(&inbox.id(), 0, 10).unwrap().0.is_empty());
-        assert_eq!(store.totals().unwrap().0, 3);
+        assert!(store.load_since(&inbox.id(), 0, 10, usize::MAX).unwrap().0.is_empty());
+        assert_eq!(store.totals().unwrap().0, 4);
     }
 
     #[test]

@@ -31,8 +31,12 @@ pub async fn sync_connect(
         Ok(admission) => admission,
         Err(refused) => return (StatusCode::SERVICE_UNAVAILABLE, [(header::RETRY_AFTER, "30")], refused.to_string()).into_response(),
     };
-    // Proofs name the relay as the client reached it: its host.
-    let origin = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default().to_owned();
+    // Proofs name the relay as clients reach it: its configured public host,
+    // or else the host this client asked for.
+    let origin = match state.public_host() {
+        Some(host) => host.to_owned(),
+        None => headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default().to_owned(),
+    };
     upgrade
         .max_message_size(MAX_FRAME_BYTES)
         .max_frame_size(MAX_FRAME_BYTES)

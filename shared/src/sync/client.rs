@@ -42,6 +42,9 @@ const BACKOFF_CAP_MS: f64 = 30_000.0;
 pub const SUBSCRIBE_BATCH: usize = 500;
 /// Times a gap is asked for again before it counts as withheld.
 const GAP_RETRIES: u32 = 3;
+/// How far ahead of what this device has read an acknowledgement may
+/// number a chunk; further is a lie (it would switch off the heads exchange).
+const ACK_AHEAD: u64 = 1_000_000;
 
 /// Something waiting for the relay's acknowledgement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -585,6 +588,12 @@ impl SyncClient {
     }
 
     fn acknowledged(&mut self, client_ref: u64, seq: u64) -> Vec<ClientEffect> {
+        let Some(item) = self.pending.get(&client_ref) else { return Vec::new() };
+        let id = item.id();
+        if self.documents.get(&id).is_some_and(|t| seq > t.last_seq.saturating_add(ACK_AHEAD)) {
+            // Kept, and sent again on the next connection.
+            return vec![ClientEffect::Refused { code: ErrorCode::MalformedFrame, message: format!("an acknowledgement numbered {seq} is not believed"), id: Some(id) }];
+        }
         let Some(item) = self.pending.remove(&client_ref) else { return Vec::new() };
         self.to_resend.remove(&client_ref);
         let id = item.id();

@@ -59,6 +59,14 @@ impl StoredItem {
         matches!(self, StoredItem::Chunk(chunk) if chunk.purpose == Purpose::Retire)
     }
 
+    /// Bytes it holds (what limits count).
+    pub fn size(&self) -> usize {
+        match self {
+            StoredItem::Chunk(chunk) => chunk.ciphertext.len(),
+            StoredItem::Letter(post) => post.ciphertext.len(),
+        }
+    }
+
     fn into_message(self, seq: u64) -> RelayMessage {
         match self {
             StoredItem::Chunk(chunk) => RelayMessage::Chunk { seq, chunk },
@@ -77,8 +85,10 @@ pub enum Effect {
     /// document is retired or over its quota), then call
     /// [`Relay::handle_stored`] or [`Relay::handle_store_refused`].
     Store { from: ConnectionId, client_ref: u64, item: StoredItem },
-    /// Load at most `limit` items after `after_seq`, then call [`Relay::handle_loaded`].
-    LoadSince { to: ConnectionId, id: SyncId, after_seq: u64, limit: usize },
+    /// Load at most `limit` items after `after_seq`, stopping after the item
+    /// that brings the page to `max_bytes` (at least one item), then call
+    /// [`Relay::handle_loaded`].
+    LoadSince { to: ConnectionId, id: SyncId, after_seq: u64, limit: usize, max_bytes: usize },
     /// Delete an inbox's letters up to `through_seq` (its owner read them).
     DeleteLetters { inbox: SyncId, through_seq: u64 },
     Close(ConnectionId),
@@ -256,10 +266,9 @@ impl Relay {
         let refuse = |code, message: &str, retry_after_ms| {
             Effect::Send(conn, RelayMessage::Error { code, message: message.into(), client_ref: None, id: Some(id), retry_after_ms })
         };
-        if connection.subscriptions.contains(&id) {
-            return Ok(());
-        }
-        if connection.subscriptions.len() >= limits.max_subscriptions {
+        // A subscription asked for again (to read a backlog again) counts
+        // against the rate like a new one.
+        if !connection.subscriptions.contains(&id) && connection.subscriptions.len() >= limits.max_subscriptions {
             return Err(refuse(ErrorCode::TooManySubscriptions, "this connection follows as many documents as one may", None));
         }
         connection
@@ -295,12 +304,12 @@ impl Relay {
     }
 
     fn start_subscription(&mut self, conn: ConnectionId, id: SyncId, from_seq: u64) -> Vec<Effect> {
-        let limit = self.limits.backlog_page;
+        let (limit, max_bytes) = (self.limits.backlog_page, self.limits.backlog_page_bytes);
         let connection = self.connections.get_mut(&conn).expect("admitted");
         connection.subscriptions.insert(id);
         connection.catching_up.insert(id, Vec::new());
         self.subscribers.entry(id).or_default().insert(conn);
-        vec![Effect::LoadSince { to: conn, id, after_seq: from_seq, limit }]
+        vec![Effect::LoadSince { to: conn, id, after_seq: from_seq, limit, max_bytes }]
     }
 
     /// Rate and size limits for everything a connection sends to be stored or forwarded.
@@ -386,7 +395,8 @@ impl Relay {
                 live.push(to);
                 continue;
             };
-            if waiting.len() >= self.limits.max_waiting_while_catching_up {
+            let waiting_bytes: usize = waiting.iter().map(|(_, item)| item.size()).sum();
+            if waiting.len() >= self.limits.max_waiting_while_catching_up || waiting_bytes + item.size() > self.limits.max_waiting_bytes {
                 self.handle_disconnect(to);
                 effects.push(Effect::Close(to));
             } else {
@@ -414,15 +424,15 @@ impl Relay {
     /// sequence order. From then on the subscriber gets items as they are
     /// stored. `head_seq` is the id's last sequence number.
     pub fn handle_loaded(&mut self, to: ConnectionId, id: SyncId, items: Vec<(u64, StoredItem)>, head_seq: u64) -> Vec<Effect> {
-        let limit = self.limits.backlog_page;
+        let (limit, max_bytes) = (self.limits.backlog_page, self.limits.backlog_page_bytes);
         let Some(connection) = self.connections.get_mut(&to).filter(|c| c.subscriptions.contains(&id)) else {
             return Vec::new();
         };
-        let full_page = items.len() >= limit;
+        let more = items.last().is_some_and(|(seq, _)| *seq < head_seq);
         let mut last = items.last().map_or(0, |(seq, _)| *seq);
         let mut effects: Vec<Effect> = items.into_iter().map(|(seq, item)| Effect::Send(to, item.into_message(seq))).collect();
-        if full_page && last < head_seq {
-            effects.push(Effect::LoadSince { to, id, after_seq: last, limit });
+        if more {
+            effects.push(Effect::LoadSince { to, id, after_seq: last, limit, max_bytes });
             return effects;
         }
         let waiting = connection.catching_up.remove(&id).unwrap_or_default();

@@ -29,9 +29,14 @@ pub struct RelayLimits {
     /// Chunks read from storage per backlog page: a long backlog is sent a
     /// page at a time, never read whole.
     pub backlog_page: usize,
-    /// Chunks a subscriber still loading its backlog may have waiting before
-    /// it counts as stalled (closed; it reconnects and resumes).
+    /// Bytes read from storage per backlog page (the store stops after the
+    /// item that reaches it), under a connection's outbox limit.
+    pub backlog_page_bytes: usize,
+    /// Chunks, and their bytes, a subscriber still loading its backlog may
+    /// have waiting before it counts as stalled (closed; it reconnects and
+    /// resumes).
     pub max_waiting_while_catching_up: usize,
+    pub max_waiting_bytes: usize,
     /// A connection that has not said `Hello` by then is closed.
     pub hello_deadline_ms: i64,
     /// A connection silent this long (no frame, no pong) is closed.
@@ -47,7 +52,9 @@ impl Default for RelayLimits {
             window_ms: 1_000,
             max_subscriptions: 20_000,
             backlog_page: 256,
+            backlog_page_bytes: 4 << 20,
             max_waiting_while_catching_up: 1_024,
+            max_waiting_bytes: 4 << 20,
             hello_deadline_ms: 10_000,
             idle_timeout_ms: 90_000,
         }
