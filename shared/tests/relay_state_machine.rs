@@ -312,6 +312,8 @@ fn a_catching_up_subscriber_holds_back_a_bounded_number_of_bytes_and_re_subscrib
     h.take(alice);
     h.subscribe(alice, &ca, &plan, 0);
     h.subscribe(alice, &ca, &plan, 0);
+    assert_eq!(h.last_error(alice), None, "three in the window, the first included");
+    h.subscribe(alice, &ca, &plan, 0);
     assert_eq!(h.last_error(alice), Some(ErrorCode::RateLimited));
 }
 
