@@ -625,7 +625,10 @@ impl Engine {
         let waiting: Vec<SyncId> = self
             .shares
             .iter()
-            .filter(|(doc, s)| !s.record.introduced && !s.record.retired && Some(**doc) != self.keyring && self.client.is_caught_up(doc))
+            // Profiles and journal entries only ever reach the person's own
+            // devices, which move through the keyring: nobody to introduce to.
+            .filter(|(_, s)| !matches!(s.record.kind, DocumentKind::Profile | DocumentKind::Journal | DocumentKind::Keyring))
+            .filter(|(doc, s)| !s.record.introduced && !s.record.retired && self.client.is_caught_up(doc))
             .map(|(doc, _)| *doc)
             .take(20)
             .collect();

@@ -16,7 +16,9 @@
 //! 4. when another tab wrote records, pass them to [`StoredDocument::absorb`].
 
 mod chunk;
+mod screen;
 mod stored_document;
 
 pub use chunk::{ChunkKey, ChunkKind, StoredChunk};
+pub use screen::{screen, Unscreened};
 pub use stored_document::{Compaction, Loaded, PendingSave, StoredDocument};

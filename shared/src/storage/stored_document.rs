@@ -86,6 +86,9 @@ impl StoredDocument {
         if !record.is_intact() {
             return Err(format!("record {} is damaged: its bytes do not match its hash", record.key));
         }
+        // Bytes from a partner or an import file: only what Automerge reads
+        // without panicking gets to it.
+        super::screen(&record.bytes).map_err(|e| format!("record {} holds {e}", record.key))?;
         // A snapshot into an empty document loads fastest whole. Increments
         // go through the incremental path even first: one whose
         // dependencies are in another record (changes delivered by the relay
