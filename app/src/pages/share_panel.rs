@@ -81,6 +81,9 @@ pub fn SharePanel(local: DocumentId, kind: DocumentKind, what: &'static str) -> 
                 }}
             </p>
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            {let share = share.clone(); move || share().and_then(|s| s.problem).map(|problem| view! {
+                <p class="error" role="alert" data-testid="share-problem">{problem}</p>
+            })}
             {let share = share.clone(); move || share().and_then(|s| s.last_change_by).map(|who| view! {
                 <p class="hint" data-testid="last-change-by">{format!("Last change received from {who}.")}</p>
             })}

@@ -83,6 +83,10 @@ pub(super) struct Engine {
     pub heads_sent: HashMap<SyncId, i64>,
     /// When this device last pushed a document's changes again for a member.
     pub repushed: HashMap<SyncId, i64>,
+    /// Who wrote the last change that arrived, per document.
+    last_author: HashMap<SyncId, [u8; 32]>,
+    /// The relay's last refusal per document, until a change is taken.
+    problems: HashMap<SyncId, confidant_shared::sync::wire::ErrorCode>,
     retry_scheduled: bool,
 }
 
@@ -150,6 +154,8 @@ async fn prepare(handle: SyncEngine) -> Result<Engine, StoreError> {
         missing_since: HashMap::new(),
         heads_sent: HashMap::new(),
         repushed: HashMap::new(),
+        last_author: HashMap::new(),
+        problems: HashMap::new(),
         retry_scheduled: false,
     };
     let effects = engine.client.follow_inbox(inbox, engine.device.inbox_seq);
@@ -234,7 +240,8 @@ impl Engine {
             invite,
             members: share.record.members.values().cloned().collect(),
             retired: share.record.retired,
-            last_change_by: self.handle.shared.with_untracked(|shared| shared.get(&share.local).and_then(|v| v.last_change_by.clone())),
+            last_change_by: self.last_author.get(&doc).map(|author| self.author_name(share, author)),
+            problem: self.problems.get(&doc).map(|code| code.explain().to_string()),
         };
         let local = share.local;
         self.handle.shared.update(|shared| {
@@ -403,6 +410,9 @@ impl Engine {
                     if let Err(err) = self.store.forget_outbox(client_ref).await {
                         warn(&err.to_string());
                     }
+                    if self.problems.remove(&id).is_some() {
+                        self.publish(id);
+                    }
                     if self.acknowledged(id, client_ref, seq).await {
                         Box::pin(self.send_heads(id, false)).await;
                     }
@@ -464,26 +474,31 @@ impl Engine {
                 }
                 ClientEffect::Withheld { doc } => warn(&format!("the relay keeps leaving out part of {doc}")),
                 ClientEffect::Ignored { id, reason } => warn(&format!("set aside something for {id}: {reason}")),
-                ClientEffect::Refused { code, message, .. } => warn(&format!("the relay refused: {code:?}: {message}")),
+                ClientEffect::Refused { code, message, id } => {
+                    warn(&format!("the relay refused: {code:?}: {message}"));
+                    if let Some(doc) = id.filter(|doc| self.shares.contains_key(doc)) {
+                        self.problems.insert(doc, code);
+                        self.publish(doc);
+                    }
+                }
             }
         }
     }
 
     /// Remember who wrote the change that just arrived, for the page.
-    fn note_author(&self, doc: SyncId, author: &confidant_shared::sync::MemberCert) {
-        let Some(share) = self.shares.get(&doc) else { return };
-        let mine = share.record.invite().is_some_and(|i| i.member.cert() == author);
-        let name = if mine {
-            "you, on another device".to_string()
-        } else {
-            share.record.members.get(&hex::encode(author.member)).and_then(|m| m.info.name.clone()).unwrap_or_else(|| "a member".into())
-        };
-        let local = share.local;
-        self.handle.shared.update(|shared| {
-            if let Some(view) = shared.get_mut(&local) {
-                view.last_change_by = Some(name);
-            }
-        });
+    fn note_author(&mut self, doc: SyncId, author: &confidant_shared::sync::MemberCert) {
+        if self.last_author.insert(doc, author.member) != Some(author.member) {
+            self.publish(doc);
+        }
+    }
+
+    /// A member's name as they introduced themselves (they may do so after
+    /// their first change arrives: the page updates then).
+    fn author_name(&self, share: &Share, author: &[u8; 32]) -> String {
+        if share.record.invite().is_some_and(|i| i.member.cert().member == *author) {
+            return "you, on another device".into();
+        }
+        share.record.members.get(&hex::encode(author)).and_then(|m| m.info.name.clone()).unwrap_or_else(|| "a member".into())
     }
 
     /// Record an acknowledgement; returns whether it was one of a document's pieces.

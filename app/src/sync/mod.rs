@@ -55,6 +55,8 @@ pub struct ShareView {
     /// Who wrote the last change that arrived from another member (their
     /// name as they introduced themselves).
     pub last_change_by: Option<String>,
+    /// The relay refused the last change or subscription: why, for the user.
+    pub problem: Option<String>,
 }
 
 /// The pairing of a new device, as the Settings page shows it.

@@ -89,6 +89,22 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// One sentence for the user about a refused change or subscription.
+    pub const fn explain(self) -> &'static str {
+        match self {
+            ErrorCode::QuotaExceeded => "The relay holds as much of this document as it keeps for one: new changes stay on your devices.",
+            ErrorCode::ChunkTooLarge => "A change is too large for the relay: it stays on your devices.",
+            ErrorCode::Retired => "Its owner closed this document: your changes stay on this device.",
+            ErrorCode::TooManySubscriptions => "This device follows more documents than the relay takes at once: some sync later.",
+            ErrorCode::ProofRequired => "The relay did not accept this device's keys for this document.",
+            ErrorCode::RateLimited | ErrorCode::Internal | ErrorCode::Timeout => "The relay is busy: changes go again in a moment.",
+            ErrorCode::UnsupportedVersion => "The relay runs another version of Confidant: reload the page to update.",
+            ErrorCode::MalformedFrame | ErrorCode::FrameTooLarge | ErrorCode::BadSignature | ErrorCode::WrongPurpose | ErrorCode::NotSubscribed => {
+                "The relay refused a change as malformed: it stays on this device."
+            }
+        }
+    }
+
     /// Whether a push refused with this code may succeed if sent again later.
     pub const fn is_transient(self) -> bool {
         matches!(self, ErrorCode::RateLimited | ErrorCode::Internal | ErrorCode::Timeout)
