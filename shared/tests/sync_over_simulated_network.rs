@@ -230,6 +230,16 @@ fn plan() -> DocumentKeys {
     DocumentKeys::create([1; 32])
 }
 
+/// The plan's owner and a writer, both connected.
+fn connected_pair() -> (DocumentKeys, SyncId, Network) {
+    let keys = plan();
+    let doc = keys.id();
+    let mut net = Network::with_document(2, &keys);
+    net.connect(0);
+    net.connect(1);
+    (keys, doc, net)
+}
+
 #[test]
 fn an_offline_edit_is_kept_sent_on_reconnect_and_reaches_the_partner() {
     let keys = plan();
@@ -267,11 +277,7 @@ fn a_device_restarted_with_its_pending_chunks_sends_them() {
 
 #[test]
 fn a_device_that_was_away_catches_up_once_and_ignores_replays() {
-    let keys = plan();
-    let doc = keys.id();
-    let mut net = Network::with_document(2, &keys);
-    net.connect(0);
-    net.connect(1);
+    let (_, doc, mut net) = connected_pair();
     net.edit(0, &doc, b"one");
     net.disconnect(1);
     net.edit(0, &doc, b"two");
@@ -288,11 +294,7 @@ fn a_device_that_was_away_catches_up_once_and_ignores_replays() {
 
 #[test]
 fn the_writer_skips_its_own_chunks_without_seeing_a_gap() {
-    let keys = plan();
-    let doc = keys.id();
-    let mut net = Network::with_document(2, &keys);
-    net.connect(0);
-    net.connect(1);
+    let (_, doc, mut net) = connected_pair();
     net.edit(0, &doc, b"mine");
     net.edit(1, &doc, b"theirs");
     net.edit(0, &doc, b"mine again");
@@ -303,11 +305,7 @@ fn the_writer_skips_its_own_chunks_without_seeing_a_gap() {
 
 #[test]
 fn a_gap_in_what_the_relay_forwards_is_asked_for_again() {
-    let keys = plan();
-    let doc = keys.id();
-    let mut net = Network::with_document(2, &keys);
-    net.connect(0);
-    net.connect(1);
+    let (_, doc, mut net) = connected_pair();
     net.edit(0, &doc, b"one");
     net.skip_forward = Some((net.devices[1].conn, 2));
     net.edit(0, &doc, b"two (left out)");
@@ -375,11 +373,7 @@ fn a_rate_limited_push_is_sent_again_after_the_delay_the_relay_gave() {
 
 #[test]
 fn presence_reaches_the_partner_decrypted_never_stored_and_a_replay_is_ignored() {
-    let keys = plan();
-    let doc = keys.id();
-    let mut net = Network::with_document(2, &keys);
-    net.connect(0);
-    net.connect(1);
+    let (keys, doc, mut net) = connected_pair();
     let here = Signal::Presence { page: [1; 8], name: Some("Sam".into()), sent_at_ms: 0 };
     net.send_signal(0, &doc, &here);
     assert_eq!(net.devices[1].signals, [here.clone()]);
@@ -461,11 +455,7 @@ fn a_letter_waits_until_its_owner_fetches_it_and_says_who_sent_it_or_that_nobody
 
 #[test]
 fn a_device_that_left_a_document_gets_and_sends_nothing_more_of_it() {
-    let keys = plan();
-    let doc = keys.id();
-    let mut net = Network::with_document(2, &keys);
-    net.connect(0);
-    net.connect(1);
+    let (_, doc, mut net) = connected_pair();
     net.edit(0, &doc, b"before leaving");
     assert_eq!(net.devices[1].received.len(), 1);
 
@@ -526,11 +516,7 @@ fn a_change_from_someone_who_is_not_a_member_is_ignored() {
 
 #[test]
 fn a_removed_members_write_to_the_retired_document_is_refused() {
-    let keys = plan();
-    let doc = keys.id();
-    let mut net = Network::with_document(2, &keys);
-    net.connect(0);
-    net.connect(1);
+    let (keys, doc, mut net) = connected_pair();
     net.edit(1, &doc, b"before");
     let retire = net.devices[0].client().retire(&doc, [3; 24], &RetireReason::KeysReplaced.encode()).unwrap();
     net.apply_client(0, retire);

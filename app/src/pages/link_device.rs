@@ -8,7 +8,19 @@ use leptos::task::spawn_local;
 use leptos_meta::Title;
 
 use crate::pages::join::take_fragment;
-use crate::sync::{use_sync, Pairing};
+use crate::sync::{use_sync, Pairing, SyncEngine};
+
+/// What both pairing screens do when the user compared the codes.
+pub fn confirm_codes(engine: SyncEngine, set_error: WriteSignal<Option<String>>) -> impl Fn(bool) + Clone + 'static {
+    move |matches: bool| {
+        let engine = engine.clone();
+        spawn_local(async move {
+            if let Err(err) = engine.confirm_link(matches).await {
+                set_error.set(Some(err));
+            }
+        });
+    }
+}
 
 #[component]
 pub fn LinkDevicePage() -> impl IntoView {
@@ -37,17 +49,7 @@ pub fn LinkDevicePage() -> impl IntoView {
                     });
                 }
             };
-            let confirm = {
-                let engine = engine.clone();
-                move |matches: bool| {
-                    let engine = engine.clone();
-                    spawn_local(async move {
-                        if let Err(err) = engine.confirm_link(matches).await {
-                            set_error.set(Some(err));
-                        }
-                    });
-                }
-            };
+            let confirm = confirm_codes(engine.clone(), set_error);
             let pairing = move || engine.devices().pairing;
             view! {
                 {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}

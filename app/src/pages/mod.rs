@@ -12,7 +12,7 @@ mod goal_plan;
 mod invite_code;
 mod goal_plans;
 mod join;
-mod link_device;
+pub(crate) mod link_device;
 mod journal;
 mod journal_entry;
 mod not_found;

@@ -148,17 +148,7 @@ fn LinkedDevices() -> impl IntoView {
             });
         }
     };
-    let confirm = {
-        let engine = engine.clone();
-        move |matches: bool| {
-            let engine = engine.clone();
-            spawn_local(async move {
-                if let Err(err) = engine.confirm_link(matches).await {
-                    set_error.set(Some(err));
-                }
-            });
-        }
-    };
+    let confirm = crate::pages::link_device::confirm_codes(engine.clone(), set_error);
     let unlink = {
         let engine = engine.clone();
         move |device: InboxAddress| {

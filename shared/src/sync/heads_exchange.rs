@@ -115,6 +115,7 @@ mod tests {
     use automerge::ROOT;
 
     use super::*;
+    use crate::sync::relay_heads::Unsent;
 
     fn edit(doc: &mut AutoCommit, key: &str, value: &str) {
         doc.put(ROOT, key, value).unwrap();
@@ -129,12 +130,7 @@ mod tests {
 
     #[test]
     fn a_change_the_relay_acknowledged_but_never_passed_on_is_pushed_again() {
-        let mut author = AutoCommit::new();
-        edit(&mut author, "title", "Plan");
-        let mut author_relay = RelayHeads::default();
-        let first = author_relay.unsent(&mut author).unwrap();
-        author_relay.sent(1, &first);
-        author_relay.acknowledged(1, &mut author); // seq 1
+        let (mut author, mut author_relay, first) = author_with_a_plan(); // acknowledged as seq 1
         let mut reader = AutoCommit::load(&first.changes).unwrap();
         let mut reader_relay = RelayHeads::default();
         reader_relay.absorb_delivered(&mut reader, &[]);
@@ -163,12 +159,7 @@ mod tests {
 
     #[test]
     fn a_long_re_push_goes_in_pieces_that_each_fit() {
-        let mut author = AutoCommit::new();
-        edit(&mut author, "title", "Plan");
-        let mut relay = RelayHeads::default();
-        let first = relay.unsent(&mut author).unwrap();
-        relay.sent(1, &first);
-        relay.acknowledged(1, &mut author);
+        let (mut author, mut relay, first) = author_with_a_plan();
         let mut reader = AutoCommit::load(&first.changes).unwrap();
         let reader_relay = relay_after(&mut reader);
         for n in 0..40 {
@@ -188,12 +179,7 @@ mod tests {
 
     #[test]
     fn nothing_is_pushed_again_while_the_other_has_not_read_that_far_or_lacks_only_local_edits() {
-        let mut author = AutoCommit::new();
-        edit(&mut author, "title", "Plan");
-        let mut relay = RelayHeads::default();
-        let first = relay.unsent(&mut author).unwrap();
-        relay.sent(1, &first);
-        relay.acknowledged(1, &mut author);
+        let (mut author, mut relay, first) = author_with_a_plan();
         let reader = AutoCommit::load(&first.changes).unwrap();
         let mut reader_relay = RelayHeads::default();
         let mut reader = reader;
@@ -217,6 +203,17 @@ mod tests {
         assert_ne!(reader.get_heads(), author.get_heads(), "the unsent edit stays out of the re-push");
         let reader_relay = relay_after(&mut reader);
         assert!(compare(&mut author, &relay, 5, 5, &heard(&mut reader, &reader_relay, 5), MAX).in_step());
+    }
+
+    /// An author whose first change (a plan's title) the relay acknowledged.
+    fn author_with_a_plan() -> (AutoCommit, RelayHeads, Unsent) {
+        let mut author = AutoCommit::new();
+        edit(&mut author, "title", "Plan");
+        let mut relay = RelayHeads::default();
+        let first = relay.unsent(&mut author).unwrap();
+        relay.sent(1, &first);
+        relay.acknowledged(1, &mut author);
+        (author, relay, first)
     }
 
     fn relay_after(doc: &mut AutoCommit) -> RelayHeads {
