@@ -679,14 +679,19 @@ fn replacing_keys_moves_the_members_who_stay_and_the_removed_one_writes_to_nobod
     }, RetireReason::KeysReplaced)
     .unwrap();
     let new_id = replacement.invite.keys.id();
-    let effects = net.devices[0].client().follow(replacement.invite.keys.clone(), replacement.invite.member.clone(), 0);
-    net.apply_client(0, effects);
+    // As the app does it: letters and the retirement queued, then the owner
+    // lets go of the old keys (the retirement still goes) and follows the new.
     let sender = inboxes[0].clone();
     for (to, notice) in &replacement.letters {
         let effects = net.devices[0].client().post(to, Some(&sender), [3; 32], [4; 24], &notice.encode());
         net.apply_client(0, effects);
     }
     let effects = net.devices[0].client().retire(&old_id, [5; 24], &replacement.retire.encode()).unwrap();
+    net.apply_client(0, effects);
+    let effects = net.devices[0].client().unfollow(&old_id);
+    assert!(!effects.iter().any(|e| matches!(e, ClientEffect::Dropped { .. })), "the retirement is not dropped with the keys");
+    net.apply_client(0, effects);
+    let effects = net.devices[0].client().follow(replacement.invite.keys.clone(), replacement.invite.member.clone(), 0);
     net.apply_client(0, effects);
     net.run();
 

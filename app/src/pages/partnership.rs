@@ -557,6 +557,9 @@ fn HandOver(p: ReadSignal<Partnership, LocalStorage>, editing: Editing, partner:
                 let old_plan = next.goal_plan_invite.as_deref().and_then(|f| Invite::parse_for(f, InvitePlace::PartnershipGoalPlan).ok());
                 if let (Some(engine), Some(old_plan)) = (engine.as_ref(), old_plan) {
                     if let Some(plan) = engine.local_for(&old_plan) {
+                        if !engine.owns(plan) {
+                            return Err("Only the person who shared the goal plan can move it to the next partnership; ask them to start it.".to_string());
+                        }
                         editing.edit(|p| p.goal_plan_invite = None);
                         editing.flush().await;
                         engine.take_back(plan).await?;

@@ -34,6 +34,19 @@ pub fn SharePanel(local: DocumentId, kind: DocumentKind, what: &'static str) -> 
     };
     let (error, set_error) = signal(None::<String>);
     let (link, set_link) = signal(None::<String>);
+    // A link made before the keys moved (a member removed) opens a closed
+    // document: forget it when the keys change.
+    {
+        let engine = engine.clone();
+        let keys_now = Memo::new(move |_| engine.share_of(local).map(|s| s.sync_id));
+        Effect::new(move |previous: Option<Option<confidant_shared::sync::SyncId>>| {
+            let now = keys_now.get();
+            if previous.is_some_and(|before| before != now) {
+                set_link.set(None);
+            }
+            now
+        });
+    }
     let here = {
         let engine = engine.clone();
         move || engine.here(local)

@@ -54,6 +54,11 @@ pub struct ShareRecord {
     /// The owner retired the document: nothing more is sent or received.
     #[serde(default)]
     pub retired: bool,
+    /// Sync ids this document had before its keys moved: an invite to one
+    /// of them (an old link, a partnership's old goal-plan link) is this
+    /// document, never a second copy.
+    #[serde(default)]
+    pub moved_from: Vec<String>,
 }
 
 impl std::fmt::Debug for ShareRecord {
@@ -88,14 +93,28 @@ impl ShareRecord {
             members: BTreeMap::new(),
             introduced: false,
             retired: false,
+            moved_from: Vec::new(),
         }
     }
 
     /// The same local document under new keys (moved by its owner): read
     /// from the start, everything pushed again; members re-introduce.
-    pub fn moved_to(&self, invite: &Invite) -> Self {
+    pub fn moved_to(&self, invite: &Invite, members: &[KnownMember]) -> Self {
         let local: DocumentId = self.local_id.parse().unwrap_or_else(|_| DocumentId::from_random(*invite.keys.id().as_bytes()));
-        ShareRecord::new(local, invite)
+        let mut record = ShareRecord::new(local, invite);
+        record.moved_from = self.moved_from.clone();
+        if let Some(old) = self.sync_id() {
+            record.moved_from.push(old.to_string());
+        }
+        for member in members {
+            record.members.insert(hex::encode(member.cert.member), MemberRecord { cert: member.cert.clone(), info: member.info.clone() });
+        }
+        record
+    }
+
+    /// Whether this is the document `id` names (now or before its keys moved).
+    pub fn answers_to(&self, id: &SyncId) -> bool {
+        self.sync_id().as_ref() == Some(id) || self.moved_from.contains(&id.to_string())
     }
 
     pub fn invite(&self) -> Option<Invite> {

@@ -135,6 +135,13 @@ impl Engine {
     async fn linked(&mut self) {
         let Some(Joining::Linked(invite)) = &self.joining else { return };
         let invite = invite.clone();
+        if self.device.unlinked {
+            // Linked again, with a keyring of the person's other devices.
+            self.device.unlinked = false;
+            if let Err(err) = self.store.put_device(&self.device).await {
+                warn(&err.to_string());
+            }
+        }
         let local = DocumentId::from_random(*invite.keys.id().as_bytes());
         if !self.shares.contains_key(&invite.keys.id()) {
             if let Err(err) = self.track(ShareRecord::new(local, &invite)).await {
@@ -157,6 +164,7 @@ impl Engine {
         // 1. A fresh keyring, no history, without the removed device.
         let mut fresh = Keyring::default();
         fresh.devices = current.devices.clone();
+        fresh.moved = current.moved.clone();
         fresh.remove_device(&removed);
         let open = OpenDocument::create(&self.store, &fresh).await.map_err(said)?;
         let keys = DocumentKeys::create(random_bytes().map_err(random_error)?);
@@ -167,7 +175,15 @@ impl Engine {
         self.carry_out(effects).await;
         self.store.delete_share(&old_local.to_string()).await.map_err(said)?;
         self.track(ShareRecord::new(open.id(), &new_keyring)).await.map_err(said)?;
-        // 2. Every document the removed device could read, and this device
+        // 2. The remaining devices are sent the new keyring (it waits in the
+        // outbox), before anything else can fail.
+        let notice = Notice::moved(&old.keys, &old.member.cert().member, &new_keyring).ok_or("The keyring could not be moved.")?;
+        for (address, _) in current.linked_devices() {
+            if address != removed && address != self.inbox.address() {
+                self.send_letter(&address, &notice.encode()).await?;
+            }
+        }
+        // 3. Every document the removed device could read, and this device
         // owns, moves to new keys; the other members are sent theirs.
         let reason = RetireReason::DevicesUnlinked { removed: vec![removed.verifying_key] };
         let owned: Vec<SyncId> = self
@@ -183,13 +199,6 @@ impl Engine {
             }
         }
         self.reconcile_keyring().await;
-        // 3. The remaining devices are sent the new keyring.
-        let notice = Notice::moved(&old.keys, &old.member.cert().member, &new_keyring).ok_or("The keyring could not be moved.")?;
-        for (address, _) in current.linked_devices() {
-            if address != removed && address != self.inbox.address() {
-                self.send_letter(&address, &notice.encode()).await?;
-            }
-        }
         // 4. The old keyring is closed: the removed device learns it was unlinked.
         self.retire(&old, &reason.encode()).await?;
         self.publish_devices();
@@ -210,6 +219,7 @@ impl Engine {
             return; // not arrived yet: reconciled once it does
         };
         // 0. Entries written by protocol 1 become protocol 2 ones.
+        let had_legacy = !keyring.legacy_entries().is_empty();
         for (id, text) in keyring.legacy_entries() {
             let kind_personal = Invite::kind_of(&text).is_some_and(is_personal);
             let Ok(seed) = random_bytes() else { return };
@@ -223,7 +233,7 @@ impl Engine {
         for doc in followed {
             if let Some(to) = keyring.moved_to(&doc) {
                 if !self.shares.contains_key(&to.keys.id()) {
-                    if let Err(err) = self.move_share(doc, &to).await {
+                    if let Err(err) = self.move_share(doc, &to, &[]).await {
                         warn(&err.to_string());
                     }
                 }
@@ -261,7 +271,7 @@ impl Engine {
             }
         }
         edited.add_device(&self.inbox.address(), &self.device.name, &today());
-        if edited != keyring || !keyring.legacy_entries().is_empty() {
+        if edited != keyring || had_legacy {
             match open.change(|k: &mut Keyring| *k = edited.clone()).await {
                 Ok(_) => {
                     announce_saved(keyring_local);

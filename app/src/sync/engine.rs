@@ -242,6 +242,7 @@ impl Engine {
             retired: share.record.retired,
             last_change_by: self.last_author.get(&doc).map(|author| self.author_name(share, author)),
             problem: self.problems.get(&doc).map(|code| code.explain().to_string()),
+            moved_from: share.record.moved_from.iter().filter_map(|id| id.parse().ok()).collect(),
         };
         let local = share.local;
         self.handle.shared.update(|shared| {
@@ -390,6 +391,9 @@ impl Engine {
                         // Not stored: read this document again from the last
                         // stored position, on a fresh connection.
                         warn(&err.to_string());
+                        if let Some((invite, last_seq)) = self.shares.get(&doc).and_then(|s| Some((s.record.invite()?, s.record.last_seq))) {
+                            self.client.track(invite.keys, invite.member, last_seq);
+                        }
                         self.socket = None;
                         let effects = self.client.handle_disconnected(js_sys::Math::random());
                         Box::pin(self.carry_out(effects)).await;

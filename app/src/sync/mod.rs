@@ -57,6 +57,8 @@ pub struct ShareView {
     pub last_change_by: Option<String>,
     /// The relay refused the last change or subscription: why, for the user.
     pub problem: Option<String>,
+    /// Sync ids it had before its keys moved.
+    pub moved_from: Vec<SyncId>,
 }
 
 /// The pairing of a new device, as the Settings page shows it.
@@ -125,10 +127,13 @@ impl SyncEngine {
         self.share_of(local).map(|share| share.invite)
     }
 
-    /// The local document an invite's keys belong to, if this device has it.
+    /// The local document an invite's keys belong to (now, or before its
+    /// keys moved), if this device has it.
     pub fn local_for(&self, invite: &Invite) -> Option<DocumentId> {
         let wanted = invite.keys.id();
-        self.shared.with(|shared| shared.iter().find(|(_, s)| s.sync_id == wanted).map(|(local, _)| *local))
+        self.shared.with(|shared| {
+            shared.iter().find(|(_, s)| s.sync_id == wanted || s.moved_from.contains(&wanted)).map(|(local, _)| *local)
+        })
     }
 
     /// Share a local document (this device becomes its owner) and start

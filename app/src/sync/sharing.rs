@@ -58,10 +58,13 @@ impl Engine {
     /// Accept an invite checked by the page for where it is used.
     pub(super) async fn accept(&mut self, invite: Invite) -> Result<DocumentId, String> {
         let doc = invite.keys.id();
-        if let Some(share) = self.shares.get(&doc) {
+        if let Some(share) = self.shares.values().find(|s| s.record.answers_to(&doc)) {
             return Ok(share.local);
         }
         let local = DocumentId::from_random(*doc.as_bytes());
+        if self.by_local.contains_key(&local) {
+            return Ok(local); // moved away from these keys: the copy here went on
+        }
         self.track(ShareRecord::new(local, &invite)).await.map_err(said)?;
         self.keyring_dirty |= self.keyring.is_some();
         Ok(local)
@@ -110,14 +113,15 @@ impl Engine {
         let mut seeds = seeds.into_iter();
         let replacement = replace_keys(&old.keys, share.record.kind, &keep, random_bytes().map_err(random_error)?, || seeds.next().unwrap_or([0; 32]), reason)
             .map_err(|e| e.to_string())?;
-        // 1. This device moves first, so nothing written meanwhile is lost.
-        self.move_share(doc, &replacement.invite).await.map_err(said)?;
-        // 2. Every remaining member's devices are told.
+        // 1. Every remaining member's devices are told, and 2. the old
+        // document is closed: both wait in the outbox (they survive a
+        // reload) before this device lets go of the old keys.
         for (to, notice) in &replacement.letters {
             self.send_letter(to, &notice.encode()).await?;
         }
-        // 3. The old document takes no more writes.
         self.retire(&old, &replacement.retire.encode()).await?;
+        // 3. This device moves; what it wrote meanwhile goes to the new keys.
+        self.move_share(doc, &replacement.invite, &replacement.members).await.map_err(said)?;
         Ok(replacement.by_hand.into_iter().map(|(_, invite)| invite).collect())
     }
 
@@ -142,9 +146,9 @@ impl Engine {
 
     /// Move this device's copy of a document to new keys: same local
     /// document, read from the start, everything pushed again.
-    pub(super) async fn move_share(&mut self, from: SyncId, to: &Invite) -> Result<(), StoreError> {
+    pub(super) async fn move_share(&mut self, from: SyncId, to: &Invite, members: &[KnownMember]) -> Result<(), StoreError> {
         let Some(old) = self.shares.get(&from) else { return Ok(()) };
-        let record = old.record.moved_to(to);
+        let record = old.record.moved_to(to, members);
         let effects = self.client.unfollow(&from);
         self.forget(from);
         self.carry_out(effects).await;
@@ -230,7 +234,7 @@ impl Engine {
                 self.keyring_dirty = true;
             }
             Ok(moved) => {
-                if let Err(err) = self.move_share(from, &moved).await {
+                if let Err(err) = self.move_share(from, &moved, &[]).await {
                     warn(&err.to_string());
                 }
             }

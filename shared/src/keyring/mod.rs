@@ -75,17 +75,19 @@ pub fn is_personal(kind: DocumentKind) -> bool {
 }
 
 impl Keyring {
-    /// Add or update a document's invite; returns whether anything changed.
+    /// Add a document's invite unless it is listed already (each device
+    /// may hold its own invite text for one document: the first listed
+    /// stays, so devices do not overwrite each other for ever); returns
+    /// whether it was new.
     pub fn add(&mut self, invite: &Invite) -> bool {
         if invite.kind == DocumentKind::Keyring {
             return false; // the keyring never lists itself (or another keyring)
         }
         let id = invite.keys.id().to_string();
-        let fragment = invite.fragment();
-        if self.documents.get(&id) == Some(&fragment) {
+        if self.documents.contains_key(&id) {
             return false;
         }
-        self.documents.insert(id, fragment);
+        self.documents.insert(id, invite.fragment());
         true
     }
 

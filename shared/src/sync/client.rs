@@ -244,8 +244,11 @@ impl SyncClient {
         effects
     }
 
+    /// Drop what waits to be sent for `id`, but a retirement: the owner
+    /// closes a document just before letting go of its keys.
     fn drop_pending_of(&mut self, id: &SyncId) -> Vec<ClientEffect> {
-        let dropped: Vec<u64> = self.pending.iter().filter(|(_, item)| item.id() == *id).map(|(r, _)| *r).collect();
+        let retiring = |item: &Outgoing| matches!(item, Outgoing::Push(chunk) if chunk.purpose == Purpose::Retire);
+        let dropped: Vec<u64> = self.pending.iter().filter(|(_, item)| item.id() == *id && !retiring(item)).map(|(r, _)| *r).collect();
         dropped
             .into_iter()
             .map(|client_ref| {

@@ -36,6 +36,10 @@ pub struct Replacement {
     pub by_hand: Vec<(MemberCert, Invite)>,
     /// What to say when retiring the old document.
     pub retire: RetireReason,
+    /// The remaining members under their new certificates, with what they
+    /// said of themselves before: the owner can reach them again (another
+    /// removal, say) before they introduce themselves anew.
+    pub members: Vec<KnownMember>,
 }
 
 /// Replace `old`'s keys, keeping `keep` (members of the old document). `root`
@@ -56,9 +60,11 @@ pub fn replace_keys(
     let invite = Invite { kind, keys: keys.clone(), member: MemberKeys::issue(&keys, Role::Owner, seed())? };
     let mut letters = Vec::new();
     let mut by_hand = Vec::new();
+    let mut members = Vec::new();
     for member in keep.iter().filter(|m| m.cert.is_valid_for(old.public())) {
         let role = member.cert.role.min(Role::Writer);
         let theirs = Invite { kind, keys: keys.for_role(role).ok_or(MemberError::RoleAboveKeys)?, member: MemberKeys::issue(&keys, role, seed())? };
+        members.push(KnownMember { cert: theirs.member.cert().clone(), info: member.info.clone() });
         if member.info.inboxes.is_empty() {
             by_hand.push((member.cert.clone(), theirs));
             continue;
@@ -66,7 +72,7 @@ pub fn replace_keys(
         let notice = Notice::moved(old, &member.cert.member, &theirs).ok_or(MemberError::NotOwner)?;
         letters.extend(member.info.inboxes.iter().map(|inbox| (*inbox, notice.clone())));
     }
-    Ok(Replacement { invite, letters, by_hand, retire })
+    Ok(Replacement { invite, letters, by_hand, retire, members })
 }
 
 #[cfg(test)]
@@ -98,6 +104,9 @@ mod tests {
         assert_eq!(theirs.member.cert().role, Role::Writer);
         assert_eq!(replacement.by_hand.len(), 1);
         assert_eq!(replacement.by_hand[0].1.keys.role(), Role::Reader, "roles are kept");
+        assert_eq!(replacement.members.len(), 2);
+        assert!(replacement.members.iter().all(|m| m.cert.is_valid_for(replacement.invite.keys.public())), "known under the new keys");
+        assert_eq!(replacement.members[0].info.name.as_deref(), Some("Ana"));
         // Only the owner replaces keys.
         let writer = old.for_role(Role::Writer).unwrap();
         assert!(replace_keys(&writer, DocumentKind::GoalPlan, &[stays], [9; 32], || [1; 32], RetireReason::KeysReplaced).is_err());
