@@ -1,4 +1,4 @@
-//! Any bytes as a document's stored records (split at 0xff 0x00): loading
+//! Any bytes as a document's stored records (split at 0xff): loading
 //! sets damaged records aside and never panics.
 #![no_main]
 

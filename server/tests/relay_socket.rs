@@ -2,9 +2,9 @@
 //! acknowledgement and broadcast; a restart between writes loses nothing
 //! acknowledged; the relay's files hold no plaintext; reading without proof of
 //! the key is refused; partners pushing at once while other devices subscribe
-//! lose no change; connection floods, subscribe floods, oversized frames and
-//! silent clients are refused or closed while the relay goes on answering.
-//! See: issue 4, issue 10.
+//! lose no change; with a public host set, proofs must name it. (Floods,
+//! oversized frames and silent clients: relay_floods.rs.) See: issue 4,
+//! issue 10.
 
 use std::net::SocketAddr;
 use std::time::Duration;

@@ -184,7 +184,7 @@ fn LinkedDevices() -> impl IntoView {
                                 <li data-testid="linked-device">
                                     <span>{format!("{} (linked {})", device.name, device.linked_on)}</span>
                                     <button type="button" class="danger" data-testid="unlink-device" aria-label=format!("Remove {name}")
-                                        title="It keeps what it had but gets nothing new: everything it could read moves to new keys."
+                                        title="It keeps what it had but gets nothing new: everything you own moves to new keys."
                                         on:click=move |_| unlink(address)>"Remove"</button>
                                 </li>
                             }

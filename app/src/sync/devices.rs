@@ -1,6 +1,6 @@
 //! The user's own devices: the keyring they all follow, pairing a new
 //! device (both screens confirm a code), and unlinking one (a fresh keyring
-//! without it, and every document it could read moved to new keys).
+//! without it, and every document the person owns moved to new keys).
 
 use confidant_shared::document::{DocumentId, DocumentKind};
 use confidant_shared::keyring::{is_personal, Keyring};

@@ -1,8 +1,9 @@
 //! Catching what the relay leaves out (see
 //! `confidant_shared::sync::heads_exchange`): after each acknowledged push,
-//! when a page opens a document, and when another member's heads arrive,
-//! this device tells the others what it knows the relay holds; hearing
-//! theirs, it pushes again what they lack, or says what it lacks. What stays
+//! when a page opens a document (and once it has caught up), and when
+//! another member's page appears, this device tells the others what it
+//! knows the relay holds; hearing theirs, it pushes again what they lack,
+//! or says what it lacks. What stays
 //! missing past [`WITHHELD_AFTER_MS`] is shown as withheld.
 
 use confidant_shared::sync::heads_exchange::{compare, my_heads, HeardHeads};

@@ -11,8 +11,7 @@
 //! in it.
 //!
 //! Removing a device starts a fresh keyring with no history (the old one is
-//! retired), and moves every document the removed device could read to new
-//! keys, so it gets nothing new.
+//! retired), and moves every document the person owns to new keys, so it gets nothing new.
 
 use std::collections::BTreeMap;
 
