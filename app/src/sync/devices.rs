@@ -239,6 +239,15 @@ impl Engine {
                 }
             }
         }
+        // Left on another of the person's devices: stop here too.
+        let left: Vec<SyncId> = self.shares.keys().copied().filter(|doc| keyring.has_left(doc)).collect();
+        for doc in left {
+            if let Some(local) = self.shares.get(&doc).map(|s| s.local) {
+                if let Err(err) = self.leave(local).await {
+                    warn(&err);
+                }
+            }
+        }
         for invite in keyring.invites() {
             let doc = invite.keys.id();
             if self.shares.contains_key(&doc) || keyring.moved.contains_key(&doc.to_string()) {

@@ -77,7 +77,12 @@ impl Engine {
         let share = self.forget(doc).expect("indexed shares exist");
         let effects = self.client.unfollow(&doc);
         self.carry_out(effects).await;
-        self.edit_keyring(|keyring| keyring.remove(&doc)).await;
+        let today = crate::clock::today();
+        self.edit_keyring(|keyring| {
+            keyring.record_leave(&doc, &today);
+            true
+        })
+        .await;
         Ok(share.record)
     }
 

@@ -35,6 +35,10 @@ pub struct Keyring {
     /// moves its copy instead of following the new keys as a new document.
     #[autosurgeon(missing = "Default::default")]
     pub moved: BTreeMap<String, String>,
+    /// Documents the person stopped sharing (sync id to the day): every
+    /// device stops following them, and none lists them again.
+    #[autosurgeon(missing = "Default::default")]
+    pub left: BTreeMap<String, String>,
 }
 
 /// One of the person's devices, as Settings lists it.
@@ -63,6 +67,7 @@ impl Default for Keyring {
             documents: BTreeMap::new(),
             devices: BTreeMap::new(),
             moved: BTreeMap::new(),
+            left: BTreeMap::new(),
         }
     }
 }
@@ -83,7 +88,7 @@ impl Keyring {
             return false; // the keyring never lists itself (or another keyring)
         }
         let id = invite.keys.id().to_string();
-        if self.documents.contains_key(&id) {
+        if self.documents.contains_key(&id) || self.left.contains_key(&id) {
             return false;
         }
         self.documents.insert(id, invite.fragment());
@@ -120,6 +125,17 @@ impl Keyring {
             }
         }
         Invite::parse_for(self.documents.get(id)?, InvitePlace::KeyringEntry).ok()
+    }
+
+    /// The person stopped sharing a document: no device follows it any more.
+    pub fn record_leave(&mut self, id: &crate::sync::SyncId, on: &str) {
+        self.remove(id);
+        self.left.insert(id.to_string(), on.to_owned());
+    }
+
+    /// Whether the person stopped sharing this document.
+    pub fn has_left(&self, id: &crate::sync::SyncId) -> bool {
+        self.left.contains_key(&id.to_string())
     }
 
     /// Forget a device (it was unlinked).
@@ -223,6 +239,17 @@ mod tests {
         assert_eq!(keyring.moved_to(&old.keys.id()).unwrap().keys.id(), newest.keys.id(), "moved twice");
         assert_eq!(keyring.invites().len(), 1);
         assert!(keyring.moved_to(&newest.keys.id()).is_none());
+    }
+
+    #[test]
+    fn a_document_left_on_one_device_is_never_listed_again() {
+        let mut keyring = Keyring::default();
+        let plan = invite(1, DocumentKind::GoalPlan);
+        keyring.add(&plan);
+        keyring.record_leave(&plan.keys.id(), "2026-11-30");
+        assert!(keyring.has_left(&plan.keys.id()));
+        assert!(!keyring.add(&plan), "another device does not list it back");
+        assert!(keyring.invites().is_empty());
     }
 
     #[test]
