@@ -106,6 +106,10 @@ pub fn SharePanel(local: DocumentId, kind: DocumentKind, what: &'static str) -> 
                         the relay only ever holds it encrypted.")}</p>
                     <button type="button" data-testid="share" on:click=start.clone()>"Share with a partner"</button>
                 }.into_any(),
+                Some(share) if share.set_aside => view! {
+                    <p data-testid="share-set-aside">{format!("This {what}'s saved data made the app stop, so it was set aside (kept, not deleted) \
+                        and no longer syncs. Ask the person who shared it to share it again.")}</p>
+                }.into_any(),
                 Some(share) if share.retired => view! {
                     <p data-testid="share-closed">{format!("This {what} was closed by the person who shared it: your copy stays on this \
                         device, but nothing more is sent or received.")}</p>

@@ -18,6 +18,7 @@ mod database;
 mod device;
 mod document_index;
 mod export;
+pub mod load_guard;
 mod open_document;
 mod shares;
 mod tab_channel;
@@ -44,6 +45,8 @@ pub async fn app_store() -> Result<Store, StoreError> {
         return Ok(store);
     }
     let store = Store::open(DATABASE).await?;
+    // Before anything reads a document: did the last load in this tab crash?
+    load_guard::recover(&store).await?;
     APP_STORE.with(|s| *s.borrow_mut() = Some(store.clone()));
     Ok(store)
 }

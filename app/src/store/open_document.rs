@@ -85,7 +85,8 @@ impl OpenDocument {
         if records.is_empty() {
             return Err(StoreError::Document("this document is not on this device".into()));
         }
-        let mut loaded = StoredDocument::load(id, records, actor()?);
+        let actor = actor()?;
+        let mut loaded = super::load_guard::guarded(id, || StoredDocument::load(id, records, actor));
         let bad: Vec<_> = loaded.quarantined.into_iter().map(|(record, _reason)| record).collect();
         store.quarantine(&bad).await?;
         let opened = confidant_shared::document::open::<T>(loaded.document.doc_mut()).map_err(document_error)?;
@@ -181,7 +182,8 @@ impl OpenDocument {
     /// Take in what other tabs saved; returns whether anything changed.
     pub async fn refresh(&self) -> Result<bool, StoreError> {
         let records = self.store.read_records(self.id()).await?;
-        let (changed, bad) = self.stored.borrow_mut().absorb(records);
+        let id = self.id();
+        let (changed, bad) = super::load_guard::guarded(id, || self.stored.borrow_mut().absorb(records));
         let bad: Vec<_> = bad.into_iter().map(|(record, _)| record).collect();
         self.store.quarantine(&bad).await?;
         Ok(changed)

@@ -59,6 +59,9 @@ pub struct ShareRecord {
     /// document, never a second copy.
     #[serde(default)]
     pub moved_from: Vec<String>,
+    /// Its bytes made the app stop (see `load_guard`): set aside, not followed.
+    #[serde(default)]
+    pub set_aside: bool,
 }
 
 impl std::fmt::Debug for ShareRecord {
@@ -94,6 +97,7 @@ impl ShareRecord {
             introduced: false,
             retired: false,
             moved_from: Vec::new(),
+            set_aside: false,
         }
     }
 

@@ -24,6 +24,7 @@ use leptos::task::spawn_local;
 
 use super::relay_socket::{relay_origin, relay_url, RelaySocket};
 use super::{DevicesView, ShareView, SyncEngine};
+use crate::store::load_guard;
 use crate::store::{announce_saved, app_store, random_bytes, summary_of, DeviceRecord, SavedElsewhere, ShareRecord, Store, StoreError};
 
 type Reply<T> = oneshot::Sender<Result<T, String>>;
@@ -214,7 +215,7 @@ impl Engine {
             return Vec::new();
         };
         let doc = invite.keys.id();
-        let effects = if record.retired {
+        let effects = if record.retired || record.set_aside {
             Vec::new()
         } else {
             self.client.follow(invite.keys.clone(), invite.member.clone(), record.last_seq)
@@ -243,6 +244,7 @@ impl Engine {
             last_change_by: self.last_author.get(&doc).map(|author| self.author_name(share, author)),
             problem: self.problems.get(&doc).map(|code| code.explain().to_string()),
             moved_from: share.record.moved_from.iter().filter_map(|id| id.parse().ok()).collect(),
+            set_aside: share.record.set_aside,
         };
         let local = share.local;
         self.handle.shared.update(|shared| {
@@ -529,7 +531,8 @@ impl Engine {
         if share.doc.is_none() {
             let records = self.store.read_records(share.local).await?;
             let actor = ActorId::from(random_bytes::<16>()?.to_vec());
-            let loaded = StoredDocument::load(share.local, records, actor);
+            let local = share.local;
+            let loaded = load_guard::guarded(local, || StoredDocument::load(local, records, actor));
             share.doc = Some(loaded.document);
         }
         Ok(())
@@ -548,7 +551,7 @@ impl Engine {
         match self.store.read_records(local).await {
             Ok(records) => {
                 if let Some(stored) = self.shares.get_mut(&doc).and_then(|s| s.doc.as_mut()) {
-                    stored.absorb(records);
+                    load_guard::guarded(local, || stored.absorb(records));
                 }
             }
             Err(err) => warn(&err.to_string()),
@@ -565,7 +568,8 @@ impl Engine {
         self.store.write_records(std::slice::from_ref(&record)).await?;
         let stored = share.doc.get_or_insert_with(|| StoredDocument::create(share.local, AutoCommit::new(), actor));
         let before = stored.doc_mut().get_heads();
-        stored.absorb(vec![record]);
+        let local = share.local;
+        load_guard::guarded(local, || stored.absorb(vec![record]));
         share.record.relay_heads.absorb_delivered(stored.doc_mut(), &before);
         let summary = summary_of(share.record.kind, share.local, stored.doc());
         self.keyring_dirty |= Some(doc) == self.keyring;

@@ -59,6 +59,8 @@ pub struct ShareView {
     pub problem: Option<String>,
     /// Sync ids it had before its keys moved.
     pub moved_from: Vec<SyncId>,
+    /// Its bytes made the app stop: set aside, and no longer synced.
+    pub set_aside: bool,
 }
 
 /// The pairing of a new device, as the Settings page shows it.
