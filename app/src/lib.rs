@@ -5,6 +5,7 @@
 //! relay's WebSocket).
 //!
 //! Modules:
+//! - [`api`]: how pages open documents (one way, every state said plainly).
 //! - [`shell`]: what surrounds every page: navigation, sync status, version,
 //!   the "reload to update" prompt.
 //! - [`pages`]: one component per section of the app.
@@ -12,6 +13,7 @@
 //! - [`store`]: documents in IndexedDB.
 //! - [`sync`]: the sync engine (relay WebSocket), invites and presence.
 
+pub mod api;
 pub mod clock;
 pub mod pages;
 pub mod store;

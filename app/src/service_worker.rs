@@ -78,3 +78,25 @@ pub fn activate_and_reload(worker: &ServiceWorker) {
     }
     let _ = worker.post_message(&JsValue::from_str("skip-waiting"));
 }
+
+/// The person asked for the newest version now (a document needs it): ask
+/// the server for a newer worker, let it take over, and reload.
+pub fn update_now() {
+    let reload = || {
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().reload();
+        }
+    };
+    let Some(container) = worker_container() else { return reload() };
+    wasm_bindgen_futures::spawn_local(async move {
+        let registration = JsFuture::from(container.get_registration()).await.ok().filter(|r| !r.is_undefined());
+        let Some(registration) = registration.map(|r| r.unchecked_into::<ServiceWorkerRegistration>()) else { return reload() };
+        if let Ok(update) = registration.update() {
+            let _ = JsFuture::from(update).await;
+        }
+        match registration.waiting().or_else(|| registration.installing()) {
+            Some(worker) => activate_and_reload(&worker),
+            None => reload(),
+        }
+    });
+}

@@ -37,8 +37,20 @@ fn find(root: &Element, selector: &str) -> HtmlElement {
         .unchecked_into()
 }
 
-async fn settle() {
-    TimeoutFuture::new(50).await;
+/// Wait (up to 5 s) until `holds` is true: the app re-renders on its own
+/// schedule, so every check waits for what it expects instead of a pause.
+async fn until(what: &str, holds: impl Fn() -> bool) {
+    for _ in 0..100 {
+        if holds() {
+            return;
+        }
+        TimeoutFuture::new(50).await;
+    }
+    panic!("{what} did not happen within 5 s")
+}
+
+fn text_of(root: &Element, selector: &str) -> Option<String> {
+    root.query_selector(selector).ok().flatten().and_then(|e| e.text_content())
 }
 
 /// Wait (up to 5 s) for an element that appears once a page has loaded its data.
@@ -60,8 +72,7 @@ async fn navigation_lists_every_section_and_routes_on_click() {
 
     for section in Section::ALL {
         find(&root, &format!("nav a[href='{}']", section.path())).click();
-        settle().await;
-        assert_eq!(find(&root, "h1").text_content().unwrap(), section.title());
+        until(&format!("the {} page", section.title()), || text_of(&root, "h1").as_deref() == Some(section.title())).await;
         assert_eq!(web_sys::window().unwrap().location().pathname().unwrap(), section.path());
         let current = find(&root, "nav a[aria-current='page']");
         assert_eq!(current.get_attribute("href").unwrap(), section.path());
@@ -75,18 +86,21 @@ async fn the_phone_menu_toggles_and_closes_after_choosing() {
     let root = app_root();
     let toggle = find(&root, ".nav-toggle");
     let list = find(&root, "#nav-list");
-    assert_eq!(toggle.get_attribute("aria-expanded").as_deref(), Some("false"));
+    // Whatever another test left: start from a closed menu.
+    if toggle.get_attribute("aria-expanded").as_deref() == Some("true") {
+        toggle.click();
+    }
+    until("the menu closed", || toggle.get_attribute("aria-expanded").as_deref() == Some("false")).await;
     assert!(!list.class_list().contains("open"));
 
     toggle.click();
-    settle().await;
-    assert_eq!(toggle.get_attribute("aria-expanded").as_deref(), Some("true"));
+    until("the menu open", || toggle.get_attribute("aria-expanded").as_deref() == Some("true")).await;
     assert!(list.class_list().contains("open"));
 
     find(&root, "nav a[href='/resources']").click();
-    settle().await;
-    assert_eq!(toggle.get_attribute("aria-expanded").as_deref(), Some("false"));
-    assert_eq!(find(&root, "h1").text_content().unwrap(), "Resources");
+    until("the Resources page", || text_of(&root, "h1").as_deref() == Some("Resources")).await;
+    until("the menu closed after choosing", || toggle.get_attribute("aria-expanded").as_deref() == Some("false")).await;
+    assert!(!list.class_list().contains("open"));
 }
 
 #[wasm_bindgen_test]
@@ -94,16 +108,14 @@ async fn the_sync_indicator_follows_connectivity_and_shows_the_version() {
     let root = app_root();
     let window = web_sys::window().unwrap();
     let status = find(&root, ".sync");
-    assert_eq!(status.get_attribute("data-status").as_deref(), Some("up-to-date"));
+    until("up to date", || status.get_attribute("data-status").as_deref() == Some("up-to-date")).await;
 
     window.dispatch_event(&web_sys::Event::new("offline").unwrap()).unwrap();
-    settle().await;
-    assert_eq!(status.get_attribute("data-status").as_deref(), Some("offline"));
+    until("offline shown", || status.get_attribute("data-status").as_deref() == Some("offline")).await;
     assert_eq!(find(&root, ".sync-label").text_content().unwrap(), "Offline");
 
     window.dispatch_event(&web_sys::Event::new("online").unwrap()).unwrap();
-    settle().await;
-    assert_eq!(find(&root, ".sync-label").text_content().unwrap(), "Up to date");
+    until("up to date again", || text_of(&root, ".sync-label").as_deref() == Some("Up to date")).await;
 
     assert_eq!(
         find(&root, "[data-testid='app-version']").text_content().unwrap(),

@@ -21,8 +21,22 @@ fn runs_from_flags_and_stops_cleanly_on_sigterm() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    // Read the first line on a thread, so a server that never prints fails
+    // the test after a bound instead of hanging it.
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    let line = match rx.recv_timeout(Duration::from_secs(30)) {
+        Ok(line) => line,
+        Err(_) => {
+            let _ = child.kill();
+            panic!("the server printed nothing within 30 s");
+        }
+    };
     let url = line.trim().strip_prefix("Confidant is running at ").expect(&line).to_owned();
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
     assert!(data.is_dir(), "the data folder from the environment is created");

@@ -52,6 +52,12 @@ impl Attention {
         }
     }
 
+    /// Needs doing now: late, due today or earlier, or a decision about
+    /// going on. Home marks these and may notify about them.
+    pub fn is_pressing(&self, today: NaiveDate) -> bool {
+        self.is_late(today) || self.by() <= today || matches!(self.need, Need::Continuation { .. })
+    }
+
     /// What Home says, in plain words.
     pub fn text(&self, today: NaiveDate) -> String {
         match &self.need {
@@ -138,6 +144,23 @@ mod tests {
 
     fn day(text: &str) -> NaiveDate {
         parse_day(text).unwrap()
+    }
+
+    #[test]
+    fn pressing_means_late_due_by_today_or_a_decision_to_take() {
+        let today = day("2026-03-10");
+        let meeting = |due: &str| Attention {
+            document: String::new(),
+            need: Need::NextMeeting { with: "Ana".into(), due: day(due), planned: None },
+        };
+        assert!(!meeting("2026-03-11").is_pressing(today), "tomorrow can wait");
+        assert!(meeting("2026-03-10").is_pressing(today), "due today");
+        let overdue = Attention { document: String::new(), need: Need::MeetingOverdue { with: "Ana".into(), due: day("2026-03-20"), last_held: None } };
+        assert!(overdue.is_pressing(today), "overdue, whatever the day");
+        let decide = Attention { document: String::new(), need: Need::Continuation { with: "Ana".into(), term_ends: day("2026-05-01"), last_term: false } };
+        assert!(decide.is_pressing(today), "a decision about going on");
+        let soon = Attention { document: String::new(), need: Need::MilestoneDue { goal: "g".into(), milestone: "m".into(), due: day("2026-03-12") } };
+        assert!(!soon.is_pressing(today));
     }
 
     fn pair(start: &str, met_on: &[&str]) -> Partnership {

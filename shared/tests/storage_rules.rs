@@ -173,3 +173,35 @@ fn increments_alone_load_whatever_order_their_keys_sort_in() {
     assert!(loaded.quarantined.is_empty(), "good records set aside: {:?}", loaded.quarantined.iter().map(|(_, why)| why).collect::<Vec<_>>());
     assert_eq!(plan_of(&loaded.document), expected);
 }
+
+#[test]
+fn unsaved_changes_are_what_the_next_save_would_write_and_replay_as_an_increment() {
+    let mut storage = Vec::new();
+    let mut doc = new_plan();
+    assert!(doc.unsaved_changes().is_none(), "a document not yet saved is saved whole on creation");
+    edit_and_save(&mut doc, &mut storage, "saved");
+    assert!(doc.unsaved_changes().is_none(), "nothing unsaved after a save");
+
+    // Typed, not yet saved: the write-ahead copy holds it.
+    let mut plan = plan_of(&doc);
+    plan.add_goal("typed", "typed just before the browser quit", "why");
+    reconcile(doc.doc_mut(), &plan).unwrap();
+    let unsaved = doc.unsaved_changes().expect("the edit is unsaved");
+    assert!(doc.unsaved_changes().is_some(), "asking does not take the changes");
+
+    // The browser quits here. On the next start the copy is stored as an
+    // increment, and the document loads with the edit.
+    storage.push(StoredChunk::new(ID, ChunkKind::Increment, unsaved));
+    let reloaded = StoredDocument::load(ID, storage.clone(), actor(3));
+    assert!(reloaded.quarantined.is_empty());
+    assert_eq!(plan_of(&reloaded.document), plan, "the typed goal is back");
+
+    // Had the save landed too, the replay is harmless: the same changes twice.
+    let pending = doc.pending_save().unwrap();
+    storage.push(pending.chunk.clone());
+    doc.confirm_saved(pending);
+    assert!(doc.unsaved_changes().is_none());
+    let twice = StoredDocument::load(ID, storage, actor(4));
+    assert!(twice.quarantined.is_empty());
+    assert_eq!(plan_of(&twice.document), plan);
+}

@@ -60,3 +60,30 @@ pub async fn set_value(browser: &Browser, css: &str, value: &str) -> anyhow::Res
         .await?;
     Ok(())
 }
+
+/// Make `day` the app's today in this browser (its clock seam), so that a
+/// date scenario runs on a fixed day rather than the wall clock. Opens the
+/// app's start page first: the setting lives in the app's origin.
+pub async fn fix_today(browser: &Browser, server: &crate::TestServer, day: confidant_shared::calendar_day::NaiveDate) -> anyhow::Result<()> {
+    browser.client.goto(&server.url("/")).await?;
+    let text = confidant_shared::calendar_day::day_text(day);
+    browser.eval(&format!("localStorage.setItem('confidant-fixed-today', {text:?}); return true;")).await?;
+    Ok(())
+}
+
+/// A script that is true when the goal plan on the page shows the goal `title`.
+pub fn has_goal(title: &str) -> String {
+    format!("[...document.querySelectorAll(\"[data-testid='goal'] input[id$='-title']\")].some(i => i.value === {title:?})")
+}
+
+/// Wait for the goal `title` on the page (from this person or, by sync, a partner).
+pub async fn shows_goal(browser: &Browser, title: &str) -> anyhow::Result<()> {
+    find::until_within(browser, &format!("the goal {title:?}"), &has_goal(title), std::time::Duration::from_secs(45)).await
+}
+
+/// Add a goal to the goal plan on the page and wait until it shows.
+pub async fn add_goal(browser: &Browser, title: &str) -> anyhow::Result<()> {
+    find::css(browser, "#new-goal").await?.send_keys(title).await?;
+    find::by_text(browser, "button", "Add goal").await?.click().await?;
+    shows_goal(browser, title).await
+}

@@ -67,12 +67,20 @@ impl Viewport {
 /// One person's browser: a Chromium session with its own profile folder.
 pub struct Browser {
     pub client: Client,
-    _profile: tempfile::TempDir,
+    _profile: Option<tempfile::TempDir>,
 }
 
 impl Browser {
     pub async fn open(driver: &ChromeDriver, viewport: Viewport) -> anyhow::Result<Self> {
         let profile = tempfile::tempdir()?;
+        let mut browser = Browser::open_profile(driver, viewport, profile.path()).await?;
+        browser._profile = Some(profile);
+        Ok(browser)
+    }
+
+    /// A session on a profile folder the caller keeps: the same person's
+    /// browser started again after it quit.
+    pub async fn open_profile(driver: &ChromeDriver, viewport: Viewport, profile: &std::path::Path) -> anyhow::Result<Self> {
         let args = vec![
             "--headless=new".to_string(),
             "--no-sandbox".into(),
@@ -83,7 +91,7 @@ impl Browser {
             "--disable-sync".into(),
             "--no-first-run".into(),
             "--window-size=1280,900".into(),
-            format!("--user-data-dir={}", profile.path().display()),
+            format!("--user-data-dir={}", profile.display()),
         ];
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), json!("chrome"));
@@ -94,7 +102,7 @@ impl Browser {
             .connect(&driver.url())
             .await
             .context("open a Chromium session")?;
-        let browser = Browser { client, _profile: profile };
+        let browser = Browser { client, _profile: None };
         browser
             .cdp(
                 "Emulation.setDeviceMetricsOverride",
@@ -147,6 +155,14 @@ impl Browser {
         Ok(self.client.execute_async(script, vec![]).await?)
     }
 
+    /// Slow the page's CPU down `rate` times, as on a cheap phone.
+    pub async fn throttle_cpu(&self, rate: u32) -> anyhow::Result<()> {
+        self.cdp("Emulation.setCPUThrottlingRate", json!({ "rate": rate })).await?;
+        Ok(())
+    }
+
+    /// Quit the browser (ChromeDriver ends Chromium as closing its last
+    /// window would: a profile the caller keeps gets a clean shutdown).
     pub async fn close(self) -> anyhow::Result<()> {
         self.client.close().await?;
         Ok(())

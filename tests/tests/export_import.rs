@@ -22,7 +22,8 @@ async fn an_export_from_one_browser_imports_into_another() -> anyhow::Result<()>
     find::css(&first, "#new-goal").await?.send_keys("Finish the thesis").await?;
     find::by_text(&first, "button", "Add goal").await?.click().await?;
     find::css(&first, "[data-testid='goal']").await?;
-    tokio::time::sleep(Duration::from_millis(600)).await; // past the save pause
+    // Saved: no edit waits in the write-ahead copy any more.
+    find::until(&first, "the goal saved", "!Object.keys(localStorage).some(k => k.startsWith('confidant-unsaved:'))").await?;
 
     first.client.goto(&server.url("/settings")).await?;
     find::until(&first, "storage use to be shown", "/MB used of/.test(document.querySelector('[data-testid=storage-used]').textContent)").await?;

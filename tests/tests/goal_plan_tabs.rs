@@ -3,7 +3,7 @@
 //! nothing is lost, including an edit typed just before a tab was closed.
 //! See: issue 3.
 
-use confidant_e2e::{find, Browser, ChromeDriver, TestServer, Viewport};
+use confidant_e2e::{action, find, Browser, ChromeDriver, TestServer, Viewport};
 use fantoccini::Locator;
 
 async fn goal_titles(browser: &Browser) -> anyhow::Result<Vec<String>> {
@@ -12,12 +12,6 @@ async fn goal_titles(browser: &Browser) -> anyhow::Result<Vec<String>> {
         titles.push(input.prop("value").await?.unwrap_or_default());
     }
     Ok(titles)
-}
-
-async fn add_goal(browser: &Browser, title: &str) -> anyhow::Result<()> {
-    find::css(browser, "#new-goal").await?.send_keys(title).await?;
-    find::by_text(browser, "button", "Add goal").await?.click().await?;
-    Ok(())
 }
 
 async fn wait_for_goals(browser: &Browser, expected: &[&str]) -> anyhow::Result<()> {
@@ -45,7 +39,7 @@ async fn two_tabs_share_edits_live_and_nothing_is_lost_on_close() -> anyhow::Res
     find::by_text(&browser, "button", "Create goal plan").await?.click().await?;
     find::heading(&browser, "Two tabs").await?;
     let plan_url = client.current_url().await?;
-    add_goal(&browser, "From tab A").await?;
+    action::add_goal(&browser, "From tab A").await?;
     wait_for_goals(&browser, &["From tab A"]).await?;
     let tab_a = client.window().await?;
 
@@ -54,12 +48,12 @@ async fn two_tabs_share_edits_live_and_nothing_is_lost_on_close() -> anyhow::Res
     client.switch_to_window(tab_b.clone()).await?;
     client.goto(plan_url.as_str()).await?;
     wait_for_goals(&browser, &["From tab A"]).await?;
-    add_goal(&browser, "From tab B").await?;
+    action::add_goal(&browser, "From tab B").await?;
 
     // Tab A shows B's goal without a reload, and its own edits reach B.
     client.switch_to_window(tab_a.clone()).await?;
     wait_for_goals(&browser, &["From tab A", "From tab B"]).await?;
-    add_goal(&browser, "Second from A").await?;
+    action::add_goal(&browser, "Second from A").await?;
     client.switch_to_window(tab_b.clone()).await?;
     wait_for_goals(&browser, &["From tab A", "From tab B", "Second from A"]).await?;
 

@@ -27,12 +27,6 @@ async fn lacks_goal(browser: &Browser, title: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn add_goal(browser: &Browser, title: &str) -> anyhow::Result<()> {
-    find::css(browser, "#new-goal").await?.send_keys(title).await?;
-    find::by_text(browser, "button", "Add goal").await?.click().await?;
-    shows_goal(browser, title).await
-}
-
 #[tokio::test]
 async fn the_next_mentor_gets_the_note_and_the_plan_and_the_previous_one_nothing_new() -> anyhow::Result<()> {
     let server = TestServer::start().await?;
@@ -49,7 +43,7 @@ async fn the_next_mentor_gets_the_note_and_the_plan_and_the_previous_one_nothing
     find::heading(&mentee, "Year two").await?;
     let plan_url = mentee.client.current_url().await?;
     let plan_id = plan_url.path().rsplit('/').next().unwrap_or_default().to_owned();
-    add_goal(&mentee, "Publish a paper").await?;
+    action::add_goal(&mentee, "Publish a paper").await?;
     mentee.client.goto(&server.url("/partnerships")).await?;
     find::css(&mentee, "#start-partner").await?.send_keys("Ana").await?;
     find::until(&mentee, "the plan in the list", &format!("document.querySelector(\"#start-plan option[value='{plan_id}']\")")).await?;
@@ -68,7 +62,7 @@ async fn the_next_mentor_gets_the_note_and_the_plan_and_the_previous_one_nothing
     find::by_text(&previous, "a", "Open the goal plan you work on together").await?.click().await?;
     shows_goal(&previous, "Publish a paper").await?;
     let previous_plan = previous.client.current_url().await?;
-    add_goal(&previous, "Find a co-author").await?;
+    action::add_goal(&previous, "Find a co-author").await?;
     mentee.client.goto(plan_url.as_str()).await?;
     shows_goal(&mentee, "Find a co-author").await?;
 
@@ -92,7 +86,7 @@ async fn the_next_mentor_gets_the_note_and_the_plan_and_the_previous_one_nothing
     find::by_text(&mentee, "a", "Open the goal plan you work on together").await?.click().await?;
     shows_goal(&mentee, "Publish a paper").await?;
     shows_goal(&mentee, "Find a co-author").await?;
-    add_goal(&mentee, "Move to industry").await?;
+    action::add_goal(&mentee, "Move to industry").await?;
 
     // The next mentor joins: the note and the whole plan, the new goal included.
     action::create_profile(&next, &server, "Lee Chen", "mentor").await?;
@@ -104,7 +98,7 @@ async fn the_next_mentor_gets_the_note_and_the_plan_and_the_previous_one_nothing
     for goal in ["Publish a paper", "Find a co-author", "Move to industry"] {
         shows_goal(&next, goal).await?;
     }
-    add_goal(&next, "Ask about internships").await?;
+    action::add_goal(&next, "Ask about internships").await?;
     mentee.client.goto(plan_url.as_str()).await?;
     shows_goal(&mentee, "Ask about internships").await?;
 
@@ -119,8 +113,8 @@ async fn the_next_mentor_gets_the_note_and_the_plan_and_the_previous_one_nothing
     lacks_goal(&previous, "Ask about internships").await?;
     // What she writes stays with her: a later goal from the next mentor
     // reaches the mentee, and hers never did.
-    add_goal(&previous, "Ana's late idea").await?;
-    add_goal(&next, "A goal after Ana's idea").await?;
+    action::add_goal(&previous, "Ana's late idea").await?;
+    action::add_goal(&next, "A goal after Ana's idea").await?;
     mentee.client.goto(plan_url.as_str()).await?;
     shows_goal(&mentee, "A goal after Ana's idea").await?;
     lacks_goal(&mentee, "Ana's late idea").await?;

@@ -15,12 +15,6 @@ use tokio_tungstenite::tungstenite::Message;
 
 const SYNC: Duration = Duration::from_secs(45);
 
-async fn add_goal(browser: &Browser, title: &str) -> anyhow::Result<()> {
-    find::css(browser, "#new-goal").await?.send_keys(title).await?;
-    find::by_text(browser, "button", "Add goal").await?.click().await?;
-    shows(browser, title).await
-}
-
 async fn shows(browser: &Browser, title: &str) -> anyhow::Result<()> {
     let script = format!("[...document.querySelectorAll(\"[data-testid='goal'] input[id$='-title']\")].some(i => i.value === {title:?})");
     find::until_within(browser, &format!("the goal {title:?}"), &script, SYNC).await
@@ -76,7 +70,7 @@ async fn a_crafted_keyring_link_is_refused_and_nothing_reaches_its_maker() -> an
     action::accept_invite(&victim, &link).await?;
     find::heading(&victim, "Shared plan").await?;
     let plan_url = victim.client.current_url().await?;
-    add_goal(&victim, "A private goal").await?;
+    action::add_goal(&victim, "A private goal").await?;
     shows(&crafter, "A private goal").await?;
 
     // The crafted link: a keyring whose keys its maker holds.
@@ -93,7 +87,7 @@ async fn a_crafted_keyring_link_is_refused_and_nothing_reaches_its_maker() -> an
 
     // The victim goes on; its next edit reaches the crafter through the relay.
     victim.client.goto(plan_url.as_str()).await?;
-    add_goal(&victim, "An edit after the crafted link").await?;
+    action::add_goal(&victim, "An edit after the crafted link").await?;
     shows(&crafter, "An edit after the crafted link").await?;
     find::until_within(&victim, "the victim up to date", "document.querySelector(\".sync[data-status='up-to-date']\")", SYNC).await?;
     assert_eq!(stored_at_relay(&server, &keys).await?, 0, "nothing reached the crafted keyring");

@@ -19,12 +19,9 @@ async fn wait_for_text(browser: &Browser, what: &str, needle: &str) -> anyhow::R
     find::text_within(browser, what, &[needle], SYNC).await
 }
 
-/// Today on the browser's clock.
-async fn browser_today(browser: &Browser) -> anyhow::Result<NaiveDate> {
-    let value = browser
-        .eval("const d = new Date(); return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;")
-        .await?;
-    parse_day(value.as_str().unwrap_or_default()).ok_or_else(|| anyhow::anyhow!("the browser's date {value}"))
+/// The scenario's today, fixed in both browsers (the app's clock seam).
+fn scenario_today() -> NaiveDate {
+    parse_day("2027-03-10").expect("a day")
 }
 
 async fn attention(browser: &Browser) -> anyhow::Result<Vec<String>> {
@@ -50,6 +47,8 @@ async fn a_mentee_and_a_mentor_plan_meet_and_export() -> anyhow::Result<()> {
     let mentor = Browser::open(&driver, Viewport::DESKTOP).await?;
     let downloads = tempfile::tempdir()?;
     mentee.download_into(downloads.path()).await?;
+    action::fix_today(&mentee, &server, scenario_today()).await?;
+    action::fix_today(&mentor, &server, scenario_today()).await?;
 
     // The mentee fills the profile and writes a goal plan.
     action::create_profile(&mentee, &server, "Sam Rivera", "mentee").await?;
@@ -111,7 +110,7 @@ async fn a_mentee_and_a_mentor_plan_meet_and_export() -> anyhow::Result<()> {
 
     // Home on each side: the next meeting is due by the cadence (met today,
     // twice in the first month: about two weeks on).
-    let today = browser_today(&mentee).await?;
+    let today = scenario_today();
     let due = MeetingCadence::default().next_due(today, &[today]);
     home_says(&mentee, &server, &format!("Next meeting with Ana Lima is due by {}.", day_label(due))).await?;
     home_says(&mentor, &server, &format!("Next meeting with Sam Rivera is due by {}.", day_label(due))).await?;

@@ -20,15 +20,14 @@ async fn home_asks_before_the_agreement_ends_and_continuing_renews_it() -> anyho
     let browser = Browser::open(&driver, Viewport::DESKTOP).await?;
 
     browser.client.goto(&server.url("/settings")).await?;
+    // A fixed day for the app (its clock seam), not the wall clock.
+    let today = parse_day("2027-03-10").expect("a day");
+    browser.eval(&format!("localStorage.setItem('confidant-fixed-today', {:?}); return true;", day_text(today))).await?;
     find::css(&browser, "#profile-new-name").await?.send_keys("Sam Rivera").await?;
     find::by_text(&browser, "button", "Create my profile").await?.click().await?;
     find::css(&browser, "#profile-name").await?;
 
     // Six months, started 170 days ago: it ends in two weeks or so.
-    let today_text = browser
-        .eval("const d = new Date(); return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;")
-        .await?;
-    let today = parse_day(today_text.as_str().unwrap_or_default()).expect("the browser's date");
     let start = sub_days(today, 170);
     browser.client.goto(&server.url("/partnerships")).await?;
     find::css(&browser, "#start-partner").await?.send_keys("Ana Lima").await?;

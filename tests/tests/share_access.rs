@@ -9,12 +9,6 @@
 
 use confidant_e2e::{action, find, Browser, ChromeDriver, TestServer, Viewport};
 
-async fn add_goal(browser: &Browser, title: &str) -> anyhow::Result<()> {
-    find::css(browser, "#new-goal").await?.send_keys(title).await?;
-    find::by_text(browser, "button", "Add goal").await?.click().await?;
-    shows(browser, title).await
-}
-
 fn has_goal(title: &str) -> String {
     format!("[...document.querySelectorAll(\"[data-testid='goal'] input[id$='-title']\")].some(i => i.value === {title:?})")
 }
@@ -62,14 +56,14 @@ async fn removing_a_member_moves_the_others_and_leaving_stops_sync() -> anyhow::
     find::by_text(&owner, "button", "Create goal plan").await?.click().await?;
     find::heading(&owner, "Access plan").await?;
     let plan_url = owner.client.current_url().await?;
-    add_goal(&owner, "Before removing").await?;
+    action::add_goal(&owner, "Before removing").await?;
     let former_link = new_link(&owner, None).await?;
     let partner_link = new_link(&owner, Some(&former_link)).await?;
     accept(&former, &former_link).await?;
     accept(&partner, &partner_link).await?;
     shows(&former, "Before removing").await?;
     shows(&partner, "Before removing").await?;
-    add_goal(&former, "From the former member, while a member").await?;
+    action::add_goal(&former, "From the former member, while a member").await?;
     shows(&owner, "From the former member, while a member").await?;
 
     // Both introduced themselves: the owner sees them by name and removes one.
@@ -81,19 +75,19 @@ async fn removing_a_member_moves_the_others_and_leaving_stops_sync() -> anyhow::
     find::until_within(&former, "the plan closed", "document.querySelector(\"[data-testid='share-closed']\")", std::time::Duration::from_secs(45)).await?;
 
     // The remaining partner moved by itself: both go on co-editing.
-    add_goal(&owner, "After removing, from the owner").await?;
+    action::add_goal(&owner, "After removing, from the owner").await?;
     shows(&partner, "After removing, from the owner").await?;
-    add_goal(&partner, "After removing, from the partner").await?;
+    action::add_goal(&partner, "After removing, from the partner").await?;
     shows(&owner, "After removing, from the partner").await?;
     find::until(&owner, "who wrote it", "document.querySelector(\"[data-testid='last-change-by']\")?.innerText.includes('Pat Partner')").await?;
 
     // The former member writes on: it reaches nobody. A later edit from the
     // partner reaches the owner, so the former one would have too.
-    add_goal(&former, "From the former member, after removal").await?;
-    add_goal(&partner, "A later edit from the partner").await?;
+    action::add_goal(&former, "From the former member, after removal").await?;
+    action::add_goal(&partner, "A later edit from the partner").await?;
     shows(&owner, "A later edit from the partner").await?;
     lacks(&owner, "From the former member, after removal").await?;
-    add_goal(&owner, "A later edit from the owner").await?;
+    action::add_goal(&owner, "A later edit from the owner").await?;
     shows(&partner, "A later edit from the owner").await?;
     lacks(&partner, "From the former member, after removal").await?;
     // Nor does anything new reach the former member: it still has its copy.
@@ -105,8 +99,8 @@ async fn removing_a_member_moves_the_others_and_leaving_stops_sync() -> anyhow::
     // The partner stops sharing: edits no longer cross either way.
     find::css(&partner, "[data-testid='leave']").await?.click().await?;
     find::css(&partner, "[data-testid='share']").await?;
-    add_goal(&partner, "Kept on the partner's device").await?;
-    add_goal(&owner, "After the partner left").await?;
+    action::add_goal(&partner, "Kept on the partner's device").await?;
+    action::add_goal(&owner, "After the partner left").await?;
     partner.client.refresh().await?;
     shows(&partner, "Kept on the partner's device").await?;
     shows(&partner, "After removing, from the owner").await?;

@@ -32,12 +32,6 @@ async fn wait_for_text(browser: &Browser, what: &str, needles: &[&str]) -> anyho
     find::text_within(browser, what, needles, CONVERGE).await
 }
 
-async fn add_goal(browser: &Browser, title: &str) -> anyhow::Result<()> {
-    find::css(browser, "#new-goal").await?.send_keys(title).await?;
-    find::by_text(browser, "button", "Add goal").await?.click().await?;
-    Ok(())
-}
-
 async fn add_milestone_to_first_goal(browser: &Browser, title: &str) -> anyhow::Result<()> {
     find::css(browser, "[data-testid='goal'] .milestone-form input[type='text']").await?.send_keys(title).await?;
     find::css(browser, "[data-testid='goal'] .milestone-form button[type='submit']").await?.click().await?;
@@ -57,7 +51,7 @@ async fn partners_co_edit_a_goal_plan_live_and_offline_and_converge() -> anyhow:
     find::by_text(&mentee, "button", "Create goal plan").await?.click().await?;
     find::heading(&mentee, "Our plan").await?;
     let plan_url = mentee.client.current_url().await?;
-    add_goal(&mentee, "Publish a paper").await?;
+    action::add_goal(&mentee, "Publish a paper").await?;
     wait_for_text(&mentee, "the first goal", &["Publish a paper"]).await?;
     find::css(&mentee, "[data-testid='share']").await?.click().await?;
     let link = action::invite_link(&mentee).await?;
@@ -75,9 +69,9 @@ async fn partners_co_edit_a_goal_plan_live_and_offline_and_converge() -> anyhow:
     assert!(!mentor_url.as_str().contains(&key), "the key does not stay in the address bar");
 
     // Live: each sees the other's edits, and who else is here.
-    add_goal(&mentor, "Find a co-author").await?;
+    action::add_goal(&mentor, "Find a co-author").await?;
     wait_for_text(&mentee, "the mentor's goal, live", &["Find a co-author"]).await?;
-    add_goal(&mentee, "Plan the defence").await?;
+    action::add_goal(&mentee, "Plan the defence").await?;
     wait_for_text(&mentor, "the mentee's goal, live", &["Plan the defence"]).await?;
     find::until(&mentee, "the mentor's presence", "document.querySelector(\"[data-testid='presence']\").innerText.includes('Also here now')").await?;
 

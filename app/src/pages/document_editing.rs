@@ -74,7 +74,7 @@ impl<T: Schema + Clone + 'static> DocumentEditing<T> {
     pub fn edit(self, change: impl FnOnce(&mut T)) {
         match self.doc.with_value(|doc| doc.edit(change)) {
             Ok(value) => self.set_value.set(value),
-            Err(err) => self.set_error.set(Some(err.to_string())),
+            Err(err) => self.set_error.set(Some(err.for_user())),
         }
         self.schedule_save();
     }
@@ -99,7 +99,7 @@ impl<T: Schema + Clone + 'static> DocumentEditing<T> {
             Ok(true) => announce_saved(doc.id()),
             Ok(false) => {}
             Err(err) => {
-                self.set_error.try_set(Some(err.to_string()));
+                self.set_error.try_set(Some(err.for_user()));
             }
         }
     }
@@ -120,7 +120,7 @@ impl<T: Schema + Clone + 'static> DocumentEditing<T> {
                 }
                 Ok(false) => {}
                 Err(err) => {
-                    set_error.try_set(Some(err.to_string()));
+                    set_error.try_set(Some(err.for_user()));
                 }
             }
         });

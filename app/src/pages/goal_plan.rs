@@ -6,100 +6,34 @@
 //! hidden or closed, so closing the tab loses nothing. Saves from other tabs
 //! on this device arrive over a BroadcastChannel and show live.
 
-use confidant_shared::document::{DocumentId, DocumentKind};
+use confidant_shared::document::DocumentKind;
 use confidant_shared::goal_plan::{GoalPlan, MilestoneStatus};
 use confidant_shared::Section;
 use leptos::ev;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use crate::api::{not_ready, use_document, DocumentState};
 use crate::pages::document_editing::DocumentEditing;
 use crate::pages::SharePanel;
-use crate::store::{app_store, OpenDocument, SavedElsewhere};
-use crate::sync::use_sync;
-
-enum Loaded {
-    Loading,
-    Missing(String),
-    Ready { doc: OpenDocument, plan: GoalPlan, notice: Option<String> },
-}
+use crate::store::OpenDocument;
 
 #[component]
 pub fn GoalPlanPage() -> impl IntoView {
     let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").unwrap_or_default());
-    let (loaded, set_loaded) = signal_local(Loaded::Loading);
-    // Bumped when a plan that was not here yet is saved (it arrived from a partner).
-    let (arrivals, set_arrivals) = signal(0u32);
-    let waiting = SavedElsewhere::listen(move |saved| {
-        let waiting = loaded.with_untracked(|l| matches!(l, Loaded::Missing(_)));
-        if waiting && id_untracked(params) == saved.to_string() {
-            set_arrivals.update(|n| *n += 1);
-        }
-    });
-    let waiting = StoredValue::new_local(waiting);
-    on_cleanup(move || waiting.set_value(None));
-    let engine = use_sync();
-    Effect::new(move || {
-        let raw = id();
-        arrivals.track();
-        set_loaded.set(Loaded::Loading);
-        let engine = engine.clone();
-        spawn_local(async move {
-            let outcome = async {
-                let id: DocumentId = raw.parse().map_err(|_| missing_message(&raw))?;
-                let store = app_store().await.map_err(|e| e.to_string())?;
-                OpenDocument::open::<GoalPlan>(&store, id).await.map_err(|_| missing_message(&raw))
-            };
-            let outcome = outcome.await;
-            // The user may have opened another plan meanwhile.
-            if id_untracked(params) != raw {
-                return;
-            }
-            let awaited = raw.parse().ok().and_then(|id| engine.as_ref()?.invite_for(id)).is_some();
-            set_loaded.set(match outcome {
-                Ok((doc, plan, notice)) => Loaded::Ready { doc, plan, notice: notice.message() },
-                Err(_) if awaited => Loaded::Missing(
-                    "Waiting for this goal plan to arrive from your partner. It appears here as soon as this device                      is online and your partner's device has synced it."
-                        .to_string(),
-                ),
-                Err(message) => Loaded::Missing(message),
-            });
-        });
-    });
-
+    let plan = use_document::<GoalPlan>(move || params.with(|p| p.get("id").unwrap_or_default()));
     view! {
         <Title text="Goal plan · Confidant"/>
         <section class="page" aria-labelledby="page-title">
-            {move || loaded.with(|state| match state {
-                Loaded::Loading => view! {
-                    <h1 id="page-title">{Section::Goals.title()}</h1>
-                    <p class="loading" role="status">"Opening the goal plan…"</p>
+            {move || plan.with(|state| match state {
+                DocumentState::Ready { doc, value, notice } => view! {
+                    <GoalPlanEditor doc=doc.clone() initial=value.clone() notice=notice.clone()/>
                 }.into_any(),
-                Loaded::Missing(message) => view! {
-                    <h1 id="page-title">{Section::Goals.title()}</h1>
-                    <div class="empty-state" data-testid="empty-state">
-                        <p>{message.clone()}</p>
-                        <p><A href=Section::Goals.path()>"See your goal plans"</A></p>
-                    </div>
-                }.into_any(),
-                Loaded::Ready { doc, plan, notice } => view! {
-                    <GoalPlanEditor doc=doc.clone() initial=plan.clone() notice=notice.clone()/>
-                }.into_any(),
+                other => not_ready(other, Section::Goals, "goal plan"),
             })}
         </section>
     }
-}
-
-fn id_untracked(params: Memo<leptos_router::params::ParamsMap>) -> String {
-    params.with_untracked(|p| p.get("id").unwrap_or_default())
-}
-
-fn missing_message(id: &str) -> String {
-    format!("The goal plan {id} is not on this device. If a partner shared it with you, open the invite link they sent.")
 }
 
 type PlanEditing = DocumentEditing<GoalPlan>;

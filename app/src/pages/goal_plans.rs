@@ -14,8 +14,8 @@ use crate::store::{app_store, OpenDocument};
 #[component]
 pub fn GoalPlansPage() -> impl IntoView {
     let plans = LocalResource::new(|| async {
-        let store = app_store().await.map_err(|e| e.to_string())?;
-        store.list(Some(DocumentKind::GoalPlan)).await.map_err(|e| e.to_string())
+        let store = app_store().await.map_err(|e| e.for_user())?;
+        store.list(Some(DocumentKind::GoalPlan)).await.map_err(|e| e.for_user())
     });
     let (title, set_title) = signal(String::new());
     let (error, set_error) = signal(None::<String>);
@@ -32,7 +32,7 @@ pub fn GoalPlansPage() -> impl IntoView {
             };
             match created.await {
                 Ok(doc) => navigate(&format!("/goals/{}", doc.id()), Default::default()),
-                Err(err) => set_error.set(Some(err.to_string())),
+                Err(err) => set_error.set(Some(err.for_user())),
             }
         });
     };

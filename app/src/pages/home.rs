@@ -3,7 +3,7 @@
 //! semester check-ins, continuation notices and milestones due soon.
 //! Optional browser notifications for the pressing ones.
 
-use confidant_shared::attention::{for_goal_plan, for_partnership, in_order, Attention, Need};
+use confidant_shared::attention::{for_goal_plan, for_partnership, in_order, Attention};
 use confidant_shared::goal_plan::GoalPlan;
 use confidant_shared::partnership::{AcademicCalendar, Partnership};
 use confidant_shared::Section;
@@ -17,7 +17,8 @@ use crate::clock::{today, today_day};
 use crate::pages::partnership_calendar::{download_meetings, my_side};
 use crate::pages::partnerships::partnership_path;
 use crate::pages::profile::my_profile;
-use crate::store::{app_store, open_all, saves_counter};
+use crate::api::documents_of;
+use crate::store::saves_counter;
 
 const NOTIFY_KEY: &str = "confidant.notify";
 const NOTIFIED_KEY: &str = "confidant.notified";
@@ -29,22 +30,21 @@ struct HomeView {
 }
 
 async fn load_home() -> Result<HomeView, String> {
-    let store = app_store().await.map_err(|e| e.to_string())?;
     let profile = my_profile().await?.map(|(_, p)| p);
     let today = today_day();
     let calendar = AcademicCalendar::default();
     let mut items: Vec<Attention> = Vec::new();
-    for (doc, p) in open_all::<Partnership>(&store).await.map_err(|e| e.to_string())? {
+    for (id, p) in documents_of::<Partnership>().await.map_err(|e| e.for_user())? {
         let side = my_side(&p, profile.as_ref());
-        items.extend(for_partnership(&partnership_path(doc.id()), &p, side, &calendar, today));
+        items.extend(for_partnership(&partnership_path(id), &p, side, &calendar, today));
     }
-    for (doc, plan) in open_all::<GoalPlan>(&store).await.map_err(|e| e.to_string())? {
-        items.extend(for_goal_plan(&format!("{}/{}", Section::Goals.path(), doc.id()), &plan, today));
+    for (id, plan) in documents_of::<GoalPlan>().await.map_err(|e| e.for_user())? {
+        items.extend(for_goal_plan(&format!("{}/{}", Section::Goals.path(), id), &plan, today));
     }
     let items = in_order(items, today)
         .into_iter()
         .map(|a| {
-            let pressing = a.is_late(today) || a.by() <= today || matches!(a.need, Need::Continuation { .. });
+            let pressing = a.is_pressing(today);
             (a.document.clone(), a.text(today), pressing)
         })
         .collect();

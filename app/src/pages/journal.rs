@@ -11,7 +11,8 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
 use crate::pages::file_download::download;
-use crate::store::{app_store, open_all, OpenDocument, saves_counter};
+use crate::api::documents_of;
+use crate::store::{app_store, OpenDocument, saves_counter};
 
 pub use crate::clock::today;
 
@@ -38,12 +39,11 @@ pub fn JournalPage() -> impl IntoView {
     let entries = LocalResource::new(move || {
         saves.track();
         async {
-            let store = app_store().await.map_err(|e| e.to_string())?;
-            let mut all: Vec<(String, JournalEntry)> = open_all::<JournalEntry>(&store)
+            let mut all: Vec<(String, JournalEntry)> = documents_of::<JournalEntry>()
                 .await
-                .map_err(|e| e.to_string())?
+                .map_err(|e| e.for_user())?
                 .into_iter()
-                .map(|(doc, entry)| (doc.id().to_string(), entry))
+                .map(|(id, entry)| (id.to_string(), entry))
                 .collect();
             all.sort_by(|a, b| b.1.date.cmp(&a.1.date).then_with(|| b.1.created_ms.cmp(&a.1.created_ms)));
             Ok::<_, String>(all)
@@ -88,7 +88,7 @@ pub fn JournalPage() -> impl IntoView {
             };
             match created.await {
                 Ok(doc) => navigate(&format!("{}/{}", Section::Journal.path(), doc.id()), Default::default()),
-                Err(err) => set_error.set(Some(err.to_string())),
+                Err(err) => set_error.set(Some(err.for_user())),
             }
         });
     };

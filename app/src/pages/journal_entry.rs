@@ -1,7 +1,6 @@
 //! One journal entry (`/journal/<id>`): date, kind, title and the entry
 //! itself. Private: it never leaves the user's own devices unencrypted.
 
-use confidant_shared::document::DocumentId;
 use confidant_shared::journal::{entry_markdown, JournalEntry};
 use confidant_shared::partnership::Partnership;
 use confidant_shared::profile::STANDARD_TOPICS;
@@ -11,44 +10,25 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use crate::api::{documents_of, not_ready, use_document, DocumentState};
 use crate::pages::document_editing::DocumentEditing;
 use crate::pages::journal::{kind_from_token, kind_token, ENTRY_KINDS};
 use crate::pages::file_download::download;
-use crate::store::{app_store, open_all, OpenDocument};
+use crate::store::OpenDocument;
 
 #[component]
 pub fn JournalEntryPage() -> impl IntoView {
     let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").unwrap_or_default());
-    let opened = LocalResource::new(move || {
-        let raw = id();
-        async move {
-            let id: DocumentId = raw.parse().map_err(|_| "This journal entry is not on this device.".to_string())?;
-            let store = app_store().await.map_err(|e| e.to_string())?;
-            OpenDocument::open::<JournalEntry>(&store, id)
-                .await
-                .map_err(|_| "This journal entry is not on this device.".to_string())
-        }
-    });
+    let entry = use_document::<JournalEntry>(move || params.with(|p| p.get("id").unwrap_or_default()));
     view! {
         <Title text="Journal entry · Confidant"/>
         <section class="page" aria-labelledby="page-title">
-            {move || match opened.get() {
-                None => view! {
-                    <h1 id="page-title">{Section::Journal.title()}</h1>
-                    <p class="loading" role="status">"Opening the entry…"</p>
+            {move || entry.with(|state| match state {
+                DocumentState::Ready { doc, value, notice } => view! {
+                    <EntryEditor doc=doc.clone() initial=value.clone() notice=notice.clone()/>
                 }.into_any(),
-                Some(Err(message)) => view! {
-                    <h1 id="page-title">{Section::Journal.title()}</h1>
-                    <div class="empty-state" data-testid="empty-state">
-                        <p>{message}</p>
-                        <p><A href=Section::Journal.path()>"See your journal"</A></p>
-                    </div>
-                }.into_any(),
-                Some(Ok((doc, entry, notice))) => view! {
-                    <EntryEditor doc initial=entry notice=notice.message()/>
-                }.into_any(),
-            }}
+                other => not_ready(other, Section::Journal, "journal entry"),
+            })}
         </section>
     }
 }
@@ -59,12 +39,11 @@ fn EntryEditor(doc: OpenDocument, initial: JournalEntry, notice: Option<String>)
     let (error, set_error) = signal(None::<String>);
     let editing = DocumentEditing::new(doc, set_entry, set_error);
     let partnerships = LocalResource::new(|| async {
-        let Ok(store) = app_store().await else { return Vec::new() };
-        open_all::<Partnership>(&store)
+        documents_of::<Partnership>()
             .await
             .unwrap_or_default()
             .into_iter()
-            .map(|(doc, p)| (doc.id().to_string(), p.pair_title()))
+            .map(|(id, p)| (id.to_string(), p.pair_title()))
             .collect::<Vec<_>>()
     });
     view! {

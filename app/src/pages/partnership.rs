@@ -9,6 +9,7 @@ use confidant_shared::document::{DocumentId, DocumentKind};
 use confidant_shared::goal_plan::GoalPlan;
 use confidant_shared::meeting_calendar::cadence_words;
 use confidant_shared::partnership::{AcademicCalendar, ActionItem, AgreedDuration, Meeting, Partnership, PartnershipStatus, Side};
+use confidant_shared::partnership::handover::{Event, HandOver, HandOverRefused, Step};
 use confidant_shared::profile::{Profile, STANDARD_TOPICS};
 use confidant_shared::sync::{Invite, InvitePlace, Role};
 use confidant_shared::Section;
@@ -20,12 +21,13 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::clock::{today, today_day};
+use crate::api::{not_ready, use_document, DocumentState};
 use crate::pages::document_editing::DocumentEditing;
 use crate::pages::partnership_calendar::{download_meetings, my_side};
 use crate::pages::partnerships::name_or;
 use crate::pages::profile::{my_profile, random_id};
 use crate::pages::SharePanel;
-use crate::store::{announce_saved, app_store, OpenDocument, SavedElsewhere};
+use crate::store::{announce_saved, app_store, OpenDocument};
 use crate::sync::use_sync;
 
 type Editing = DocumentEditing<Partnership>;
@@ -33,63 +35,19 @@ type Editing = DocumentEditing<Partnership>;
 #[component]
 pub fn PartnershipPage() -> impl IntoView {
     let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").unwrap_or_default());
-    // Bumped when a partnership that was not here yet arrives from the partner.
-    let (arrivals, set_arrivals) = signal(0u32);
-    let listener = SavedElsewhere::listen(move |saved| {
-        if params.with_untracked(|p| p.get("id").unwrap_or_default()) == saved.to_string() {
-            set_arrivals.update(|n| *n += 1);
-        }
-    });
-    let listener = StoredValue::new_local(listener);
-    on_cleanup(move || listener.set_value(None));
-    let engine = use_sync();
-    // Opened once per id; once open, the editor takes later changes in itself.
-    let opened = LocalResource::new(move || {
-        let raw = id();
-        let engine = engine.clone();
-        async move {
-            let missing = "This partnership is not on this device. If your partner invited you, open the invite link they sent.".to_string();
-            let id: DocumentId = raw.parse().map_err(|_| missing.clone())?;
-            let store = app_store().await.map_err(|e| e.to_string())?;
-            let profile = my_profile().await.ok().flatten().map(|(_, p)| p);
-            match OpenDocument::open::<Partnership>(&store, id).await {
-                Ok((doc, p, notice)) => Ok((doc, p, notice.message(), profile)),
-                Err(_) if engine.as_ref().and_then(|e| e.invite_for(id)).is_some() => Err(
-                    "Waiting for this partnership to arrive from your partner. It appears here as soon as this device \
-                     is online and your partner's device has synced it."
-                        .to_string(),
-                ),
-                Err(_) => Err(missing),
-            }
-        }
-    });
-    // Retry a missing partnership when it arrives.
-    Effect::new(move || {
-        if arrivals.get() > 0 && matches!(opened.get_untracked(), Some(Err(_))) {
-            opened.refetch();
-        }
-    });
-
+    let partnership = use_document::<Partnership>(move || params.with(|p| p.get("id").unwrap_or_default()));
+    // Whose side "you" are on comes from this device's profile.
+    let profile = LocalResource::new(|| async { my_profile().await.ok().flatten().map(|(_, p)| p) });
     view! {
         <Title text="Partnership · Confidant"/>
         <section class="page" aria-labelledby="page-title">
-            {move || match opened.get() {
-                None => view! {
-                    <h1 id="page-title">{Section::Partnerships.title()}</h1>
-                    <p class="loading" role="status">"Opening the partnership…"</p>
+            {move || partnership.with(|state| match (state, profile.get()) {
+                (DocumentState::Ready { doc, value, notice }, Some(profile)) => view! {
+                    <PartnershipEditor doc=doc.clone() initial=value.clone() notice=notice.clone() profile/>
                 }.into_any(),
-                Some(Err(message)) => view! {
-                    <h1 id="page-title">{Section::Partnerships.title()}</h1>
-                    <div class="empty-state" data-testid="empty-state">
-                        <p>{message}</p>
-                        <p><A href=Section::Partnerships.path()>"See your partnerships"</A></p>
-                    </div>
-                }.into_any(),
-                Some(Ok((doc, p, notice, profile))) => view! {
-                    <PartnershipEditor doc initial=p notice profile/>
-                }.into_any(),
-            }}
+                (DocumentState::Ready { .. }, None) => not_ready(&DocumentState::<Partnership>::Loading, Section::Partnerships, "partnership"),
+                (other, _) => not_ready(other, Section::Partnerships, "partnership"),
+            })}
         </section>
     }
 }
@@ -468,29 +426,16 @@ fn MeetingCard(meeting_id: String, p: ReadSignal<Partnership, LocalStorage>, edi
 /// Turn an action item into a milestone of the pair's goal plan: on the top
 /// goal, or a goal "From our meetings" if the plan has none yet.
 async fn add_milestone(plan: DocumentId, action_item: &str, text: &str) -> Result<String, String> {
-    let store = app_store().await.map_err(|e| e.to_string())?;
+    let store = app_store().await.map_err(|e| e.for_user())?;
     let (doc, _, _) = OpenDocument::open::<GoalPlan>(&store, plan)
         .await
         .map_err(|_| "The goal plan is not on this device yet; try again once it has synced.".to_string())?;
-    let milestone = random_id();
+    let (milestone, new_goal) = (random_id(), random_id());
     doc.change::<GoalPlan>(|plan| {
-        let goal = match plan.priority_ids().first() {
-            Some(goal) => goal.clone(),
-            None => {
-                let goal = random_id();
-                plan.add_goal(&goal, "From our meetings", "");
-                goal
-            }
-        };
-        if let Some(goal) = plan.goal_mut(&goal) {
-            goal.add_milestone(&milestone, text, None);
-            if let Some(m) = goal.milestone_mut(&milestone) {
-                m.from_action_item = Some(action_item.to_owned());
-            }
-        }
+        plan.milestone_from_action_item(&new_goal, &milestone, action_item, text);
     })
     .await
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| e.for_user())?;
     announce_saved(doc.id());
     Ok(milestone)
 }
@@ -499,8 +444,8 @@ async fn add_milestone(plan: DocumentId, action_item: &str, text: &str) -> Resul
 fn LinkPlan(editing: Editing) -> impl IntoView {
     let engine = use_sync();
     let plans = LocalResource::new(|| async {
-        let store = app_store().await.map_err(|e| e.to_string())?;
-        store.list(Some(DocumentKind::GoalPlan)).await.map_err(|e| e.to_string())
+        let store = app_store().await.map_err(|e| e.for_user())?;
+        store.list(Some(DocumentKind::GoalPlan)).await.map_err(|e| e.for_user())
     });
     let (chosen, set_chosen) = signal(String::new());
     let (error, set_error) = signal(None::<String>);
@@ -545,37 +490,70 @@ fn HandOver(p: ReadSignal<Partnership, LocalStorage>, editing: Editing, partner:
     let engine = use_sync();
     let navigate = leptos_router::hooks::use_navigate();
     let start_next = move |_| {
-        let mut next = p.with_untracked(|p| p.next_after_handover(&today()));
+        let handed = p.get_untracked();
         let (engine, navigate) = (engine.clone(), navigate.clone());
         spawn_local(async move {
-            let created = async {
-                // The previous mentor keeps what they saw of the goal plan but
-                // nothing new: the plan goes on under fresh keys that only the
-                // next partnership carries. The handed-over partnership lets go
-                // of the plan first, so this page does not follow the old keys
-                // again once this device has left them.
-                let old_plan = next.goal_plan_invite.as_deref().and_then(|f| Invite::parse_for(f, InvitePlace::PartnershipGoalPlan).ok());
-                if let (Some(engine), Some(old_plan)) = (engine.as_ref(), old_plan) {
-                    if let Some(plan) = engine.local_for(&old_plan) {
-                        if !engine.owns(plan) {
-                            return Err("Only the person who shared the goal plan can move it to the next partnership; ask them to start it.".to_string());
+            // The rule is confidant_shared::partnership::handover; this only
+            // carries out its steps.
+            let (mut flow, mut step) = HandOver::<DocumentId>::start(&handed, &today());
+            let outcome = loop {
+                let event = match step {
+                    Step::FindPlan { invite } => {
+                        let plan = Invite::parse_for(&invite, InvitePlace::PartnershipGoalPlan).ok();
+                        match (engine.as_ref(), plan) {
+                            (Some(engine), Some(plan)) => match engine.local_for(&plan) {
+                                Some(plan) => Event::PlanHere { plan, owned: engine.owns(plan) },
+                                None => Event::PlanNotHere,
+                            },
+                            _ => Event::PlanNotHere,
                         }
+                    }
+                    Step::UnlinkPlan => {
                         editing.edit(|p| p.goal_plan_invite = None);
                         editing.flush().await;
-                        engine.take_back(plan).await?;
-                        let fresh = engine.invite(plan, Role::Writer).await?;
-                        next.goal_plan_invite = Some(fresh.fragment());
+                        Event::Unlinked
                     }
-                }
-                let store = app_store().await.map_err(|e| e.to_string())?;
-                let doc = OpenDocument::create(&store, &next).await.map_err(|e| e.to_string())?;
-                announce_saved(doc.id());
-                if let Some(engine) = engine.as_ref() {
-                    engine.share(doc.id(), DocumentKind::Partnership).await.map_err(|e| e.to_string())?;
-                }
-                Ok::<_, String>(doc.id())
+                    Step::TakeBackPlan { plan } => match engine.as_ref() {
+                        Some(engine) => match engine.take_back(plan).await {
+                            Ok(_) => Event::TookBack,
+                            Err(e) => break Err(e),
+                        },
+                        None => break Err(HandOverRefused::OutOfOrder.to_string()),
+                    },
+                    Step::InviteToPlan { plan } => match engine.as_ref() {
+                        Some(engine) => match engine.invite(plan, Role::Writer).await {
+                            Ok(fresh) => Event::Invited { fragment: fresh.fragment() },
+                            Err(e) => break Err(e),
+                        },
+                        None => break Err(HandOverRefused::OutOfOrder.to_string()),
+                    },
+                    Step::CreateNext(next) => {
+                        let created = async {
+                            let store = app_store().await.map_err(|e| e.for_user())?;
+                            OpenDocument::create(&store, &*next).await.map_err(|e| e.for_user())
+                        };
+                        match created.await {
+                            Ok(doc) => {
+                                announce_saved(doc.id());
+                                Event::Created { next: doc.id() }
+                            }
+                            Err(e) => break Err(e),
+                        }
+                    }
+                    Step::ShareNext { next } => {
+                        if let Some(engine) = engine.as_ref() {
+                            if let Err(e) = engine.share(next, DocumentKind::Partnership).await {
+                                break Err(e);
+                            }
+                        }
+                        Event::Shared
+                    }
+                    Step::Open { next } => break Ok(next),
+                    Step::Refused(why) => break Err(why.to_string()),
+                };
+                step = flow.step(event);
             };
-            match created.await {
+            match outcome {
                 Ok(id) => navigate(&crate::pages::partnerships::partnership_path(id), Default::default()),
                 Err(e) => set_error.set(Some(e)),
             }

@@ -7,7 +7,7 @@ use confidant_shared::profile::{Profile, Role};
 use crate::clock::{now_ms, today_day};
 use crate::pages::file_download::download;
 use crate::pages::profile::my_profile;
-use crate::store::{app_store, open_all};
+use crate::api::documents_of;
 
 /// Which side the user is on: the side they joined, or by their profile's role.
 pub fn my_side(p: &Partnership, profile: Option<&Profile>) -> Side {
@@ -22,10 +22,9 @@ pub fn my_side(p: &Partnership, profile: Option<&Profile>) -> Side {
 /// Build the calendar of every running partnership and offer it as
 /// `confidant-meetings.ics`. Returns how many partnerships it covers.
 pub async fn download_meetings() -> Result<usize, String> {
-    let store = app_store().await.map_err(|e| e.to_string())?;
     let profile = my_profile().await?.map(|(_, p)| p);
-    let all = open_all::<Partnership>(&store).await.map_err(|e| e.to_string())?;
-    let ids: Vec<String> = all.iter().map(|(doc, _)| doc.id().to_string()).collect();
+    let all = documents_of::<Partnership>().await.map_err(|e| e.for_user())?;
+    let ids: Vec<String> = all.iter().map(|(id, _)| id.to_string()).collect();
     let list: Vec<PartnershipMeetings<'_>> = all
         .iter()
         .zip(&ids)

@@ -3,7 +3,7 @@
 
 use confidant_shared::attention::{for_partnership, Attention};
 use confidant_shared::document::{DocumentId, DocumentKind};
-use confidant_shared::partnership::{AcademicCalendar, AgreedDuration, Partnership};
+use confidant_shared::partnership::{AcademicCalendar, AgreedDuration, Partnership, Side};
 use confidant_shared::sync::Role;
 use confidant_shared::Section;
 use leptos::ev;
@@ -16,7 +16,8 @@ use leptos_router::hooks::use_navigate;
 use crate::clock::{today, today_day};
 use crate::pages::partnership_calendar::my_side;
 use crate::pages::profile::my_profile;
-use crate::store::{announce_saved, app_store, open_all, OpenDocument, saves_counter};
+use crate::api::documents_of;
+use crate::store::{announce_saved, app_store, OpenDocument, saves_counter};
 use crate::sync::use_sync;
 
 /// The agreed durations offered when starting (the seeds' programs).
@@ -37,17 +38,16 @@ pub fn PartnershipsPage() -> impl IntoView {
     let list = LocalResource::new(move || {
         saves.track();
         async {
-            let store = app_store().await.map_err(|e| e.to_string())?;
             let profile = my_profile().await?.map(|(_, p)| p);
-            let all = open_all::<Partnership>(&store).await.map_err(|e| e.to_string())?;
+            let all = documents_of::<Partnership>().await.map_err(|e| e.for_user())?;
             let today = today_day();
             let rows: Vec<(String, String, Option<String>)> = all
                 .into_iter()
-                .map(|(doc, p)| {
+                .map(|(id, p)| {
                     let side = my_side(&p, profile.as_ref());
                     let next = for_partnership("", &p, side, &AcademicCalendar::default(), today).into_iter().next();
                     let title = p.pair_title();
-                    (doc.id().to_string(), title, next.map(|a: Attention| a.text(today)))
+                    (id.to_string(), title, next.map(|a: Attention| a.text(today)))
                 })
                 .collect();
             Ok::<_, String>(rows)
@@ -90,10 +90,10 @@ fn StartPartnership() -> impl IntoView {
     let engine = use_sync();
     let profile = LocalResource::new(my_profile);
     let plans = LocalResource::new(|| async {
-        let store = app_store().await.map_err(|e| e.to_string())?;
-        store.list(Some(DocumentKind::GoalPlan)).await.map_err(|e| e.to_string())
+        let store = app_store().await.map_err(|e| e.for_user())?;
+        store.list(Some(DocumentKind::GoalPlan)).await.map_err(|e| e.for_user())
     });
-    let (side, set_side) = signal("mentee".to_string());
+    let (side, set_side) = signal(Side::Mentee);
     let (partner, set_partner) = signal(String::new());
     let (start, set_start) = signal(today());
     let (duration, set_duration) = signal(DURATIONS[0].0.to_string());
@@ -113,23 +113,15 @@ fn StartPartnership() -> impl IntoView {
         let duration = DURATIONS.iter().find(|d| d.0 == duration.get_untracked()).map(|d| d.2).unwrap_or(DURATIONS[0].2);
         spawn_local(async move {
             let created = async {
-                let mut p = if side == "mentor" {
-                    Partnership::new(&me.display_name, partner.trim(), &start, duration)
-                } else {
-                    Partnership::new(partner.trim(), &me.display_name, &start, duration)
-                };
-                match side.as_str() {
-                    "mentor" => p.mentor_id = Some(me.member_id.clone()),
-                    _ => p.mentee_id = Some(me.member_id.clone()),
-                }
+                let mut p = Partnership::started_by(side, &me.member_id, &me.display_name, partner.trim(), &start, duration);
                 p.topics = me.topics.clone();
                 if let (Some(engine), Ok(plan)) = (engine.as_ref(), plan.parse::<DocumentId>()) {
                     engine.share(plan, DocumentKind::GoalPlan).await?;
                     let invite = engine.invite(plan, Role::Writer).await?;
                     p.goal_plan_invite = Some(invite.fragment());
                 }
-                let store = app_store().await.map_err(|e| e.to_string())?;
-                let doc = OpenDocument::create(&store, &p).await.map_err(|e| e.to_string())?;
+                let store = app_store().await.map_err(|e| e.for_user())?;
+                let doc = OpenDocument::create(&store, &p).await.map_err(|e| e.for_user())?;
                 announce_saved(doc.id());
                 if let Some(engine) = engine.as_ref() {
                     engine.share(doc.id(), DocumentKind::Partnership).await?;
@@ -153,10 +145,10 @@ fn StartPartnership() -> impl IntoView {
         <form class="stacked-form" on:submit=create aria-labelledby="start-heading">
             <fieldset>
                 <legend>"In this partnership you are"</legend>
-                <label class="choice"><input type="radio" name="start-side" value="mentee" prop:checked=move || side.get() == "mentee"
-                    on:change=move |_| set_side.set("mentee".into())/>" the mentee"</label>
-                <label class="choice"><input type="radio" name="start-side" value="mentor" prop:checked=move || side.get() == "mentor"
-                    on:change=move |_| set_side.set("mentor".into())/>" the mentor or advisor"</label>
+                <label class="choice"><input type="radio" name="start-side" value="mentee" prop:checked=move || side.get() == Side::Mentee
+                    on:change=move |_| set_side.set(Side::Mentee)/>" the mentee"</label>
+                <label class="choice"><input type="radio" name="start-side" value="mentor" prop:checked=move || side.get() == Side::Mentor
+                    on:change=move |_| set_side.set(Side::Mentor)/>" the mentor or advisor"</label>
             </fieldset>
             <div class="field">
                 <label for="start-partner">"Your partner's name (they can change it)"</label>

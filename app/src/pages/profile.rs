@@ -15,8 +15,8 @@ use crate::store::{announce_saved, app_store, open_all, OpenDocument};
 /// on two devices before linking them) resolve to the oldest member id, the
 /// same on every device.
 pub async fn my_profile() -> Result<Option<(OpenDocument, Profile)>, String> {
-    let store = app_store().await.map_err(|e| e.to_string())?;
-    let mut all = open_all::<Profile>(&store).await.map_err(|e| e.to_string())?;
+    let store = app_store().await.map_err(|e| e.for_user())?;
+    let mut all = open_all::<Profile>(&store).await.map_err(|e| e.for_user())?;
     all.sort_by(|a, b| a.1.member_id.cmp(&b.1.member_id));
     Ok(all.into_iter().next())
 }
@@ -68,7 +68,7 @@ fn NewProfile(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
                     announce_saved(doc.id());
                     on_created();
                 }
-                Err(err) => set_error.set(Some(err.to_string())),
+                Err(err) => set_error.set(Some(err.for_user())),
             }
         });
     };

@@ -7,14 +7,13 @@ use confidant_shared::Section;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::store::{app_store, open_all};
+use crate::api::documents_of;
 
 #[component]
 pub fn ResourcesPage() -> impl IntoView {
     // A program's own list (from its coordinators) replaces the defaults.
     let program = LocalResource::new(|| async {
-        let store = app_store().await.ok()?;
-        let programs = open_all::<Program>(&store).await.ok()?;
+        let programs = documents_of::<Program>().await.ok()?;
         programs.into_iter().map(|(_, p)| p).find(|p| !p.resources.is_empty())
     });
     view! {

@@ -71,7 +71,7 @@ pub fn SettingsPage() -> impl IntoView {
                         Err(()) => set_message.set(Some("The browser did not allow the download; try again.".into())),
                     }
                 }
-                Err(err) => set_message.set(Some(err.to_string())),
+                Err(err) => set_message.set(Some(err.for_user())),
             }
         });
     };
@@ -89,8 +89,8 @@ pub fn SettingsPage() -> impl IntoView {
             let text = JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string()).unwrap_or_default();
             let outcome = async {
                 let bundle = ExportBundle::from_json(&text).map_err(|e| e.to_string())?;
-                let store = app_store().await.map_err(|e| e.to_string())?;
-                store.import(&bundle).await.map_err(|e| e.to_string())
+                let store = app_store().await.map_err(|e| e.for_user())?;
+                store.import(&bundle).await.map_err(|e| e.for_user())
             };
             set_message.set(Some(match outcome.await {
                 Ok(n) => format!("Imported {n} documents. Nothing that was here was replaced."),

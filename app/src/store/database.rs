@@ -29,8 +29,44 @@ pub enum StoreError {
     Read(String),
     #[error("{0}")]
     Document(String),
+    /// No record of this document is on this device.
+    #[error("this document is not on this device")]
+    NotHere,
+    /// A newer Confidant saved it, in a schema this version does not know.
+    #[error("this document was saved by a newer version of Confidant; update the app to open it")]
+    MadeByNewerVersion,
+    /// Every record was damaged: all were set aside, nothing could be read.
+    #[error("this document is damaged on this device; its {kept_aside} saved record(s) are kept aside, not deleted")]
+    Damaged { kept_aside: usize },
     #[error("this browser cannot make secure random numbers, so nothing new can be created or shared safely; try an up-to-date browser")]
     NoRandomness,
+}
+
+impl StoreError {
+    /// One sentence a person can act on, never the browser's own error text
+    /// (that goes to the console for whoever debugs).
+    pub fn for_user(&self) -> String {
+        match self {
+            StoreError::Open(detail) | StoreError::Write(detail) | StoreError::Read(detail) => {
+                web_sys::console::warn_1(&format!("storage: {detail}").into());
+            }
+            _ => {}
+        }
+        match self {
+            StoreError::Open(_) => "This browser would not open its storage; private browsing can cause this.".into(),
+            StoreError::Write(_) => "Saving on this device failed; your change is kept in this tab and saved again in a moment.".into(),
+            StoreError::Read(_) => "Reading from this device's storage failed; try again in a moment.".into(),
+            StoreError::NotHere => "This is not on this device.".into(),
+            other => {
+                let text = other.to_string();
+                let mut chars = text.chars();
+                match chars.next() {
+                    Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str().trim_end_matches('.')),
+                    None => text,
+                }
+            }
+        }
+    }
 }
 
 pub(super) fn write_error(err: impl std::fmt::Display) -> StoreError {

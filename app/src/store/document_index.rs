@@ -57,6 +57,21 @@ impl Store {
     }
 }
 
+thread_local! {
+    static LAST_STAMP: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+}
+
+/// When a document changed, for its list line: the clock, but never the
+/// same value twice in this tab, so two saves within one millisecond still
+/// tell a list that the document changed.
+pub fn change_stamp() -> f64 {
+    LAST_STAMP.with(|last| {
+        let stamp = js_sys::Date::now().max(last.get() + 0.001);
+        last.set(stamp);
+        stamp
+    })
+}
+
 /// The list line of a document of `kind`, once it has content (a document
 /// accepted from an invite is empty until the first changes arrive).
 pub fn summary_of(kind: DocumentKind, id: confidant_shared::document::DocumentId, doc: &automerge::AutoCommit) -> Option<DocumentSummary> {
@@ -77,7 +92,7 @@ pub fn summary_of(kind: DocumentKind, id: confidant_shared::document::DocumentId
         DocumentKind::Workshop => line::<Workshop>(doc),
         DocumentKind::Keyring => line::<Keyring>(doc),
     };
-    Some(DocumentSummary { id: id.to_string(), kind, title, date, updated_ms: js_sys::Date::now() })
+    Some(DocumentSummary { id: id.to_string(), kind, title, date, updated_ms: change_stamp() })
 }
 
 impl Store {

@@ -13,6 +13,9 @@
 //!   what the relay already has), keyed by local document id;
 //! - `outbox`: sealed changes and letters the relay has not acknowledged yet;
 //! - `device`: this device's own identity (its inbox key), which never leaves it.
+//!
+//! Beside the database, `localStorage` holds a write-ahead copy of edits not
+//! yet saved (see `write_ahead`), so a browser quit cannot lose them.
 
 mod database;
 mod device;
@@ -22,6 +25,7 @@ pub mod load_guard;
 mod open_document;
 mod shares;
 mod tab_channel;
+mod write_ahead;
 
 pub use database::{Store, StoreError};
 pub use device::DeviceRecord;
@@ -47,6 +51,8 @@ pub async fn app_store() -> Result<Store, StoreError> {
     let store = Store::open(DATABASE).await?;
     // Before anything reads a document: did the last load in this tab crash?
     load_guard::recover(&store).await?;
+    // What was typed just before the browser last quit.
+    write_ahead::replay(&store).await?;
     APP_STORE.with(|s| *s.borrow_mut() = Some(store.clone()));
     Ok(store)
 }

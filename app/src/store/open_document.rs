@@ -10,7 +10,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use automerge::{ActorId, AutoCommit};
-use confidant_shared::document::{DocumentId, Schema};
+use confidant_shared::document::{DocumentId, MigrationError, Schema};
 use confidant_shared::storage::StoredDocument;
 
 use super::database::{Store, StoreError};
@@ -48,6 +48,8 @@ pub struct OpenDocument {
     /// A save is running; another call only asks it to go round again.
     saving: Rc<Cell<bool>>,
     save_again: Rc<Cell<bool>>,
+    /// Names this open copy's write-ahead record (its Automerge actor).
+    editor: Rc<str>,
 }
 
 fn actor() -> Result<ActorId, StoreError> {
@@ -60,7 +62,9 @@ fn document_error(err: impl std::fmt::Display) -> StoreError {
 
 impl OpenDocument {
     fn new(store: &Store, stored: StoredDocument) -> Self {
+        let editor: Rc<str> = stored.doc().get_actor().to_hex_string().into();
         OpenDocument {
+            editor,
             store: store.clone(),
             stored: Rc::new(RefCell::new(stored)),
             saving: Rc::new(Cell::new(false)),
@@ -83,13 +87,21 @@ impl OpenDocument {
     pub async fn open<T: Schema>(store: &Store, id: DocumentId) -> Result<(OpenDocument, T, OpenNotice), StoreError> {
         let records = store.read_records(id).await?;
         if records.is_empty() {
-            return Err(StoreError::Document("this document is not on this device".into()));
+            return Err(StoreError::NotHere);
         }
         let actor = actor()?;
         let mut loaded = super::load_guard::guarded(id, || StoredDocument::load(id, records, actor));
         let bad: Vec<_> = loaded.quarantined.into_iter().map(|(record, _reason)| record).collect();
         store.quarantine(&bad).await?;
-        let opened = confidant_shared::document::open::<T>(loaded.document.doc_mut()).map_err(document_error)?;
+        if loaded.document.doc_mut().get_heads().is_empty() {
+            // Nothing read: what there was is in quarantine now.
+            return Err(StoreError::Damaged { kept_aside: bad.len() });
+        }
+        let opened = confidant_shared::document::open::<T>(loaded.document.doc_mut()).map_err(|e| match e {
+            MigrationError::TooNew { .. } => StoreError::MadeByNewerVersion,
+            MigrationError::Shape(_) => StoreError::Damaged { kept_aside: 0 },
+            other => document_error(other),
+        })?;
         let open = OpenDocument::new(store, loaded.document);
         if opened.migrated_from.is_some() {
             open.save::<T>().await?;
@@ -116,7 +128,8 @@ impl OpenDocument {
         let mut value: T = autosurgeon::hydrate(stored.doc()).map_err(document_error)?;
         edit(&mut value);
         autosurgeon::reconcile(stored.doc_mut(), &value).map_err(document_error)?;
-        stored.doc_mut().commit();
+        // Before anything asynchronous: the browser may quit next.
+        super::write_ahead::keep(stored.id(), &self.editor, stored.unsaved_changes().as_deref());
         Ok(value)
     }
 
@@ -161,6 +174,11 @@ impl OpenDocument {
                 break;
             }
         }
+        {
+            let mut stored = self.stored.borrow_mut();
+            let id = stored.id();
+            super::write_ahead::keep(id, &self.editor, stored.unsaved_changes().as_deref());
+        }
         if wrote {
             let (title, date) = {
                 let stored = self.stored.borrow();
@@ -172,7 +190,7 @@ impl OpenDocument {
                     kind: T::KIND,
                     title,
                     date,
-                    updated_ms: js_sys::Date::now(),
+                    updated_ms: super::document_index::change_stamp(),
                 })
                 .await?;
         }

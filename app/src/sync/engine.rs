@@ -101,11 +101,7 @@ pub(super) fn warn(message: &str) {
 
 /// Something a user should read: one sentence, never a raw store error.
 pub(super) fn said(err: StoreError) -> String {
-    match err {
-        StoreError::NoRandomness | StoreError::Document(_) => err.to_string(),
-        StoreError::Open(_) => "This browser would not open its storage; private browsing can cause this.".into(),
-        StoreError::Write(_) | StoreError::Read(_) => "Saving on this device failed; try again in a moment.".into(),
-    }
+    err.for_user()
 }
 
 pub(super) fn start() -> SyncEngine {

@@ -46,7 +46,15 @@ pub fn prepare(dist: &Path) -> Result<PreparedBuild, PrepareError> {
         return Err(PrepareError::NotABuild(dist.to_path_buf()));
     }
     let mut files = Vec::new();
-    collect_files(dist, dist, &mut files)?;
+    for entry in walkdir::WalkDir::new(dist) {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dist).to_path_buf();
+            PrepareError::Io { path, source: e.into() }
+        })?;
+        if let (true, Ok(rel)) = (entry.file_type().is_file(), entry.path().strip_prefix(dist)) {
+            files.push(rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
     files.retain(|rel| rel != "sw.js" && !rel.ends_with(".br") && !rel.ends_with(".gz"));
     files.sort();
 
@@ -56,7 +64,7 @@ pub fn prepare(dist: &Path) -> Result<PreparedBuild, PrepareError> {
         hasher.update(rel.as_bytes());
         hasher.update(std::fs::read(&path).map_err(io_error(&path))?);
     }
-    let version: String = hasher.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let version = hex::encode(&hasher.finalize()[..8]);
     let precache: Vec<String> = files.iter().map(|rel| format!("/{rel}")).collect();
 
     let sw_path = dist.join("sw.js");
@@ -72,18 +80,6 @@ pub fn prepare(dist: &Path) -> Result<PreparedBuild, PrepareError> {
         }
     }
     Ok(PreparedBuild { version, precache, compressed })
-}
-
-fn collect_files(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), PrepareError> {
-    for entry in std::fs::read_dir(dir).map_err(io_error(dir))? {
-        let path = entry.map_err(io_error(dir))?.path();
-        if path.is_dir() {
-            collect_files(root, &path, out)?;
-        } else if let Ok(rel) = path.strip_prefix(root) {
-            out.push(rel.to_string_lossy().replace('\\', "/"));
-        }
-    }
-    Ok(())
 }
 
 /// Write `<file>.br` (brotli, best) and `<file>.gz` (gzip, best).

@@ -25,10 +25,7 @@ impl DocumentId {
 
 impl fmt::Display for DocumentId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for byte in self.0 {
-            write!(f, "{byte:02x}")?;
-        }
-        Ok(())
+        f.write_str(&hex::encode(self.0))
     }
 }
 
@@ -41,9 +38,7 @@ impl FromStr for DocumentId {
             return Err(bad());
         }
         let mut bytes = [0u8; 16];
-        for (i, byte) in bytes.iter_mut().enumerate() {
-            *byte = u8::from_str_radix(&s[i * 2..i * 2 + 2], 16).map_err(|_| bad())?;
-        }
+        hex::decode_to_slice(s, &mut bytes).map_err(|_| bad())?;
         Ok(DocumentId(bytes))
     }
 }

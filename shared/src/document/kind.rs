@@ -39,6 +39,19 @@ impl DocumentKind {
         }
     }
 
+    /// What a person calls one, in a sentence: "this goal plan".
+    pub const fn noun(self) -> &'static str {
+        match self {
+            DocumentKind::Profile => "profile",
+            DocumentKind::Journal => "journal entry",
+            DocumentKind::GoalPlan => "goal plan",
+            DocumentKind::Partnership => "partnership",
+            DocumentKind::Workshop => "workshop",
+            DocumentKind::Program => "program",
+            DocumentKind::Keyring => "list of your keys",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Self> {
         DocumentKind::ALL.into_iter().find(|k| k.as_str() == s)
     }

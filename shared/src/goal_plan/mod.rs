@@ -130,6 +130,26 @@ impl GoalPlan {
         self.goals.get_mut(id)
     }
 
+    /// Turn a meeting's action item into a milestone: on the top goal, or on
+    /// a new goal "From our meetings" (id `new_goal`) if the plan has none.
+    /// The milestone remembers the item it came from. Returns the goal's id.
+    pub fn milestone_from_action_item(&mut self, new_goal: &str, milestone: &str, action_item: &str, text: &str) -> String {
+        let goal = match self.priority_ids().into_iter().next() {
+            Some(goal) => goal,
+            None => {
+                self.add_goal(new_goal, FROM_MEETINGS, "");
+                new_goal.to_owned()
+            }
+        };
+        if let Some(g) = self.goal_mut(&goal) {
+            g.add_milestone(milestone, text, None);
+            if let Some(m) = g.milestone_mut(milestone) {
+                m.from_action_item = Some(action_item.to_owned());
+            }
+        }
+        goal
+    }
+
     /// Milestones done out of all milestones, across goals.
     pub fn progress(&self) -> (usize, usize) {
         let milestones = self.goals.values().flat_map(|g| &g.milestones);
@@ -139,9 +159,31 @@ impl GoalPlan {
     }
 }
 
+/// The goal that collects action items when a plan has no goal yet.
+pub const FROM_MEETINGS: &str = "From our meetings";
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_action_item_becomes_a_milestone_of_the_top_goal_or_of_a_new_one() {
+        let mut empty = GoalPlan::new("Plan", "sam");
+        let goal = empty.milestone_from_action_item("g-new", "m1", "item-1", "Draft the abstract");
+        assert_eq!(goal, "g-new");
+        assert_eq!(empty.goals["g-new"].title.as_str(), FROM_MEETINGS);
+        let m = &empty.goals["g-new"].milestones[0];
+        assert_eq!((m.title.as_str(), m.from_action_item.as_deref()), ("Draft the abstract", Some("item-1")));
+
+        let mut plan = GoalPlan::new("Plan", "sam");
+        plan.add_goal("a", "Publish", "");
+        plan.add_goal("b", "Teach", "");
+        plan.move_goal("b", 0);
+        assert_eq!(plan.milestone_from_action_item("unused", "m2", "item-2", "Ask the chair"), "b", "the top goal");
+        assert!(!plan.goals.contains_key("unused"));
+        assert_eq!(plan.goals["b"].milestones.len(), 1);
+        assert!(plan.goals["a"].milestones.is_empty());
+    }
 
     #[test]
     fn the_list_title_is_read_without_hydrating_the_plan() {

@@ -5,6 +5,7 @@
 //! renewal, ending or hand-over to another mentor.
 
 mod cadence;
+pub mod handover;
 mod meeting;
 mod term;
 
@@ -133,6 +134,20 @@ impl Partnership {
         }
     }
 
+    /// A partnership started by the member `me_id` (named `me`) on `side`,
+    /// with `partner` on the other side until they join under their own name.
+    pub fn started_by(side: Side, me_id: &str, me: &str, partner: &str, start_date: &str, duration: AgreedDuration) -> Self {
+        let mut p = match side {
+            Side::Mentor => Partnership::new(me, partner, start_date, duration),
+            Side::Mentee => Partnership::new(partner, me, start_date, duration),
+        };
+        match side {
+            Side::Mentor => p.mentor_id = Some(me_id.to_owned()),
+            Side::Mentee => p.mentee_id = Some(me_id.to_owned()),
+        }
+        p
+    }
+
     /// The side the member `me` is on, if they joined.
     pub fn side_of(&self, me: &str) -> Option<Side> {
         if self.mentor_id.as_deref() == Some(me) {
@@ -182,5 +197,26 @@ impl Partnership {
         let mut meetings: Vec<&Meeting> = self.meetings.values().collect();
         meetings.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
         meetings
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whoever_starts_takes_their_side_and_the_partner_who_joins_takes_the_other() {
+        for side in [Side::Mentor, Side::Mentee] {
+            let mut p = Partnership::started_by(side, "me-id", "Ana", "my mentor", "2026-09-01", AgreedDuration::Months(6));
+            assert_eq!(p.side_of("me-id"), Some(side));
+            let other = if side == Side::Mentor { Side::Mentee } else { Side::Mentor };
+            assert_eq!(p.join("them-id", "Ben"), Some(other), "the invited partner takes the other side");
+            let (mine, theirs) = match side {
+                Side::Mentor => (&p.mentor, &p.mentee),
+                Side::Mentee => (&p.mentee, &p.mentor),
+            };
+            assert_eq!((mine.as_str(), theirs.as_str()), ("Ana", "Ben"));
+            assert_eq!(p.join("third", "Cy"), None, "both sides taken");
+        }
     }
 }

@@ -45,7 +45,7 @@ impl StoredChunk {
 
 /// The first 16 bytes of the SHA-256 of `bytes`, in hex.
 fn content_hash(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().take(16).map(|b| format!("{b:02x}")).collect()
+    hex::encode(&Sha256::digest(bytes)[..16])
 }
 
 impl ChunkKey {

@@ -159,6 +159,18 @@ impl StoredDocument {
         Some(PendingSave { chunk, heads })
     }
 
+    /// The changes made since the last confirmed save, without taking them:
+    /// what a write-ahead copy keeps until the save lands. `None` when all
+    /// is saved, or before the document's first record (a new document is
+    /// saved whole as soon as it is created).
+    pub fn unsaved_changes(&mut self) -> Option<Vec<u8>> {
+        self.doc.commit();
+        if self.records.is_empty() || self.doc.get_heads() == self.saved_heads {
+            return None;
+        }
+        Some(self.doc.save_after(&self.saved_heads))
+    }
+
     /// The pending save's record is durably written.
     pub fn confirm_saved(&mut self, saved: PendingSave) {
         match saved.chunk.key.kind {

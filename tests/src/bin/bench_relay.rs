@@ -31,12 +31,15 @@ use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-const CLIENTS: usize = 1_000;
+/// `scripts/bench --quick` (run by the test command) proves the benchmark
+/// still runs, on small sizes; its figures mean nothing.
+const QUICK: bool = option_env!("CONFIDANT_BENCH_QUICK").is_some();
+const CLIENTS: usize = if QUICK { 40 } else { 1_000 };
 const GROUP: usize = 10;
-const LATENCY_SECONDS: u64 = 10;
+const LATENCY_SECONDS: u64 = if QUICK { 1 } else { 10 };
 /// Durable pushes per second per group during the latency phase.
 const PUSHES_PER_GROUP_PER_SECOND: u64 = 5;
-const THROUGHPUT_SECONDS: u64 = 5;
+const THROUGHPUT_SECONDS: u64 = if QUICK { 1 } else { 5 };
 /// Presence messages per second per client in the throughput phase (the
 /// relay allows 200 per second per connection).
 const PRESENCE_PER_CLIENT_PER_SECOND: u64 = 20;

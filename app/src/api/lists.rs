@@ -1,0 +1,67 @@
+//! Every document of a kind, for pages that summarise them all (Home, the
+//! partnership list, the journal).
+//!
+//! Reading and hydrating hundreds of documents after every save would crawl
+//! on a coordinator's dashboard, so values are kept in memory for the tab's
+//! life, keyed by document and by the time the document index says it last
+//! changed. A refresh reads the index (one small read) and opens only the
+//! documents whose entry changed; the rest come from memory.
+
+use std::any::Any;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use confidant_shared::document::{DocumentId, DocumentKind, Schema};
+
+use crate::store::{app_store, OpenDocument, StoreError};
+
+struct Cached {
+    updated_ms: f64,
+    value: Rc<dyn Any>,
+}
+
+thread_local! {
+    static CACHE: RefCell<HashMap<(DocumentKind, DocumentId), Cached>> = RefCell::new(HashMap::new());
+    static OPENED: Cell<u64> = const { Cell::new(0) };
+}
+
+/// How many documents the lists have opened from storage in this tab: what
+/// a test reads to see that one edit re-reads one document.
+pub fn documents_opened_for_lists() -> u64 {
+    OPENED.with(Cell::get)
+}
+
+/// Every document of `T`'s kind on this device with its value, in the
+/// index's order (newest first). Documents that fail to open are left out
+/// here; their own page says what is wrong.
+pub async fn documents_of<T: Schema + Clone + 'static>() -> Result<Vec<(DocumentId, T)>, StoreError> {
+    let store = app_store().await?;
+    let summaries = store.list(Some(T::KIND)).await?;
+    let mut all = Vec::with_capacity(summaries.len());
+    let mut present = std::collections::HashSet::new();
+    for summary in summaries {
+        let Ok(id) = summary.id.parse::<DocumentId>() else { continue };
+        present.insert(id);
+        let cached = CACHE.with(|c| {
+            c.borrow()
+                .get(&(T::KIND, id))
+                .filter(|cached| cached.updated_ms == summary.updated_ms)
+                .and_then(|cached| cached.value.downcast_ref::<T>().cloned())
+        });
+        let value = match cached {
+            Some(value) => value,
+            None => {
+                OPENED.with(|n| n.set(n.get() + 1));
+                let Ok((_, value, _)) = OpenDocument::open::<T>(&store, id).await else { continue };
+                let entry = Cached { updated_ms: summary.updated_ms, value: Rc::new(value.clone()) };
+                CACHE.with(|c| c.borrow_mut().insert((T::KIND, id), entry));
+                value
+            }
+        };
+        all.push((id, value));
+    }
+    // Forget documents that left this device.
+    CACHE.with(|c| c.borrow_mut().retain(|(kind, id), _| *kind != T::KIND || present.contains(id)));
+    Ok(all)
+}

@@ -1,0 +1,14 @@
+//! Data access for pages, in one place beside the routes (as Leptos's
+//! hackernews example keeps its `api.rs`): pages ask here, never the store.
+//!
+//! - [`use_document`]: open one document by its route id, with every state a
+//!   person can meet (loading, waiting for a partner, not here, made by a
+//!   newer version, damaged, ready), and [`not_ready`] to show them.
+//! - [`documents_of`]: every document of a kind, for list pages, re-reading
+//!   only the documents that changed since the tab last read them.
+
+mod document;
+mod lists;
+
+pub use document::{not_ready, use_document, DocumentState};
+pub use lists::{documents_of, documents_opened_for_lists};

@@ -1,0 +1,40 @@
+//! List pages read every document of a kind through `api::documents_of`:
+//! the first read opens each one, and after an edit only the edited
+//! document is read again (a coordinator's dashboard of hundreds must not
+//! re-read them all on every save), and the list shows the edit.
+
+use confidant_app::api::{documents_of, documents_opened_for_lists};
+use confidant_app::store::{app_store, OpenDocument};
+use confidant_shared::partnership::{AgreedDuration, Partnership};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+async fn an_edit_re_reads_only_the_edited_document() {
+    let store = app_store().await.unwrap();
+    let mut docs = Vec::new();
+    for i in 0..20 {
+        let p = Partnership::new(&format!("Mentor {i}"), &format!("Mentee {i}"), "2026-09-01", AgreedDuration::Months(6));
+        docs.push(OpenDocument::create(&store, &p).await.unwrap());
+    }
+    let before = documents_opened_for_lists();
+    let first = documents_of::<Partnership>().await.unwrap();
+    assert!(first.len() >= 20);
+    assert!(documents_opened_for_lists() - before >= 20, "the first read opens each");
+
+    // Nothing changed: nothing is opened again.
+    let before = documents_opened_for_lists();
+    let again = documents_of::<Partnership>().await.unwrap();
+    assert_eq!(again.len(), first.len());
+    assert_eq!(documents_opened_for_lists() - before, 0, "nothing changed, nothing re-read");
+
+    // One edit: one document read again, and the list has the edit.
+    let edited = &docs[7];
+    edited.change::<Partnership>(|p| p.mentor = "Renamed mentor".into()).await.unwrap();
+    let before = documents_opened_for_lists();
+    let after = documents_of::<Partnership>().await.unwrap();
+    assert_eq!(documents_opened_for_lists() - before, 1, "only the edited document");
+    let shown = after.iter().find(|(id, _)| *id == edited.id()).map(|(_, p)| p.mentor.clone());
+    assert_eq!(shown.as_deref(), Some("Renamed mentor"));
+}
