@@ -45,6 +45,8 @@ pub fn App(#[prop(default = true)] service_worker: bool, #[prop(default = true)]
         <Router>
             <Shell service_worker>
                 <Routes fallback=|| view! { <NotFound/> }>
+                    // The same list as confidant_shared::paths::ROUTES, which
+                    // every link and navigation goes through.
                     <Route path=path!("/") view=HomePage/>
                     <Route path=path!("/journal") view=JournalPage/>
                     <Route path=path!("/journal/:id") view=JournalEntryPage/>

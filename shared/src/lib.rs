@@ -6,6 +6,7 @@
 //! so every rule in this crate is tested natively with `cargo test`.
 //!
 //! Modules:
+//! - [`paths`]: every route of the app, written once.
 //! - [`section`]: the app's sections (Home, Journal, Goals, ...), their paths
 //!   and what each promises a user.
 //! - [`sync_status`]: what the shell's sync indicator says.
@@ -26,6 +27,7 @@
 //!   messages, and the client and relay state machines.
 
 pub mod attention;
+pub mod paths;
 pub mod calendar_day;
 pub mod document;
 pub mod export;

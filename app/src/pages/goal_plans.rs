@@ -3,6 +3,7 @@
 use confidant_shared::document::DocumentKind;
 use confidant_shared::goal_plan::GoalPlan;
 use confidant_shared::Section;
+use confidant_shared::paths;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
@@ -31,7 +32,7 @@ pub fn GoalPlansPage() -> impl IntoView {
                 OpenDocument::create(&store, &GoalPlan::new(&name, "me")).await
             };
             match created.await {
-                Ok(doc) => navigate(&format!("/goals/{}", doc.id()), Default::default()),
+                Ok(doc) => navigate(&paths::goal_plan(doc.id()), Default::default()),
                 Err(err) => set_error.set(Some(err.for_user())),
             }
         });
@@ -58,7 +59,7 @@ pub fn GoalPlansPage() -> impl IntoView {
                 Some(Ok(list)) => view! {
                     <ul class="doc-list" aria-label="Your goal plans">
                         {list.into_iter().map(|plan| view! {
-                            <li><A href=format!("/goals/{}", plan.id)>{plan.title}</A></li>
+                            <li><A href=plan.id.parse().map(paths::goal_plan).unwrap_or_default()>{plan.title}</A></li>
                         }).collect_view()}
                     </ul>
                 }.into_any(),

@@ -7,6 +7,7 @@ use confidant_shared::attention::{for_goal_plan, for_partnership, in_order, Atte
 use confidant_shared::goal_plan::GoalPlan;
 use confidant_shared::partnership::{AcademicCalendar, Partnership};
 use confidant_shared::Section;
+use confidant_shared::paths;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
@@ -15,7 +16,6 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::clock::{today, today_day};
 use crate::pages::partnership_calendar::{download_meetings, my_side};
-use crate::pages::partnerships::partnership_path;
 use crate::pages::profile::my_profile;
 use crate::api::documents_of;
 use crate::store::saves_counter;
@@ -36,10 +36,10 @@ async fn load_home() -> Result<HomeView, String> {
     let mut items: Vec<Attention> = Vec::new();
     for (id, p) in documents_of::<Partnership>().await.map_err(|e| e.for_user())? {
         let side = my_side(&p, profile.as_ref());
-        items.extend(for_partnership(&partnership_path(id), &p, side, &calendar, today));
+        items.extend(for_partnership(&paths::partnership(id), &p, side, &calendar, today));
     }
     for (id, plan) in documents_of::<GoalPlan>().await.map_err(|e| e.for_user())? {
-        items.extend(for_goal_plan(&format!("{}/{}", Section::Goals.path(), id), &plan, today));
+        items.extend(for_goal_plan(&paths::goal_plan(id), &plan, today));
     }
     let items = in_order(items, today)
         .into_iter()

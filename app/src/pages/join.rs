@@ -42,7 +42,7 @@ pub fn take_fragment(path: &str) -> String {
 
 #[component]
 pub fn JoinPage() -> impl IntoView {
-    let invite = Invite::parse_for(&take_fragment("/join"), InvitePlace::JoinPage);
+    let invite = Invite::parse_for(&take_fragment(confidant_shared::paths::JOIN), InvitePlace::JoinPage);
     let engine = use_sync();
     let navigate = use_navigate();
     let (error, set_error) = signal(None::<String>);

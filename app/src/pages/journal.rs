@@ -4,6 +4,7 @@
 
 use confidant_shared::journal::{journal_markdown, kind_label, EntryKind, JournalEntry, JournalFilter};
 use confidant_shared::Section;
+use confidant_shared::paths;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
@@ -87,7 +88,7 @@ pub fn JournalPage() -> impl IntoView {
                 OpenDocument::create(&store, &entry).await
             };
             match created.await {
-                Ok(doc) => navigate(&format!("{}/{}", Section::Journal.path(), doc.id()), Default::default()),
+                Ok(doc) => navigate(&paths::journal_entry(doc.id()), Default::default()),
                 Err(err) => set_error.set(Some(err.for_user())),
             }
         });
@@ -149,7 +150,7 @@ pub fn JournalPage() -> impl IntoView {
                             {shown.into_iter().map(|(id, entry)| view! {
                                 <li data-testid="journal-entry">
                                     <span class="date">{entry.date.clone()}</span>" "
-                                    <A href=format!("{}/{}", Section::Journal.path(), id)>{
+                                    <A href=id.parse().map(paths::journal_entry).unwrap_or_default()>{
                                         let t = entry.title.as_str().trim().to_owned();
                                         if t.is_empty() { "Untitled entry".to_owned() } else { t }
                                     }</A>

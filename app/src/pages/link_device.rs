@@ -24,7 +24,7 @@ pub fn confirm_codes(engine: SyncEngine, set_error: WriteSignal<Option<String>>)
 
 #[component]
 pub fn LinkDevicePage() -> impl IntoView {
-    let offer = LinkOffer::parse(&take_fragment("/link"));
+    let offer = LinkOffer::parse(&take_fragment(confidant_shared::paths::LINK));
     let engine = use_sync();
     let (error, set_error) = signal(None::<String>);
     let (asked, set_asked) = signal(false);

@@ -14,6 +14,7 @@ use confidant_shared::profile::{Profile, STANDARD_TOPICS};
 use confidant_shared::sync::{Invite, InvitePlace, Role};
 use confidant_shared::Section;
 use leptos::ev;
+use confidant_shared::paths;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
@@ -554,7 +555,7 @@ fn HandOver(p: ReadSignal<Partnership, LocalStorage>, editing: Editing, partner:
                 step = flow.step(event);
             };
             match outcome {
-                Ok(id) => navigate(&crate::pages::partnerships::partnership_path(id), Default::default()),
+                Ok(id) => navigate(&paths::partnership(id), Default::default()),
                 Err(e) => set_error.set(Some(e)),
             }
         });

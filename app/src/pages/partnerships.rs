@@ -7,6 +7,7 @@ use confidant_shared::partnership::{AcademicCalendar, AgreedDuration, Partnershi
 use confidant_shared::sync::Role;
 use confidant_shared::Section;
 use leptos::ev;
+use confidant_shared::paths;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
@@ -28,10 +29,6 @@ const DURATIONS: [(&str, &str, AgreedDuration); 4] = [
     ("1-semester", "1 semester, renewable", AgreedDuration::Semesters { count: 1, renewable: true }),
 ];
 
-pub fn partnership_path(id: impl std::fmt::Display) -> String {
-    format!("{}/{id}", Section::Partnerships.path())
-}
-
 #[component]
 pub fn PartnershipsPage() -> impl IntoView {
     let saves = saves_counter();
@@ -47,7 +44,7 @@ pub fn PartnershipsPage() -> impl IntoView {
                     let side = my_side(&p, profile.as_ref());
                     let next = for_partnership("", &p, side, &AcademicCalendar::default(), today).into_iter().next();
                     let title = p.pair_title();
-                    (id.to_string(), title, next.map(|a: Attention| a.text(today)))
+                    (paths::partnership(id), title, next.map(|a: Attention| a.text(today)))
                 })
                 .collect();
             Ok::<_, String>(rows)
@@ -67,9 +64,9 @@ pub fn PartnershipsPage() -> impl IntoView {
                 }.into_any(),
                 Some(Ok(rows)) => view! {
                     <ul class="doc-list" aria-label="Your partnerships">
-                        {rows.into_iter().map(|(id, title, next)| view! {
+                        {rows.into_iter().map(|(href, title, next)| view! {
                             <li data-testid="partnership">
-                                <A href=partnership_path(&id)>{title}</A>
+                                <A href=href>{title}</A>
                                 {next.map(|n| view! { <span class="hint">" · "{n}</span> })}
                             </li>
                         }).collect_view()}
@@ -129,7 +126,7 @@ fn StartPartnership() -> impl IntoView {
                 Ok::<_, String>(doc.id())
             };
             match created.await {
-                Ok(id) => navigate(&format!("{}?invite=1", partnership_path(id)), Default::default()),
+                Ok(id) => navigate(&paths::partnership_inviting(id), Default::default()),
                 Err(err) => set_error.set(Some(err)),
             }
         });

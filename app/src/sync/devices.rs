@@ -2,8 +2,10 @@
 //! device (both screens confirm a code), and unlinking one (a fresh keyring
 //! without it, and every document the person owns moved to new keys).
 
+use std::collections::BTreeSet;
+
 use confidant_shared::document::{DocumentId, DocumentKind};
-use confidant_shared::keyring::{is_personal, Keyring};
+use confidant_shared::keyring::{is_personal, reconcile, Keyring};
 use confidant_shared::sync::device_link::{Joining, LinkOffer, Offering};
 use confidant_shared::sync::inbox::{InboxAddress, Letter};
 use confidant_shared::sync::migration::migrate_v1_invite;
@@ -228,58 +230,53 @@ impl Engine {
                 keyring.add(&invite);
             }
         }
-        // 1. Copies whose keys moved follow them; then what others listed.
+        // The rules are confidant_shared::keyring::reconcile; this carries
+        // them out. 1. Catch up with what the keyring says.
         let followed: Vec<SyncId> = self.shares.keys().copied().collect();
-        for doc in followed {
-            if let Some(to) = keyring.moved_to(&doc) {
-                if !self.shares.contains_key(&to.keys.id()) {
-                    if let Err(err) = self.move_share(doc, &to, &[]).await {
-                        warn(&err.to_string());
-                    }
-                }
+        let on_device: Vec<(DocumentId, DocumentKind)> = self
+            .store
+            .list(None)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|summary| Some((summary.id.parse::<DocumentId>().ok()?, summary.kind)))
+            .collect();
+        let shared_locals: BTreeSet<DocumentId> = self.by_local.keys().copied().collect();
+        let plan = reconcile::catch_up(&keyring, &followed, &on_device, &shared_locals);
+        for (doc, to) in plan.follow_moved {
+            if let Err(err) = self.move_share(doc, &to, &[]).await {
+                warn(&err.to_string());
             }
         }
-        // Left on another of the person's devices: stop here too.
-        let left: Vec<SyncId> = self.shares.keys().copied().filter(|doc| keyring.has_left(doc)).collect();
-        for doc in left {
+        for doc in plan.leave {
             if let Some(local) = self.shares.get(&doc).map(|s| s.local) {
                 if let Err(err) = self.leave(local).await {
                     warn(&err);
                 }
             }
         }
-        for invite in keyring.invites() {
-            let doc = invite.keys.id();
-            if self.shares.contains_key(&doc) || keyring.moved.contains_key(&doc.to_string()) {
-                continue;
-            }
-            let record = ShareRecord::new(DocumentId::from_random(*doc.as_bytes()), &invite);
+        for invite in plan.follow {
+            let record = ShareRecord::new(DocumentId::from_random(*invite.keys.id().as_bytes()), &invite);
             if let Err(err) = self.track(record).await {
                 warn(&err.to_string());
             }
         }
-        // 2. Share personal documents nobody shares yet.
-        let documents = self.store.list(None).await.unwrap_or_default();
-        for summary in documents {
-            let Ok(local) = summary.id.parse::<DocumentId>() else { continue };
-            if !is_personal(summary.kind) || self.by_local.contains_key(&local) {
-                continue;
+        for (local, kind) in plan.share {
+            if self.by_local.contains_key(&local) {
+                continue; // shared meanwhile (a move or a follow above)
             }
-            if let Err(err) = self.share(local, summary.kind).await {
+            if let Err(err) = self.share(local, kind).await {
                 warn(&err);
             }
         }
-        // 3. List everything this device follows, and this device.
-        let mut edited = keyring.clone();
-        for (doc, share) in &self.shares {
-            if Some(*doc) == self.keyring || share.record.retired {
-                continue;
-            }
-            if let Some(invite) = share.record.invite() {
-                edited.add(&invite);
-            }
-        }
-        edited.add_device(&self.inbox.address(), &self.device.name, &today());
+        // 2. List everything this device follows, and this device.
+        let following: Vec<reconcile::Following> = self
+            .shares
+            .iter()
+            .filter(|(doc, _)| Some(**doc) != self.keyring)
+            .map(|(_, share)| reconcile::Following { invite: share.record.invite(), retired: share.record.retired })
+            .collect();
+        let edited = reconcile::listing(&keyring, &following, &self.inbox.address(), &self.device.name, &today());
         if edited != keyring || had_legacy {
             match open.change(|k: &mut Keyring| *k = edited.clone()).await {
                 Ok(_) => {

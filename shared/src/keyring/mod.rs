@@ -15,6 +15,8 @@
 
 use std::collections::BTreeMap;
 
+pub mod reconcile;
+
 use autosurgeon::{Hydrate, Reconcile};
 
 use crate::document::{root_field, DocumentKind, Schema};

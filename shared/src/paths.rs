@@ -1,0 +1,76 @@
+//! Every route of the app in one place. The router (`app/src/lib.rs`)
+//! declares the same paths; pages link and navigate only through these, so
+//! a route is written once here and once there (a test checks they agree).
+
+use crate::document::{DocumentId, DocumentKind};
+use crate::Section;
+
+/// Accepting an invite: `/join#<invite>` (the invite stays in the fragment).
+pub const JOIN: &str = crate::sync::invite::JOIN_PATH;
+/// Pairing another of the person's devices: `/link#<offer>`.
+pub const LINK: &str = crate::sync::device_link::LINK_PATH;
+
+/// The page of one document, for the kinds that have one.
+pub fn document(kind: DocumentKind, id: DocumentId) -> Option<String> {
+    let section = match kind {
+        DocumentKind::Journal => Section::Journal,
+        DocumentKind::GoalPlan => Section::Goals,
+        DocumentKind::Partnership => Section::Partnerships,
+        _ => return None,
+    };
+    Some(format!("{}/{id}", section.path()))
+}
+
+/// One journal entry.
+pub fn journal_entry(id: DocumentId) -> String {
+    format!("{}/{id}", Section::Journal.path())
+}
+
+/// One goal plan.
+pub fn goal_plan(id: DocumentId) -> String {
+    format!("{}/{id}", Section::Goals.path())
+}
+
+/// One partnership.
+pub fn partnership(id: DocumentId) -> String {
+    format!("{}/{id}", Section::Partnerships.path())
+}
+
+/// A partnership just started, opened where its invite is shown.
+pub fn partnership_inviting(id: DocumentId) -> String {
+    format!("{}?invite=1", partnership(id))
+}
+
+/// The routes the router must declare, with `:id` for a document id.
+pub const ROUTES: &[&str] = &[
+    "/", "/journal", "/journal/:id", "/goals", "/goals/:id", "/partnerships", "/partnerships/:id", "/workshop", "/program",
+    "/resources", "/settings", JOIN, LINK,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_link_the_app_makes_matches_a_declared_route() {
+        let id = DocumentId::from_random([7; 16]);
+        let matches = |path: &str| {
+            let path = path.split('?').next().unwrap();
+            ROUTES.iter().any(|route| {
+                let (r, p): (Vec<_>, Vec<_>) = (route.split('/').collect(), path.split('/').collect());
+                r.len() == p.len() && r.iter().zip(&p).all(|(r, p)| r == p || (*r == ":id" && p.parse::<DocumentId>().is_ok()))
+            })
+        };
+        for path in [journal_entry(id), goal_plan(id), partnership(id), partnership_inviting(id)] {
+            assert!(matches(&path), "{path}");
+        }
+        for section in Section::ALL {
+            assert!(matches(section.path()), "{}", section.path());
+        }
+        for kind in DocumentKind::ALL {
+            if let Some(path) = document(kind, id) {
+                assert!(matches(&path), "{path}");
+            }
+        }
+    }
+}
