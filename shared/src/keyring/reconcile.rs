@@ -17,7 +17,7 @@ use crate::sync::{Invite, SyncId};
 
 /// What this device must do to follow its keyring. `L` is the adapter's
 /// local document id.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CatchUp<L> {
     /// Follow the document's new keys instead of the old ones.
     pub follow_moved: Vec<(SyncId, Invite)>,
