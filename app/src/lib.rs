@@ -8,7 +8,9 @@
 //! - [`api`]: how pages open documents (one way, every state said plainly).
 //! - [`shell`]: what surrounds every page: navigation, sync status, version,
 //!   the "reload to update" prompt.
-//! - [`pages`]: one component per section of the app.
+//! - [`pages`]: one component per route.
+//! - [`widgets`]: pieces several pages use (document editing, sharing panel,
+//!   invite code, downloads).
 //! - [`service_worker`]: registers the offline worker and reports updates.
 //! - [`store`]: documents in IndexedDB.
 //! - [`sync`]: the sync engine (relay WebSocket), invites and presence.
@@ -20,6 +22,7 @@ pub mod store;
 pub mod service_worker;
 pub mod shell;
 pub mod sync;
+pub mod widgets;
 
 use confidant_shared::Section;
 use leptos::prelude::*;

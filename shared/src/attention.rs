@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 
 use crate::calendar_day::{add_days, day_label};
+use crate::document::DocumentId;
 use crate::goal_plan::GoalPlan;
 use crate::partnership::{AcademicCalendar, Partnership, Side};
 
@@ -26,7 +27,8 @@ pub enum Need {
 /// One thing on Home, and the document it is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attention {
-    pub document: String,
+    /// The partnership, or for a milestone the goal plan.
+    pub document: DocumentId,
     pub need: Need,
 }
 
@@ -49,6 +51,14 @@ impl Attention {
             Need::NextMeeting { .. } | Need::SemesterCheckIn { .. } => false,
             Need::Continuation { term_ends, .. } => today > *term_ends,
             Need::MilestoneDue { due, .. } => today > *due,
+        }
+    }
+
+    /// The page that deals with it.
+    pub fn path(&self) -> String {
+        match self.need {
+            Need::MilestoneDue { .. } => crate::paths::goal_plan(self.document),
+            _ => crate::paths::partnership(self.document),
         }
     }
 
@@ -99,10 +109,10 @@ impl Attention {
 }
 
 /// What a partnership needs from the person on `side` today.
-pub fn for_partnership(document: &str, p: &Partnership, side: Side, calendar: &AcademicCalendar, today: NaiveDate) -> Vec<Attention> {
+pub fn for_partnership(document: DocumentId, p: &Partnership, side: Side, calendar: &AcademicCalendar, today: NaiveDate) -> Vec<Attention> {
     let with = p.partner_name(side).trim();
     let with = if with.is_empty() { "your partner" } else { with }.to_owned();
-    let item = |need| Attention { document: document.to_owned(), need };
+    let item = |need| Attention { document, need };
     let mut items = Vec::new();
     if let Some(next) = p.next_meeting(today) {
         if next.days_overdue(today) > 0 {
@@ -123,10 +133,10 @@ pub fn for_partnership(document: &str, p: &Partnership, side: Side, calendar: &A
 }
 
 /// Milestones of a plan due within [`MILESTONE_NOTICE_DAYS`], or overdue.
-pub fn for_goal_plan(document: &str, plan: &GoalPlan, today: NaiveDate) -> Vec<Attention> {
+pub fn for_goal_plan(document: DocumentId, plan: &GoalPlan, today: NaiveDate) -> Vec<Attention> {
     plan.milestones_due(add_days(today, MILESTONE_NOTICE_DAYS))
         .into_iter()
-        .map(|m| Attention { document: document.to_owned(), need: Need::MilestoneDue { goal: m.goal, milestone: m.milestone, due: m.due } })
+        .map(|m| Attention { document, need: Need::MilestoneDue { goal: m.goal, milestone: m.milestone, due: m.due } })
         .collect()
 }
 
@@ -146,20 +156,23 @@ mod tests {
         parse_day(text).unwrap()
     }
 
+    const P1: DocumentId = DocumentId::from_random([1; 16]);
+    const G1: DocumentId = DocumentId::from_random([2; 16]);
+
     #[test]
     fn pressing_means_late_due_by_today_or_a_decision_to_take() {
         let today = day("2026-03-10");
         let meeting = |due: &str| Attention {
-            document: String::new(),
+            document: P1,
             need: Need::NextMeeting { with: "Ana".into(), due: day(due), planned: None },
         };
         assert!(!meeting("2026-03-11").is_pressing(today), "tomorrow can wait");
         assert!(meeting("2026-03-10").is_pressing(today), "due today");
-        let overdue = Attention { document: String::new(), need: Need::MeetingOverdue { with: "Ana".into(), due: day("2026-03-20"), last_held: None } };
+        let overdue = Attention { document: P1, need: Need::MeetingOverdue { with: "Ana".into(), due: day("2026-03-20"), last_held: None } };
         assert!(overdue.is_pressing(today), "overdue, whatever the day");
-        let decide = Attention { document: String::new(), need: Need::Continuation { with: "Ana".into(), term_ends: day("2026-05-01"), last_term: false } };
+        let decide = Attention { document: P1, need: Need::Continuation { with: "Ana".into(), term_ends: day("2026-05-01"), last_term: false } };
         assert!(decide.is_pressing(today), "a decision about going on");
-        let soon = Attention { document: String::new(), need: Need::MilestoneDue { goal: "g".into(), milestone: "m".into(), due: day("2026-03-12") } };
+        let soon = Attention { document: P1, need: Need::MilestoneDue { goal: "g".into(), milestone: "m".into(), due: day("2026-03-12") } };
         assert!(!soon.is_pressing(today));
     }
 
@@ -175,10 +188,11 @@ mod tests {
     fn a_mentee_sees_when_the_next_meeting_is_due() {
         let cal = AcademicCalendar::default();
         let p = pair("2026-11-02", &["2026-11-02"]);
-        let items = for_partnership("p1", &p, Side::Mentee, &cal, day("2026-11-10"));
+        let items = for_partnership(P1, &p, Side::Mentee, &cal, day("2026-11-10"));
         assert_eq!(items.len(), 1);
         assert_eq!(items[0].text(day("2026-11-10")), "Next meeting with Ana is due by Tue 17 Nov 2026.");
-        assert_eq!(items[0].document, "p1");
+        assert_eq!(items[0].document, P1);
+        assert_eq!(items[0].path(), crate::paths::partnership(P1));
     }
 
     #[test]
@@ -186,11 +200,11 @@ mod tests {
         let cal = AcademicCalendar::default();
         let p = pair("2026-09-01", &["2026-09-01", "2026-09-15", "2026-10-01"]);
         let today = day("2026-11-05");
-        let items = for_partnership("p1", &p, Side::Mentee, &cal, today);
+        let items = for_partnership(P1, &p, Side::Mentee, &cal, today);
         assert_eq!(items[0].text(today), "You have not met Ana in 5 weeks. Plan a meeting.");
         assert!(items[0].is_late(today));
         // The mentor sees the same from their side, with the mentee's name.
-        let items = for_partnership("p1", &p, Side::Mentor, &cal, today);
+        let items = for_partnership(P1, &p, Side::Mentor, &cal, today);
         assert_eq!(items[0].text(today), "You have not met Sam in 5 weeks. Plan a meeting.");
     }
 
@@ -200,13 +214,13 @@ mod tests {
         // Met only in the fall; spring is under way and ends in three weeks.
         let p = pair("2026-09-01", &["2026-09-01", "2026-09-15"]);
         let today = day("2027-04-30");
-        let mentor = for_partnership("p1", &p, Side::Mentor, &cal, today);
+        let mentor = for_partnership(P1, &p, Side::Mentor, &cal, today);
         let texts: Vec<String> = in_order(mentor, today).iter().map(|a| a.text(today)).collect();
         assert_eq!(texts[0], "You have not met Sam in 32 weeks. Plan a meeting.");
         assert!(texts.contains(&"Check in with Sam this semester (spring 2027 ends Sat 15 May 2027).".to_string()));
         assert!(texts.contains(&"The term with Sam ends on Sat 15 May 2027: continue, or end the partnership?".to_string()));
         // Mentees get no semester check-in of their own.
-        let mentee = for_partnership("p1", &p, Side::Mentee, &cal, today);
+        let mentee = for_partnership(P1, &p, Side::Mentee, &cal, today);
         assert!(!mentee.iter().any(|a| matches!(a.need, Need::SemesterCheckIn { .. })));
     }
 
@@ -219,7 +233,7 @@ mod tests {
         g.add_milestone("b", "Submit", Some("2026-11-20"));
         g.add_milestone("c", "Revise", Some("2027-01-30"));
         let today = day("2026-11-22");
-        let items = in_order(for_goal_plan("g1", &plan, today), today);
+        let items = in_order(for_goal_plan(G1, &plan, today), today);
         let texts: Vec<String> = items.iter().map(|a| a.text(today)).collect();
         assert_eq!(
             texts,

@@ -4,7 +4,7 @@
 //! id, and tries again when a document that was not here yet arrives (a
 //! partner's device synced it, or another tab made it). Once a document is
 //! [`DocumentState::Ready`], its editor takes later changes in itself
-//! (`pages::document_editing`), so the state does not change under it.
+//! (`widgets::document_editing`), so the state does not change under it.
 //! [`not_ready`] renders every other state in one sentence with what to do.
 
 use confidant_shared::document::{DocumentId, Schema};

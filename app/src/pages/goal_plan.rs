@@ -15,8 +15,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{not_ready, use_document, DocumentState};
-use crate::pages::document_editing::DocumentEditing;
-use crate::pages::SharePanel;
+use crate::widgets::document_editing::DocumentEditing;
+use crate::widgets::SharePanel;
 use crate::store::OpenDocument;
 
 #[component]
@@ -227,7 +227,7 @@ const MILESTONE_STATUSES: [(MilestoneStatus, &str, &str); 4] = [
 
 /// A random id for a goal or milestone, unique within a plan.
 fn short_id() -> String {
-    crate::pages::profile::random_id()
+    crate::api::random_id()
 }
 
 /// Goals and milestones done over time, as a step chart with a text summary
@@ -283,7 +283,7 @@ fn Comments(plan: ReadSignal<GoalPlan, LocalStorage>, editing: PlanEditing) -> i
     let (text, set_text) = signal(String::new());
     let (on_goal, set_on_goal) = signal(String::new());
     let author = LocalResource::new(|| async {
-        crate::pages::profile::my_profile().await.ok().flatten().map(|(_, p)| p.display_name).unwrap_or_else(|| "Me".to_owned())
+        crate::api::my_profile().await.ok().flatten().map(|(_, p)| p.display_name).unwrap_or_else(|| "Me".to_owned())
     });
     let add = move |ev: ev::SubmitEvent| {
         ev.prevent_default();

@@ -10,6 +10,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
+use crate::api::my_profile;
 use crate::store::{app_store, OpenDocument};
 
 #[component]
@@ -28,12 +29,15 @@ pub fn GoalPlansPage() -> impl IntoView {
         let navigate = navigate.clone();
         spawn_local(async move {
             let created = async {
-                let store = app_store().await?;
-                OpenDocument::create(&store, &GoalPlan::new(&name, "me")).await
+                // The plan's owner is the member who made it (by their
+                // profile's member id), empty until they have a profile.
+                let owner = my_profile().await?.map(|(_, p)| p.member_id).unwrap_or_default();
+                let store = app_store().await.map_err(|e| e.for_user())?;
+                OpenDocument::create(&store, &GoalPlan::new(&name, &owner)).await.map_err(|e| e.for_user())
             };
             match created.await {
                 Ok(doc) => navigate(&paths::goal_plan(doc.id()), Default::default()),
-                Err(err) => set_error.set(Some(err.for_user())),
+                Err(err) => set_error.set(Some(err)),
             }
         });
     };

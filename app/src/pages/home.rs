@@ -7,7 +7,6 @@ use confidant_shared::attention::{for_goal_plan, for_partnership, in_order, Atte
 use confidant_shared::goal_plan::GoalPlan;
 use confidant_shared::partnership::{AcademicCalendar, Partnership};
 use confidant_shared::Section;
-use confidant_shared::paths;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
@@ -15,8 +14,8 @@ use leptos_router::components::A;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::clock::{today, today_day};
-use crate::pages::partnership_calendar::{download_meetings, my_side};
-use crate::pages::profile::my_profile;
+use crate::pages::partnership_calendar::download_meetings;
+use crate::api::my_profile;
 use crate::api::documents_of;
 use crate::store::saves_counter;
 
@@ -35,17 +34,17 @@ async fn load_home() -> Result<HomeView, String> {
     let calendar = AcademicCalendar::default();
     let mut items: Vec<Attention> = Vec::new();
     for (id, p) in documents_of::<Partnership>().await.map_err(|e| e.for_user())? {
-        let side = my_side(&p, profile.as_ref());
-        items.extend(for_partnership(&paths::partnership(id), &p, side, &calendar, today));
+        let side = p.side_for(profile.as_ref());
+        items.extend(for_partnership(id, &p, side, &calendar, today));
     }
     for (id, plan) in documents_of::<GoalPlan>().await.map_err(|e| e.for_user())? {
-        items.extend(for_goal_plan(&paths::goal_plan(id), &plan, today));
+        items.extend(for_goal_plan(id, &plan, today));
     }
     let items = in_order(items, today)
         .into_iter()
         .map(|a| {
             let pressing = a.is_pressing(today);
-            (a.document.clone(), a.text(today), pressing)
+            (a.path(), a.text(today), pressing)
         })
         .collect();
     Ok(HomeView { has_profile: profile.is_some(), items })

@@ -11,7 +11,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
-use crate::pages::file_download::download;
+use crate::widgets::file_download::download;
 use crate::api::documents_of;
 use crate::store::{app_store, OpenDocument, saves_counter};
 

@@ -11,9 +11,9 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{documents_of, not_ready, use_document, DocumentState};
-use crate::pages::document_editing::DocumentEditing;
+use crate::widgets::document_editing::DocumentEditing;
 use crate::pages::journal::{kind_from_token, kind_token, ENTRY_KINDS};
-use crate::pages::file_download::download;
+use crate::widgets::file_download::download;
 use crate::store::OpenDocument;
 
 #[component]

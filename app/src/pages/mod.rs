@@ -1,7 +1,5 @@
 //! One component per section of the app.
 
-mod document_editing;
-mod file_download;
 mod home;
 mod partnership;
 mod partnership_calendar;
@@ -9,7 +7,6 @@ mod partnerships;
 mod profile;
 mod resources;
 mod goal_plan;
-mod invite_code;
 mod goal_plans;
 mod join;
 pub(crate) mod link_device;
@@ -18,7 +15,6 @@ mod journal_entry;
 mod not_found;
 mod section_page;
 mod settings;
-mod share_panel;
 
 pub use goal_plan::GoalPlanPage;
 pub use home::HomePage;
@@ -33,4 +29,3 @@ pub use journal_entry::JournalEntryPage;
 pub use not_found::NotFound;
 pub use section_page::SectionPage;
 pub use settings::SettingsPage;
-pub use share_panel::SharePanel;

@@ -15,8 +15,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
 use crate::clock::{today, today_day};
-use crate::pages::partnership_calendar::my_side;
-use crate::pages::profile::my_profile;
+use crate::api::my_profile;
 use crate::api::documents_of;
 use crate::store::{announce_saved, app_store, OpenDocument, saves_counter};
 use crate::sync::use_sync;
@@ -41,8 +40,8 @@ pub fn PartnershipsPage() -> impl IntoView {
             let rows: Vec<(String, String, Option<String>)> = all
                 .into_iter()
                 .map(|(id, p)| {
-                    let side = my_side(&p, profile.as_ref());
-                    let next = for_partnership("", &p, side, &AcademicCalendar::default(), today).into_iter().next();
+                    let side = p.side_for(profile.as_ref());
+                    let next = for_partnership(id, &p, side, &AcademicCalendar::default(), today).into_iter().next();
                     let title = p.pair_title();
                     (paths::partnership(id), title, next.map(|a: Attention| a.text(today)))
                 })

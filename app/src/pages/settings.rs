@@ -12,8 +12,8 @@ use leptos_meta::Title;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::pages::file_download::download;
-use crate::pages::invite_code::InviteCode;
+use crate::widgets::file_download::download;
+use crate::widgets::invite_code::InviteCode;
 use crate::pages::profile::ProfileSection;
 use crate::sync::{use_sync, Pairing};
 use confidant_shared::sync::inbox::InboxAddress;

@@ -148,6 +148,17 @@ impl Partnership {
         p
     }
 
+    /// The side the person with this profile is on: the side they joined,
+    /// else by their profile's role (a mentor who is no mentee is on the
+    /// mentor's side), else the mentee's.
+    pub fn side_for(&self, profile: Option<&crate::profile::Profile>) -> Side {
+        use crate::profile::Role;
+        profile.and_then(|me| self.side_of(&me.member_id)).unwrap_or(match profile {
+            Some(me) if me.roles.contains(&Role::Mentor) && !me.roles.contains(&Role::Mentee) => Side::Mentor,
+            _ => Side::Mentee,
+        })
+    }
+
     /// The side the member `me` is on, if they joined.
     pub fn side_of(&self, me: &str) -> Option<Side> {
         if self.mentor_id.as_deref() == Some(me) {

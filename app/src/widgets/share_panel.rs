@@ -13,7 +13,7 @@ use confidant_shared::sync::{Invite, Role};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::pages::invite_code::InviteCode;
+use crate::widgets::invite_code::InviteCode;
 use crate::sync::{use_sync, SyncEngine};
 
 fn origin() -> String {

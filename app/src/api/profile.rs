@@ -1,0 +1,23 @@
+//! The person's own profile on this device, and ids for items in documents.
+
+use confidant_shared::profile::Profile;
+
+use crate::store::{app_store, open_all, OpenDocument};
+
+/// The user's profile on this device, if they made one. Two profiles (made
+/// on two devices before linking them) resolve to the oldest member id, the
+/// same on every device.
+pub async fn my_profile() -> Result<Option<(OpenDocument, Profile)>, String> {
+    let store = app_store().await.map_err(|e| e.for_user())?;
+    let mut all = open_all::<Profile>(&store).await.map_err(|e| e.for_user())?;
+    all.sort_by(|a, b| a.1.member_id.cmp(&b.1.member_id));
+    Ok(all.into_iter().next())
+}
+
+/// A fresh random id: a member, a meeting, an action item. These name
+/// items inside a document and are no secret: without the browser's crypto
+/// (which then refuses keys and new documents) they come from its ordinary
+/// random numbers, still unique enough not to collide.
+pub fn random_id() -> String {
+    crate::store::random_id().unwrap_or_else(|_| format!("{:016x}", (js_sys::Math::random() * u64::MAX as f64) as u64 ^ js_sys::Date::now() as u64))
+}

@@ -1,0 +1,9 @@
+//! Pieces several pages use: editing a document without losing a keystroke,
+//! the sharing panel, an invite's link and QR code, file downloads.
+
+pub mod document_editing;
+pub mod file_download;
+pub mod invite_code;
+mod share_panel;
+
+pub use share_panel::SharePanel;
