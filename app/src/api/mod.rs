@@ -1,18 +1,23 @@
 //! Data access for pages, in one place beside the routes (as Leptos's
-//! hackernews example keeps its `api.rs`): pages ask here, never the store.
+//! hackernews example keeps its `api.rs`): pages ask here and never open the
+//! store themselves; every error comes back as one sentence for the person.
 //!
 //! - [`use_document`]: open one document by its route id, with every state a
 //!   person can meet (loading, waiting for a partner, not here, made by a
 //!   newer version, damaged, ready), and [`not_ready`] to show them.
 //! - [`documents_of`]: every document of a kind, for list pages, re-reading
 //!   only the documents that changed since the tab last read them.
+//! - [`create_document`], [`open_document`], [`summaries`], [`export_all`],
+//!   [`import`]: making and opening documents, the document index, export files.
 //! - [`my_profile`]: the person's own profile; [`random_id`]: ids for items
 //!   inside a document.
 
 mod document;
+mod documents;
 mod lists;
 mod profile;
 
 pub use document::{not_ready, use_document, DocumentState};
+pub use documents::{create_document, export_all, import, open_document, summaries};
 pub use lists::{documents_of, documents_opened_for_lists};
 pub use profile::{my_profile, random_id};

@@ -10,14 +10,13 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
+use crate::api::{summaries, create_document};
 use crate::api::my_profile;
-use crate::store::{app_store, OpenDocument};
 
 #[component]
 pub fn GoalPlansPage() -> impl IntoView {
     let plans = LocalResource::new(|| async {
-        let store = app_store().await.map_err(|e| e.for_user())?;
-        store.list(Some(DocumentKind::GoalPlan)).await.map_err(|e| e.for_user())
+        summaries(DocumentKind::GoalPlan).await
     });
     let (title, set_title) = signal(String::new());
     let (error, set_error) = signal(None::<String>);
@@ -32,8 +31,7 @@ pub fn GoalPlansPage() -> impl IntoView {
                 // The plan's owner is the member who made it (by their
                 // profile's member id), empty until they have a profile.
                 let owner = my_profile().await?.map(|(_, p)| p.member_id).unwrap_or_default();
-                let store = app_store().await.map_err(|e| e.for_user())?;
-                OpenDocument::create(&store, &GoalPlan::new(&name, &owner)).await.map_err(|e| e.for_user())
+                create_document(&GoalPlan::new(&name, &owner)).await
             };
             match created.await {
                 Ok(doc) => navigate(&paths::goal_plan(doc.id()), Default::default()),

@@ -11,9 +11,10 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
+use crate::api::create_document;
 use crate::widgets::file_download::download;
 use crate::api::documents_of;
-use crate::store::{app_store, OpenDocument, saves_counter};
+use crate::store::saves_counter;
 
 pub use crate::clock::today;
 
@@ -83,13 +84,12 @@ pub fn JournalPage() -> impl IntoView {
         let navigate = navigate.clone();
         spawn_local(async move {
             let created = async {
-                let store = app_store().await?;
                 let entry = JournalEntry::new(&today(), entry_kind, &name, "", js_sys::Date::now() as i64);
-                OpenDocument::create(&store, &entry).await
+                create_document(&entry).await
             };
             match created.await {
                 Ok(doc) => navigate(&paths::journal_entry(doc.id()), Default::default()),
-                Err(err) => set_error.set(Some(err.for_user())),
+                Err(err) => set_error.set(Some(err)),
             }
         });
     };

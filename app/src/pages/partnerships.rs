@@ -14,10 +14,11 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
+use crate::api::{summaries, create_document};
 use crate::clock::{today, today_day};
 use crate::api::my_profile;
 use crate::api::documents_of;
-use crate::store::{announce_saved, app_store, OpenDocument, saves_counter};
+use crate::store::saves_counter;
 use crate::sync::use_sync;
 
 /// The agreed durations offered when starting (the seeds' programs).
@@ -86,8 +87,7 @@ fn StartPartnership() -> impl IntoView {
     let engine = use_sync();
     let profile = LocalResource::new(my_profile);
     let plans = LocalResource::new(|| async {
-        let store = app_store().await.map_err(|e| e.for_user())?;
-        store.list(Some(DocumentKind::GoalPlan)).await.map_err(|e| e.for_user())
+        summaries(DocumentKind::GoalPlan).await
     });
     let (side, set_side) = signal(Side::Mentee);
     let (partner, set_partner) = signal(String::new());
@@ -116,9 +116,7 @@ fn StartPartnership() -> impl IntoView {
                     let invite = engine.invite(plan, Role::Writer).await?;
                     p.goal_plan_invite = Some(invite.fragment());
                 }
-                let store = app_store().await.map_err(|e| e.for_user())?;
-                let doc = OpenDocument::create(&store, &p).await.map_err(|e| e.for_user())?;
-                announce_saved(doc.id());
+                let doc = create_document(&p).await?;
                 if let Some(engine) = engine.as_ref() {
                     engine.share(doc.id(), DocumentKind::Partnership).await?;
                 }

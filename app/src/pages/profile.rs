@@ -8,9 +8,10 @@ use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::api::create_document;
 use crate::widgets::document_editing::DocumentEditing;
 use crate::api::{my_profile, random_id};
-use crate::store::{announce_saved, app_store, OpenDocument};
+use crate::store::OpenDocument;
 
 #[component]
 pub fn ProfileSection() -> impl IntoView {
@@ -45,13 +46,10 @@ fn NewProfile(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
         let mut profile = Profile::with_member_id(&display, &random_id());
         profile.roles = vec![if role.get_untracked() == "mentor" { Role::Mentor } else { Role::Mentee }];
         spawn_local(async move {
-            let created = async { OpenDocument::create(&app_store().await?, &profile).await };
+            let created = create_document(&profile);
             match created.await {
-                Ok(doc) => {
-                    announce_saved(doc.id());
-                    on_created();
-                }
-                Err(err) => set_error.set(Some(err.for_user())),
+                Ok(_) => on_created(),
+                Err(err) => set_error.set(Some(err)),
             }
         });
     };

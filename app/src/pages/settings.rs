@@ -12,12 +12,12 @@ use leptos_meta::Title;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::api::{export_all, import};
 use crate::widgets::file_download::download;
 use crate::widgets::invite_code::InviteCode;
 use crate::pages::profile::ProfileSection;
 use crate::sync::{use_sync, Pairing};
 use confidant_shared::sync::inbox::InboxAddress;
-use crate::store::app_store;
 
 async fn storage_line() -> Option<String> {
     let storage = web_sys::window()?.navigator().storage();
@@ -62,7 +62,7 @@ pub fn SettingsPage() -> impl IntoView {
 
     let export = move |_| {
         spawn_local(async move {
-            let file = async { app_store().await?.export_all().await };
+            let file = export_all();
             match file.await {
                 Ok(bundle) => {
                     let count = bundle.documents.len();
@@ -71,7 +71,7 @@ pub fn SettingsPage() -> impl IntoView {
                         Err(()) => set_message.set(Some("The browser did not allow the download; try again.".into())),
                     }
                 }
-                Err(err) => set_message.set(Some(err.for_user())),
+                Err(err) => set_message.set(Some(err)),
             }
         });
     };
@@ -89,8 +89,7 @@ pub fn SettingsPage() -> impl IntoView {
             let text = JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string()).unwrap_or_default();
             let outcome = async {
                 let bundle = ExportBundle::from_json(&text).map_err(|e| e.to_string())?;
-                let store = app_store().await.map_err(|e| e.for_user())?;
-                store.import(&bundle).await.map_err(|e| e.for_user())
+                import(&bundle).await
             };
             set_message.set(Some(match outcome.await {
                 Ok(n) => format!("Imported {n} documents. Nothing that was here was replaced."),

@@ -3,6 +3,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use crate::api::create_document;
 use confidant_shared::partnership::handover::{Event, HandOver, HandOverRefused, Step};
 
 #[component]
@@ -53,15 +54,8 @@ pub(super) fn HandOverSection(p: ReadSignal<Partnership, LocalStorage>, editing:
                         None => break Err(HandOverRefused::OutOfOrder.to_string()),
                     },
                     Step::CreateNext(next) => {
-                        let created = async {
-                            let store = app_store().await.map_err(|e| e.for_user())?;
-                            OpenDocument::create(&store, &*next).await.map_err(|e| e.for_user())
-                        };
-                        match created.await {
-                            Ok(doc) => {
-                                announce_saved(doc.id());
-                                Event::Created { next: doc.id() }
-                            }
+                        match create_document(&*next).await {
+                            Ok(doc) => Event::Created { next: doc.id() },
                             Err(e) => break Err(e),
                         }
                     }

@@ -3,6 +3,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use crate::api::open_document;
 
 #[component]
 pub(super) fn MeetingLog(p: ReadSignal<Partnership, LocalStorage>, editing: Editing, plan_local: Signal<Option<DocumentId>>) -> impl IntoView {
@@ -130,8 +131,7 @@ pub(super) fn MeetingCard(meeting_id: String, p: ReadSignal<Partnership, LocalSt
 /// Turn an action item into a milestone of the pair's goal plan: on the top
 /// goal, or a goal "From our meetings" if the plan has none yet.
 pub(super) async fn add_milestone(plan: DocumentId, action_item: &str, text: &str) -> Result<String, String> {
-    let store = app_store().await.map_err(|e| e.for_user())?;
-    let (doc, _, _) = OpenDocument::open::<GoalPlan>(&store, plan)
+    let doc = open_document::<GoalPlan>(plan)
         .await
         .map_err(|_| "The goal plan is not on this device yet; try again once it has synced.".to_string())?;
     let (milestone, new_goal) = (random_id(), random_id());

@@ -21,6 +21,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use crate::api::summaries;
 use crate::clock::{today, today_day};
 use crate::api::{not_ready, use_document, DocumentState};
 use crate::widgets::document_editing::DocumentEditing;
@@ -28,7 +29,7 @@ use crate::pages::partnership_calendar::download_meetings;
 use crate::pages::partnerships::name_or;
 use crate::api::{my_profile, random_id};
 use crate::widgets::SharePanel;
-use crate::store::{announce_saved, app_store, OpenDocument};
+use crate::store::{announce_saved, OpenDocument};
 use crate::sync::use_sync;
 
 mod agreement;
@@ -202,8 +203,7 @@ pub(super) fn Continuation(p: ReadSignal<Partnership, LocalStorage>, editing: Ed
 pub(super) fn LinkPlan(editing: Editing) -> impl IntoView {
     let engine = use_sync();
     let plans = LocalResource::new(|| async {
-        let store = app_store().await.map_err(|e| e.for_user())?;
-        store.list(Some(DocumentKind::GoalPlan)).await.map_err(|e| e.for_user())
+        summaries(DocumentKind::GoalPlan).await
     });
     let (chosen, set_chosen) = signal(String::new());
     let (error, set_error) = signal(None::<String>);
