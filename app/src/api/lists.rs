@@ -38,8 +38,8 @@ pub fn documents_opened_for_lists() -> u64 {
 pub async fn documents_of<T: Schema + Clone + 'static>() -> Result<Vec<(DocumentId, T)>, StoreError> {
     let store = app_store().await?;
     let summaries = store.list(Some(T::KIND)).await?;
-    let mut all = Vec::with_capacity(summaries.len());
     let mut present = std::collections::HashSet::new();
+    let mut all: Vec<(DocumentId, Option<T>, f64)> = Vec::with_capacity(summaries.len());
     for summary in summaries {
         let Ok(id) = summary.id.parse::<DocumentId>() else { continue };
         present.insert(id);
@@ -49,19 +49,26 @@ pub async fn documents_of<T: Schema + Clone + 'static>() -> Result<Vec<(Document
                 .filter(|cached| cached.updated_ms == summary.updated_ms)
                 .and_then(|cached| cached.value.downcast_ref::<T>().cloned())
         });
+        all.push((id, cached, summary.updated_ms));
+    }
+    // What changed (or was never read) is read in one transaction.
+    let stale: Vec<DocumentId> = all.iter().filter(|(_, value, _)| value.is_none()).map(|(id, ..)| *id).collect();
+    let mut records = store.read_records_of(&stale).await?.into_iter();
+    let mut fresh = Vec::with_capacity(all.len());
+    for (id, cached, updated_ms) in all {
         let value = match cached {
             Some(value) => value,
             None => {
                 OPENED.with(|n| n.set(n.get() + 1));
-                let Ok((_, value, _)) = OpenDocument::open::<T>(&store, id).await else { continue };
-                let entry = Cached { updated_ms: summary.updated_ms, value: Rc::new(value.clone()) };
-                CACHE.with(|c| c.borrow_mut().insert((T::KIND, id), entry));
+                let records = records.next().unwrap_or_default();
+                let Ok((_, value, _)) = OpenDocument::open_records::<T>(&store, id, records).await else { continue };
+                CACHE.with(|c| c.borrow_mut().insert((T::KIND, id), Cached { updated_ms, value: Rc::new(value.clone()) }));
                 value
             }
         };
-        all.push((id, value));
+        fresh.push((id, value));
     }
     // Forget documents that left this device.
     CACHE.with(|c| c.borrow_mut().retain(|(kind, id), _| *kind != T::KIND || present.contains(id)));
-    Ok(all)
+    Ok(fresh)
 }

@@ -172,6 +172,31 @@ impl Store {
         Ok(records)
     }
 
+    /// Every record of each of `docs`, in one transaction whose requests run
+    /// together (a list of hundreds of documents pays for one transaction,
+    /// not hundreds).
+    pub async fn read_records_of(&self, docs: &[DocumentId]) -> Result<Vec<Vec<StoredChunk>>, StoreError> {
+        let tx = self.read_only(CHUNKS)?;
+        let store = tx.object_store(CHUNKS).map_err(read_error)?;
+        let mut reads = Vec::with_capacity(docs.len());
+        for doc in docs {
+            let (low, high) = ChunkKey::range_of(*doc);
+            let keys = store.get_all_keys().with_query::<String, _>(KeyRange::from(low.clone()..high.clone())).primitive().map_err(read_error)?;
+            let values = store.get_all().with_query::<String, _>(KeyRange::from(low..high)).primitive().map_err(read_error)?;
+            reads.push(async move {
+                let keys: Vec<String> = keys.await.map_err(read_error)?.collect::<Result<_, _>>().map_err(read_error)?;
+                let values: Vec<TypedArray<u8>> = values.await.map_err(read_error)?.collect::<Result<_, _>>().map_err(read_error)?;
+                let records = keys
+                    .into_iter()
+                    .zip(values)
+                    .filter_map(|(key, bytes)| Some(StoredChunk { key: key.parse::<ChunkKey>().ok()?, bytes: bytes.into() }))
+                    .collect::<Vec<_>>();
+                Ok::<_, StoreError>(records)
+            });
+        }
+        futures::future::join_all(reads).await.into_iter().collect()
+    }
+
     /// Durably write records; resolves once the transaction committed.
     pub async fn write_records(&self, records: &[StoredChunk]) -> Result<(), StoreError> {
         let tx = self.readwrite(CHUNKS)?;

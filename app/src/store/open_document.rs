@@ -11,7 +11,7 @@ use std::rc::Rc;
 
 use automerge::{ActorId, AutoCommit};
 use confidant_shared::document::{DocumentId, MigrationError, Schema};
-use confidant_shared::storage::StoredDocument;
+use confidant_shared::storage::{StoredChunk, StoredDocument};
 
 use super::database::{Store, StoreError};
 use super::document_index::DocumentSummary;
@@ -86,6 +86,12 @@ impl OpenDocument {
     /// saved by an older version (saving the migration once).
     pub async fn open<T: Schema>(store: &Store, id: DocumentId) -> Result<(OpenDocument, T, OpenNotice), StoreError> {
         let records = store.read_records(id).await?;
+        OpenDocument::open_records::<T>(store, id, records).await
+    }
+
+    /// [`Self::open`] from records already read (a list reads many
+    /// documents' records in one transaction).
+    pub async fn open_records<T: Schema>(store: &Store, id: DocumentId, records: Vec<StoredChunk>) -> Result<(OpenDocument, T, OpenNotice), StoreError> {
         if records.is_empty() {
             return Err(StoreError::NotHere);
         }
