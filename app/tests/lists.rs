@@ -38,3 +38,36 @@ async fn an_edit_re_reads_only_the_edited_document() {
     let shown = after.iter().find(|(id, _)| *id == edited.id()).map(|(_, p)| p.mentor.clone());
     assert_eq!(shown.as_deref(), Some("Renamed mentor"));
 }
+
+#[wasm_bindgen_test]
+async fn home_and_the_partnership_list_read_lines_without_opening_documents() {
+    use confidant_app::api::lines_of;
+    use confidant_shared::partnership::Meeting;
+    let store = app_store().await.unwrap();
+    let mut p = Partnership::new("Lined mentor", "Lined mentee", "2026-09-01", AgreedDuration::Months(6));
+    let mut meeting = Meeting::new("m1", "2026-09-01");
+    meeting.agenda.update("A private agenda");
+    p.meetings.insert("m1".into(), meeting);
+    let doc = OpenDocument::create(&store, &p).await.unwrap();
+
+    let before = documents_opened_for_lists();
+    let lines = lines_of::<Partnership>().await.unwrap();
+    assert_eq!(documents_opened_for_lists() - before, 0, "no document opened: the index has their lines");
+    let (_, seen) = lines.iter().find(|(id, _)| *id == doc.id()).expect("listed");
+    assert_eq!(seen.pair_title(), "Lined mentor and Lined mentee");
+    assert_eq!(seen.meetings["m1"].date, "2026-09-01", "meeting days are in the line");
+    assert_eq!(seen.meetings["m1"].agenda.as_str(), "", "agendas are not");
+
+    // An edit rewrites the line.
+    doc.change::<Partnership>(|p| p.mentee = "Renamed mentee".into()).await.unwrap();
+    let lines = lines_of::<Partnership>().await.unwrap();
+    let (_, seen) = lines.iter().find(|(id, _)| *id == doc.id()).unwrap();
+    assert_eq!(seen.mentee, "Renamed mentee");
+
+    // An entry without a line (changed behind the index's back) is opened.
+    store.forget_line(doc.id()).await.unwrap();
+    let before = documents_opened_for_lists();
+    let lines = lines_of::<Partnership>().await.unwrap();
+    assert_eq!(documents_opened_for_lists() - before, 1, "only the one without a line");
+    assert!(lines.iter().any(|(id, p)| *id == doc.id() && p.mentee == "Renamed mentee"));
+}

@@ -162,6 +162,17 @@ async fn lists_of_500_partnerships_and_500_goal_plans() {
         }
         plans.push(OpenDocument::create(&store, &plan).await.unwrap());
     }
+    // What Home and the partnership list read: the lines in the index.
+    let mut from_lines = Vec::new();
+    for _ in 0..5 {
+        let start = now();
+        let partnerships = confidant_app::api::lines_of::<Partnership>().await.unwrap();
+        let plans = confidant_app::api::lines_of::<GoalPlan>().await.unwrap();
+        assert!(partnerships.len() >= EACH && plans.len() >= EACH);
+        from_lines.push(now() - start);
+    }
+    from_lines.sort_by(f64::total_cmp);
+    // Whole documents (the journal's search, the calendar download).
     let read_both = || async {
         let start = now();
         let partnerships = documents_of::<Partnership>().await.unwrap();
@@ -182,6 +193,7 @@ async fn lists_of_500_partnerships_and_500_goal_plans() {
     let reread = documents_opened_for_lists() - opened;
     warm.sort_by(f64::total_cmp);
     console_log!("lists: {EACH} partnerships and {EACH} goal plans (what Home and the partnership list read):");
-    console_log!("  first read in a tab (every document opened): {:.0} ms", cold);
-    console_log!("  after one edit elsewhere, median of 5: {:.1} ms ({reread} documents re-read in 5 rounds)", percentile(&warm, 0.5));
+    console_log!("  Home's and the partnership list's read, from the index's lines, median of 5: {:.1} ms", percentile(&from_lines, 0.5));
+    console_log!("  whole documents, first read in a tab (every document opened): {:.0} ms", cold);
+    console_log!("  whole documents after one edit elsewhere, median of 5: {:.1} ms ({reread} documents re-read in 5 rounds)", percentile(&warm, 0.5));
 }

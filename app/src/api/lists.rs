@@ -6,13 +6,17 @@
 //! life, keyed by document and by the time the document index says it last
 //! changed. A refresh reads the index (one small read) and opens only the
 //! documents whose entry changed; the rest come from memory.
+//!
+//! Lists that need only part of each document (Home, the partnership list)
+//! use [`lines_of`] instead: the document index keeps that part beside each
+//! title, so they open no document at all.
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use confidant_shared::document::{DocumentId, DocumentKind, Schema};
+use confidant_shared::document::{DocumentId, DocumentKind, Listed, Schema};
 
 use crate::store::{app_store, OpenDocument, StoreError};
 
@@ -71,4 +75,35 @@ pub async fn documents_of<T: Schema + Clone + 'static>() -> Result<Vec<(Document
     // Forget documents that left this device.
     CACHE.with(|c| c.borrow_mut().retain(|(kind, id), _| *kind != T::KIND || present.contains(id)));
     Ok(fresh)
+}
+
+/// Every document of `T`'s kind as lists see it (Home, the partnership
+/// list): from each index entry's line, without opening the document; a
+/// document whose entry has no line (an older entry, a replayed edit, an
+/// import) is opened instead. The values carry no long texts (see
+/// `Listed`): for a list, never for an editor.
+pub async fn lines_of<T: Listed + 'static>() -> Result<Vec<(DocumentId, T)>, StoreError> {
+    let store = app_store().await?;
+    let summaries = store.list(Some(T::KIND)).await?;
+    let mut found: Vec<(DocumentId, Option<T>)> = Vec::with_capacity(summaries.len());
+    for summary in &summaries {
+        let Ok(id) = summary.id.parse::<DocumentId>() else { continue };
+        found.push((id, summary.line.as_ref().and_then(T::from_index)));
+    }
+    let unlined: Vec<DocumentId> = found.iter().filter(|(_, v)| v.is_none()).map(|(id, _)| *id).collect();
+    let mut records = store.read_records_of(&unlined).await?.into_iter();
+    let mut all = Vec::with_capacity(found.len());
+    for (id, value) in found {
+        let value = match value {
+            Some(value) => value,
+            None => {
+                OPENED.with(|n| n.set(n.get() + 1));
+                let records = records.next().unwrap_or_default();
+                let Ok((_, value, _)) = OpenDocument::open_records::<T>(&store, id, records).await else { continue };
+                value
+            }
+        };
+        all.push((id, value));
+    }
+    Ok(all)
 }

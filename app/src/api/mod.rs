@@ -5,8 +5,9 @@
 //! - [`use_document`]: open one document by its route id, with every state a
 //!   person can meet (loading, waiting for a partner, not here, made by a
 //!   newer version, damaged, ready), and [`not_ready`] to show them.
-//! - [`documents_of`]: every document of a kind, for list pages, re-reading
-//!   only the documents that changed since the tab last read them.
+//! - [`documents_of`]: every document of a kind, whole, for list pages that
+//!   search or export them, re-reading only what changed; [`lines_of`]: what
+//!   Home and the partnership list need, from the document index alone.
 //! - [`create_document`], [`open_document`], [`summaries`], [`export_all`],
 //!   [`import`]: making and opening documents, the document index, export files.
 //! - [`my_profile`]: the person's own profile; [`random_id`]: ids for items
@@ -19,5 +20,5 @@ mod profile;
 
 pub use document::{not_ready, use_document, DocumentState};
 pub use documents::{create_document, export_all, import, open_document, summaries};
-pub use lists::{documents_of, documents_opened_for_lists};
+pub use lists::{documents_of, documents_opened_for_lists, lines_of};
 pub use profile::{my_profile, random_id};

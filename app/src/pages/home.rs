@@ -16,7 +16,7 @@ use wasm_bindgen_futures::JsFuture;
 use crate::clock::{today, today_day};
 use crate::pages::partnership_calendar::download_meetings;
 use crate::api::my_profile;
-use crate::api::documents_of;
+use crate::api::lines_of;
 use crate::store::saves_counter;
 
 const NOTIFY_KEY: &str = "confidant.notify";
@@ -33,11 +33,11 @@ async fn load_home() -> Result<HomeView, String> {
     let today = today_day();
     let calendar = AcademicCalendar::default();
     let mut items: Vec<Attention> = Vec::new();
-    for (id, p) in documents_of::<Partnership>().await.map_err(|e| e.for_user())? {
+    for (id, p) in lines_of::<Partnership>().await.map_err(|e| e.for_user())? {
         let side = p.side_for(profile.as_ref());
         items.extend(for_partnership(id, &p, side, &calendar, today));
     }
-    for (id, plan) in documents_of::<GoalPlan>().await.map_err(|e| e.for_user())? {
+    for (id, plan) in lines_of::<GoalPlan>().await.map_err(|e| e.for_user())? {
         items.extend(for_goal_plan(id, &plan, today));
     }
     let items = in_order(items, today)

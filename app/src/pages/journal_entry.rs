@@ -10,7 +10,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::{documents_of, not_ready, use_document, DocumentState};
+use crate::api::{lines_of, not_ready, use_document, DocumentState};
 use crate::widgets::document_editing::DocumentEditing;
 use crate::pages::journal::{kind_from_token, kind_token, ENTRY_KINDS};
 use crate::widgets::file_download::download;
@@ -39,7 +39,7 @@ fn EntryEditor(doc: OpenDocument, initial: JournalEntry, notice: Option<String>)
     let (error, set_error) = signal(None::<String>);
     let editing = DocumentEditing::new(doc, set_entry, set_error);
     let partnerships = LocalResource::new(|| async {
-        documents_of::<Partnership>()
+        lines_of::<Partnership>()
             .await
             .unwrap_or_default()
             .into_iter()

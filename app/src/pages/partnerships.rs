@@ -17,7 +17,7 @@ use leptos_router::hooks::use_navigate;
 use crate::api::{summaries, create_document};
 use crate::clock::{today, today_day};
 use crate::api::my_profile;
-use crate::api::documents_of;
+use crate::api::lines_of;
 use crate::store::saves_counter;
 use crate::sync::use_sync;
 
@@ -36,7 +36,7 @@ pub fn PartnershipsPage() -> impl IntoView {
         saves.track();
         async {
             let profile = my_profile().await?.map(|(_, p)| p);
-            let all = documents_of::<Partnership>().await.map_err(|e| e.for_user())?;
+            let all = lines_of::<Partnership>().await.map_err(|e| e.for_user())?;
             let today = today_day();
             let rows: Vec<(String, String, Option<String>)> = all
                 .into_iter()

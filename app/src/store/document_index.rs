@@ -17,6 +17,11 @@ pub struct DocumentSummary {
     pub date: Option<String>,
     /// Milliseconds since the Unix epoch of the last saved change.
     pub updated_ms: f64,
+    /// What lists need of the document (`confidant_shared::document::Listed`),
+    /// for the kinds that have a line; absent in entries from older versions
+    /// and after a write-ahead replay (then lists open the document).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<serde_json::Value>,
 }
 
 impl Store {
@@ -77,13 +82,13 @@ pub fn change_stamp() -> f64 {
 pub fn summary_of(kind: DocumentKind, id: confidant_shared::document::DocumentId, doc: &automerge::AutoCommit) -> Option<DocumentSummary> {
     use confidant_shared::document::{root_field, Schema};
     use confidant_shared::{goal_plan::GoalPlan, journal::JournalEntry, keyring::Keyring, partnership::Partnership, profile::Profile, program::Program, workshop::Workshop};
-    fn line<T: Schema>(doc: &automerge::AutoCommit) -> (String, Option<String>) {
-        (T::list_title(doc), T::list_date(doc))
+    fn line<T: Schema>(doc: &automerge::AutoCommit) -> (String, Option<String>, Option<serde_json::Value>) {
+        (T::list_title(doc), T::list_date(doc), T::list_line(doc))
     }
     if root_field::<String>(doc, "kind") != kind.as_str() {
         return None;
     }
-    let (title, date) = match kind {
+    let (title, date, line) = match kind {
         DocumentKind::GoalPlan => line::<GoalPlan>(doc),
         DocumentKind::Journal => line::<JournalEntry>(doc),
         DocumentKind::Partnership => line::<Partnership>(doc),
@@ -92,10 +97,23 @@ pub fn summary_of(kind: DocumentKind, id: confidant_shared::document::DocumentId
         DocumentKind::Workshop => line::<Workshop>(doc),
         DocumentKind::Keyring => line::<Keyring>(doc),
     };
-    Some(DocumentSummary { id: id.to_string(), kind, title, date, updated_ms: change_stamp() })
+    Some(DocumentSummary { id: id.to_string(), kind, title, date, updated_ms: change_stamp(), line })
 }
 
 impl Store {
+    /// Forget what lists know of a document beyond its title (its records
+    /// changed behind the index's back, as a write-ahead replay does), so
+    /// the next list opens it.
+    pub async fn forget_line(&self, id: confidant_shared::document::DocumentId) -> Result<(), StoreError> {
+        if let Some(mut summary) = self.summary(id).await? {
+            if summary.line.take().is_some() {
+                summary.updated_ms = change_stamp();
+                self.put_summary(&summary).await?;
+            }
+        }
+        Ok(())
+    }
+
     /// One document's line in the list, if it has one.
     pub async fn summary(&self, id: confidant_shared::document::DocumentId) -> Result<Option<DocumentSummary>, StoreError> {
         let read = |e: indexed_db_futures::error::Error| StoreError::Read(e.to_string());

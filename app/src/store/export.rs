@@ -38,6 +38,8 @@ impl Store {
                 title: document.title.clone(),
                 date: document.date.clone(),
                 updated_ms: bundle.exported_ms,
+                // Lists open imported documents rather than trust a line.
+                line: None,
             })
             .await?;
         }

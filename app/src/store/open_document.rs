@@ -186,9 +186,9 @@ impl OpenDocument {
             super::write_ahead::keep(id, &self.editor, stored.unsaved_changes().as_deref());
         }
         if wrote {
-            let (title, date) = {
+            let (title, date, line) = {
                 let stored = self.stored.borrow();
-                (T::list_title(stored.doc()), T::list_date(stored.doc()))
+                (T::list_title(stored.doc()), T::list_date(stored.doc()), T::list_line(stored.doc()))
             };
             self.store
                 .put_summary(&DocumentSummary {
@@ -197,6 +197,7 @@ impl OpenDocument {
                     title,
                     date,
                     updated_ms: super::document_index::change_stamp(),
+                    line,
                 })
                 .await?;
         }

@@ -60,6 +60,8 @@ pub(super) async fn replay(store: &Store) -> Result<usize, StoreError> {
             // Loading screens these bytes like any record, and sets them
             // aside if they do not read.
             store.write_records(&[StoredChunk::new(doc, ChunkKind::Increment, bytes)]).await?;
+            // Lists must open it to see what came back, not trust its line.
+            store.forget_line(doc).await?;
             replayed += 1;
         }
         // Stored, or never a copy this app wrote: either way done with it.

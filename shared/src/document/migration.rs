@@ -34,6 +34,14 @@ pub trait Schema: Hydrate + Reconcile + Sized {
         None
     }
 
+    /// What lists need of this document, for the document index (see
+    /// [`crate::document::Listed`]); `None` for kinds whose lists need only
+    /// the title and date.
+    fn list_line(doc: &AutoCommit) -> Option<serde_json::Value> {
+        let _ = doc;
+        None
+    }
+
     /// Bring a document stored at version `from` to `from + 1`.
     fn migrate_step(doc: &mut AutoCommit, from: u64) -> Result<(), MigrationError> {
         let _ = doc;

@@ -10,8 +10,10 @@
 
 mod document_id;
 mod kind;
+mod listed;
 mod migration;
 
 pub use document_id::{BadDocumentId, DocumentId};
+pub use listed::Listed;
 pub use kind::DocumentKind;
 pub use migration::{open, root_field, stored_schema, MigrationError, Opened, Schema};

@@ -28,7 +28,7 @@ pub struct Milestone {
     pub done_on: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
 pub enum MilestoneStatus {
     Planned,
     InProgress,

@@ -8,12 +8,14 @@
 //! (an id twice, or missing) the same way on every replica.
 
 mod goal;
+mod line;
 mod migration;
 mod progress;
 
 pub use migration::schema_1_sample;
 
 pub use goal::{Goal, Milestone, MilestoneStatus};
+pub use line::GoalPlanLine;
 pub use progress::{MilestoneDue, ProgressPoint};
 
 use std::collections::BTreeMap;
@@ -68,6 +70,10 @@ impl Schema for GoalPlan {
 
     fn list_title(doc: &automerge::AutoCommit) -> String {
         crate::document::root_field::<Text>(doc, "title").as_str().to_owned()
+    }
+
+    fn list_line(doc: &automerge::AutoCommit) -> Option<serde_json::Value> {
+        <Self as crate::document::Listed>::line_of(doc)
     }
 
     fn migrate_step(doc: &mut automerge::AutoCommit, from: u64) -> Result<(), crate::document::MigrationError> {

@@ -6,10 +6,12 @@
 
 mod cadence;
 pub mod handover;
+mod line;
 mod meeting;
 mod term;
 
 pub use cadence::NextMeeting;
+pub use line::PartnershipLine;
 pub use meeting::{ActionItem, Meeting};
 pub use term::{AcademicCalendar, ContinuationNotice, Season, Semester, NOTICE_DAYS, RENEWAL_MONTHS};
 
@@ -60,7 +62,7 @@ pub enum Side {
 }
 
 /// How long the pair agreed to work together.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
 pub enum AgreedDuration {
     /// The Libraries program: 6 to 12 months.
     Months(u32),
@@ -69,7 +71,7 @@ pub enum AgreedDuration {
 }
 
 /// How often the pair means to meet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
 pub struct MeetingCadence {
     /// Meetings in the first month (default 2).
     pub first_month: u32,
@@ -93,7 +95,7 @@ pub struct Agreement {
     pub goals_conversation: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
 pub enum PartnershipStatus {
     Active,
     RenewalDue,
@@ -104,6 +106,10 @@ pub enum PartnershipStatus {
 impl Schema for Partnership {
     const KIND: DocumentKind = DocumentKind::Partnership;
     const SCHEMA: u64 = 1;
+
+    fn list_line(doc: &automerge::AutoCommit) -> Option<serde_json::Value> {
+        <Self as crate::document::Listed>::line_of(doc)
+    }
 
     fn list_title(doc: &automerge::AutoCommit) -> String {
         let mentor: String = crate::document::root_field(doc, "mentor");
