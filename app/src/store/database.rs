@@ -230,7 +230,13 @@ impl Store {
             put_record(&quarantine, record)?;
             chunks.delete(record.key.to_string()).primitive().map_err(write_error)?;
         }
-        tx.commit().await.map_err(write_error)
+        tx.commit().await.map_err(write_error)?;
+        // What lists knew of these documents may rest on what was set aside.
+        let docs: std::collections::BTreeSet<DocumentId> = records.iter().map(|r| r.key.doc).collect();
+        for doc in docs {
+            self.forget_line(doc).await?;
+        }
+        Ok(())
     }
 
     /// Keys of the records in quarantine.

@@ -39,22 +39,44 @@ use std::cell::RefCell;
 /// The name of the app's database.
 pub const DATABASE: &str = "confidant";
 
+type Opening = futures::future::Shared<futures::future::LocalBoxFuture<'static, Result<Store, StoreError>>>;
+
 thread_local! {
     static APP_STORE: RefCell<Option<Store>> = const { RefCell::new(None) };
+    /// The first opening, which every caller during start-up waits on: the
+    /// recovery and the replay below run once, not once per page asking.
+    static OPENING: RefCell<Option<Opening>> = const { RefCell::new(None) };
 }
 
 /// The app's store, opened on first use and shared by every page.
 pub async fn app_store() -> Result<Store, StoreError> {
+    use futures::FutureExt;
     if let Some(store) = APP_STORE.with(|s| s.borrow().clone()) {
         return Ok(store);
     }
-    let store = Store::open(DATABASE).await?;
-    // Before anything reads a document: did the last load in this tab crash?
-    load_guard::recover(&store).await?;
-    // What was typed just before the browser last quit.
-    write_ahead::replay(&store).await?;
-    APP_STORE.with(|s| *s.borrow_mut() = Some(store.clone()));
-    Ok(store)
+    let opening = OPENING.with(|o| {
+        o.borrow_mut()
+            .get_or_insert_with(|| {
+                async {
+                    let store = Store::open(DATABASE).await?;
+                    // Before anything reads a document: did the last load in this tab crash?
+                    load_guard::recover(&store).await?;
+                    // What was typed just before the browser last quit.
+                    write_ahead::replay(&store).await;
+                    Ok(store)
+                }
+                .boxed_local()
+                .shared()
+            })
+            .clone()
+    });
+    let opened = opening.await;
+    match &opened {
+        Ok(store) => APP_STORE.with(|s| *s.borrow_mut() = Some(store.clone())),
+        // A failed opening may be tried again (the person freed some space).
+        Err(_) => OPENING.with(|o| *o.borrow_mut() = None),
+    }
+    opened
 }
 
 /// Random bytes from the browser's CSPRNG. Fails closed: without it there

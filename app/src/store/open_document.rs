@@ -100,8 +100,10 @@ impl OpenDocument {
         let bad: Vec<_> = loaded.quarantined.into_iter().map(|(record, _reason)| record).collect();
         store.quarantine(&bad).await?;
         if loaded.document.doc_mut().get_heads().is_empty() {
-            // Nothing read: what there was is in quarantine now.
-            return Err(StoreError::Damaged { kept_aside: bad.len() });
+            // Nothing read. If records were set aside it is damaged; if none
+            // were, its changes wait for history not here yet (sync brings
+            // it): not here, and the page waits for it.
+            return Err(if bad.is_empty() { StoreError::NotHere } else { StoreError::Damaged { kept_aside: bad.len() } });
         }
         let opened = confidant_shared::document::open::<T>(loaded.document.doc_mut()).map_err(|e| match e {
             MigrationError::TooNew { .. } => StoreError::MadeByNewerVersion,

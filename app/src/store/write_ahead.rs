@@ -16,7 +16,7 @@ use base64::Engine as _;
 use confidant_shared::document::DocumentId;
 use confidant_shared::storage::{ChunkKind, StoredChunk};
 
-use super::database::{Store, StoreError};
+use super::database::Store;
 
 const PREFIX: &str = "confidant-unsaved:";
 
@@ -44,9 +44,11 @@ pub(super) fn keep(doc: DocumentId, editor: &str, unsaved: Option<&[u8]>) {
     }
 }
 
-/// On start: store what an earlier session typed but never saved.
-pub(super) async fn replay(store: &Store) -> Result<usize, StoreError> {
-    let Some(local) = local() else { return Ok(0) };
+/// On start: store what an earlier session typed but never saved. Never
+/// fails the start: a copy that cannot be stored now (a full disk) stays
+/// for the next start, and the app opens as usual.
+pub(super) async fn replay(store: &Store) -> usize {
+    let Some(local) = local() else { return 0 };
     let keys: Vec<String> = (0..local.length().unwrap_or(0))
         .filter_map(|i| local.key(i).ok().flatten())
         .filter(|k| k.starts_with(PREFIX))
@@ -59,13 +61,19 @@ pub(super) async fn replay(store: &Store) -> Result<usize, StoreError> {
         if let (Some(doc), Some(bytes)) = (doc, bytes) {
             // Loading screens these bytes like any record, and sets them
             // aside if they do not read.
-            store.write_records(&[StoredChunk::new(doc, ChunkKind::Increment, bytes)]).await?;
+            if let Err(err) = store.write_records(&[StoredChunk::new(doc, ChunkKind::Increment, bytes)]).await {
+                web_sys::console::warn_1(&format!("an unsaved edit is kept for the next start: {err}").into());
+                continue;
+            }
             // Lists must open it to see what came back, not trust its line.
-            store.forget_line(doc).await?;
+            let _ = store.forget_line(doc).await;
             replayed += 1;
         }
-        // Stored, or never a copy this app wrote: either way done with it.
-        let _ = local.remove_item(&key);
+        // Stored, or never a copy this app wrote: done with it, unless the
+        // tab that owns it (still open) wrote a newer copy meanwhile.
+        if local.get_item(&key).ok().flatten().as_deref() == Some(text.as_str()) {
+            let _ = local.remove_item(&key);
+        }
     }
-    Ok(replayed)
+    replayed
 }

@@ -45,9 +45,10 @@ impl Listed for GoalPlan {
             order: self.order.clone(),
             goals: self
                 .goals
-                .values()
-                .map(|g| GoalLine {
-                    id: g.id.clone(),
+                .iter()
+                // By the map's key, as the plan's own order refers to goals.
+                .map(|(key, g)| GoalLine {
+                    id: key.clone(),
                     title: g.title.as_str().to_owned(),
                     milestones: g
                         .milestones

@@ -37,6 +37,10 @@ pub fn catch_up<L: Ord + Clone>(keyring: &Keyring, followed: &[SyncId], on_devic
     let mut follow_moved = Vec::new();
     for doc in followed {
         if let Some(to) = keyring.moved_to(doc) {
+            // Moved to keys the person has since left: nothing to follow.
+            if keyring.has_left(&to.keys.id()) {
+                continue;
+            }
             if following.insert(to.keys.id()) {
                 follow_moved.push((*doc, to));
             }

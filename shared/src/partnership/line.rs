@@ -39,7 +39,8 @@ impl Listed for Partnership {
             duration: self.duration,
             cadence: self.cadence,
             status: self.status,
-            meetings: self.meetings.values().map(|m| (m.id.clone(), m.date.clone())).collect(),
+            // By the map's key, which the page counts by (an `id` field could repeat).
+            meetings: self.meetings.iter().map(|(key, m)| (key.clone(), m.date.clone())).collect(),
             continuation_answered: self.continuation_answered.clone(),
         }
     }

@@ -82,7 +82,12 @@ impl AcademicCalendar {
     /// The semester `day` falls in, or the next one if `day` is in a break.
     pub fn current_or_next(&self, day: NaiveDate) -> Semester {
         let mut semester = self.semester(Season::Spring, day.year());
-        while semester.ends < day {
+        // Two steps at most reach it (spring, fall, next spring); bounded so
+        // that a day at the end of the calendar's range cannot loop for ever.
+        for _ in 0..3 {
+            if semester.ends >= day {
+                break;
+            }
             semester = self.following(semester);
         }
         semester
@@ -91,12 +96,17 @@ impl AcademicCalendar {
     /// The `count`-th semester counting the one that holds (or follows) `start`.
     pub fn nth_semester(&self, start: NaiveDate, count: u32) -> Semester {
         let mut semester = self.current_or_next(start);
-        for _ in 1..count.max(1) {
+        // A count from a partner's device is bounded: a century of semesters.
+        for _ in 1..count.clamp(1, MAX_SEMESTERS) {
             semester = self.following(semester);
         }
         semester
     }
 }
+
+/// The most semesters an agreement counts (a century): a larger count, which
+/// only a crafted document holds, is read as this.
+pub const MAX_SEMESTERS: u32 = 200;
 
 /// The continuation notice: the term ends soon, continue or end?
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,8 +165,8 @@ impl Partnership {
         self.continuation_answered = Some(day_text(notice.term_ends));
         if notice.last_term {
             self.duration = match self.duration {
-                AgreedDuration::Months(months) => AgreedDuration::Months(months + RENEWAL_MONTHS),
-                AgreedDuration::Semesters { count, renewable } => AgreedDuration::Semesters { count: count + 1, renewable },
+                AgreedDuration::Months(months) => AgreedDuration::Months(months.saturating_add(RENEWAL_MONTHS)),
+                AgreedDuration::Semesters { count, renewable } => AgreedDuration::Semesters { count: count.saturating_add(1), renewable },
             };
         }
         self.status = PartnershipStatus::Active;
@@ -199,6 +209,22 @@ mod tests {
 
     fn semesters(start: &str, count: u32) -> Partnership {
         Partnership::new("Ana", "Sam", start, AgreedDuration::Semesters { count, renewable: true })
+    }
+
+    #[test]
+    fn a_crafted_duration_or_start_day_cannot_hang_home() {
+        let cal = AcademicCalendar::default();
+        let mut p = semesters("2026-01-10", u32::MAX);
+        assert!(p.agreement_ends(&cal).is_some(), "answers at once");
+        p.start_date = "+262143-12-20".into();
+        let _ = p.agreement_ends(&cal);
+        let _ = p.continuation_notice(&cal, day("2026-05-01"));
+        let _ = cal.current_or_next(NaiveDate::MAX);
+        // Continuing past a crafted maximum does not overflow.
+        for duration in [AgreedDuration::Semesters { count: u32::MAX, renewable: true }, AgreedDuration::Months(u32::MAX)] {
+            p.duration = duration;
+            p.continue_after(ContinuationNotice { term_ends: day("2026-05-15"), last_term: true });
+        }
     }
 
     #[test]
