@@ -1,6 +1,7 @@
-//! Every route of the app in one place. The router (`app/src/lib.rs`)
-//! declares the same paths; pages link and navigate only through these, so
-//! a route is written once here and once there (a test checks they agree).
+//! Every route of the app in one place. Pages link and navigate only
+//! through these functions; [`ROUTES`] lists the paths the router
+//! (`app/src/lib.rs`) declares, and a test checks that every link made here
+//! matches one of them. Keeping `ROUTES` and the router alike is by hand.
 
 use crate::document::{DocumentId, DocumentKind};
 use crate::Section;
