@@ -19,6 +19,7 @@
 //! - [`storage`]: how a document is kept as a snapshot plus increments, loaded
 //!   with bad chunks set aside, and compacted (the rules; the app does the IO).
 //! - [`calendar_day`]: the user's today, and days as documents store them.
+//! - [`co_editing`]: where the caret goes when a partner's change arrives.
 //! - [`attention`]: what Home shows: meetings due, check-ins, term ends,
 //!   milestones coming due.
 //! - [`referrals`]: the referral directory and confidentiality guidance.
@@ -29,6 +30,7 @@
 pub mod attention;
 pub mod paths;
 pub mod calendar_day;
+pub mod co_editing;
 pub mod document;
 pub mod export;
 pub mod goal_plan;

@@ -35,11 +35,30 @@ pub async fn create_profile(browser: &Browser, server: &crate::TestServer, name:
     Ok(())
 }
 
-/// Accept an invite link: open it and press Accept.
+/// Accept an invite link on a device that has a profile: open it and press Accept.
 pub async fn accept_invite(browser: &Browser, link: &str) -> anyhow::Result<()> {
-    browser.client.goto(link).await?;
+    open_invite(browser, link).await?;
+    if browser.eval("return document.querySelector('#join-name') !== null").await?.as_bool() == Some(true) {
+        anyhow::bail!("the join page asks for a name: this browser has no profile (use accept_invite_as)");
+    }
     find::css(browser, "[data-testid='accept-invite']").await?.click().await?;
     Ok(())
+}
+
+/// Accept an invite link on a device with no profile yet, giving the name
+/// the join page asks for.
+pub async fn accept_invite_as(browser: &Browser, link: &str, name: &str) -> anyhow::Result<()> {
+    open_invite(browser, link).await?;
+    find::css(browser, "#join-name").await?.send_keys(name).await?;
+    find::css(browser, "[data-testid='accept-invite']").await?.click().await?;
+    Ok(())
+}
+
+/// Open an invite link and wait until Accept can be pressed (the page knows
+/// whether this device has a profile).
+async fn open_invite(browser: &Browser, link: &str) -> anyhow::Result<()> {
+    browser.client.goto(link).await?;
+    find::until(browser, "the accept button", "document.querySelector(\"[data-testid='accept-invite']\")?.disabled === false").await
 }
 
 /// The invite link of the shared document on the page, once it is made.

@@ -67,7 +67,7 @@ async fn a_crafted_keyring_link_is_refused_and_nothing_reaches_its_maker() -> an
     find::heading(&crafter, "Shared plan").await?;
     find::css(&crafter, "[data-testid='share']").await?.click().await?;
     let link = action::invite_link(&crafter).await?;
-    action::accept_invite(&victim, &link).await?;
+    action::accept_invite_as(&victim, &link, "Vic Tim").await?;
     find::heading(&victim, "Shared plan").await?;
     let plan_url = victim.client.current_url().await?;
     action::add_goal(&victim, "A private goal").await?;

@@ -78,7 +78,6 @@ async fn a_mentee_and_a_mentor_plan_meet_and_export() -> anyhow::Result<()> {
     find::heading(&mentee, "Ana and Sam Rivera").await?;
     let partnership_url = mentee.client.current_url().await?;
     let partnership_id = partnership_url.path().rsplit('/').next().unwrap_or_default().to_owned();
-    find::by_text(&mentee, "button", "Show invite link").await?.click().await?;
     let link = action::invite_link(&mentee).await?;
 
     // The mentor, with a profile of their own, accepts: they join as the mentor.

@@ -62,6 +62,7 @@ async fn partners_co_edit_a_goal_plan_live_and_offline_and_converge() -> anyhow:
     // The mentor opens the link and accepts: the plan arrives.
     mentor.client.goto(&link).await?;
     find::heading(&mentor, "Invitation").await?;
+    find::css(&mentor, "#join-name").await?.send_keys("Ana Lima").await?;
     find::css(&mentor, "[data-testid='accept-invite']").await?.click().await?;
     find::heading(&mentor, "Our plan").await?;
     wait_for_text(&mentor, "the shared goal on the mentor's side", &["Publish a paper"]).await?;

@@ -11,6 +11,8 @@ use confidant_shared::goal_plan::{GoalPlan, MilestoneStatus};
 use confidant_shared::Section;
 use leptos::ev;
 use leptos::prelude::*;
+
+use crate::widgets::live_text::live_text;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
@@ -65,7 +67,7 @@ fn GoalPlanEditor(doc: OpenDocument, initial: GoalPlan, notice: Option<String>) 
         <div class="field">
             <label for="plan-title">"Plan title"</label>
             <input id="plan-title" type="text"
-                prop:value=move || plan.with(|p| p.title.as_str().to_owned())
+                use:live_text=Signal::derive(move || plan.with(|p| p.title.as_str().to_owned()))
                 on:input=move |ev| { let v = event_target_value(&ev); editing.edit(|p| p.title.update(&v)) }/>
         </div>
         <div class="field">
@@ -132,7 +134,7 @@ fn GoalCard(goal_id: String, plan: ReadSignal<GoalPlan, LocalStorage>, editing: 
             }>
             <div class="field">
                 <label for=title_id>"Goal"</label>
-                <input id=title_id type="text" prop:value=title
+                <input id=title_id type="text" use:live_text=Signal::derive(title)
                     aria-keyshortcuts="Alt+ArrowUp Alt+ArrowDown"
                     on:keydown=move |ev: ev::KeyboardEvent| {
                         // Alt+Arrow reorders from the keyboard.
@@ -143,7 +145,7 @@ fn GoalCard(goal_id: String, plan: ReadSignal<GoalPlan, LocalStorage>, editing: 
             </div>
             <div class="field">
                 <label for=why_id>"Why it matters"</label>
-                <textarea id=why_id rows="2" prop:value=why
+                <textarea id=why_id rows="2" use:live_text=Signal::derive(why)
                     on:input=move |ev| { let v = event_target_value(&ev); id.with_value(|id| editing.edit(|p| if let Some(g) = p.goal_mut(id) { g.why.update(&v) })) }>
                 </textarea>
             </div>

@@ -6,6 +6,8 @@ use confidant_shared::partnership::Partnership;
 use confidant_shared::profile::STANDARD_TOPICS;
 use confidant_shared::Section;
 use leptos::prelude::*;
+
+use crate::widgets::live_text::live_text;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -53,7 +55,7 @@ fn EntryEditor(doc: OpenDocument, initial: JournalEntry, notice: Option<String>)
         <p class="hint">"Private: this entry stays on your own devices."</p>
         <div class="field">
             <label for="entry-title">"Title"</label>
-            <input id="entry-title" type="text" prop:value=move || entry.with(|e| e.title.as_str().to_owned())
+            <input id="entry-title" type="text" use:live_text=Signal::derive(move || entry.with(|e| e.title.as_str().to_owned()))
                 on:input=move |ev| { let v = event_target_value(&ev); editing.edit(|e| e.title.update(&v)) }/>
         </div>
         <div class="field">
@@ -71,7 +73,7 @@ fn EntryEditor(doc: OpenDocument, initial: JournalEntry, notice: Option<String>)
         </div>
         <div class="field">
             <label for="entry-body">"Entry"</label>
-            <textarea id="entry-body" rows="12" prop:value=move || entry.with(|e| e.body.as_str().to_owned())
+            <textarea id="entry-body" rows="12" use:live_text=Signal::derive(move || entry.with(|e| e.body.as_str().to_owned()))
                 on:input=move |ev| { let v = event_target_value(&ev); editing.edit(|e| e.body.update(&v)) }>
             </textarea>
         </div>

@@ -6,6 +6,8 @@ use confidant_shared::profile::{CareerStage, ChannelKind, ContactChannel, Profil
 use confidant_shared::Section;
 use leptos::ev;
 use leptos::prelude::*;
+
+use crate::widgets::live_text::live_text;
 use leptos::task::spawn_local;
 
 use crate::api::create_document;
@@ -115,7 +117,7 @@ fn ProfileEditor(doc: OpenDocument, initial: Profile) -> impl IntoView {
         {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
         <div class="field">
             <label for="profile-name">"Your name"</label>
-            <input id="profile-name" type="text" autocomplete="name" prop:value=move || profile.with(|p| p.display_name.clone())
+            <input id="profile-name" type="text" autocomplete="name" use:live_text=Signal::derive(move || profile.with(|p| p.display_name.clone()))
                 on:input=move |ev| { let v = event_target_value(&ev); editing.edit(|p| p.display_name = v) }/>
         </div>
         <fieldset>
@@ -133,7 +135,7 @@ fn ProfileEditor(doc: OpenDocument, initial: Profile) -> impl IntoView {
         </fieldset>
         <div class="field">
             <label for="profile-department">"Department, lab or unit"</label>
-            <input id="profile-department" type="text" prop:value=move || profile.with(|p| p.department.clone())
+            <input id="profile-department" type="text" use:live_text=Signal::derive(move || profile.with(|p| p.department.clone()))
                 on:input=move |ev| { let v = event_target_value(&ev); editing.edit(|p| p.department = v) }/>
         </div>
         <div class="field">
@@ -199,7 +201,7 @@ fn ProfileEditor(doc: OpenDocument, initial: Profile) -> impl IntoView {
         <div class="field">
             <label for="profile-boundaries">"Boundaries"</label>
             <textarea id="profile-boundaries" rows="3" placeholder="e.g. no calls after 21:00; emergencies only at night"
-                prop:value=move || profile.with(|p| p.boundaries.as_str().to_owned())
+                use:live_text=Signal::derive(move || profile.with(|p| p.boundaries.as_str().to_owned()))
                 on:input=move |ev| { let v = event_target_value(&ev); editing.edit(|p| p.boundaries.update(&v)) }>
             </textarea>
         </div>

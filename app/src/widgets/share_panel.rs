@@ -9,9 +9,10 @@
 //! the removed one gets nothing new.
 
 use confidant_shared::document::{DocumentId, DocumentKind};
-use confidant_shared::sync::{Invite, Role};
+use confidant_shared::sync::{Invite, InviteNote, Role};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
 
 use crate::widgets::invite_code::InviteCode;
 use crate::sync::{use_sync, SyncEngine};
@@ -21,7 +22,18 @@ fn origin() -> String {
 }
 
 #[component]
-pub fn SharePanel(local: DocumentId, kind: DocumentKind, what: &'static str) -> impl IntoView {
+pub fn SharePanel(
+    local: DocumentId,
+    kind: DocumentKind,
+    what: &'static str,
+    /// Who invites and what they offer, carried in each link made here.
+    #[prop(optional, into)]
+    note: Signal<Option<InviteNote>>,
+    /// Just started to invite someone: make the link at once and put the
+    /// focus on it, so the inviter lands on what to send.
+    #[prop(optional)]
+    inviting: bool,
+) -> impl IntoView {
     let Some(engine) = use_sync() else { return ().into_any() };
     engine.viewing(Some(local));
     {
@@ -63,7 +75,7 @@ pub fn SharePanel(local: DocumentId, kind: DocumentKind, what: &'static str) -> 
                 };
                 match made.await {
                     Ok(invite) => {
-                        set_link.set(Some(invite.link(&origin())));
+                        set_link.set(Some(invite.link_with_note(&origin(), note.get_untracked().as_ref())));
                         set_error.set(None);
                     }
                     Err(err) => set_error.set(Some(err)),
@@ -86,7 +98,7 @@ pub fn SharePanel(local: DocumentId, kind: DocumentKind, what: &'static str) -> 
 
     view! {
         <section class="share" aria-labelledby="share-heading">
-            <h2 id="share-heading">"Sharing"</h2>
+            <h2 id="share-heading">{if inviting { "Invite your partner" } else { "Sharing" }}</h2>
             <p class="presence" role="status" data-testid="presence">
                 {move || {
                     let here = here();
@@ -115,7 +127,7 @@ pub fn SharePanel(local: DocumentId, kind: DocumentKind, what: &'static str) -> 
                         device, but nothing more is sent or received.")}</p>
                 }.into_any(),
                 Some(share) if share.role == Role::Owner => view! {
-                    <OwnerSharing engine=engine.clone() local what link set_link set_error/>
+                    <OwnerSharing engine=engine.clone() local what link set_link set_error note inviting/>
                     <Members engine=engine.clone() local members=share.members.clone() owner=true set_error/>
                 }.into_any(),
                 Some(share) => view! {
@@ -146,6 +158,8 @@ fn OwnerSharing(
     link: ReadSignal<Option<String>>,
     set_link: WriteSignal<Option<String>>,
     set_error: WriteSignal<Option<String>>,
+    note: Signal<Option<InviteNote>>,
+    inviting: bool,
 ) -> impl IntoView {
     let (role, set_role) = signal(Role::Writer);
     let make_link = move || {
@@ -153,13 +167,26 @@ fn OwnerSharing(
         spawn_local(async move {
             match engine.invite(local, role.get_untracked()).await {
                 Ok(invite) => {
-                    set_link.set(Some(invite.link(&origin())));
+                    set_link.set(Some(invite.link_with_note(&origin(), note.get_untracked().as_ref())));
                     set_error.set(None);
+                    if inviting {
+                        // The next thing to do is send it: put the focus on Copy.
+                        request_animation_frame(|| {
+                            if let Some(copy) = document().query_selector("[data-testid='invite-link-copy']").ok().flatten() {
+                                if let Ok(copy) = copy.dyn_into::<web_sys::HtmlElement>() {
+                                    let _ = copy.focus();
+                                }
+                            }
+                        });
+                    }
                 }
                 Err(err) => set_error.set(Some(err)),
             }
         });
     };
+    if inviting && link.with_untracked(Option::is_none) {
+        make_link();
+    }
     let showing = move || link.with(Option::is_some);
     view! {
         <p>{format!("Shared. Each invite link is for one person: send it only to them, in person or over a channel you trust. \

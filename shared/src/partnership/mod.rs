@@ -55,7 +55,7 @@ pub struct Partnership {
 }
 
 /// Which side of a partnership a person is on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Side {
     Mentor,
     Mentee,
@@ -154,15 +154,32 @@ impl Partnership {
         p
     }
 
-    /// The side the person with this profile is on: the side they joined,
-    /// else by their profile's role (a mentor who is no mentee is on the
-    /// mentor's side), else the mentee's.
+    /// The side the person with this profile is on: the side they joined;
+    /// else the side still open when the other is taken (someone invited
+    /// them to it, with or without a profile yet); else by their profile's
+    /// role (a mentor who is no mentee is on the mentor's side), else the
+    /// mentee's.
     pub fn side_for(&self, profile: Option<&crate::profile::Profile>) -> Side {
         use crate::profile::Role;
-        profile.and_then(|me| self.side_of(&me.member_id)).unwrap_or(match profile {
+        if let Some(side) = profile.and_then(|me| self.side_of(&me.member_id)) {
+            return side;
+        }
+        if let Some(side) = self.open_side() {
+            return side;
+        }
+        match profile {
             Some(me) if me.roles.contains(&Role::Mentor) && !me.roles.contains(&Role::Mentee) => Side::Mentor,
             _ => Side::Mentee,
-        })
+        }
+    }
+
+    /// The one side nobody has joined yet, when the other side is taken.
+    pub fn open_side(&self) -> Option<Side> {
+        match (&self.mentor_id, &self.mentee_id) {
+            (Some(_), None) => Some(Side::Mentee),
+            (None, Some(_)) => Some(Side::Mentor),
+            _ => None,
+        }
     }
 
     /// The side the member `me` is on, if they joined.
@@ -235,5 +252,20 @@ mod tests {
             assert_eq!((mine.as_str(), theirs.as_str()), ("Ana", "Ben"));
             assert_eq!(p.join("third", "Cy"), None, "both sides taken");
         }
+    }
+
+    #[test]
+    fn the_invited_person_is_on_the_open_side_before_joining_with_or_without_a_profile() {
+        use crate::profile::{Profile, Role};
+        // A mentee started it and invited a mentor, who has no profile yet.
+        let p = Partnership::started_by(Side::Mentee, "sam", "Sam", "Ana", "2026-09-01", AgreedDuration::Months(6));
+        assert_eq!(p.side_for(None), Side::Mentor);
+        // ... or whose profile says mentee: the invite still made them the mentor.
+        let mut ana = Profile::with_member_id("Ana", "ana");
+        ana.roles = vec![Role::Mentee];
+        assert_eq!(p.side_for(Some(&ana)), Side::Mentor);
+        let sam = Profile::with_member_id("Sam", "sam");
+        assert_eq!(p.side_for(Some(&sam)), Side::Mentee, "the starter stays on their side");
+        assert_eq!(p.partner_name(p.side_for(None)), "Sam", "the mentor's partner is the mentee");
     }
 }

@@ -6,6 +6,12 @@
 //! role's secret, the document's public keys, and a member key with the
 //! owner's certificate, so the person who accepts writes as that member.
 //!
+//! A partnership invite may end with `.<note>`: who sends it and the side
+//! they offer ([`InviteNote`]), so the join page can say "Sam invites you
+//! to be the mentor" before anything is fetched. The note is as trustworthy
+//! as the link itself (anyone holding the link could rewrite it), is bounded
+//! and checked like the rest, and a damaged note is dropped, never the invite.
+//!
 //! An invite is accepted only where its kind belongs ([`InvitePlace`]): the
 //! join page takes goal plans, partnerships, workshops and programs, never a
 //! keyring (which would hand over every key on the device) or a profile.
@@ -31,6 +37,57 @@ pub struct Invite {
     pub kind: DocumentKind,
     pub keys: DocumentKeys,
     pub member: MemberKeys,
+}
+
+/// Who sends an invite and what they offer, shown on the join page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteNote {
+    /// The inviter's name, as in their profile.
+    pub from: String,
+    /// For a partnership: the side the invited person takes.
+    pub offered: Option<crate::partnership::Side>,
+}
+
+/// The longest name a note may carry (characters).
+pub const MAX_NOTE_NAME_CHARS: usize = 80;
+/// The longest note accepted, encoded.
+const MAX_NOTE_CHARS: usize = 200;
+
+impl InviteNote {
+    /// A note with the name cut to size and stripped of control characters.
+    pub fn new(from: &str, offered: Option<crate::partnership::Side>) -> Self {
+        let from: String = from.chars().filter(|c| !c.is_control()).take(MAX_NOTE_NAME_CHARS).collect();
+        InviteNote { from: from.trim().to_owned(), offered }
+    }
+
+    fn encode(&self) -> String {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(postcard::to_allocvec(self).expect("notes serialize"))
+    }
+
+    /// The note at the end of an invite text, if it has a well-formed one.
+    pub fn of(text: &str) -> Option<InviteNote> {
+        if text.len() > MAX_INVITE_CHARS {
+            return None;
+        }
+        let note = fragment_of(text).splitn(4, '.').nth(3)?;
+        if note.len() > MAX_NOTE_CHARS {
+            return None;
+        }
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(note).ok()?;
+        let (note, left): (InviteNote, _) = postcard::take_from_bytes(&bytes).ok()?;
+        let clean = InviteNote::new(&note.from, note.offered);
+        (left.is_empty() && clean == note && !note.from.is_empty()).then_some(note)
+    }
+
+    /// "Sam Rivera invites you to a mentoring partnership as the mentor".
+    pub fn headline(&self, kind: DocumentKind) -> String {
+        let side = match self.offered {
+            Some(crate::partnership::Side::Mentor) => " as the mentor",
+            Some(crate::partnership::Side::Mentee) => " as the mentee",
+            None => "",
+        };
+        format!("{} invites you to {}{side}.", self.from, describe(kind))
+    }
 }
 
 /// Where an invite is being used; each place names the kinds it takes.
@@ -127,6 +184,14 @@ impl Invite {
         format!("{}{JOIN_PATH}#{}", origin.trim_end_matches('/'), self.fragment())
     }
 
+    /// The link with a note saying who sends it and what they offer.
+    pub fn link_with_note(&self, origin: &str, note: Option<&InviteNote>) -> String {
+        match note {
+            Some(note) => format!("{}.{}", self.link(origin), note.encode()),
+            None => self.link(origin),
+        }
+    }
+
     /// A human description of what accepting gives: "a goal plan you can edit".
     pub fn describe(&self) -> String {
         format!("{} ({})", describe(self.kind), self.member.cert().role.describe())
@@ -165,6 +230,8 @@ impl Invite {
         if format != FORMAT {
             return Err(InviteError::Damaged);
         }
+        // A note after the payload is read by `InviteNote::of`, not here.
+        let payload = payload.split_once('.').map_or(payload, |(payload, _note)| payload);
         let bytes = zeroize::Zeroizing::new(
             base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).map_err(|_| InviteError::Damaged)?,
         );
@@ -217,6 +284,29 @@ mod tests {
             assert_eq!(back.member.cert(), invite.member.cert());
         }
         assert!(invite.fragment().len() < 400, "fits a QR code: {}", invite.fragment().len());
+    }
+
+    #[test]
+    fn a_note_says_who_and_what_and_never_breaks_the_invite() {
+        use crate::partnership::Side;
+        let invite = invite(DocumentKind::Partnership, Role::Writer);
+        let note = InviteNote::new("Sam Rivera", Some(Side::Mentor));
+        let link = invite.link_with_note("http://x", Some(&note));
+        assert!(link.len() < MAX_INVITE_CHARS);
+        assert_eq!(InviteNote::of(&link), Some(note.clone()));
+        assert_eq!(note.headline(DocumentKind::Partnership), "Sam Rivera invites you to a mentoring partnership as the mentor.");
+        let back = Invite::parse_for(&link, InvitePlace::JoinPage).unwrap();
+        assert_eq!(back.member.cert(), invite.member.cert());
+        // No note, a damaged note, an oversized or unclean one: the invite still opens, with no note.
+        let plain = invite.link("http://x");
+        let crafted = InviteNote { from: "Sam\u{202e}\nRivera".into(), offered: None };
+        let crafted = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(postcard::to_allocvec(&crafted).unwrap());
+        for text in [plain.clone(), format!("{plain}.!!"), format!("{plain}.{}", "A".repeat(300)), format!("{plain}.{crafted}"), format!("{plain}.")] {
+            assert_eq!(InviteNote::of(&text), None, "{text}");
+            assert!(Invite::parse_for(&text, InvitePlace::JoinPage).is_ok(), "{text}");
+        }
+        // Names are cut to size.
+        assert_eq!(InviteNote::new(&"x".repeat(500), None).from.chars().count(), MAX_NOTE_NAME_CHARS);
     }
 
     #[test]

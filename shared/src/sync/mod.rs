@@ -51,7 +51,7 @@ pub mod signal;
 pub mod sync_id;
 pub mod wire;
 
-pub use invite::{Invite, InviteError, InvitePlace};
+pub use invite::{Invite, InviteError, InviteNote, InvitePlace};
 pub use keys::{DocumentKeys, DocumentPublic};
 pub use member::{MemberCert, MemberInfo, MemberKeys};
 pub use purpose::Purpose;

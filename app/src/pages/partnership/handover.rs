@@ -15,7 +15,13 @@ pub(super) fn HandOverSection(p: ReadSignal<Partnership, LocalStorage>, editing:
     let inherited = move || p.with(|p| (!handed() && !p.handover_note.as_str().trim().is_empty()).then(|| p.handover_note.as_str().to_owned()));
     let engine = use_sync();
     let navigate = leptos_router::hooks::use_navigate();
+    // One hand-over at a time: a second click would start a second partnership.
+    let (working, set_working) = signal(false);
     let start_next = move |_| {
+        if working.get_untracked() {
+            return;
+        }
+        set_working.set(true);
         let handed = p.get_untracked();
         let (engine, navigate) = (engine.clone(), navigate.clone());
         spawn_local(async move {
@@ -73,8 +79,13 @@ pub(super) fn HandOverSection(p: ReadSignal<Partnership, LocalStorage>, editing:
                 step = flow.step(event);
             };
             match outcome {
+                // The next mentor still needs the invite: open the page on it.
+                Ok(id) if engine.is_some() => navigate(&paths::partnership_inviting(id), Default::default()),
                 Ok(id) => navigate(&paths::partnership(id), Default::default()),
-                Err(e) => set_error.set(Some(e)),
+                Err(e) => {
+                    set_error.set(Some(e));
+                    set_working.set(false);
+                }
             }
         });
     };
@@ -87,7 +98,7 @@ pub(super) fn HandOverSection(p: ReadSignal<Partnership, LocalStorage>, editing:
                 view! {
                     <p data-testid="handover-note">{move || p.with(|p| format!("Handed over. Note for the next mentor: {}", p.handover_note.as_str()))}</p>
                     {move || (side.get() == Side::Mentee).then(|| view! {
-                        <button type="button" data-testid="start-next" on:click=start_next.clone()>"Start the partnership with your next mentor"</button>
+                        <button type="button" data-testid="start-next" disabled=move || working.get() on:click=start_next.clone()>"Start the partnership with your next mentor"</button>
                     })}
                     {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
                 }.into_any()

@@ -4,6 +4,7 @@
 #[allow(unused_imports)]
 use super::*;
 use crate::api::open_document;
+use crate::widgets::live_text::live_text;
 
 #[component]
 pub(super) fn MeetingLog(p: ReadSignal<Partnership, LocalStorage>, editing: Editing, plan_local: Signal<Option<DocumentId>>) -> impl IntoView {
@@ -64,12 +65,12 @@ pub(super) fn MeetingCard(meeting_id: String, p: ReadSignal<Partnership, LocalSt
             <h3>{move || confidant_shared::calendar_day::parse_day(&date()).map(day_label).unwrap_or_else(date)}</h3>
             <div class="field">
                 <label for=move || field_id("agenda")>"Agenda"</label>
-                <textarea id=move || field_id("agenda") rows="2" prop:value=move || meeting().map(|m| m.agenda.as_str().to_owned()).unwrap_or_default()
+                <textarea id=move || field_id("agenda") rows="2" use:live_text=Signal::derive(move || meeting().map(|m| m.agenda.as_str().to_owned()).unwrap_or_default())
                     on:input=move |ev| { let v = event_target_value(&ev); with_meeting(Box::new(move |m| m.agenda.update(&v))) }></textarea>
             </div>
             <div class="field">
                 <label for=move || field_id("notes")>"Shared notes (your partner sees these; private thoughts go in your journal)"</label>
-                <textarea id=move || field_id("notes") rows="3" prop:value=move || meeting().map(|m| m.shared_notes.as_str().to_owned()).unwrap_or_default()
+                <textarea id=move || field_id("notes") rows="3" use:live_text=Signal::derive(move || meeting().map(|m| m.shared_notes.as_str().to_owned()).unwrap_or_default())
                     on:input=move |ev| { let v = event_target_value(&ev); with_meeting(Box::new(move |m| m.shared_notes.update(&v))) }></textarea>
             </div>
             <h4>"Action items"</h4>

@@ -11,7 +11,7 @@ use confidant_shared::meeting_calendar::cadence_words;
 use confidant_shared::partnership::{AcademicCalendar, ActionItem, AgreedDuration, Meeting, Partnership, PartnershipStatus, Side};
 
 use confidant_shared::profile::{Profile, STANDARD_TOPICS};
-use confidant_shared::sync::{Invite, InvitePlace, Role};
+use confidant_shared::sync::{Invite, InviteNote, InvitePlace, Role};
 use confidant_shared::Section;
 use leptos::ev;
 use confidant_shared::paths;
@@ -19,7 +19,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::summaries;
 use crate::clock::{today, today_day};
@@ -48,12 +48,14 @@ pub fn PartnershipPage() -> impl IntoView {
     let partnership = use_document::<Partnership>(move || params.with(|p| p.get("id").unwrap_or_default()));
     // Whose side "you" are on comes from this device's profile.
     let profile = LocalResource::new(|| async { my_profile().await.ok().flatten().map(|(_, p)| p) });
+    // Just started (`?invite=1`): the invite comes first.
+    let inviting = use_query_map().with_untracked(|q| q.get("invite").is_some());
     view! {
         <Title text="Partnership · Confidant"/>
         <section class="page" aria-labelledby="page-title">
             {move || partnership.with(|state| match (state, profile.get()) {
                 (DocumentState::Ready { doc, value, notice }, Some(profile)) => view! {
-                    <PartnershipEditor doc=doc.clone() initial=value.clone() notice=notice.clone() profile/>
+                    <PartnershipEditor doc=doc.clone() initial=value.clone() notice=notice.clone() profile inviting/>
                 }.into_any(),
                 (DocumentState::Ready { .. }, None) => not_ready(&DocumentState::<Partnership>::Loading, Section::Partnerships, "partnership"),
                 (other, _) => not_ready(other, Section::Partnerships, "partnership"),
@@ -63,7 +65,7 @@ pub fn PartnershipPage() -> impl IntoView {
 }
 
 #[component]
-fn PartnershipEditor(doc: OpenDocument, initial: Partnership, notice: Option<String>, profile: Option<Profile>) -> impl IntoView {
+fn PartnershipEditor(doc: OpenDocument, initial: Partnership, notice: Option<String>, profile: Option<Profile>, inviting: bool) -> impl IntoView {
     let this_id = doc.id();
     let (p, set_p) = signal_local(initial);
     let (error, set_error) = signal(None::<String>);
@@ -79,6 +81,11 @@ fn PartnershipEditor(doc: OpenDocument, initial: Partnership, notice: Option<Str
     }
     let side = move || p.with(|p| profile.with_value(|me| p.side_for(me.as_ref())));
     let partner = move || p.with(|p| name_or(p.partner_name(side()), "your partner"));
+    // Each invite link says who sends it and offers the side still open.
+    let invite_note = Signal::derive(move || {
+        let from = profile.with_value(|me| me.as_ref().map(|me| me.display_name.clone()))?;
+        Some(InviteNote::new(&from, p.with(|p| p.open_side())))
+    });
 
     // The goal plan the pair works on: follow it on this device too.
     let engine = use_sync();
@@ -128,6 +135,7 @@ fn PartnershipEditor(doc: OpenDocument, initial: Partnership, notice: Option<Str
         <h1 id="page-title">{move || p.with(|p| p.pair_title())}</h1>
         {notice.map(|n| view! { <p class="notice" role="alert">{n}</p> })}
         {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+        {inviting.then(|| view! { <SharePanel local=this_id kind=DocumentKind::Partnership what="partnership" note=invite_note inviting=true/> })}
         <p class="hint">
             {move || format!("You are the {} here. ", match side() { Side::Mentor => "mentor", Side::Mentee => "mentee" })}
             {move || p.with(|p| {
@@ -168,7 +176,7 @@ fn PartnershipEditor(doc: OpenDocument, initial: Partnership, notice: Option<Str
             </p>
         </section>
         <HandOverSection p editing partner=Signal::derive(partner) side=Signal::derive(side)/>
-        <SharePanel local=this_id kind=DocumentKind::Partnership what="partnership"/>
+        {(!inviting).then(|| view! { <SharePanel local=this_id kind=DocumentKind::Partnership what="partnership" note=invite_note/> })}
     }
 }
 
