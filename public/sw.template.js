@@ -14,9 +14,16 @@ const APP_PAGE = "/index.html";
 // Live endpoints of the relay are never cached.
 const NETWORK_ONLY = ["/healthz", "/sync", "/metrics", "/api/"];
 
+// Files whose names carry a content hash never change: the copies the
+// browser fetched to open the page are reused instead of downloaded again.
+// The others are revalidated, so a deploy is never mixed with an old page.
+const HASHED = /-[0-9a-f]{8,16}(_bg)?\.[a-z]+$/;
+
 self.addEventListener("install", (event) => {
   event.waitUntil(
-    caches.open(CACHE).then((cache) => cache.addAll(PRECACHE.map((path) => new Request(path, { cache: "reload" }))))
+    caches.open(CACHE).then((cache) =>
+      cache.addAll(PRECACHE.map((path) => new Request(path, { cache: HASHED.test(path) ? "default" : "no-cache" })))
+    )
   );
 });
 

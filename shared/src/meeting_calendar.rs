@@ -2,9 +2,16 @@
 //! calendar app: one event per planned meeting, and the cadence as a
 //! recurring event from the next meeting due to the end of the agreement.
 //!
-//! Meetings are calendar days, so events are all-day (`VALUE=DATE`) and read
-//! the same in every time zone. UIDs are stable, so importing the file again
-//! updates events instead of duplicating them.
+//! Meetings are calendar days, so events are all-day (`VALUE=DATE`, ending
+//! the next day as RFC 5545 wants) and read the same in every time zone.
+//! UIDs are stable, so importing the file again updates events instead of
+//! duplicating them.
+//!
+//! Discreet by default: an event names the partner and nothing else. Agendas
+//! are confidential and a calendar provider is outside the encryption, so
+//! they go in only when the user asks. The cadence repeats only where it
+//! implies a rhythm (every week, every n weeks, every n days); "at least
+//! once a month" fixes no day, so it becomes the one next meeting due.
 
 use chrono::{DateTime, NaiveDate};
 use icalendar::{Calendar, Component, Event, EventLike};
@@ -20,7 +27,14 @@ pub struct PartnershipMeetings<'a> {
 }
 
 /// The calendar file, stamped with `now_ms` (milliseconds since the epoch).
-pub fn meetings_calendar(partnerships: &[PartnershipMeetings<'_>], calendar: &AcademicCalendar, today: NaiveDate, now_ms: i64) -> String {
+/// Agendas go in only with `with_agendas`.
+pub fn meetings_calendar(
+    partnerships: &[PartnershipMeetings<'_>],
+    calendar: &AcademicCalendar,
+    today: NaiveDate,
+    now_ms: i64,
+    with_agendas: bool,
+) -> String {
     let stamp = DateTime::from_timestamp_millis(now_ms).unwrap_or_default();
     let mut ics = Calendar::new();
     ics.name("Confidant meetings");
@@ -40,9 +54,10 @@ pub fn meetings_calendar(partnerships: &[PartnershipMeetings<'_>], calendar: &Ac
             event
                 .uid(&format!("meeting-{}-{}@confidant", meeting.id, entry.document))
                 .timestamp(stamp)
-                .all_day(day)
+                .starts(day)
+                .ends(add_days(day, 1))
                 .summary(&summary);
-            if !meeting.agenda.as_str().trim().is_empty() {
+            if with_agendas && !meeting.agenda.as_str().trim().is_empty() {
                 event.description(meeting.agenda.as_str());
             }
             ics.push(event.done());
@@ -58,10 +73,13 @@ pub fn meetings_calendar(partnerships: &[PartnershipMeetings<'_>], calendar: &Ac
                 event
                     .uid(&format!("cadence-{}@confidant", entry.document))
                     .timestamp(stamp)
-                    .all_day(first)
-                    .summary(&format!("{summary} (regular)"))
-                    .description(&format!("Your agreed rhythm: {}.", cadence_words(&p.cadence)))
-                    .add_property("RRULE", recurrence(&p.cadence, ends));
+                    .starts(first)
+                    .ends(add_days(first, 1))
+                    .description(&format!("Your agreed rhythm: {}.", cadence_words(&p.cadence)));
+                match recurrence(&p.cadence, ends) {
+                    Some(rule) => event.summary(&format!("{summary} (regular)")).add_property("RRULE", rule),
+                    None => event.summary(&format!("{summary} (due by then)")),
+                };
                 ics.push(event.done());
             }
         }
@@ -69,14 +87,15 @@ pub fn meetings_calendar(partnerships: &[PartnershipMeetings<'_>], calendar: &Ac
     ics.done().to_string()
 }
 
-/// The RRULE for the cadence until the agreement ends: weekly or monthly
-/// where the interval is one, daily steps otherwise.
-fn recurrence(cadence: &MeetingCadence, until: NaiveDate) -> String {
+/// The RRULE for the cadence until the agreement ends: weeks where it
+/// counts whole weeks, days otherwise; none for "at least once a month",
+/// which names no day to repeat on.
+fn recurrence(cadence: &MeetingCadence, until: NaiveDate) -> Option<String> {
     let until = until.format("%Y%m%d");
     match cadence.every_days.max(1) {
-        days if days % 7 == 0 => format!("FREQ=WEEKLY;INTERVAL={};UNTIL={until}", days / 7),
-        30 | 31 => format!("FREQ=MONTHLY;INTERVAL=1;UNTIL={until}"),
-        days => format!("FREQ=DAILY;INTERVAL={days};UNTIL={until}"),
+        30 | 31 => None,
+        days if days % 7 == 0 => Some(format!("FREQ=WEEKLY;INTERVAL={};UNTIL={until}", days / 7)),
+        days => Some(format!("FREQ=DAILY;INTERVAL={days};UNTIL={until}")),
     }
 }
 
@@ -125,29 +144,54 @@ mod tests {
             PartnershipMeetings { document: "p1", partnership: &p, side: Side::Mentee },
             PartnershipMeetings { document: "p2", partnership: &ended, side: Side::Mentee },
         ];
-        let text = meetings_calendar(&list, &AcademicCalendar::default(), day("2026-11-10"), 1_795_000_000_000);
+        let text = meetings_calendar(&list, &AcademicCalendar::default(), day("2026-11-10"), 1_795_000_000_000, false);
         assert!(text.starts_with("BEGIN:VCALENDAR\r\n"));
         assert!(text.contains("\r\nVERSION:2.0\r\n"));
+        check_all_day_events(&text);
         let events = events(&text);
         assert_eq!(events.len(), 2, "{text}");
         // The past meeting is not exported; the planned one is, as an all-day event.
         let meeting = events.iter().find(|e| e.get_uid() == Some("meeting-m2-p1@confidant")).unwrap();
         assert_eq!(meeting.get_start(), Some(DatePerhapsTime::Date(day("2026-11-19"))));
+        assert_eq!(meeting.get_end(), Some(DatePerhapsTime::Date(day("2026-11-20"))), "an all-day event ends the next day");
         assert_eq!(meeting.get_summary(), Some("Mentoring meeting with Ana Lima"));
-        assert_eq!(meeting.get_description(), Some("Goals for spring; CV review"));
-        // The cadence continues monthly after it, until the agreement ends.
+        assert_eq!(meeting.get_description(), None, "the agenda stays in the app");
+        assert!(!text.contains("CV review"));
+        // "At least once a month" names no day: the next meeting due, not a guessed monthly repeat.
         let series = events.iter().find(|e| e.get_uid() == Some("cadence-p1@confidant")).unwrap();
         assert_eq!(series.get_start(), Some(DatePerhapsTime::Date(day("2026-12-19"))));
-        assert_eq!(series.property_value("RRULE"), Some("FREQ=MONTHLY;INTERVAL=1;UNTIL=20270502"));
+        assert_eq!(series.property_value("RRULE"), None);
         assert!(text.contains("DTSTAMP:"));
+        // Asked for, the agenda goes in.
+        let with = meetings_calendar(&list, &AcademicCalendar::default(), day("2026-11-10"), 1_795_000_000_000, true);
+        assert!(self::events(&with).iter().any(|e| e.get_description() == Some("Goals for spring; CV review")));
+    }
+
+    /// Strictly: every event has a date start and a date end the next day.
+    fn check_all_day_events(text: &str) {
+        let date = |line: &str, name: &str| {
+            line.strip_prefix(name).map(|d| NaiveDate::parse_from_str(d, "%Y%m%d").expect("a date"))
+        };
+        let blocks: Vec<&str> = text.split("BEGIN:VEVENT").skip(1).collect();
+        assert!(!blocks.is_empty(), "{text}");
+        for block in blocks {
+            let start = block.split("\r\n").find_map(|l| date(l, "DTSTART;VALUE=DATE:"));
+            let end = block.split("\r\n").find_map(|l| date(l, "DTEND;VALUE=DATE:"));
+            assert!(start.is_some() && end == start.map(|s| add_days(s, 1)), "an all-day event ends the next day: {block}");
+            assert!(!block.contains("\r\nDTSTART:") && !block.contains("\r\nDTEND:"), "dates only: {block}");
+        }
     }
 
     #[test]
     fn the_rhythm_reads_in_plain_words_and_rules() {
         let weekly = MeetingCadence { first_month: 4, every_days: 14 };
         assert_eq!(cadence_words(&weekly), "every 2 weeks");
-        assert_eq!(recurrence(&weekly, day("2027-05-15")), "FREQ=WEEKLY;INTERVAL=2;UNTIL=20270515");
-        assert_eq!(recurrence(&MeetingCadence { first_month: 1, every_days: 10 }, day("2027-05-15")), "FREQ=DAILY;INTERVAL=10;UNTIL=20270515");
+        assert_eq!(recurrence(&weekly, day("2027-05-15")).as_deref(), Some("FREQ=WEEKLY;INTERVAL=2;UNTIL=20270515"));
+        assert_eq!(
+            recurrence(&MeetingCadence { first_month: 1, every_days: 10 }, day("2027-05-15")).as_deref(),
+            Some("FREQ=DAILY;INTERVAL=10;UNTIL=20270515")
+        );
+        assert_eq!(recurrence(&MeetingCadence::default(), day("2027-05-15")), None);
         assert_eq!(cadence_words(&MeetingCadence::default()), "at least once a month");
     }
 }

@@ -14,7 +14,7 @@ use leptos_router::components::A;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::clock::{today, today_day};
-use crate::pages::partnership_calendar::download_meetings;
+use crate::pages::partnership_calendar::{download_meetings, AgendasChoice};
 use crate::api::my_profile;
 use crate::api::lines_of;
 use crate::store::saves_counter;
@@ -63,9 +63,10 @@ pub fn HomePage() -> impl IntoView {
         }
     });
     let (message, set_message) = signal(None::<String>);
+    let (with_agendas, set_with_agendas) = signal(false);
     let calendar = move |_| {
         spawn_local(async move {
-            set_message.set(Some(match download_meetings().await {
+            set_message.set(Some(match download_meetings(with_agendas.get_untracked()).await {
                 Ok(n) => format!("Saved confidant-meetings.ics with the meetings of {n} partnership(s)."),
                 Err(e) => e,
             }));
@@ -95,7 +96,7 @@ pub fn HomePage() -> impl IntoView {
                                 }).collect_view()}
                             </ul>
                             <div class="goal-actions">
-                                <button type="button" data-testid="download-calendar" on:click=calendar>"Add my meetings to my calendar (.ics)"</button>
+                                <AgendasChoice set_with_agendas/><button type="button" data-testid="download-calendar" on:click=calendar>"Add my meetings to my calendar (.ics)"</button>
                             </div>
                         }.into_any()
                     }}

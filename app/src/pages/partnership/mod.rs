@@ -25,7 +25,7 @@ use crate::api::summaries;
 use crate::clock::{today, today_day};
 use crate::api::{not_ready, use_document, DocumentState};
 use crate::widgets::document_editing::DocumentEditing;
-use crate::pages::partnership_calendar::download_meetings;
+use crate::pages::partnership_calendar::{download_meetings, AgendasChoice};
 use crate::pages::partnerships::name_or;
 use crate::api::{my_profile, random_id};
 use crate::widgets::SharePanel;
@@ -121,10 +121,11 @@ fn PartnershipEditor(doc: OpenDocument, initial: Partnership, notice: Option<Str
             .collect::<Vec<_>>()
     };
     let (calendar_message, set_calendar_message) = signal(None::<String>);
+    let (with_agendas, set_with_agendas) = signal(false);
     let calendar = move |_| {
         spawn_local(async move {
             editing.flush().await;
-            set_calendar_message.set(Some(match download_meetings().await {
+            set_calendar_message.set(Some(match download_meetings(with_agendas.get_untracked()).await {
                 Ok(_) => "Saved confidant-meetings.ics: open it to add the meetings to your calendar.".into(),
                 Err(e) => e,
             }));
@@ -151,7 +152,7 @@ fn PartnershipEditor(doc: OpenDocument, initial: Partnership, notice: Option<Str
             </ul>
             <Continuation p editing/>
             <div class="goal-actions">
-                <button type="button" data-testid="download-calendar" on:click=calendar>"Add meetings to my calendar (.ics)"</button>
+                <AgendasChoice set_with_agendas/><button type="button" data-testid="download-calendar" on:click=calendar>"Add meetings to my calendar (.ics)"</button>
             </div>
             {move || calendar_message.get().map(|m| view! { <p role="status">{m}</p> })}
         </section>
