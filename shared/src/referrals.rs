@@ -11,39 +11,47 @@ pub struct Referral {
     pub category: &'static str,
     pub name: &'static str,
     pub when: &'static str,
+    pub contact: &'static str,
 }
 
 /// The directory before a program fills in its own contacts.
+/// Emergencies first: whoever opens this page in a crisis must not scroll.
 pub const DEFAULT_REFERRALS: [Referral; 6] = [
+    Referral {
+        category: "Emergencies",
+        name: "Campus police or emergency services",
+        when: "Anyone in immediate danger. Call at once.",
+        contact: "911",
+    },
     Referral {
         category: "Counselling",
         name: "Counselling and mental health services",
         when: "Stress, adjustment, relationships, depression, grief. Individual and group counselling; usually several sessions free.",
+        contact: "",
     },
     Referral {
         category: "Ombuds",
         name: "University ombuds",
         when: "A confidential, independent place for workplace concerns and conflict mediation.",
+        contact: "",
     },
     Referral {
         category: "Human resources",
         name: "Human resources",
         when: "Employment questions: contracts, leave, accommodations, workplace policies.",
+        contact: "",
     },
     Referral {
         category: "International students",
         name: "International students and scholars office",
         when: "Visa status, work rules and other questions for international students and staff.",
+        contact: "",
     },
     Referral {
         category: "Harassment and sexual violence",
         name: "Relationship and sexual violence center",
         when: "Relationship or sexual violence and harassment: medical care, counselling, emergency housing, reporting, filing a complaint. Reachable after hours through campus police.",
-    },
-    Referral {
-        category: "Emergencies",
-        name: "Campus police or emergency services",
-        when: "Anyone in immediate danger. Call at once.",
+        contact: "",
     },
 ];
 
@@ -68,13 +76,49 @@ pub const CONFIDENTIALITY_GUIDANCE: [(&str, &str); 4] = [
     ),
 ];
 
-/// The directory a page shows: the program's own list if it has one, the
-/// defaults otherwise, as (category, name, what for, contact).
-pub fn directory(program: &[Resource]) -> Vec<(String, String, String, String)> {
-    if program.is_empty() {
-        return DEFAULT_REFERRALS.iter().map(|r| (r.category.into(), r.name.into(), r.when.into(), String::new())).collect();
+/// One line of the directory as a page shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirectoryEntry {
+    pub category: String,
+    pub name: String,
+    pub when: String,
+    pub contact: String,
+    /// `tel:` or `https:` when the contact is a number or a web address,
+    /// so a phone can call or open it in one tap.
+    pub link: Option<String>,
+}
+
+/// The directory a page shows: the program's own list if it has one (a
+/// program edits it), the defaults otherwise; emergencies first.
+pub fn directory(program: &[Resource]) -> Vec<DirectoryEntry> {
+    let mut entries: Vec<DirectoryEntry> = if program.is_empty() {
+        DEFAULT_REFERRALS.iter().map(|r| entry(r.category, r.name, r.when, r.contact)).collect()
+    } else {
+        program.iter().map(|r| entry(&r.category, &r.name, r.notes.as_str(), &r.contact)).collect()
+    };
+    entries.sort_by_key(|e| !is_emergency(&e.category));
+    entries
+}
+
+fn entry(category: &str, name: &str, when: &str, contact: &str) -> DirectoryEntry {
+    DirectoryEntry { category: category.into(), name: name.into(), when: when.into(), contact: contact.trim().into(), link: contact_link(contact) }
+}
+
+fn is_emergency(category: &str) -> bool {
+    let category = category.to_lowercase();
+    category.contains("emergenc") || category.contains("danger") || category.contains("crisis")
+}
+
+/// A link for a contact that is a phone number or a web address; nothing
+/// for anything else (an office's room, a name), and never another scheme.
+pub fn contact_link(contact: &str) -> Option<String> {
+    let contact = contact.trim();
+    if contact.starts_with("https://") && !contact.contains(char::is_whitespace) {
+        return Some(contact.to_owned());
     }
-    program.iter().map(|r| (r.category.clone(), r.name.clone(), r.notes.as_str().to_owned(), r.contact.clone())).collect()
+    let digits: String = contact.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+    let phone_like = contact.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
+    (phone_like && (3..=20).contains(&digits.len())).then(|| format!("tel:{digits}"))
 }
 
 #[cfg(test)]
@@ -83,7 +127,9 @@ mod tests {
 
     #[test]
     fn the_default_directory_names_every_required_kind_of_help() {
-        let categories: Vec<String> = directory(&[]).into_iter().map(|r| r.0).collect();
+        let categories: Vec<String> = directory(&[]).into_iter().map(|r| r.category).collect();
+        assert_eq!(categories[0], "Emergencies", "emergencies first");
+        assert_eq!(directory(&[])[0].link.as_deref(), Some("tel:911"));
         for needed in ["Counselling", "Ombuds", "Human resources", "International students", "Harassment and sexual violence"] {
             assert!(categories.iter().any(|c| c == needed), "{needed} missing");
         }
@@ -94,6 +140,26 @@ mod tests {
             contact: "314-555-0100".into(),
             notes: autosurgeon::Text::with_value("Conflict mediation"),
         }];
-        assert_eq!(directory(&program), vec![("Ombuds".into(), "Dr. Lee, ombuds".into(), "Conflict mediation".into(), "314-555-0100".into())]);
+        let mut program = program;
+        program.push(Resource {
+            id: "r2".into(),
+            name: "Campus police".into(),
+            category: "Emergency".into(),
+            contact: "+1 (314) 555-0199".into(),
+            notes: autosurgeon::Text::with_value("Immediate danger"),
+        });
+        let list = directory(&program);
+        assert_eq!(list[0].name, "Campus police", "a program's emergency line comes first too");
+        assert_eq!(list[0].link.as_deref(), Some("tel:+13145550199"));
+        assert_eq!((list[1].name.as_str(), list[1].link.as_deref()), ("Dr. Lee, ombuds", Some("tel:3145550100")));
+    }
+
+    #[test]
+    fn only_numbers_and_web_addresses_become_links() {
+        assert_eq!(contact_link("https://counselling.example.edu/book"), Some("https://counselling.example.edu/book".into()));
+        assert_eq!(contact_link("javascript:alert(1)"), None);
+        assert_eq!(contact_link("http://plain.example.edu"), None);
+        assert_eq!(contact_link("Room 101, Student Center"), None);
+        assert_eq!(contact_link("12"), None);
     }
 }

@@ -60,6 +60,8 @@ async fn every_page_fits_a_phone_and_the_menu_works_by_keyboard() -> anyhow::Res
     action::press(&browser, Key::Tab).await?;
     action::press(&browser, Key::Enter).await?;
     find::heading(&browser, Section::ALL[1].title()).await?;
+    // The keyboard goes on from the new page's heading, not the menu link.
+    find::until(&browser, "the focus on the new page's heading", "document.activeElement?.tagName === 'H1'").await?;
     let menu = find::css(&browser, ".nav-toggle").await?;
     assert_eq!(menu.attr("aria-expanded").await?.as_deref(), Some("false"), "the menu closes after choosing");
 

@@ -1,7 +1,7 @@
 //! One journal entry (`/journal/<id>`): date, kind, title and the entry
 //! itself. Private: it never leaves the user's own devices unencrypted.
 
-use confidant_shared::journal::{entry_markdown, JournalEntry};
+use confidant_shared::journal::{entry_file_name, entry_markdown, JournalEntry};
 use confidant_shared::partnership::Partnership;
 use confidant_shared::profile::STANDARD_TOPICS;
 use confidant_shared::Section;
@@ -105,8 +105,8 @@ fn EntryEditor(doc: OpenDocument, initial: JournalEntry, notice: Option<String>)
         </div>
         <div class="goal-actions">
             <button type="button" data-testid="export-entry" on:click=move |_| {
-                let text = entry.with_untracked(entry_markdown);
-                let _ = download("journal-entry.md", "text/markdown", &text);
+                let (text, name) = entry.with_untracked(|e| (entry_markdown(e), entry_file_name(e)));
+                let _ = download(&name, "text/markdown", &text);
             }>"Export as Markdown"</button>
         </div>
         <p><A href=Section::Journal.path()>"Back to your journal"</A></p>

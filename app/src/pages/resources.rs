@@ -34,11 +34,15 @@ pub fn ResourcesPage() -> impl IntoView {
                                 None => view! { <div class="empty-state" data-testid="empty-state"><p>{Section::Resources.empty_state()}</p></div> }.into_any(),
                             }}
                             <ul class="referrals" aria-label="Referral directory">
-                                {list.into_iter().map(|(category, name, when, contact)| view! {
+                                {list.into_iter().map(|e| view! {
                                     <li data-testid="referral">
-                                        <h3>{category}</h3>
-                                        <p><strong>{name}</strong>{(!contact.is_empty()).then(|| format!(" · {contact}"))}</p>
-                                        <p>{when}</p>
+                                        <h3>{e.category}</h3>
+                                        <p><strong>{e.name}</strong>{match (e.contact.is_empty(), e.link) {
+                                            (true, _) => ().into_any(),
+                                            (false, Some(link)) => view! { " · "<a href=link>{e.contact}</a> }.into_any(),
+                                            (false, None) => view! { {format!(" · {}", e.contact)}}.into_any(),
+                                        }}</p>
+                                        <p>{e.when}</p>
                                     </li>
                                 }).collect_view()}
                             </ul>

@@ -10,6 +10,7 @@ pub use sync_indicator::SyncIndicator;
 pub use update_prompt::UpdatePrompt;
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// Says so when the app stopped last time while reading a document, and
 /// that document was set aside (see `store::load_guard`).
@@ -29,8 +30,41 @@ fn SetAsideNotice() -> impl IntoView {
     }
 }
 
+/// After moving to another page, the keyboard and screen reader go on from
+/// its heading (or the page itself while it loads), not from the menu link
+/// just followed or a form that is gone. Focus the user put inside the page
+/// meanwhile is left where it is.
+fn focus_new_page() {
+    request_animation_frame(|| {
+        let document = document();
+        let main = document.get_element_by_id("main");
+        let stays = document.active_element().is_some_and(|active| {
+            let in_page = main.as_ref().is_some_and(|main| main.contains(Some(&active)) && &active != main);
+            in_page && active.is_connected()
+        });
+        if stays {
+            return;
+        }
+        let heading = document.query_selector("main h1").ok().flatten();
+        if let Some(target) = heading.or(main).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            if !target.has_attribute("tabindex") {
+                let _ = target.set_attribute("tabindex", "-1");
+            }
+            let _ = target.focus();
+        }
+    });
+}
+
 #[component]
 pub fn Shell(service_worker: bool, children: Children) -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |previous: Option<String>| {
+        let path = location.pathname.get();
+        if previous.is_some_and(|before| before != path) {
+            focus_new_page();
+        }
+        path
+    });
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <div class="layout">

@@ -32,6 +32,32 @@ pub fn entry_markdown(entry: &JournalEntry) -> String {
     out
 }
 
+/// The file one entry is saved as: its date and title, so that several
+/// exported entries read apart in a Downloads folder
+/// (`journal-2027-03-10-after-meeting-ana.md`).
+pub fn entry_file_name(entry: &JournalEntry) -> String {
+    let mut slug = String::new();
+    for c in entry.title.as_str().chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+        if slug.chars().count() >= 48 {
+            break;
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    // A stored date is checked, never trusted to be a file name.
+    let date = crate::calendar_day::parse_day(&entry.date).map(crate::calendar_day::day_text);
+    match (date, slug.is_empty()) {
+        (Some(date), false) => format!("journal-{date}-{slug}.md"),
+        (Some(date), true) => format!("journal-{date}.md"),
+        (None, false) => format!("journal-{slug}.md"),
+        (None, true) => "journal-entry.md".to_owned(),
+    }
+}
+
 /// All entries, newest first, under one heading.
 pub fn journal_markdown(entries: &[JournalEntry]) -> String {
     let mut sorted: Vec<&JournalEntry> = entries.iter().collect();
@@ -63,5 +89,15 @@ mod tests {
              ## 2026-10-01 · Before meeting Ana\n\n*Preparation* · Topics: Job search, Career planning\n\n- ask about the CV\n- lab visit\n\n"
         );
         assert_eq!(journal_markdown(&[]), "# My Confidant journal\n\nNo entries yet.\n");
+    }
+
+    #[test]
+    fn an_exported_entry_is_named_after_its_day_and_title() {
+        let entry = |date: &str, title: &str| JournalEntry::new(date, EntryKind::Reflection, title, "", 1);
+        assert_eq!(entry_file_name(&entry("2027-03-10", "After meeting Ana!")), "journal-2027-03-10-after-meeting-ana.md");
+        assert_eq!(entry_file_name(&entry("2027-03-10", "")), "journal-2027-03-10.md");
+        assert_eq!(entry_file_name(&entry("../../etc", "../x/y")), "journal-x-y.md", "nothing of a path survives");
+        assert_eq!(entry_file_name(&entry("", "  ")), "journal-entry.md");
+        assert!(entry_file_name(&entry("2027-03-10", &"long ".repeat(100))).len() < 80);
     }
 }

@@ -13,5 +13,5 @@ mod markdown;
 mod search;
 
 pub use entry::{EntryKind, JournalEntry};
-pub use markdown::{entry_markdown, journal_markdown, kind_label};
+pub use markdown::{entry_file_name, entry_markdown, journal_markdown, kind_label};
 pub use search::JournalFilter;

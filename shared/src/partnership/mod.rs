@@ -212,6 +212,22 @@ impl Partnership {
         }
     }
 
+    /// Follow a joined member's profile rename: their side takes `name`.
+    /// Returns whether anything changed (a blank name changes nothing).
+    pub fn follow_rename(&mut self, me: &str, name: &str) -> bool {
+        let name = name.trim();
+        let mine = match self.side_of(me) {
+            Some(Side::Mentor) => &mut self.mentor,
+            Some(Side::Mentee) => &mut self.mentee,
+            None => return false,
+        };
+        if name.is_empty() || mine == name {
+            return false;
+        }
+        *mine = name.to_owned();
+        true
+    }
+
     /// "Ana Lima and Sam Rivera", with placeholders for a side nobody took yet.
     pub fn pair_title(&self) -> String {
         let name = |name: &str, fallback: &str| if name.trim().is_empty() { fallback.to_owned() } else { name.trim().to_owned() };
@@ -267,5 +283,16 @@ mod tests {
         let sam = Profile::with_member_id("Sam", "sam");
         assert_eq!(p.side_for(Some(&sam)), Side::Mentee, "the starter stays on their side");
         assert_eq!(p.partner_name(p.side_for(None)), "Sam", "the mentor's partner is the mentee");
+    }
+
+    #[test]
+    fn a_profile_rename_renames_only_the_renamed_side() {
+        let mut p = Partnership::started_by(Side::Mentee, "sam", "Sam", "Ana", "2026-09-01", AgreedDuration::Months(6));
+        assert!(p.follow_rename("sam", "Sam Rivera"));
+        assert_eq!(p.pair_title(), "Ana and Sam Rivera");
+        assert!(!p.follow_rename("sam", "Sam Rivera"), "nothing new");
+        assert!(!p.follow_rename("sam", "  "), "a blank name is no rename");
+        assert!(!p.follow_rename("stranger", "Mallory"), "only a member's own side");
+        assert_eq!(p.pair_title(), "Ana and Sam Rivera");
     }
 }

@@ -78,6 +78,12 @@ fn PartnershipEditor(doc: OpenDocument, initial: Partnership, notice: Option<Str
                 p.join(&me.member_id, &me.display_name);
             });
         }
+        // A renamed profile renames this person's side of the partnership.
+        if p.with_untracked(|p| p.clone().follow_rename(&me.member_id, &me.display_name)) {
+            editing.edit(|p| {
+                p.follow_rename(&me.member_id, &me.display_name);
+            });
+        }
     }
     let side = move || p.with(|p| profile.with_value(|me| p.side_for(me.as_ref())));
     let partner = move || p.with(|p| name_or(p.partner_name(side()), "your partner"));
