@@ -40,7 +40,7 @@ fn apply(doc: &mut AutoCommit, edit: &Edit) {
                 plan.add_goal(&gid(*id), title, "");
             }
         }
-        Edit::RemoveGoal { id } => plan.remove_goal(&gid(*id)),
+        Edit::RemoveGoal { id } => plan.remove_goal(&gid(*id), "2027-01-02", "a partner"),
         Edit::MoveGoal { id, to } => plan.move_goal(&gid(*id), *to),
         Edit::EditWhy { id, at, insert } => {
             if let Some(goal) = plan.goal_mut(&gid(*id)) {

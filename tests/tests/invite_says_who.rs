@@ -1,5 +1,5 @@
-//! An invite that says who and what, two browsers: a mentee starts a
-//! partnership and lands on the invite (link, Copy, QR) at the top of the
+//! An invite that says who and what, two browsers: a mentee with no profile
+//! yet starts a partnership (the form asks her name) and lands on the invite (link, Copy, QR) at the top of the
 //! page; a mentor with no profile yet opens it on a phone, is told who
 //! invites them and as what, gives their name, and is the mentor on both
 //! sides and on their Home. See: issue 12.
@@ -22,9 +22,10 @@ async fn the_invited_mentor_is_told_who_invites_and_is_the_mentor_on_both_sides(
     let mentee = Browser::open(&driver, Viewport::DESKTOP).await?;
     let mentor = Browser::open(&driver, Viewport::PHONE).await?;
 
-    // The mentee starts a partnership and lands on the invite, at the top.
-    action::create_profile(&mentee, &server, "Sam Rivera", "mentee").await?;
+    // The mentee, with no profile yet, starts a partnership: the form asks her
+    // name (making her profile) and she lands on the invite, at the top.
     mentee.client.goto(&server.url("/partnerships")).await?;
+    find::css(&mentee, "#start-my-name").await?.send_keys("Sam Rivera").await?;
     find::css(&mentee, "#start-partner").await?.send_keys("Ana").await?;
     find::by_text(&mentee, "button", "Start and invite my partner").await?.click().await?;
     find::heading(&mentee, "Ana and Sam Rivera").await?;

@@ -20,6 +20,45 @@ use crate::api::{not_ready, use_document, DocumentState};
 use crate::widgets::document_editing::DocumentEditing;
 use crate::widgets::SharePanel;
 use crate::store::OpenDocument;
+use crate::api::my_profile;
+use crate::clock::{today, today_day};
+
+/// How long Undo is offered after removing a goal.
+const UNDO_MS: u64 = 10_000;
+
+/// Removed goals, restorable by anyone who shares the plan, with whatever
+/// was changed on them since (a partner's offline edits are kept here).
+#[component]
+fn RecentlyRemoved(plan: ReadSignal<GoalPlan, LocalStorage>, editing: PlanEditing) -> impl IntoView {
+    let removed = move || {
+        plan.with(|p| {
+            p.removed_goals()
+                .into_iter()
+                .map(|g| (g.id.clone(), g.title.as_str().to_owned(), g.removed_on.clone().unwrap_or_default(), g.removed_by.clone().unwrap_or_default()))
+                .collect::<Vec<_>>()
+        })
+    };
+    move || {
+        let removed = removed();
+        (!removed.is_empty()).then(|| view! {
+            <section aria-labelledby="removed-heading">
+                <h2 id="removed-heading">"Recently removed"</h2>
+                <p class="hint">{format!(
+                    "Kept for {} days with every change made to them, also by a partner who was offline, then deleted for good.",
+                    confidant_shared::goal_plan::REMOVED_KEPT_DAYS
+                )}</p>
+                <ul class="removed">
+                    {removed.into_iter().map(|(goal, title, on, by)| view! {
+                        <li data-testid="removed-goal">
+                            <span>{format!("{title} (removed {on} by {by}) ")}</span>
+                            <button type="button" aria-label=format!("Restore {title}") on:click=move |_| editing.edit(|p| p.restore_goal(&goal))>"Restore"</button>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })
+    }
+}
 
 #[component]
 pub fn GoalPlanPage() -> impl IntoView {
@@ -60,6 +99,29 @@ fn GoalPlanEditor(doc: OpenDocument, initial: GoalPlan, notice: Option<String>) 
     };
     let progress = move || plan.with(|p| p.progress());
 
+    // Removing a goal asks first (the card), then offers Undo for a few
+    // seconds; removed goals stay restorable under "Recently removed".
+    let my_name = LocalResource::new(|| async { my_profile().await.ok().flatten().map(|(_, p)| p.display_name).unwrap_or_default() });
+    let (undo, set_undo) = signal(None::<(String, String)>);
+    let remove = Callback::new(move |goal: String| {
+        let by = my_name.get_untracked().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| "someone".into());
+        let title = plan.with_untracked(|p| p.goals.get(&goal).map(|g| g.title.as_str().to_owned())).unwrap_or_default();
+        editing.edit(|p| p.remove_goal(&goal, &today(), &by));
+        set_undo.set(Some((goal.clone(), title)));
+        set_timeout(
+            move || {
+                let _ = set_undo.try_update(|u| if u.as_ref().is_some_and(|(g, _)| *g == goal) { *u = None });
+            },
+            std::time::Duration::from_millis(UNDO_MS),
+        );
+    });
+    // Removed goals are kept a month, then deleted for good.
+    if plan.with_untracked(|p| p.clone().purge_removed(today_day())) {
+        editing.edit(|p| {
+            p.purge_removed(today_day());
+        });
+    }
+
     view! {
         <h1 id="page-title">{move || plan.with(|p| p.title.as_str().to_owned())}</h1>
         {notice.map(|n| view! { <p class="notice" role="alert">{n}</p> })}
@@ -84,12 +146,21 @@ fn GoalPlanEditor(doc: OpenDocument, initial: GoalPlan, notice: Option<String>) 
             {move || { let (done, all) = progress(); format!("{done} of {all} milestones done") }}
         </p>
         <h2>"Goals, most important first"</h2>
-        {move || plan.with(|p| p.goals.is_empty()).then(|| view! {
+        {move || undo.get().map(|(goal, title)| view! {
+            <p class="notice" role="status" data-testid="goal-removed">
+                {format!("Removed \u{201c}{title}\u{201d}. ")}
+                <button type="button" data-testid="undo-remove" on:click=move |_| {
+                    editing.edit(|p| p.restore_goal(&goal));
+                    set_undo.set(None);
+                }>"Undo"</button>
+            </p>
+        })}
+        {move || plan.with(|p| p.priority_ids().is_empty()).then(|| view! {
             <p class="empty-state">"No goals yet. What do you want to achieve in the next months? Add it below."</p>
         })}
         <ol class="goals" aria-label="Goals in priority order">
             <For each=move || plan.with(|p| p.priority_ids()) key=|id| id.clone() let:goal_id>
-                <GoalCard goal_id plan editing/>
+                <GoalCard goal_id plan editing remove/>
             </For>
         </ol>
         <form class="inline-form" on:submit=add_goal>
@@ -98,6 +169,7 @@ fn GoalPlanEditor(doc: OpenDocument, initial: GoalPlan, notice: Option<String>) 
                 prop:value=new_goal on:input=move |ev| set_new_goal.set(event_target_value(&ev))/>
             <button type="submit">"Add goal"</button>
         </form>
+        <RecentlyRemoved plan editing/>
         <OpenQuestions plan editing/>
         <ProgressChart plan/>
         <Comments plan editing/>
@@ -106,7 +178,8 @@ fn GoalPlanEditor(doc: OpenDocument, initial: GoalPlan, notice: Option<String>) 
 }
 
 #[component]
-fn GoalCard(goal_id: String, plan: ReadSignal<GoalPlan, LocalStorage>, editing: PlanEditing) -> impl IntoView {
+fn GoalCard(goal_id: String, plan: ReadSignal<GoalPlan, LocalStorage>, editing: PlanEditing, remove: Callback<String>) -> impl IntoView {
+    let (confirming, set_confirming) = signal(false);
     let id = StoredValue::new(goal_id);
     let field = move |read: fn(&confidant_shared::goal_plan::Goal) -> String| {
         move || plan.with(|p| id.with_value(|id| p.goals.get(id).map(read).unwrap_or_default()))
@@ -154,8 +227,23 @@ fn GoalCard(goal_id: String, plan: ReadSignal<GoalPlan, LocalStorage>, editing: 
                     aria-label=move || format!("Move {} up", title())>"Move up"</button>
                 <button type="button" on:click=move |_| move_to(position() + 1)
                     aria-label=move || format!("Move {} down", title())>"Move down"</button>
-                <button type="button" class="danger" on:click=move |_| id.with_value(|id| editing.edit(|p| p.remove_goal(id)))
-                    aria-label=move || format!("Remove {}", title())>"Remove"</button>
+                {move || if confirming.get() {
+                    view! {
+                        <span role="group" class="confirm" aria-label=move || format!("Remove {}?", title())>
+                            "Remove it from the plan, for everyone who shares it? "
+                            <button type="button" class="danger" data-testid="confirm-remove" on:click=move |_| {
+                                set_confirming.set(false);
+                                remove.run(id.get_value());
+                            }>"Remove"</button>
+                            <button type="button" on:click=move |_| set_confirming.set(false)>"Keep it"</button>
+                        </span>
+                    }.into_any()
+                } else {
+                    view! {
+                        <button type="button" class="danger" data-testid="remove-goal" on:click=move |_| set_confirming.set(true)
+                            aria-label=move || format!("Remove {}", title())>"Remove"</button>
+                    }.into_any()
+                }}
             </div>
             <ul class="milestones" aria-label=move || format!("Milestones of {}", title())>
                 {move || plan.with(|p| id.with_value(|gid| p.goals.get(gid).map(|g| g.milestones.clone()).unwrap_or_default()))

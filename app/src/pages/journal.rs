@@ -14,7 +14,7 @@ use leptos_router::hooks::use_navigate;
 use crate::api::create_document;
 use crate::widgets::file_download::download;
 use crate::api::documents_of;
-use crate::store::saves_counter;
+use crate::store::{deletion, saves_counter};
 
 pub use crate::clock::today;
 
@@ -37,9 +37,15 @@ pub fn kind_from_token(token: &str) -> EntryKind {
 pub fn JournalPage() -> impl IntoView {
     // Reload the list when an entry is saved here or arrives from a linked device.
     let saves = saves_counter();
+    // Entries just deleted, with Undo while it is offered.
+    let (deleted, set_deleted) = signal(recently_deleted());
+    if !deleted.with_untracked(Vec::is_empty) {
+        set_timeout(move || { let _ = set_deleted.try_set(recently_deleted()); }, std::time::Duration::from_millis(deletion::UNDO_MS as u64));
+    }
     // Whole entries, so search reaches their text. Newest first.
     let entries = LocalResource::new(move || {
         saves.track();
+        deleted.track();
         async {
             let mut all: Vec<(String, JournalEntry)> = documents_of::<JournalEntry>()
                 .await
@@ -112,6 +118,15 @@ pub fn JournalPage() -> impl IntoView {
                 <button type="submit">"Write entry"</button>
             </form>
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            {move || deleted.get().into_iter().map(|doc| view! {
+                <p class="notice" role="status" data-testid="entry-deleted">
+                    "Journal entry deleted. "
+                    <button type="button" data-testid="undo-delete" on:click=move |_| {
+                        deletion::unmark(doc);
+                        set_deleted.set(recently_deleted());
+                    }>"Undo"</button>
+                </p>
+            }).collect_view()}
             <div class="filters" role="search" aria-label="Search your journal">
                 <div class="field">
                     <label for="journal-search">"Search"</label>
@@ -163,4 +178,10 @@ pub fn JournalPage() -> impl IntoView {
             }}
         </section>
     }
+}
+
+/// Entries deleted within the undo window.
+fn recently_deleted() -> Vec<confidant_shared::document::DocumentId> {
+    let now = js_sys::Date::now();
+    deletion::marked().into_iter().filter(|(_, at)| now - at < deletion::UNDO_MS).map(|(doc, _)| doc).collect()
 }

@@ -16,7 +16,7 @@ use crate::api::{lines_of, not_ready, use_document, DocumentState};
 use crate::widgets::document_editing::DocumentEditing;
 use crate::pages::journal::{kind_from_token, kind_token, ENTRY_KINDS};
 use crate::widgets::file_download::download;
-use crate::store::OpenDocument;
+use crate::store::{deletion, OpenDocument};
 
 #[component]
 pub fn JournalEntryPage() -> impl IntoView {
@@ -37,9 +37,31 @@ pub fn JournalEntryPage() -> impl IntoView {
 
 #[component]
 fn EntryEditor(doc: OpenDocument, initial: JournalEntry, notice: Option<String>) -> impl IntoView {
+    let this_id = doc.id();
     let (entry, set_entry) = signal_local(initial);
     let (error, set_error) = signal(None::<String>);
     let editing = DocumentEditing::new(doc, set_entry, set_error);
+    // Deleting asks once, then leaves Undo on the journal page for a few seconds.
+    let (confirming, set_confirming) = signal(false);
+    let navigate = leptos_router::hooks::use_navigate();
+    let delete = move |_| {
+        editing.save_now();
+        match deletion::mark(this_id) {
+            Ok(()) => {
+                // Gone from this device once Undo is no longer offered.
+                set_timeout(
+                    || leptos::task::spawn_local(async {
+                        if let Ok(store) = crate::store::app_store().await {
+                            deletion::purge_due(&store).await;
+                        }
+                    }),
+                    std::time::Duration::from_millis(deletion::UNDO_MS as u64 + 100),
+                );
+                navigate(Section::Journal.path(), Default::default());
+            }
+            Err(err) => set_error.set(Some(err.for_user())),
+        }
+    };
     let partnerships = LocalResource::new(|| async {
         lines_of::<Partnership>()
             .await
@@ -108,6 +130,17 @@ fn EntryEditor(doc: OpenDocument, initial: JournalEntry, notice: Option<String>)
                 let (text, name) = entry.with_untracked(|e| (entry_markdown(e), entry_file_name(e)));
                 let _ = download(&name, "text/markdown", &text);
             }>"Export as Markdown"</button>
+            {move || if confirming.get() {
+                view! {
+                    <span role="group" aria-label="Delete this entry?" class="confirm">
+                        "Delete this entry from your devices? "
+                        <button type="button" class="danger" data-testid="confirm-delete-entry" on:click=delete.clone()>"Delete"</button>
+                        <button type="button" on:click=move |_| set_confirming.set(false)>"Keep it"</button>
+                    </span>
+                }.into_any()
+            } else {
+                view! { <button type="button" class="danger" data-testid="delete-entry" on:click=move |_| set_confirming.set(true)>"Delete entry"</button> }.into_any()
+            }}
         </div>
         <p><A href=Section::Journal.path()>"Back to your journal"</A></p>
     }

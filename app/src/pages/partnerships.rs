@@ -16,7 +16,8 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api::{summaries, create_document};
 use crate::clock::{today, today_day};
-use crate::api::my_profile;
+use crate::api::{my_profile, random_id};
+use confidant_shared::profile::{Profile, Role as ProfileRole};
 use crate::api::lines_of;
 use crate::store::saves_counter;
 use crate::sync::use_sync;
@@ -95,20 +96,39 @@ fn StartPartnership() -> impl IntoView {
     let (duration, set_duration) = signal(DURATIONS[0].0.to_string());
     let (plan, set_plan) = signal(String::new());
     let (error, set_error) = signal(None::<String>);
+    let (my_name, set_my_name) = signal(String::new());
     let navigate = use_navigate();
 
     let create = move |ev: ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(Ok(Some((_, me)))) = profile.get_untracked() else {
-            set_error.set(Some("Create your profile in Settings first: your partner sees the name you give there.".into()));
-            return;
+        // No profile yet: the name asked in this form makes one.
+        let existing = match profile.get_untracked() {
+            Some(Ok(existing)) => existing.map(|(_, me)| me),
+            _ => {
+                set_error.set(Some("Your profile is still opening; try again in a moment.".into()));
+                return;
+            }
         };
+        let my_name = my_name.get_untracked().trim().to_owned();
+        if existing.is_none() && my_name.is_empty() {
+            set_error.set(Some("Please enter your name: your partner sees it.".into()));
+            return;
+        }
         let engine = engine.clone();
         let navigate = navigate.clone();
         let (side, partner, start, plan) = (side.get_untracked(), partner.get_untracked(), start.get_untracked(), plan.get_untracked());
         let duration = DURATIONS.iter().find(|d| d.0 == duration.get_untracked()).map(|d| d.2).unwrap_or(DURATIONS[0].2);
         spawn_local(async move {
             let created = async {
+                let me = match existing {
+                    Some(me) => me,
+                    None => {
+                        let mut me = Profile::with_member_id(&my_name, &random_id());
+                        me.roles = vec![if side == Side::Mentor { ProfileRole::Mentor } else { ProfileRole::Mentee }];
+                        create_document(&me).await?;
+                        me
+                    }
+                };
                 let mut p = Partnership::started_by(side, &me.member_id, &me.display_name, partner.trim(), &start, duration);
                 p.topics = me.topics.clone();
                 if let (Some(engine), Ok(plan)) = (engine.as_ref(), plan.parse::<DocumentId>()) {
@@ -133,10 +153,15 @@ fn StartPartnership() -> impl IntoView {
         <h2 id="start-heading">"Start a partnership"</h2>
         <p>"Set out what you agree on, then send your partner the invite link. They see the partnership (and the goal plan \
             you pick) once they open it; the relay only ever holds it encrypted."</p>
-        {move || matches!(profile.get(), Some(Ok(None))).then(|| view! {
-            <p class="notice">"First, "<A href=Section::Settings.path()>"create your profile"</A>": your partner sees the name you give there."</p>
-        })}
         <form class="stacked-form" on:submit=create aria-labelledby="start-heading">
+            {move || matches!(profile.get(), Some(Ok(None))).then(|| view! {
+                <div class="field">
+                    <label for="start-my-name">"Your name, as your partner will see it"</label>
+                    <input id="start-my-name" type="text" autocomplete="name" required
+                        prop:value=my_name on:input=move |ev| set_my_name.set(event_target_value(&ev))/>
+                    <p class="hint">"This makes your profile; add more to it in "<A href=Section::Settings.path()>"Settings"</A>"."</p>
+                </div>
+            })}
             <fieldset>
                 <legend>"In this partnership you are"</legend>
                 <label class="choice"><input type="radio" name="start-side" value="mentee" prop:checked=move || side.get() == Side::Mentee

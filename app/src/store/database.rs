@@ -239,6 +239,22 @@ impl Store {
         Ok(())
     }
 
+    /// Remove a document from this device: its records, its list line and
+    /// its share record in one transaction, and any unsaved copy.
+    pub async fn delete_document(&self, doc: DocumentId) -> Result<(), StoreError> {
+        let keys: Vec<String> = self.read_records(doc).await?.iter().map(|r| r.key.to_string()).collect();
+        let tx = self.readwrite([CHUNKS, DOCUMENTS, SHARES])?;
+        let chunks = tx.object_store(CHUNKS).map_err(write_error)?;
+        for key in keys {
+            chunks.delete(key).primitive().map_err(write_error)?;
+        }
+        tx.object_store(DOCUMENTS).map_err(write_error)?.delete(doc.to_string()).primitive().map_err(write_error)?;
+        tx.object_store(SHARES).map_err(write_error)?.delete(doc.to_string()).primitive().map_err(write_error)?;
+        tx.commit().await.map_err(write_error)?;
+        super::write_ahead::forget(doc);
+        Ok(())
+    }
+
     /// Keys of the records in quarantine.
     pub async fn quarantined_keys(&self) -> Result<Vec<String>, StoreError> {
         let tx = self.read_only(QUARANTINE)?;

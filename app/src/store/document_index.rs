@@ -57,6 +57,11 @@ impl Store {
             .filter_map(|row| serde_json::from_str(row).ok())
             .filter(|s: &DocumentSummary| kind.is_none_or(|k| s.kind == k))
             .collect();
+        // Deleted, with Undo still on offer: in no list.
+        let deleted = super::deletion::marked();
+        if !deleted.is_empty() {
+            list.retain(|s| !deleted.iter().any(|(doc, _)| doc.to_string() == s.id));
+        }
         list.sort_by(|a, b| b.date.cmp(&a.date).then(b.updated_ms.total_cmp(&a.updated_ms)));
         Ok(list)
     }

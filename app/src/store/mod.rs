@@ -21,6 +21,7 @@ mod database;
 mod device;
 mod document_index;
 mod export;
+pub mod deletion;
 pub mod load_guard;
 mod open_document;
 mod shares;
@@ -63,6 +64,8 @@ pub async fn app_store() -> Result<Store, StoreError> {
                     load_guard::recover(&store).await?;
                     // What was typed just before the browser last quit.
                     write_ahead::replay(&store).await;
+                    // Entries deleted before the tab closed, past their undo window.
+                    deletion::purge_due(&store).await;
                     Ok(store)
                 }
                 .boxed_local()

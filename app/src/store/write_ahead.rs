@@ -44,6 +44,16 @@ pub(super) fn keep(doc: DocumentId, editor: &str, unsaved: Option<&[u8]>) {
     }
 }
 
+/// Drop every unsaved copy of `doc` (it was deleted).
+pub(super) fn forget(doc: DocumentId) {
+    let Some(local) = local() else { return };
+    let prefix = format!("{PREFIX}{doc}:");
+    let keys: Vec<String> = (0..local.length().unwrap_or(0)).filter_map(|i| local.key(i).ok().flatten()).filter(|k| k.starts_with(&prefix)).collect();
+    for key in keys {
+        let _ = local.remove_item(&key);
+    }
+}
+
 /// On start: store what an earlier session typed but never saved. Never
 /// fails the start: a copy that cannot be stored now (a full disk) stays
 /// for the next start, and the app opens as usual.

@@ -10,6 +10,13 @@ pub struct Goal {
     /// Why this goal matters to the mentee.
     pub why: Text,
     pub milestones: Vec<Milestone>,
+    /// The day it was removed, and by whom. A removed goal stays in the plan,
+    /// with every change anyone makes to it (a partner editing offline
+    /// included), under "Recently removed" until restored or purged.
+    #[autosurgeon(missing = "Default::default")]
+    pub removed_on: Option<String>,
+    #[autosurgeon(missing = "Default::default")]
+    pub removed_by: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
@@ -56,6 +63,8 @@ impl Goal {
             title: Text::with_value(title),
             why: Text::with_value(why),
             milestones: Vec::new(),
+            removed_on: None,
+            removed_by: None,
         }
     }
 
@@ -83,6 +92,10 @@ impl Goal {
             return None;
         }
         self.milestones.iter().filter(|m| m.status == MilestoneStatus::Done).filter_map(|m| m.done_on.as_deref()).max()
+    }
+
+    pub fn is_removed(&self) -> bool {
+        self.removed_on.is_some()
     }
 
     pub fn milestone_mut(&mut self, id: &str) -> Option<&mut Milestone> {

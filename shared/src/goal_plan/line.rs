@@ -46,6 +46,8 @@ impl Listed for GoalPlan {
             goals: self
                 .goals
                 .iter()
+                // Lists show no removed goal.
+                .filter(|(_, g)| !g.is_removed())
                 // By the map's key, as the plan's own order refers to goals.
                 .map(|(key, g)| GoalLine {
                     id: key.clone(),
@@ -70,7 +72,7 @@ impl Listed for GoalPlan {
                     .into_iter()
                     .map(|m| Milestone { id: m.id, title: Text::with_value(m.title), due: m.due, status: m.status, from_action_item: None, done_on: m.done_on })
                     .collect();
-                (g.id.clone(), Goal { id: g.id, title: Text::with_value(g.title), why: Text::with_value(""), milestones })
+                (g.id.clone(), Goal { id: g.id, title: Text::with_value(g.title), why: Text::with_value(""), milestones, removed_on: None, removed_by: None })
             })
             .collect::<BTreeMap<_, _>>();
         GoalPlan {

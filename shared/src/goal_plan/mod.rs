@@ -102,9 +102,51 @@ impl GoalPlan {
         self.order.push(id.to_owned());
     }
 
-    pub fn remove_goal(&mut self, id: &str) {
-        self.goals.remove(id);
-        self.order.retain(|g| g != id);
+    /// Remove a goal on `today` (an ISO day) by `by` (a name): it leaves the
+    /// plan but is kept, restorable, under "Recently removed"; it keeps its
+    /// place in the order, so a restore puts it back where it was.
+    pub fn remove_goal(&mut self, id: &str, today: &str, by: &str) {
+        if let Some(goal) = self.goals.get_mut(id) {
+            goal.removed_on = Some(today.to_owned());
+            goal.removed_by = Some(by.to_owned());
+        }
+    }
+
+    /// Bring a removed goal back, with whatever was changed on it meanwhile.
+    pub fn restore_goal(&mut self, id: &str) {
+        if let Some(goal) = self.goals.get_mut(id) {
+            goal.removed_on = None;
+            goal.removed_by = None;
+        }
+    }
+
+    /// Removed goals, most recently removed first.
+    pub fn removed_goals(&self) -> Vec<&Goal> {
+        let mut removed: Vec<&Goal> = self.goals.values().filter(|g| g.is_removed()).collect();
+        removed.sort_by(|a, b| b.removed_on.cmp(&a.removed_on).then_with(|| a.id.cmp(&b.id)));
+        removed
+    }
+
+    /// Delete for good the goals removed more than `REMOVED_KEPT_DAYS` before
+    /// `today`. Returns whether any went.
+    pub fn purge_removed(&mut self, today: chrono::NaiveDate) -> bool {
+        let cutoff = crate::calendar_day::sub_days(today, REMOVED_KEPT_DAYS);
+        let old: Vec<String> = self
+            .goals
+            .iter()
+            .filter(|(_, g)| g.removed_on.as_deref().and_then(crate::calendar_day::parse_day).is_some_and(|day| day < cutoff))
+            .map(|(id, _)| id.clone())
+            .collect();
+        for id in &old {
+            self.goals.remove(id);
+            self.order.retain(|g| g != id);
+        }
+        !old.is_empty()
+    }
+
+    /// The goals in the plan (not removed), in no particular order.
+    pub fn live_goals(&self) -> impl Iterator<Item = &Goal> {
+        self.goals.values().filter(|g| !g.is_removed())
     }
 
     /// Move a goal to `position` in the priority order (0 is the top).
@@ -129,6 +171,7 @@ impl GoalPlan {
             .cloned()
             .collect();
         ids.extend(self.goals.keys().filter(|id| !seen.contains(*id)).cloned());
+        ids.retain(|id| self.goals.get(id).is_some_and(|g| !g.is_removed()));
         ids
     }
 
@@ -158,12 +201,15 @@ impl GoalPlan {
 
     /// Milestones done out of all milestones, across goals.
     pub fn progress(&self) -> (usize, usize) {
-        let milestones = self.goals.values().flat_map(|g| &g.milestones);
+        let milestones = self.live_goals().flat_map(|g| &g.milestones);
         milestones.fold((0, 0), |(done, all), m| {
             (done + usize::from(m.status == MilestoneStatus::Done), all + 1)
         })
     }
 }
+
+/// How long a removed goal can be restored before it is deleted for good.
+pub const REMOVED_KEPT_DAYS: u64 = 30;
 
 /// The goal that collects action items when a plan has no goal yet.
 pub const FROM_MEETINGS: &str = "From our meetings";
@@ -189,6 +235,47 @@ mod tests {
         assert!(!plan.goals.contains_key("unused"));
         assert_eq!(plan.goals["b"].milestones.len(), 1);
         assert!(plan.goals["a"].milestones.is_empty());
+    }
+
+    #[test]
+    fn a_removed_goal_leaves_the_plan_keeps_a_partners_offline_edits_and_comes_back_in_place() {
+        use crate::calendar_day::parse_day;
+        let mut plan = GoalPlan::new("Plan", "sam");
+        plan.add_goal("a", "Publish", "");
+        plan.add_goal("b", "Teach", "");
+        plan.goals.get_mut("a").unwrap().add_milestone("m1", "Draft", Some("2027-01-10"));
+        let mut mine = automerge::AutoCommit::new();
+        autosurgeon::reconcile(&mut mine, &plan).unwrap();
+        let mut theirs = mine.fork();
+
+        // I remove "Publish" while my partner, offline, writes why it matters.
+        let mut p: GoalPlan = autosurgeon::hydrate(&mine).unwrap();
+        p.remove_goal("a", "2027-01-02", "Sam");
+        autosurgeon::reconcile(&mut mine, &p).unwrap();
+        let mut q: GoalPlan = autosurgeon::hydrate(&theirs).unwrap();
+        q.goal_mut("a").unwrap().why.update("It decides the job market");
+        autosurgeon::reconcile(&mut theirs, &q).unwrap();
+        mine.merge(&mut theirs).unwrap();
+
+        let mut merged: GoalPlan = autosurgeon::hydrate(&mine).unwrap();
+        assert_eq!(merged.priority_ids(), ["b"], "gone from the plan");
+        assert_eq!(merged.progress(), (0, 0), "its milestones no longer count");
+        assert!(merged.milestones_due(parse_day("2027-12-31").unwrap()).is_empty());
+        let removed = merged.removed_goals();
+        assert_eq!(removed.len(), 1);
+        assert_eq!(removed[0].why.as_str(), "It decides the job market", "the partner's edit is kept");
+        assert_eq!(removed[0].removed_by.as_deref(), Some("Sam"));
+
+        // Restored: back at the top, with the edit.
+        merged.restore_goal("a");
+        assert_eq!(merged.priority_ids(), ["a", "b"]);
+        assert_eq!(merged.progress(), (0, 1));
+
+        // Purged for good only after the days it is kept.
+        merged.remove_goal("a", "2027-01-02", "Sam");
+        assert!(!merged.purge_removed(parse_day("2027-02-01").unwrap()));
+        assert!(merged.purge_removed(parse_day("2027-02-02").unwrap()));
+        assert!(!merged.goals.contains_key("a") && merged.order == ["b"]);
     }
 
     #[test]

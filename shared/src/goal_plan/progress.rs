@@ -28,13 +28,12 @@ impl GoalPlan {
     /// recorded) are left out of the chart but still count in `progress`.
     pub fn progress_over_time(&self) -> Vec<ProgressPoint> {
         let mut milestone_days: Vec<NaiveDate> = self
-            .goals
-            .values()
+            .live_goals()
             .flat_map(|g| &g.milestones)
             .filter(|m| m.status == MilestoneStatus::Done)
             .filter_map(|m| m.done_on.as_deref().and_then(parse_day))
             .collect();
-        let goal_days: Vec<NaiveDate> = self.goals.values().filter_map(|g| g.done_on().and_then(parse_day)).collect();
+        let goal_days: Vec<NaiveDate> = self.live_goals().filter_map(|g| g.done_on().and_then(parse_day)).collect();
         milestone_days.sort();
         let mut days = milestone_days.clone();
         days.dedup();
@@ -51,8 +50,7 @@ impl GoalPlan {
     /// soonest first.
     pub fn milestones_due(&self, until: NaiveDate) -> Vec<MilestoneDue> {
         let mut due: Vec<MilestoneDue> = self
-            .goals
-            .values()
+            .live_goals()
             .flat_map(|g| g.milestones.iter().map(move |m| (g, m)))
             .filter(|(_, m)| matches!(m.status, MilestoneStatus::Planned | MilestoneStatus::InProgress))
             .filter_map(|(g, m)| {

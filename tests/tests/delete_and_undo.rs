@@ -1,0 +1,112 @@
+//! Deleting safely, two browsers: a mentee removes a goal of the shared plan
+//! (asked first), the mentor sees it go, and Undo brings it back for both;
+//! a journal entry deleted and undone comes back, and deleted again is gone
+//! from the list at once and from IndexedDB once Undo is no longer offered.
+//! See: issue 12.
+
+use std::time::Duration;
+
+use confidant_e2e::{action, check, find, Browser, ChromeDriver, TestServer, Viewport};
+
+/// Changes cross the relay between two browsers.
+const SYNC: Duration = Duration::from_secs(45);
+
+async fn lacks_goal(browser: &Browser, title: &str) -> anyhow::Result<()> {
+    find::until_within(browser, &format!("the goal {title:?} to go"), &format!("!({})", action::has_goal(title)), SYNC).await
+}
+
+/// Records and list lines of `id` in the app's IndexedDB.
+async fn stored(browser: &Browser, id: &str) -> anyhow::Result<u64> {
+    let script = format!(
+        "const done = arguments[arguments.length - 1]; const id = {id:?};\
+         const open = indexedDB.open('confidant');\
+         open.onerror = () => done(-1);\
+         open.onsuccess = () => {{\
+           const db = open.result; const tx = db.transaction(['chunks', 'documents'], 'readonly');\
+           const chunks = tx.objectStore('chunks').getAllKeys(); const docs = tx.objectStore('documents').getAllKeys();\
+           tx.oncomplete = () => {{ const n = [...chunks.result, ...docs.result].filter(k => String(k).includes(id)).length; db.close(); done(n); }};\
+         }};"
+    );
+    browser.eval_async(&script).await?.as_u64().ok_or_else(|| anyhow::anyhow!("IndexedDB did not open"))
+}
+
+#[tokio::test]
+async fn a_removed_goal_comes_back_with_undo_and_a_deleted_entry_leaves_the_device() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let driver = ChromeDriver::start().await?;
+    let mentee = Browser::open(&driver, Viewport::DESKTOP).await?;
+    let mentor = Browser::open(&driver, Viewport::DESKTOP).await?;
+
+    // A shared plan with two goals.
+    action::create_profile(&mentee, &server, "Sam Rivera", "mentee").await?;
+    mentee.client.goto(&server.url("/goals")).await?;
+    find::css(&mentee, "#new-plan-title").await?.send_keys("Our plan").await?;
+    find::by_text(&mentee, "button", "Create goal plan").await?.click().await?;
+    find::heading(&mentee, "Our plan").await?;
+    action::add_goal(&mentee, "Publish a paper").await?;
+    action::add_goal(&mentee, "Teach a course").await?;
+    find::css(&mentee, "[data-testid='share']").await?.click().await?;
+    let link = action::invite_link(&mentee).await?;
+    action::accept_invite_as(&mentor, &link, "Ana Lima").await?;
+    find::heading(&mentor, "Our plan").await?;
+    action::shows_goal(&mentor, "Publish a paper").await?;
+    action::shows_goal(&mentor, "Teach a course").await?;
+
+    // The mentee removes a goal: asked first, then gone on both sides.
+    find::css(&mentee, "button[aria-label='Remove Publish a paper']").await?.click().await?;
+    find::css(&mentee, "[data-testid='confirm-remove']").await?.click().await?;
+    lacks_goal(&mentee, "Publish a paper").await?;
+    lacks_goal(&mentor, "Publish a paper").await?;
+    find::text_within(&mentor, "the goal under recently removed", &["Publish a paper (removed", "by Sam Rivera"], SYNC).await?;
+    check::accessible(&mentor, "a goal plan with a removed goal").await?;
+    check::accessible(&mentee, "a goal plan offering Undo").await?;
+    // Undo brings it back for both.
+    find::css(&mentee, "[data-testid='undo-remove']").await?.click().await?;
+    action::shows_goal(&mentee, "Publish a paper").await?;
+    action::shows_goal(&mentor, "Publish a paper").await?;
+    action::shows_goal(&mentor, "Teach a course").await?;
+
+    // A private journal entry.
+    mentee.client.goto(&server.url("/journal")).await?;
+    find::css(&mentee, "#new-entry-title").await?.send_keys("Private thoughts").await?;
+    find::by_text(&mentee, "button", "Write entry").await?.click().await?;
+    find::heading(&mentee, "Private thoughts").await?;
+    find::css(&mentee, "#entry-body").await?.send_keys("Only mine.").await?;
+    let entry_url = mentee.client.current_url().await?;
+    let entry_id = entry_url.path().rsplit('/').next().unwrap_or_default().to_owned();
+    find::until(&mentee, "the entry saved", "!Object.keys(localStorage).some(k => k.startsWith('confidant-unsaved:'))").await?;
+    anyhow::ensure!(stored(&mentee, &entry_id).await? > 0, "the entry is in IndexedDB before it is deleted");
+
+    // Deleted, then undone: back in the list.
+    find::css(&mentee, "[data-testid='delete-entry']").await?.click().await?;
+    find::css(&mentee, "[data-testid='confirm-delete-entry']").await?.click().await?;
+    find::heading(&mentee, "Journal").await?;
+    find::css(&mentee, "[data-testid='entry-deleted']").await?;
+    check::accessible(&mentee, "the journal offering Undo").await?;
+    find::until(&mentee, "the entry out of the list", "!document.querySelector('main').innerText.includes('Private thoughts')").await?;
+    find::css(&mentee, "[data-testid='undo-delete']").await?.click().await?;
+    find::text_within(&mentee, "the entry back in the list", &["Private thoughts"], SYNC).await?;
+
+    // Deleted again and left: gone from the device once Undo is no longer offered.
+    mentee.client.goto(entry_url.as_str()).await?;
+    find::heading(&mentee, "Private thoughts").await?;
+    find::css(&mentee, "[data-testid='delete-entry']").await?.click().await?;
+    find::css(&mentee, "[data-testid='confirm-delete-entry']").await?.click().await?;
+    find::heading(&mentee, "Journal").await?;
+    find::until_within(&mentee, "the Undo offer to end", "!document.querySelector(\"[data-testid='entry-deleted']\")", SYNC).await?;
+    let deadline = tokio::time::Instant::now() + SYNC;
+    loop {
+        let left = stored(&mentee, &entry_id).await?;
+        if left == 0 {
+            break;
+        }
+        anyhow::ensure!(tokio::time::Instant::now() < deadline, "{left} records of the deleted entry are still in IndexedDB");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // And it stays gone after a reload (nothing replays it).
+    mentee.client.refresh().await?;
+    find::heading(&mentee, "Journal").await?;
+    find::css(&mentee, "[data-testid='empty-state']").await?;
+    anyhow::ensure!(stored(&mentee, &entry_id).await? == 0, "the entry came back after a reload");
+    Ok(())
+}
