@@ -1,5 +1,7 @@
 //! Deleting safely, two browsers: a mentee removes a goal of the shared plan
-//! (asked first), the mentor sees it go, and Undo brings it back for both;
+//! (asked first), the mentor sees it go, and Undo brings it back for both; a
+//! milestone is marked overdue, renamed and re-dated where it stands,
+//! deleted and undone;
 //! a journal entry deleted and undone comes back, and deleted again is gone
 //! from the list at once and from IndexedDB once Undo is no longer offered.
 //! See: issue 12.
@@ -65,6 +67,31 @@ async fn a_removed_goal_comes_back_with_undo_and_a_deleted_entry_leaves_the_devi
     action::shows_goal(&mentee, "Publish a paper").await?;
     action::shows_goal(&mentor, "Publish a paper").await?;
     action::shows_goal(&mentor, "Teach a course").await?;
+
+    // A milestone past its day shows as overdue; it is renamed and re-dated
+    // where it stands, deleted, and brought back by Undo.
+    let goal = "[...document.querySelectorAll(\"[data-testid='goal']\")].find(g => g.querySelector(\"input[id$='-title']\").value === 'Teach a course')";
+    let field = |which: &str| format!("return {goal}.querySelector(\"input[id$='-{which}']\").id;");
+    let milestone_field = mentee.eval(&field("milestone")).await?.as_str().unwrap_or_default().to_owned();
+    let due_field = mentee.eval(&field("due")).await?.as_str().unwrap_or_default().to_owned();
+    find::css(&mentee, &format!("#{milestone_field}")).await?.send_keys("Draft the syllabus").await?;
+    action::set_value(&mentee, &format!("#{due_field}"), "2020-01-15").await?;
+    find::css(&mentee, &format!("#{milestone_field}")).await?.send_keys("\u{E007}").await?;
+    find::css(&mentee, "[data-testid='overdue']").await?;
+    find::css(&mentee, "button[aria-label='Edit Draft the syllabus']").await?.click().await?;
+    let title = find::css(&mentee, "input[id^='milestone-'][id$='-title']").await?;
+    title.clear().await?;
+    title.send_keys("Plan the syllabus").await?;
+    action::set_value(&mentee, "input[id^='milestone-'][id$='-due']", "2099-06-30").await?;
+    find::css(&mentee, "[data-testid='save-milestone']").await?.click().await?;
+    find::text_within(&mentor, "the renamed, re-dated milestone", &["Plan the syllabus (due"], SYNC).await?;
+    let overdue = mentee.eval("return document.querySelector(\"[data-testid='overdue']\") === null;").await?;
+    anyhow::ensure!(overdue.as_bool() == Some(true), "a milestone due in the future is not overdue");
+    find::css(&mentee, "button[aria-label='Edit Plan the syllabus']").await?.click().await?;
+    find::css(&mentee, "[data-testid='delete-milestone']").await?.click().await?;
+    find::until_within(&mentor, "the milestone to go", "!document.querySelector('main').innerText.includes('Plan the syllabus')", SYNC).await?;
+    find::css(&mentee, "[data-testid='undo-milestone']").await?.click().await?;
+    find::text_within(&mentor, "the milestone back", &["Plan the syllabus (due"], SYNC).await?;
 
     // A private journal entry.
     mentee.client.goto(&server.url("/journal")).await?;

@@ -103,9 +103,26 @@ async fn a_mentee_and_a_mentor_plan_meet_and_export() -> anyhow::Result<()> {
     find::by_text(&mentor, "button", "Add meeting").await?.click().await?;
     find::css(&mentor, "[data-testid='meeting'] .inline-form input").await?.send_keys("Draft the introduction").await?;
     find::by_text(&mentor, "button", "Add action item").await?.click().await?;
+    // Asked which goal and by when, the mentor picks the co-author goal and a day.
     find::css(&mentor, "[data-testid='make-milestone']").await?.click().await?;
+    find::css(&mentor, "[data-testid='milestone-choice']").await?;
+    find::until(&mentor, "the plan's goals to choose from", "[...document.querySelectorAll(\"[data-testid='milestone-choice'] option\")].some(o => o.text === 'Find a co-author')").await?;
+    let goal = mentor
+        .eval("return [...document.querySelectorAll(\"[data-testid='milestone-choice'] option\")].find(o => o.text === 'Find a co-author').value;")
+        .await?;
+    let goal = goal.as_str().unwrap_or_default().to_owned();
+    action::set_value(&mentor, "[data-testid='milestone-choice'] select", &goal).await?;
+    let milestone_due = add_days(scenario_today(), 21);
+    action::set_value(&mentor, "[data-testid='milestone-choice'] input[type='date']", &day_text(milestone_due)).await?;
+    find::css(&mentor, "[data-testid='confirm-milestone']").await?.click().await?;
     wait_for_text(&mentor, "the item turned milestone", "now a goal plan milestone").await?;
     wait_for_text(&mentee, "the milestone on the mentee's plan", "Draft the introduction").await?;
+    let placed = format!(
+        "[...document.querySelectorAll(\"[data-testid='goal']\")].some(g => g.querySelector(\"input[id$='-title']\").value === 'Find a co-author' && \
+         [...g.querySelectorAll(\"[data-testid='milestone']\")].some(m => m.innerText.includes('Draft the introduction (due {})')))",
+        day_label(milestone_due)
+    );
+    find::until_within(&mentee, "the milestone under the chosen goal, with its day", &placed, SYNC).await?;
 
     // Home on each side: the next meeting is due by the cadence (met today,
     // twice in the first month: about two weeks on).

@@ -180,6 +180,12 @@ fn GoalPlanEditor(doc: OpenDocument, initial: GoalPlan, notice: Option<String>) 
 #[component]
 fn GoalCard(goal_id: String, plan: ReadSignal<GoalPlan, LocalStorage>, editing: PlanEditing, remove: Callback<String>) -> impl IntoView {
     let (confirming, set_confirming) = signal(false);
+    // The milestone being edited where it stands (Enter saves, Escape
+    // cancels), and the last one deleted, for Undo.
+    let (editing_milestone, set_editing_milestone) = signal(None::<String>);
+    let (edit_title, set_edit_title) = signal(String::new());
+    let (edit_due, set_edit_due) = signal(String::new());
+    let (deleted_milestone, set_deleted_milestone) = signal_local(None::<(usize, confidant_shared::goal_plan::Milestone)>);
     let id = StoredValue::new(goal_id);
     let field = move |read: fn(&confidant_shared::goal_plan::Goal) -> String| {
         move || plan.with(|p| id.with_value(|id| p.goals.get(id).map(read).unwrap_or_default()))
@@ -251,9 +257,53 @@ fn GoalCard(goal_id: String, plan: ReadSignal<GoalPlan, LocalStorage>, editing: 
                     .map(|m| {
                         let mid = StoredValue::new(m.id.clone());
                         let done = m.status == MilestoneStatus::Done;
-                        let label = format!("{}{}", m.title.as_str(), m.due.as_deref().map(|d| format!(" (due {d})")).unwrap_or_default());
+                        let overdue = m.is_overdue(today_day());
+                        let due_words = m.due.as_deref().and_then(confidant_shared::calendar_day::parse_day).map(|d| format!(" (due {})", confidant_shared::calendar_day::day_label(d)));
+                        let label = format!("{}{}", m.title.as_str(), due_words.unwrap_or_default());
+                        let (m_title, m_due) = (m.title.as_str().to_owned(), m.due.clone().unwrap_or_default());
+                        let save = move || {
+                            let (title, due) = (edit_title.get_untracked().trim().to_owned(), edit_due.get_untracked());
+                            if !title.is_empty() {
+                                id.with_value(|gid| mid.with_value(|mid| editing.edit(|p| {
+                                    if let Some(m) = p.goal_mut(gid).and_then(|g| g.milestone_mut(mid)) {
+                                        if m.title.as_str() != title { m.title.update(&title); }
+                                        m.due = (!due.is_empty()).then_some(due);
+                                    }
+                                })));
+                            }
+                            set_editing_milestone.set(None);
+                        };
+                        if editing_milestone.get().as_deref() == Some(m.id.as_str()) {
+                            let title_id = format!("milestone-{}-title", m.id);
+                            let due_id = format!("milestone-{}-due", m.id);
+                            return view! {
+                                <li data-testid="milestone">
+                                    <form class="inline-form" on:submit=move |ev: ev::SubmitEvent| { ev.prevent_default(); save(); }
+                                        on:keydown=move |ev: ev::KeyboardEvent| if ev.key() == "Escape" { set_editing_milestone.set(None) }>
+                                        <label for=title_id.clone()>"Milestone"</label>
+                                        <input id=title_id type="text" prop:value=edit_title on:input=move |ev| set_edit_title.set(event_target_value(&ev))/>
+                                        <label for=due_id.clone()>"Due"</label>
+                                        <input id=due_id type="date" prop:value=edit_due on:input=move |ev| set_edit_due.set(event_target_value(&ev))/>
+                                        <button type="submit" data-testid="save-milestone">"Save"</button>
+                                        <button type="button" on:click=move |_| set_editing_milestone.set(None)>"Cancel"</button>
+                                        <button type="button" class="danger" data-testid="delete-milestone" on:click=move |_| {
+                                            id.with_value(|gid| mid.with_value(|mid| {
+                                                let mut taken = None;
+                                                editing.edit(|p| taken = p.goal_mut(gid).and_then(|g| g.remove_milestone(mid)));
+                                                set_deleted_milestone.set(taken);
+                                                let gone = mid.clone();
+                                                set_timeout(move || {
+                                                    let _ = set_deleted_milestone.try_update(|d| if d.as_ref().is_some_and(|(_, m)| m.id == gone) { *d = None });
+                                                }, std::time::Duration::from_millis(UNDO_MS));
+                                            }));
+                                            set_editing_milestone.set(None);
+                                        }>"Delete"</button>
+                                    </form>
+                                </li>
+                            }.into_any();
+                        }
                         view! {
-                            <li data-testid="milestone">
+                            <li data-testid="milestone" class:overdue=overdue>
                                 <label>
                                     <input type="checkbox" prop:checked=done on:change=move |ev| {
                                         let checked = event_target_checked(&ev);
@@ -265,6 +315,12 @@ fn GoalCard(goal_id: String, plan: ReadSignal<GoalPlan, LocalStorage>, editing: 
                                     }/>
                                     " " {label}
                                 </label>
+                                {overdue.then(|| view! { <span class="overdue-mark" data-testid="overdue">"Overdue"</span> })}
+                                <button type="button" class="quiet" aria-label=format!("Edit {}", m.title.as_str()) on:click=move |_| {
+                                    set_edit_title.set(m_title.clone());
+                                    set_edit_due.set(m_due.clone());
+                                    set_editing_milestone.set(mid.get_value().into());
+                                }>"Edit"</button>
                                 <label class="visually-hidden" for=format!("milestone-{}-status", m.id)>{format!("Status of {}", m.title.as_str())}</label>
                                 <select id=format!("milestone-{}-status", m.id) class="milestone-status" on:change=move |ev| {
                                     let status = MILESTONE_STATUSES.iter().find(|(_, token, _)| *token == event_target_value(&ev)).map(|(s, ..)| *s);
@@ -281,10 +337,21 @@ fn GoalCard(goal_id: String, plan: ReadSignal<GoalPlan, LocalStorage>, editing: 
                                     }).collect_view()}
                                 </select>
                             </li>
-                        }
+                        }.into_any()
                     })
                     .collect_view()}
             </ul>
+            {move || deleted_milestone.with(|d| d.as_ref().map(|(_, m)| m.title.as_str().to_owned())).map(|title| view! {
+                <p class="notice" role="status" data-testid="milestone-deleted">
+                    {format!("Deleted \u{201c}{title}\u{201d}. ")}
+                    <button type="button" data-testid="undo-milestone" on:click=move |_| {
+                        if let Some((at, m)) = deleted_milestone.get_untracked() {
+                            id.with_value(|gid| editing.edit(|p| if let Some(g) = p.goal_mut(gid) { g.put_back_milestone(at, m) }));
+                        }
+                        set_deleted_milestone.set(None);
+                    }>"Undo"</button>
+                </p>
+            })}
             <form class="inline-form milestone-form" on:submit=move |ev: ev::SubmitEvent| {
                 ev.prevent_default();
                 let title = new_milestone.get_untracked().trim().to_owned();

@@ -44,6 +44,12 @@ pub enum MilestoneStatus {
 }
 
 impl Milestone {
+    /// Due before `today` and still open.
+    pub fn is_overdue(&self, today: chrono::NaiveDate) -> bool {
+        matches!(self.status, MilestoneStatus::Planned | MilestoneStatus::InProgress)
+            && self.due.as_deref().and_then(crate::calendar_day::parse_day).is_some_and(|due| due < today)
+    }
+
     /// Mark done on `today` (an ISO day), or open again.
     pub fn set_done(&mut self, done: bool, today: &str) {
         if done {
@@ -98,7 +104,66 @@ impl Goal {
         self.removed_on.is_some()
     }
 
+    /// Take a milestone out; returns it with its place, for Undo.
+    pub fn remove_milestone(&mut self, id: &str) -> Option<(usize, Milestone)> {
+        let at = self.milestones.iter().position(|m| m.id == id)?;
+        Some((at, self.milestones.remove(at)))
+    }
+
+    /// Put a removed milestone back at its place (Undo), unless it is back already.
+    pub fn put_back_milestone(&mut self, at: usize, milestone: Milestone) {
+        if self.milestones.iter().all(|m| m.id != milestone.id) {
+            // A fresh text: the removed one belonged to the deleted object.
+            let milestone = Milestone { title: Text::with_value(milestone.title.as_str()), ..milestone };
+            self.milestones.insert(at.min(self.milestones.len()), milestone);
+        }
+    }
+
     pub fn milestone_mut(&mut self, id: &str) -> Option<&mut Milestone> {
         self.milestones.iter_mut().find(|m| m.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar_day::parse_day;
+
+    #[test]
+    fn a_milestone_is_overdue_only_while_open_and_comes_back_in_place() {
+        let mut goal = Goal::new("g", "Publish", "");
+        goal.add_milestone("m1", "Draft", Some("2027-01-10"));
+        goal.add_milestone("m2", "Submit", Some("2027-03-01"));
+        let today = parse_day("2027-02-01").unwrap();
+        assert!(goal.milestones[0].is_overdue(today));
+        assert!(!goal.milestones[1].is_overdue(today));
+        goal.milestone_mut("m1").unwrap().set_done(true, "2027-01-20");
+        assert!(!goal.milestones[0].is_overdue(today), "done is never overdue");
+
+        let (at, removed) = goal.remove_milestone("m1").unwrap();
+        assert_eq!(goal.milestones.len(), 1);
+        goal.put_back_milestone(at, removed.clone());
+        goal.put_back_milestone(at, removed);
+        assert_eq!(goal.milestones.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(), ["m1", "m2"], "back at its place, once");
+        assert!(goal.remove_milestone("nope").is_none());
+    }
+
+    #[test]
+    fn an_undone_milestone_deletion_reaches_the_document() {
+        use crate::goal_plan::GoalPlan;
+        let mut plan = GoalPlan::new("Plan", "sam");
+        plan.add_goal("g", "Teach", "");
+        plan.goal_mut("g").unwrap().add_milestone("m1", "Syllabus", Some("2027-06-30"));
+        let mut doc = automerge::AutoCommit::new();
+        autosurgeon::reconcile(&mut doc, &plan).unwrap();
+        let mut p: GoalPlan = autosurgeon::hydrate(&doc).unwrap();
+        let (at, removed) = p.goal_mut("g").unwrap().remove_milestone("m1").unwrap();
+        autosurgeon::reconcile(&mut doc, &p).unwrap();
+        let mut p: GoalPlan = autosurgeon::hydrate(&doc).unwrap();
+        p.goal_mut("g").unwrap().put_back_milestone(at, removed);
+        autosurgeon::reconcile(&mut doc, &p).unwrap();
+        let back: GoalPlan = autosurgeon::hydrate(&doc).unwrap();
+        let m = &back.goals["g"].milestones[0];
+        assert_eq!((m.id.as_str(), m.title.as_str(), m.due.as_deref()), ("m1", "Syllabus", Some("2027-06-30")));
     }
 }

@@ -179,21 +179,24 @@ impl GoalPlan {
         self.goals.get_mut(id)
     }
 
-    /// Turn a meeting's action item into a milestone: on the top goal, or on
-    /// a new goal "From our meetings" (id `new_goal`) if the plan has none.
-    /// The milestone remembers the item it came from. Returns the goal's id.
-    pub fn milestone_from_action_item(&mut self, new_goal: &str, milestone: &str, action_item: &str, text: &str) -> String {
-        let goal = match self.priority_ids().into_iter().next() {
+    /// Turn a meeting's action item into a milestone due on `due`: on the
+    /// goal `goal` the pair chose if it is in the plan, else on the top goal,
+    /// else on a new goal "From our meetings" (id `new_goal`). The milestone
+    /// remembers the item it came from. Returns the goal's id.
+    pub fn milestone_from_action_item(&mut self, item: ActionItemMilestone<'_>) -> String {
+        let chosen = item.goal.filter(|g| self.goals.get(*g).is_some_and(|g| !g.is_removed())).map(str::to_owned);
+        let goal = match chosen.or_else(|| self.priority_ids().into_iter().next()) {
             Some(goal) => goal,
             None => {
-                self.add_goal(new_goal, FROM_MEETINGS, "");
-                new_goal.to_owned()
+                self.add_goal(item.new_goal, FROM_MEETINGS, "");
+                item.new_goal.to_owned()
             }
         };
+        let due = item.due.and_then(crate::calendar_day::parse_day).map(crate::calendar_day::day_text);
         if let Some(g) = self.goal_mut(&goal) {
-            g.add_milestone(milestone, text, None);
-            if let Some(m) = g.milestone_mut(milestone) {
-                m.from_action_item = Some(action_item.to_owned());
+            g.add_milestone(item.milestone, item.text, due.as_deref());
+            if let Some(m) = g.milestone_mut(item.milestone) {
+                m.from_action_item = Some(item.action_item.to_owned());
             }
         }
         goal
@@ -206,6 +209,21 @@ impl GoalPlan {
             (done + usize::from(m.status == MilestoneStatus::Done), all + 1)
         })
     }
+}
+
+/// An action item to turn into a milestone, and where.
+#[derive(Debug, Clone, Copy)]
+pub struct ActionItemMilestone<'a> {
+    /// The goal the pair chose, if any.
+    pub goal: Option<&'a str>,
+    /// The id a new goal gets when the plan has none.
+    pub new_goal: &'a str,
+    /// The new milestone's id.
+    pub milestone: &'a str,
+    pub action_item: &'a str,
+    pub text: &'a str,
+    /// An ISO day; anything else is no date.
+    pub due: Option<&'a str>,
 }
 
 /// How long a removed goal can be restored before it is deleted for good.
@@ -221,7 +239,8 @@ mod tests {
     #[test]
     fn an_action_item_becomes_a_milestone_of_the_top_goal_or_of_a_new_one() {
         let mut empty = GoalPlan::new("Plan", "sam");
-        let goal = empty.milestone_from_action_item("g-new", "m1", "item-1", "Draft the abstract");
+        let item = |goal, milestone, action_item, text, due| ActionItemMilestone { goal, new_goal: "g-new", milestone, action_item, text, due };
+        let goal = empty.milestone_from_action_item(item(None, "m1", "item-1", "Draft the abstract", None));
         assert_eq!(goal, "g-new");
         assert_eq!(empty.goals["g-new"].title.as_str(), FROM_MEETINGS);
         let m = &empty.goals["g-new"].milestones[0];
@@ -231,10 +250,18 @@ mod tests {
         plan.add_goal("a", "Publish", "");
         plan.add_goal("b", "Teach", "");
         plan.move_goal("b", 0);
-        assert_eq!(plan.milestone_from_action_item("unused", "m2", "item-2", "Ask the chair"), "b", "the top goal");
-        assert!(!plan.goals.contains_key("unused"));
+        assert_eq!(plan.milestone_from_action_item(item(None, "m2", "item-2", "Ask the chair", None)), "b", "the top goal");
+        assert!(!plan.goals.contains_key("g-new"));
         assert_eq!(plan.goals["b"].milestones.len(), 1);
         assert!(plan.goals["a"].milestones.is_empty());
+        // The goal and day the pair chose.
+        assert_eq!(plan.milestone_from_action_item(item(Some("a"), "m3", "item-3", "Send the draft", Some("2027-04-01"))), "a");
+        assert_eq!(plan.goals["a"].milestones[0].due.as_deref(), Some("2027-04-01"));
+        // A goal that is gone, or a day that is no day, falls back safely.
+        plan.remove_goal("a", "2027-03-01", "Sam");
+        assert_eq!(plan.milestone_from_action_item(item(Some("a"), "m4", "item-4", "Call", Some("soon"))), "b");
+        assert_eq!(plan.milestone_from_action_item(item(Some("zzz"), "m5", "item-5", "Call", None)), "b");
+        assert_eq!(plan.goals["b"].milestones.iter().find(|m| m.id == "m4").unwrap().due, None);
     }
 
     #[test]

@@ -12,7 +12,7 @@ mod term;
 
 pub use cadence::NextMeeting;
 pub use line::PartnershipLine;
-pub use meeting::{ActionItem, Meeting};
+pub use meeting::{ActionItem, ItemOwner, Meeting};
 pub use term::{AcademicCalendar, ContinuationNotice, Season, Semester, NOTICE_DAYS, RENEWAL_MONTHS};
 
 use std::collections::BTreeMap;
