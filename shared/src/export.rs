@@ -20,6 +20,24 @@ pub struct ExportBundle {
     /// Milliseconds since the Unix epoch when the export was made.
     pub exported_ms: f64,
     pub documents: Vec<ExportedDocument>,
+    /// The keys of shared documents (each a share record's invite), so a
+    /// restore reconnects to partners and linked devices. Absent from
+    /// exports without keys and from older files.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shares: Vec<ExportedShare>,
+}
+
+/// One shared document's keys, as this device held them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExportedShare {
+    /// The document it belongs to (an id in `documents`).
+    pub local_id: String,
+    pub kind: DocumentKind,
+    /// This device's invite: its role's keys and member key.
+    pub invite: String,
+    /// Sync ids the document had before its keys moved.
+    #[serde(default)]
+    pub moved_from: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -95,11 +113,26 @@ impl ExportedDocument {
 
 impl ExportBundle {
     pub fn new(exported_ms: f64, documents: Vec<ExportedDocument>) -> Self {
-        ExportBundle { format: FORMAT.to_owned(), exported_ms, documents }
+        ExportBundle { format: FORMAT.to_owned(), exported_ms, documents, shares: Vec::new() }
     }
 
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("an export serializes")
+    }
+
+    /// The shares whose invite reads as one and belongs to a document of
+    /// the file (checked like any invite: a hostile file gets nothing in).
+    pub fn checked_shares(&self) -> Vec<(&ExportedShare, crate::sync::Invite)> {
+        self.shares
+            .iter()
+            .filter(|s| self.documents.iter().any(|d| d.id == s.local_id && d.kind == s.kind))
+            .filter_map(|s| {
+                let invite = crate::sync::Invite::parse_for(&s.invite, crate::sync::InvitePlace::KeyringEntry)
+                    .or_else(|_| crate::sync::Invite::parse_for(&s.invite, crate::sync::InvitePlace::DeviceLink))
+                    .ok()?;
+                (invite.kind == s.kind).then_some((s, invite))
+            })
+            .collect()
     }
 
     /// Read an export file, refusing anything that is not one.
@@ -123,6 +156,31 @@ mod tests {
     use super::*;
     use crate::goal_plan::GoalPlan;
     use crate::storage::StoredDocument;
+
+    #[test]
+    fn shares_come_back_only_for_documents_of_the_file_and_of_their_own_kind() {
+        use crate::sync::{DocumentKeys, Invite, MemberKeys, Role};
+        let invite = |kind| {
+            let keys = DocumentKeys::create([5; 32]);
+            Invite { kind, member: MemberKeys::issue(&keys, Role::Owner, [6; 32]).unwrap(), keys }.fragment()
+        };
+        let plan = DocumentId::from_random([1; 16]);
+        let keyring = DocumentId::from_random([2; 16]);
+        let doc = |id: DocumentId, kind| ExportedDocument { id: id.to_string(), kind, title: String::new(), date: None, content: serde_json::Value::Null, records: vec![] };
+        let share = |id: DocumentId, kind, invite| ExportedShare { local_id: id.to_string(), kind, invite, moved_from: vec![] };
+        let mut bundle = ExportBundle::new(0.0, vec![doc(plan, DocumentKind::GoalPlan), doc(keyring, DocumentKind::Keyring)]);
+        bundle.shares = vec![
+            share(plan, DocumentKind::GoalPlan, invite(DocumentKind::GoalPlan)),
+            share(keyring, DocumentKind::Keyring, invite(DocumentKind::Keyring)),
+            // Not a document of the file; a kind that is not the document's; not an invite.
+            share(DocumentId::from_random([3; 16]), DocumentKind::GoalPlan, invite(DocumentKind::GoalPlan)),
+            share(plan, DocumentKind::GoalPlan, invite(DocumentKind::Partnership)),
+            share(plan, DocumentKind::GoalPlan, "goal_plan.2.garbage".into()),
+        ];
+        let back = ExportBundle::from_json(&bundle.to_json()).unwrap();
+        let kept: Vec<DocumentKind> = back.checked_shares().into_iter().map(|(s, _)| s.kind).collect();
+        assert_eq!(kept, [DocumentKind::GoalPlan, DocumentKind::Keyring]);
+    }
 
     #[test]
     fn an_export_round_trips_and_reads_as_json() {

@@ -24,6 +24,8 @@
 //!   milestones coming due.
 //! - [`referrals`]: the referral directory and confidentiality guidance.
 //! - [`meeting_calendar`]: planned meetings as an `.ics` file.
+//! - [`export`], [`sealed_export`]: everything a user owns as one file,
+//!   with the keys of shared documents, optionally under a passphrase.
 //! - [`sync`]: the sync protocol: document keys, invites, sealed chunks, wire
 //!   messages, and the client and relay state machines.
 
@@ -41,6 +43,7 @@ pub mod partnership;
 pub mod profile;
 pub mod program;
 pub mod referrals;
+pub mod sealed_export;
 pub mod section;
 pub mod storage;
 pub mod sync;

@@ -4,7 +4,7 @@
 use confidant_shared::document::{DocumentId, DocumentKind, Schema};
 use confidant_shared::export::ExportBundle;
 
-use crate::store::{announce_saved, app_store, DocumentSummary, OpenDocument, StoreError};
+use crate::store::{announce_saved, app_store, DocumentSummary, OpenDocument, ShareRecord, StoreError};
 
 /// Make a document holding `value`, save it, and tell the other tabs.
 pub async fn create_document<T: Schema>(value: &T) -> Result<OpenDocument, String> {
@@ -28,15 +28,46 @@ pub async fn summaries(kind: DocumentKind) -> Result<Vec<DocumentSummary>, Strin
     store.list(Some(kind)).await.map_err(|e| e.for_user())
 }
 
-/// Everything on this device, as the export file holds it.
-pub async fn export_all() -> Result<ExportBundle, String> {
+/// Everything on this device, as the export file holds it; with the keys
+/// of shared documents if asked.
+pub async fn export_all(with_keys: bool) -> Result<ExportBundle, String> {
     let store = app_store().await.map_err(|e| e.for_user())?;
-    store.export_all().await.map_err(|e| e.for_user())
+    store.export_all(with_keys).await.map_err(|e| e.for_user())
 }
 
-/// Bring in an export file's documents; nothing here is replaced. Returns
-/// how many came in.
-pub async fn import(bundle: &ExportBundle) -> Result<usize, String> {
+/// What an import brought in.
+pub struct Imported {
+    pub documents: usize,
+    /// Shared documents followed again (their keys were in the file).
+    pub reconnected: usize,
+}
+
+/// Bring in an export file's documents, nothing here replaced, and follow
+/// again the shared ones whose keys it carries (through the sync engine
+/// when it runs, else from the next start).
+pub async fn import(bundle: &ExportBundle, engine: Option<&crate::sync::SyncEngine>) -> Result<Imported, String> {
     let store = app_store().await.map_err(|e| e.for_user())?;
-    store.import(bundle).await.map_err(|e| e.for_user())
+    let documents = store.import(bundle).await.map_err(|e| e.for_user())?;
+    let records: Vec<ShareRecord> = bundle
+        .checked_shares()
+        .into_iter()
+        .filter_map(|(share, invite)| {
+            let mut record = ShareRecord::new(share.local_id.parse().ok()?, &invite);
+            record.moved_from = share.moved_from.clone();
+            Some(record)
+        })
+        .collect();
+    let reconnected = match engine {
+        Some(engine) => engine.restore(records).await?,
+        None => {
+            let here = store.shares().await.map_err(|e| e.for_user())?;
+            let mut added = 0;
+            for record in records.iter().filter(|r| here.iter().all(|h| h.local_id != r.local_id)) {
+                store.put_share(record).await.map_err(|e| e.for_user())?;
+                added += 1;
+            }
+            added
+        }
+    };
+    Ok(Imported { documents, reconnected })
 }

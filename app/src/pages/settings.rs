@@ -5,6 +5,8 @@
 //! one file or imports such a file (from another browser or device).
 
 use confidant_shared::export::ExportBundle;
+use confidant_shared::sealed_export;
+use crate::store::random_bytes;
 use confidant_shared::Section;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -60,43 +62,105 @@ pub fn SettingsPage() -> impl IntoView {
         });
     };
 
-    let export = move |_| {
+    // The export carries the keys of shared documents unless told not to;
+    // a passphrase seals the whole file.
+    let (with_keys, set_with_keys) = signal(true);
+    let (passphrase, set_passphrase) = signal(String::new());
+    let export = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (with_keys, passphrase) = (with_keys.get_untracked(), passphrase.get_untracked());
         spawn_local(async move {
-            let file = export_all();
-            match file.await {
-                Ok(bundle) => {
-                    let count = bundle.documents.len();
-                    match download("confidant-export.json", "application/json", &bundle.to_json()) {
-                        Ok(()) => set_message.set(Some(format!("Exported {count} documents to confidant-export.json."))),
-                        Err(()) => set_message.set(Some("The browser did not allow the download; try again.".into())),
-                    }
+            let made = async {
+                let bundle = export_all(with_keys).await?;
+                let count = bundle.documents.len();
+                let json = zeroize::Zeroizing::new(bundle.to_json());
+                if passphrase.is_empty() {
+                    return Ok::<_, String>((count, "confidant-export.json", json));
                 }
+                set_message.set(Some("Protecting the file with your passphrase…".into()));
+                let (salt, nonce) = (random_bytes::<16>().map_err(|e| e.for_user())?, random_bytes::<24>().map_err(|e| e.for_user())?);
+                let sealed = sealed_export::seal(&json, &passphrase, salt, nonce, sealed_export::KdfCost::DEFAULT).map_err(|e| capitalised(&e.to_string()))?;
+                Ok((count, "confidant-export-protected.json", zeroize::Zeroizing::new(sealed)))
+            };
+            match made.await {
+                Ok((count, name, text)) => match download(name, "application/json", &text) {
+                    Ok(()) => {
+                        set_passphrase.set(String::new());
+                        set_message.set(Some(format!("Exported {count} documents to {name}.")))
+                    }
+                    Err(()) => set_message.set(Some("The browser did not allow the download; try again.".into())),
+                },
                 Err(err) => set_message.set(Some(err)),
             }
         });
     };
 
-    let import = move |ev: leptos::ev::Event| {
-        let Some(file) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            .and_then(|input| input.files())
-            .and_then(|files| files.get(0))
-        else {
-            return;
-        };
-        spawn_local(async move {
-            let text = JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string()).unwrap_or_default();
-            let outcome = async {
-                let bundle = ExportBundle::from_json(&text).map_err(|e| e.to_string())?;
-                import(&bundle).await
+    // A protected file waits here for its passphrase.
+    let (sealed_file, set_sealed_file) = signal(None::<String>);
+    let (open_passphrase, set_open_passphrase) = signal(String::new());
+    let engine = use_sync();
+    let bring_in = {
+        let engine = engine.clone();
+        move |json: String| {
+            let engine = engine.clone();
+            spawn_local(async move {
+                let outcome = async {
+                    let bundle = ExportBundle::from_json(&json).map_err(|e| e.to_string())?;
+                    import(&bundle, engine.as_ref()).await
+                };
+                set_message.set(Some(match outcome.await {
+                    Ok(done) if done.reconnected > 0 => format!(
+                        "Imported {} documents, and {} shared ones reconnect to your partners. Nothing that was here was replaced.",
+                        done.documents, done.reconnected
+                    ),
+                    Ok(done) => format!("Imported {} documents. Nothing that was here was replaced.", done.documents),
+                    Err(err) => format!("Nothing was imported: {err}"),
+                }));
+                set_refresh.update(|n| *n += 1);
+            });
+        }
+    };
+    let import_file = {
+        let bring_in = bring_in.clone();
+        move |ev: leptos::ev::Event| {
+            let Some(file) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                .and_then(|input| input.files())
+                .and_then(|files| files.get(0))
+            else {
+                return;
             };
-            set_message.set(Some(match outcome.await {
-                Ok(n) => format!("Imported {n} documents. Nothing that was here was replaced."),
-                Err(err) => format!("Nothing was imported: {err}"),
-            }));
-            set_refresh.update(|n| *n += 1);
-        });
+            let bring_in = bring_in.clone();
+            spawn_local(async move {
+                let text = JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string()).unwrap_or_default();
+                if sealed_export::is_sealed(&text) {
+                    set_message.set(Some("This export is protected: enter its passphrase to open it.".into()));
+                    set_sealed_file.set(Some(text));
+                } else {
+                    set_sealed_file.set(None);
+                    bring_in(text);
+                }
+            });
+        }
+    };
+    let open_sealed = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(text) = sealed_file.get_untracked() else { return };
+        set_message.set(Some("Opening the protected export…".into()));
+        let bring_in = bring_in.clone();
+        // Let the sentence paint before the key stretching takes a moment.
+        set_timeout(
+            move || match sealed_export::open(&text, &open_passphrase.get_untracked()) {
+                Ok(json) => {
+                    set_sealed_file.set(None);
+                    set_open_passphrase.set(String::new());
+                    bring_in(json.to_string());
+                }
+                Err(err) => set_message.set(Some(format!("Nothing was imported: {err}."))),
+            },
+            std::time::Duration::from_millis(30),
+        );
     };
 
     view! {
@@ -114,12 +178,34 @@ pub fn SettingsPage() -> impl IntoView {
             </p>
             <div class="goal-actions">
                 <button type="button" on:click=keep_data>"Ask the browser to keep my data"</button>
-                <button type="button" on:click=export>"Export all my data"</button>
             </div>
+            <form class="stacked-form" on:submit=export aria-labelledby="export-heading">
+                <h3 id="export-heading">"Export"</h3>
+                <p>"The file holds your profile, journal, goal plans and partnerships, readable by anyone who opens it."</p>
+                <label class="choice">
+                    <input type="checkbox" id="export-keys" prop:checked=with_keys on:change=move |ev| set_with_keys.set(event_target_checked(&ev))/>
+                    " Include the keys of what you share, so that restoring the file reconnects you to your partners \
+                    (whoever holds the file can then also read and change what you share)"
+                </label>
+                <div class="field">
+                    <label for="export-passphrase">"Protect the file with a passphrase (optional, at least 8 characters)"</label>
+                    <input id="export-passphrase" type="password" autocomplete="new-password"
+                        prop:value=passphrase on:input=move |ev| set_passphrase.set(event_target_value(&ev))/>
+                </div>
+                <button type="submit">"Export all my data"</button>
+            </form>
             <div class="field">
                 <label for="import-file">"Import an export file"</label>
-                <input id="import-file" type="file" accept="application/json,.json" on:change=import/>
+                <input id="import-file" type="file" accept="application/json,.json" on:change=import_file/>
             </div>
+            {move || sealed_file.with(Option::is_some).then(|| view! {
+                <form class="inline-form" on:submit=open_sealed.clone()>
+                    <label for="import-passphrase">"Passphrase of the protected export"</label>
+                    <input id="import-passphrase" type="password" autocomplete="off"
+                        prop:value=open_passphrase on:input=move |ev| set_open_passphrase.set(event_target_value(&ev))/>
+                    <button type="submit">"Open and import"</button>
+                </form>
+            })}
             {move || message.get().map(|m| view! { <p role="status" data-testid="settings-message">{m}</p> })}
             <LinkedDevices/>
         </section>
@@ -219,4 +305,10 @@ fn LinkedDevices() -> impl IntoView {
         }}
     }
     .into_any()
+}
+
+/// An error sentence as the start of a sentence.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

@@ -1,13 +1,15 @@
 //! Export everything stored on this device to one file, and import it back.
 
-use confidant_shared::export::{ExportBundle, ExportedDocument};
+use confidant_shared::export::{ExportBundle, ExportedDocument, ExportedShare};
 
 use super::database::{Store, StoreError};
 use super::document_index::DocumentSummary;
 
 impl Store {
-    /// Every document on this device, records and readable content.
-    pub async fn export_all(&self) -> Result<ExportBundle, StoreError> {
+    /// Every document on this device, records and readable content, and
+    /// with `with_keys` the keys of every document it shares (so a restore
+    /// reconnects), closed and set-aside ones left out.
+    pub async fn export_all(&self, with_keys: bool) -> Result<ExportBundle, StoreError> {
         let mut documents = Vec::new();
         for summary in self.list(None).await? {
             let Ok(id) = summary.id.parse() else { continue };
@@ -16,7 +18,17 @@ impl Store {
             document.date = summary.date;
             documents.push(document);
         }
-        Ok(ExportBundle::new(js_sys::Date::now(), documents))
+        let mut bundle = ExportBundle::new(js_sys::Date::now(), documents);
+        if with_keys {
+            bundle.shares = self
+                .shares()
+                .await?
+                .into_iter()
+                .filter(|s| !s.retired && !s.set_aside && bundle.documents.iter().any(|d| d.id == s.local_id))
+                .map(|s| ExportedShare { local_id: s.local_id, kind: s.kind, invite: s.invite, moved_from: s.moved_from })
+                .collect();
+        }
+        Ok(bundle)
     }
 
     /// Add every document of an export to this device. Records already here

@@ -42,6 +42,8 @@ pub(super) enum Event {
     Share(DocumentId, DocumentKind, Reply<()>),
     Invite(DocumentId, Role, Reply<Invite>),
     Accept(Invite, Reply<DocumentId>),
+    /// Share records from an export file: follow those not followed yet.
+    Restore(Vec<ShareRecord>, Reply<usize>),
     Leave(DocumentId, Reply<()>),
     RemoveMember(DocumentId, String, Reply<Vec<Invite>>),
     TakeBack(DocumentId, Reply<()>),
@@ -350,6 +352,9 @@ impl Engine {
             }
             Event::Accept(invite, reply) => {
                 let _ = reply.send(self.accept(invite).await);
+            }
+            Event::Restore(records, reply) => {
+                let _ = reply.send(self.restore(records).await);
             }
             Event::Leave(local, reply) => {
                 let _ = reply.send(self.leave(local).await.map(|_| ()));

@@ -157,6 +157,11 @@ impl SyncEngine {
         ask(&self.events, |reply| Event::Accept(invite, reply)).await
     }
 
+    /// Follow again the shared documents an imported export carried keys for.
+    pub async fn restore(&self, records: Vec<crate::store::ShareRecord>) -> Result<usize, String> {
+        ask(&self.events, |reply| Event::Restore(records, reply)).await
+    }
+
     /// Whether this device owns the document (and so may invite, remove and
     /// replace keys).
     pub fn owns(&self, local: DocumentId) -> bool {

@@ -70,6 +70,23 @@ impl Engine {
         Ok(local)
     }
 
+    /// Follow again the documents an export file carried keys for (a
+    /// restore): each one not already followed here, by its local id or its
+    /// keys. Returns how many.
+    pub(super) async fn restore(&mut self, records: Vec<ShareRecord>) -> Result<usize, String> {
+        let mut restored = 0;
+        for record in records {
+            let (Some(local), Some(doc)) = (record.local(), record.sync_id()) else { continue };
+            if self.by_local.contains_key(&local) || self.shares.values().any(|s| s.record.answers_to(&doc)) {
+                continue;
+            }
+            self.track(record).await.map_err(said)?;
+            restored += 1;
+        }
+        self.keyring_dirty |= restored > 0 && self.keyring.is_some();
+        Ok(restored)
+    }
+
     /// Stop syncing a document here; returns its share record.
     pub(super) async fn leave(&mut self, local: DocumentId) -> Result<ShareRecord, String> {
         let doc = *self.by_local.get(&local).ok_or("This document is not shared.")?;

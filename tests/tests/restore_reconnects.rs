@@ -1,0 +1,84 @@
+//! Exports that restore a whole life, three browsers: a mentee shares a
+//! goal plan with her mentor, exports everything with its keys under a
+//! passphrase, and restores the file on a new device. The restored plan
+//! keeps syncing with the mentor both ways: no second, separate copy. The
+//! protected file shows nothing of what it holds, and a wrong passphrase
+//! imports nothing. See: issue 12.
+
+use std::time::Duration;
+
+use confidant_e2e::{action, check, find, Browser, ChromeDriver, TestServer, Viewport};
+
+/// Changes cross the relay between browsers.
+const SYNC: Duration = Duration::from_secs(45);
+const PASSPHRASE: &str = "correct horse battery";
+
+async fn settings_say(browser: &Browser, text: &str) -> anyhow::Result<()> {
+    let script = format!("document.querySelector(\"[data-testid='settings-message']\")?.innerText.includes({text:?})");
+    find::until_within(browser, &format!("Settings to say {text:?}"), &script, SYNC).await
+}
+
+#[tokio::test]
+async fn a_protected_export_restored_on_a_new_device_keeps_syncing_with_the_partner() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let driver = ChromeDriver::start().await?;
+    let downloads = tempfile::tempdir()?;
+    let mentee = Browser::open(&driver, Viewport::DESKTOP).await?;
+    let mentor = Browser::open(&driver, Viewport::DESKTOP).await?;
+    mentee.download_into(downloads.path()).await?;
+
+    // A shared plan.
+    action::create_profile(&mentee, &server, "Sam Rivera", "mentee").await?;
+    mentee.client.goto(&server.url("/goals")).await?;
+    find::css(&mentee, "#new-plan-title").await?.send_keys("Our plan").await?;
+    find::by_text(&mentee, "button", "Create goal plan").await?.click().await?;
+    find::heading(&mentee, "Our plan").await?;
+    action::add_goal(&mentee, "Publish a paper").await?;
+    find::css(&mentee, "[data-testid='share']").await?.click().await?;
+    let link = action::invite_link(&mentee).await?;
+    action::accept_invite_as(&mentor, &link, "Ana Lima").await?;
+    find::heading(&mentor, "Our plan").await?;
+    action::shows_goal(&mentor, "Publish a paper").await?;
+    let mentor_plan = mentor.client.current_url().await?;
+    find::until(&mentee, "the goal saved", "!Object.keys(localStorage).some(k => k.startsWith('confidant-unsaved:'))").await?;
+
+    // Everything, with its keys, under a passphrase.
+    mentee.client.goto(&server.url("/settings")).await?;
+    find::css(&mentee, "#export-passphrase").await?.send_keys(PASSPHRASE).await?;
+    find::by_text(&mentee, "button", "Export all my data").await?.click().await?;
+    let sealed = check::downloaded(downloads.path(), "confidant-export-protected.json").await?;
+    for secret in ["Publish a paper", "Our plan", "Sam Rivera", "goal_plan.2."] {
+        anyhow::ensure!(!sealed.contains(secret), "the protected file shows {secret:?}");
+    }
+    let file = downloads.path().join("confidant-export-protected.json");
+
+    // A new device: a wrong passphrase imports nothing, the right one everything.
+    let restored = Browser::open(&driver, Viewport::DESKTOP).await?;
+    restored.client.goto(&server.url("/settings")).await?;
+    find::css(&restored, "#import-file").await?.send_keys(&file.to_string_lossy()).await?;
+    find::css(&restored, "#import-passphrase").await?.send_keys("not the passphrase").await?;
+    find::by_text(&restored, "button", "Open and import").await?.click().await?;
+    settings_say(&restored, "the passphrase does not open this file").await?;
+    let field = find::css(&restored, "#import-passphrase").await?;
+    field.clear().await?;
+    field.send_keys(PASSPHRASE).await?;
+    find::by_text(&restored, "button", "Open and import").await?.click().await?;
+    settings_say(&restored, "shared ones reconnect to your partners").await?;
+
+    // The restored plan syncs with the mentor, both ways.
+    restored.client.goto(&server.url("/goals")).await?;
+    find::by_text(&restored, "a", "Our plan").await?.click().await?;
+    find::heading(&restored, "Our plan").await?;
+    action::shows_goal(&restored, "Publish a paper").await?;
+    action::add_goal(&restored, "After the restore").await?;
+    mentor.client.goto(mentor_plan.as_str()).await?;
+    action::shows_goal(&mentor, "After the restore").await?;
+    action::add_goal(&mentor, "From the mentor").await?;
+    action::shows_goal(&restored, "From the mentor").await?;
+    // One plan on the restored device, not a second copy.
+    restored.client.goto(&server.url("/goals")).await?;
+    find::by_text(&restored, "a", "Our plan").await?;
+    let copies = restored.eval("return [...document.querySelectorAll('main a')].filter(a => a.innerText === 'Our plan').length;").await?;
+    assert_eq!(copies.as_u64(), Some(1), "one plan");
+    Ok(())
+}
