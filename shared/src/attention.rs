@@ -21,7 +21,58 @@ pub enum Need {
     SemesterCheckIn { with: String, semester: String, ends: NaiveDate },
     /// The term or agreement ends soon: continue or end?
     Continuation { with: String, term_ends: NaiveDate, last_term: bool },
-    MilestoneDue { goal: String, milestone: String, due: NaiveDate },
+    MilestoneDue { goal: String, milestone: String, due: NaiveDate, plan: String, whose: Whose },
+}
+
+/// Whose goal plan a milestone is in, seen by the person reading Home.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Whose {
+    Mine,
+    /// A partner's, by the name they go by in a partnership.
+    Of(String),
+    Unknown,
+}
+
+impl Whose {
+    /// The plan made by the member `owner`: mine if it is `me`, else the
+    /// partner of that member id among `partners` (member id, name).
+    pub fn of_plan(owner: &str, me: Option<&str>, partners: &[(String, String)]) -> Whose {
+        if owner.is_empty() {
+            return Whose::Unknown;
+        }
+        if me == Some(owner) {
+            return Whose::Mine;
+        }
+        partners.iter().find(|(id, name)| id == owner && !name.trim().is_empty()).map_or(Whose::Unknown, |(_, name)| Whose::Of(name.trim().to_owned()))
+    }
+
+    fn words(&self, plan: &str) -> String {
+        match self {
+            Whose::Mine => format!("in your plan \u{201c}{plan}\u{201d}"),
+            Whose::Of(name) => format!("in {name}'s plan \u{201c}{plan}\u{201d}"),
+            Whose::Unknown => format!("in the plan \u{201c}{plan}\u{201d}"),
+        }
+    }
+}
+
+/// Where Home puts an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HomeGroup {
+    Overdue,
+    ThisWeek,
+    ComingUp,
+}
+
+impl HomeGroup {
+    pub const ALL: [HomeGroup; 3] = [HomeGroup::Overdue, HomeGroup::ThisWeek, HomeGroup::ComingUp];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            HomeGroup::Overdue => "Overdue",
+            HomeGroup::ThisWeek => "This week",
+            HomeGroup::ComingUp => "Coming up",
+        }
+    }
 }
 
 /// One thing on Home, and the document it is about.
@@ -41,6 +92,18 @@ impl Attention {
             Need::SemesterCheckIn { ends, .. } => *ends,
             Need::Continuation { term_ends, .. } => *term_ends,
             Need::MilestoneDue { due, .. } => *due,
+        }
+    }
+
+    /// Overdue, within the next seven days (or a decision about going on),
+    /// or later.
+    pub fn group(&self, today: NaiveDate) -> HomeGroup {
+        if self.is_late(today) {
+            HomeGroup::Overdue
+        } else if self.by() <= add_days(today, 7) || matches!(self.need, Need::Continuation { .. }) {
+            HomeGroup::ThisWeek
+        } else {
+            HomeGroup::ComingUp
         }
     }
 
@@ -98,11 +161,11 @@ impl Attention {
                 if *last_term { "agreement" } else { "term" },
                 day_label(*term_ends)
             ),
-            Need::MilestoneDue { goal, milestone, due } if today > *due => {
-                format!("Milestone \u{201c}{milestone}\u{201d} ({goal}) was due on {}.", day_label(*due))
+            Need::MilestoneDue { goal, milestone, due, plan, whose } if today > *due => {
+                format!("Milestone \u{201c}{milestone}\u{201d} ({goal}, {}) was due on {}.", whose.words(plan), day_label(*due))
             }
-            Need::MilestoneDue { goal, milestone, due } => {
-                format!("Milestone \u{201c}{milestone}\u{201d} ({goal}) is due by {}.", day_label(*due))
+            Need::MilestoneDue { goal, milestone, due, plan, whose } => {
+                format!("Milestone \u{201c}{milestone}\u{201d} ({goal}, {}) is due by {}.", whose.words(plan), day_label(*due))
             }
         }
     }
@@ -132,11 +195,16 @@ pub fn for_partnership(document: DocumentId, p: &Partnership, side: Side, calend
     items
 }
 
-/// Milestones of a plan due within [`MILESTONE_NOTICE_DAYS`], or overdue.
-pub fn for_goal_plan(document: DocumentId, plan: &GoalPlan, today: NaiveDate) -> Vec<Attention> {
+/// Milestones of a plan (`whose` it is) due within
+/// [`MILESTONE_NOTICE_DAYS`], or overdue.
+pub fn for_goal_plan(document: DocumentId, plan: &GoalPlan, whose: &Whose, today: NaiveDate) -> Vec<Attention> {
+    let title = plan.title.as_str().trim().to_owned();
     plan.milestones_due(add_days(today, MILESTONE_NOTICE_DAYS))
         .into_iter()
-        .map(|m| Attention { document, need: Need::MilestoneDue { goal: m.goal, milestone: m.milestone, due: m.due } })
+        .map(|m| Attention {
+            document,
+            need: Need::MilestoneDue { goal: m.goal, milestone: m.milestone, due: m.due, plan: title.clone(), whose: whose.clone() },
+        })
         .collect()
 }
 
@@ -172,8 +240,29 @@ mod tests {
         assert!(overdue.is_pressing(today), "overdue, whatever the day");
         let decide = Attention { document: P1, need: Need::Continuation { with: "Ana".into(), term_ends: day("2026-05-01"), last_term: false } };
         assert!(decide.is_pressing(today), "a decision about going on");
-        let soon = Attention { document: P1, need: Need::MilestoneDue { goal: "g".into(), milestone: "m".into(), due: day("2026-03-12") } };
+        let soon = Attention {
+            document: P1,
+            need: Need::MilestoneDue { goal: "g".into(), milestone: "m".into(), due: day("2026-03-12"), plan: "p".into(), whose: Whose::Mine },
+        };
         assert!(!soon.is_pressing(today));
+        assert_eq!(soon.group(today), HomeGroup::ThisWeek);
+        assert_eq!(overdue.group(today), HomeGroup::Overdue);
+        assert_eq!(meeting("2026-03-30").group(today), HomeGroup::ComingUp);
+        assert_eq!(decide.group(today), HomeGroup::ThisWeek, "a decision waits in this week's list");
+    }
+
+    #[test]
+    fn a_milestone_on_home_says_whose_plan_it_is_in() {
+        let today = day("2026-03-10");
+        let mut plan = GoalPlan::new("Year two", "sam-id");
+        plan.add_goal("g", "Publish", "");
+        plan.goal_mut("g").unwrap().add_milestone("m", "Draft", Some("2026-03-12"));
+        let partners = [("sam-id".to_owned(), "Sam Rivera".to_owned())];
+        let for_mentor = for_goal_plan(G1, &plan, &Whose::of_plan(&plan.owner, Some("ana-id"), &partners), today);
+        assert_eq!(for_mentor[0].text(today), "Milestone \u{201c}Draft\u{201d} (Publish, in Sam Rivera's plan \u{201c}Year two\u{201d}) is due by Thu 12 Mar 2026.");
+        let for_mentee = for_goal_plan(G1, &plan, &Whose::of_plan(&plan.owner, Some("sam-id"), &partners), today);
+        assert!(for_mentee[0].text(today).contains("in your plan"));
+        assert_eq!(Whose::of_plan("", Some("x"), &partners), Whose::Unknown);
     }
 
     fn pair(start: &str, met_on: &[&str]) -> Partnership {
@@ -233,13 +322,13 @@ mod tests {
         g.add_milestone("b", "Submit", Some("2026-11-20"));
         g.add_milestone("c", "Revise", Some("2027-01-30"));
         let today = day("2026-11-22");
-        let items = in_order(for_goal_plan(G1, &plan, today), today);
+        let items = in_order(for_goal_plan(G1, &plan, &Whose::Mine, today), today);
         let texts: Vec<String> = items.iter().map(|a| a.text(today)).collect();
         assert_eq!(
             texts,
             [
-                "Milestone \u{201c}Submit\u{201d} (Publish) was due on Fri 20 Nov 2026.",
-                "Milestone \u{201c}Draft\u{201d} (Publish) is due by Mon 30 Nov 2026."
+                "Milestone \u{201c}Submit\u{201d} (Publish, in your plan \u{201c}Plan\u{201d}) was due on Fri 20 Nov 2026.",
+                "Milestone \u{201c}Draft\u{201d} (Publish, in your plan \u{201c}Plan\u{201d}) is due by Mon 30 Nov 2026."
             ]
         );
     }

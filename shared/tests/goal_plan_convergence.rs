@@ -107,11 +107,12 @@ proptest! {
         prop_assert_eq!(&plans[1], &plans[2]);
         let order: Vec<Vec<String>> = plans.iter().map(GoalPlan::priority_ids).collect();
         prop_assert_eq!(&order[0], &order[2]);
-        // Each goal appears exactly once in priority order.
+        // Each goal in the plan (not removed) appears exactly once in priority order.
         let mut ids = order[0].clone();
         ids.sort();
         ids.dedup();
-        prop_assert_eq!(ids.len(), plans[0].goals.len());
+        prop_assert_eq!(ids.len(), plans[0].live_goals().count());
+        prop_assert_eq!(ids.len(), order[0].len());
     }
 }
 

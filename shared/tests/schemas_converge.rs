@@ -64,7 +64,7 @@ proptest! {
                 0 => { p.meetings.entry(id.clone()).or_insert_with(|| Meeting::new(&id, "2026-12-01")); }
                 1 => if let Some(m) = p.meetings.get_mut(&id) { let end = m.shared_notes.as_str().len(); m.shared_notes.splice(end, 0, w) },
                 2 => if let Some(m) = p.meetings.get_mut(&id) {
-                    m.action_items.push(ActionItem { id: format!("{id}-{w}"), text: autosurgeon::Text::with_value(w), done: false, milestone: None });
+                    m.action_items.push(ActionItem::new(&format!("{id}-{w}"), w, None, None));
                 },
                 3 => p.agreement.confidentiality = !p.agreement.confidentiality,
                 _ => p.status = if w.len() % 2 == 0 { PartnershipStatus::RenewalDue } else { PartnershipStatus::Active },

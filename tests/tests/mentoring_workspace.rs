@@ -112,7 +112,7 @@ async fn a_mentee_and_a_mentor_plan_meet_and_export() -> anyhow::Result<()> {
         .await?;
     let goal = goal.as_str().unwrap_or_default().to_owned();
     action::set_value(&mentor, "[data-testid='milestone-choice'] select", &goal).await?;
-    let milestone_due = add_days(scenario_today(), 21);
+    let milestone_due = add_days(scenario_today(), 10);
     action::set_value(&mentor, "[data-testid='milestone-choice'] input[type='date']", &day_text(milestone_due)).await?;
     find::css(&mentor, "[data-testid='confirm-milestone']").await?.click().await?;
     wait_for_text(&mentor, "the item turned milestone", "now a goal plan milestone").await?;
@@ -130,6 +130,16 @@ async fn a_mentee_and_a_mentor_plan_meet_and_export() -> anyhow::Result<()> {
     let due = MeetingCadence::default().next_due(today, &[today]);
     home_says(&mentee, &server, &format!("Next meeting with Ana Lima is due by {}.", day_label(due))).await?;
     home_says(&mentor, &server, &format!("Next meeting with Sam Rivera is due by {}.", day_label(due))).await?;
+    // The milestone, ten days off, is "coming up" on both Homes, named as the mentee's plan.
+    let milestone = |whose: &str| {
+        format!("Milestone \u{201c}Draft the introduction\u{201d} (Find a co-author, {whose} \u{201c}Year two\u{201d}) is due by {}.", day_label(milestone_due))
+    };
+    home_says(&mentor, &server, &milestone("in Sam Rivera's plan")).await?;
+    home_says(&mentee, &server, &milestone("in your plan")).await?;
+    let grouped = mentee
+        .eval(&format!("return document.querySelector(\"[data-testid='home-group-coming-up']\")?.innerText.includes({:?}) === true;", milestone("in your plan")))
+        .await?;
+    assert_eq!(grouped.as_bool(), Some(true), "under Coming up");
 
     // Both see what was agreed: the mentor changes the duration, the mentee sees it.
     mentor.client.goto(mentor_partnership.as_str()).await?;

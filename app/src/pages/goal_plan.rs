@@ -229,9 +229,9 @@ fn GoalCard(goal_id: String, plan: ReadSignal<GoalPlan, LocalStorage>, editing: 
                 </textarea>
             </div>
             <div class="goal-actions">
-                <button type="button" on:click=move |_| move_to(position().saturating_sub(1))
+                <button type="button" on:click=move |_| move_to(position().saturating_sub(1)) disabled=move || position() == 0
                     aria-label=move || format!("Move {} up", title())>"Move up"</button>
-                <button type="button" on:click=move |_| move_to(position() + 1)
+                <button type="button" on:click=move |_| move_to(position() + 1) disabled=move || plan.with(|p| position() + 1 >= p.priority_ids().len())
                     aria-label=move || format!("Move {} down", title())>"Move down"</button>
                 {move || if confirming.get() {
                     view! {
@@ -391,8 +391,14 @@ fn short_id() -> String {
 /// for screen readers.
 #[component]
 fn ProgressChart(plan: ReadSignal<GoalPlan, LocalStorage>) -> impl IntoView {
-    const W: f64 = 320.0;
-    const H: f64 = 120.0;
+    use confidant_shared::calendar_day::{add_days, day_label, NaiveDate};
+    const W: f64 = 340.0;
+    const H: f64 = 150.0;
+    // Room for the axes' labels.
+    const LEFT: f64 = 34.0;
+    const BOTTOM: f64 = 24.0;
+    const TOP: f64 = 10.0;
+    const RIGHT: f64 = 12.0;
     let points = move || plan.with(|p| p.progress_over_time());
     let total = move || plan.with(|p| p.progress().1.max(1));
     view! {
@@ -404,30 +410,38 @@ fn ProgressChart(plan: ReadSignal<GoalPlan, LocalStorage>) -> impl IntoView {
                     return view! { <p class="empty-state">"Nothing done yet. Tick a milestone when it is done and your progress shows here."</p> }.into_any();
                 }
                 let first = points[0].day;
-                let last = points[points.len() - 1].day;
-                let span = ((last - first).num_days().max(1)) as f64;
-                let total = total() as f64;
-                let x = |day: confidant_shared::calendar_day::NaiveDate| 10.0 + (W - 20.0) * ((day - first).num_days() as f64) / span;
-                let y = |n: usize| H - 10.0 - (H - 20.0) * (n as f64) / total;
+                // Up to today, so a first day of progress is a step, not a wall.
+                let end = points[points.len() - 1].day.max(today_day());
+                let end = if end <= first { add_days(first, 7) } else { end };
+                let span = (end - first).num_days().max(1) as f64;
+                let total = total();
+                let x = |day: NaiveDate| LEFT + (W - LEFT - RIGHT) * ((day - first).num_days() as f64) / span;
+                let y = |n: usize| H - BOTTOM - (H - BOTTOM - TOP) * (n as f64) / (total as f64);
                 let line = |count: fn(&confidant_shared::goal_plan::ProgressPoint) -> usize| {
                     let mut d = format!("M {:.1} {:.1}", x(first), y(0));
                     for p in &points {
                         d.push_str(&format!(" H {:.1} V {:.1}", x(p.day), y(count(p))));
                     }
+                    d.push_str(&format!(" H {:.1}", x(end)));
                     d
                 };
                 let latest = points[points.len() - 1];
                 let summary = format!(
-                    "By {}: {} milestones and {} goals done, since {}.",
-                    confidant_shared::calendar_day::day_label(latest.day), latest.milestones_done, latest.goals_done,
-                    confidant_shared::calendar_day::day_label(first)
+                    "By {}: {} of {} milestones and {} goals done, since {}.",
+                    day_label(latest.day), latest.milestones_done, total, latest.goals_done, day_label(first)
                 );
                 view! {
                     <svg class="progress-chart" viewBox=format!("0 0 {W} {H}") role="img" aria-label=summary.clone() data-testid="progress-chart">
+                        <line x1=LEFT y1=TOP x2=LEFT y2=H - BOTTOM stroke="#4a5259"/>
+                        <line x1=LEFT y1=H - BOTTOM x2=W - RIGHT y2=H - BOTTOM stroke="#4a5259"/>
+                        <text x=LEFT - 6.0 y=H - BOTTOM text-anchor="end" font-size="10" fill="#4a5259">"0"</text>
+                        <text x=LEFT - 6.0 y=TOP + 8.0 text-anchor="end" font-size="10" fill="#4a5259">{total.to_string()}</text>
+                        <text x=LEFT y=H - 6.0 font-size="10" fill="#4a5259">{day_label(first)}</text>
+                        <text x=W - RIGHT y=H - 6.0 text-anchor="end" font-size="10" fill="#4a5259">{day_label(end)}</text>
                         <path d=line(|p| p.milestones_done) class="milestones-line" fill="none" stroke="#1d5fa8" stroke-width="2"/>
                         <path d=line(|p| p.goals_done) class="goals-line" fill="none" stroke="#2e7d32" stroke-width="2" stroke-dasharray="4 2"/>
                     </svg>
-                    <p class="hint">{summary}" Solid: milestones; dashed: goals."</p>
+                    <p class="hint">{summary}" Solid: milestones done; dashed: goals done; up the side, how many."</p>
                 }.into_any()
             }}
         </section>

@@ -3,7 +3,7 @@
 //! semester check-ins, continuation notices and milestones due soon.
 //! Optional browser notifications for the pressing ones.
 
-use confidant_shared::attention::{for_goal_plan, for_partnership, in_order, Attention};
+use confidant_shared::attention::{for_goal_plan, for_partnership, in_order, Attention, HomeGroup, Whose};
 use confidant_shared::goal_plan::GoalPlan;
 use confidant_shared::partnership::{AcademicCalendar, Partnership};
 use confidant_shared::Section;
@@ -25,29 +25,42 @@ const NOTIFIED_KEY: &str = "confidant.notified";
 #[derive(Clone)]
 struct HomeView {
     has_profile: bool,
+    /// (link, text, pressing), in order.
     items: Vec<(String, String, bool)>,
+    /// The same items' groups: overdue, this week, coming up.
+    groups: Vec<HomeGroup>,
 }
 
 async fn load_home() -> Result<HomeView, String> {
     let profile = my_profile().await?.map(|(_, p)| p);
     let today = today_day();
     let calendar = AcademicCalendar::default();
+    let me = profile.as_ref().map(|p| p.member_id.as_str());
     let mut items: Vec<Attention> = Vec::new();
+    // Partners by member id, to say whose plan a milestone is in.
+    let mut partners: Vec<(String, String)> = Vec::new();
     for (id, p) in lines_of::<Partnership>().await.map_err(|e| e.for_user())? {
         let side = p.side_for(profile.as_ref());
         items.extend(for_partnership(id, &p, side, &calendar, today));
+        for (member, name) in [(&p.mentor_id, &p.mentor), (&p.mentee_id, &p.mentee)] {
+            if let Some(member) = member.as_deref().filter(|m| Some(*m) != me) {
+                partners.push((member.to_owned(), name.clone()));
+            }
+        }
     }
     for (id, plan) in lines_of::<GoalPlan>().await.map_err(|e| e.for_user())? {
-        items.extend(for_goal_plan(id, &plan, today));
+        items.extend(for_goal_plan(id, &plan, &Whose::of_plan(&plan.owner, me, &partners), today));
     }
-    let items = in_order(items, today)
+    let ordered = in_order(items, today);
+    let groups = ordered.iter().map(|a| a.group(today)).collect();
+    let items = ordered
         .into_iter()
         .map(|a| {
             let pressing = a.is_pressing(today);
             (a.path(), a.text(today), pressing)
         })
         .collect();
-    Ok(HomeView { has_profile: profile.is_some(), items })
+    Ok(HomeView { has_profile: profile.is_some(), items, groups })
 }
 
 #[component]
@@ -89,12 +102,23 @@ pub fn HomePage() -> impl IntoView {
                     {if view.items.is_empty() {
                         view! { <div class="empty-state" data-testid="empty-state"><p>{Section::Home.empty_state()}</p></div> }.into_any()
                     } else {
+                        let groups = view.groups.clone();
+                        let items: Vec<(HomeGroup, (String, String, bool))> = groups.into_iter().zip(view.items).collect();
                         view! {
-                            <ul class="attention" aria-label="Needs your attention">
-                                {view.items.into_iter().map(|(link, text, pressing)| view! {
-                                    <li data-testid="attention" class:pressing=pressing><A href=link>{text}</A></li>
-                                }).collect_view()}
-                            </ul>
+                            {HomeGroup::ALL.into_iter().filter_map(|group| {
+                                let these: Vec<(String, String, bool)> = items.iter().filter(|(g, _)| *g == group).map(|(_, item)| item.clone()).collect();
+                                (!these.is_empty()).then(|| {
+                                    let heading = format!("home-{}", group.title().to_lowercase().replace(' ', "-"));
+                                    view! {
+                                        <h2 id=heading.clone()>{group.title()}</h2>
+                                        <ul class="attention" aria-labelledby=heading data-testid=format!("home-group-{}", group.title().to_lowercase().replace(' ', "-"))>
+                                            {these.into_iter().map(|(link, text, pressing)| view! {
+                                                <li data-testid="attention" class:pressing=pressing><A href=link>{text}</A></li>
+                                            }).collect_view()}
+                                        </ul>
+                                    }
+                                })
+                            }).collect_view()}
                             <div class="goal-actions">
                                 <AgendasChoice set_with_agendas/><button type="button" data-testid="download-calendar" on:click=calendar>"Add my meetings to my calendar (.ics)"</button>
                             </div>

@@ -109,7 +109,8 @@ mod tests {
         let from_line = GoalPlan::from_index(&line).unwrap();
         let id = DocumentId::from_random([4; 16]);
         let today = parse_day("2026-02-20").unwrap();
-        assert_eq!(for_goal_plan(id, &from_line, today), for_goal_plan(id, &plan, today));
+        let whose = crate::attention::Whose::Mine;
+        assert_eq!(for_goal_plan(id, &from_line, &whose, today), for_goal_plan(id, &plan, &whose, today));
         assert_eq!(from_line.progress(), plan.progress());
         assert_eq!(from_line.priority_ids(), plan.priority_ids());
     }
