@@ -31,7 +31,10 @@ fn mount_plan_page(id: String) -> Element {
                 {
                     let plan = use_document::<GoalPlan>(move || id.clone());
                     move || plan.with(|state| match state {
-                        DocumentState::Ready { value, .. } => view! { <h1 data-testid="ready">{value.title.as_str().to_owned()}</h1> }.into_any(),
+                        DocumentState::Ready { value, notice, .. } => view! {
+                            <h1 data-testid="ready">{value.title.as_str().to_owned()}</h1>
+                            {notice.clone().map(|n| view! { <p data-testid="notice">{n}</p> })}
+                        }.into_any(),
                         other => not_ready(other, Section::Goals, "goal plan"),
                     })
                 }
@@ -116,4 +119,34 @@ async fn a_damaged_plan_says_what_was_kept_aside() {
     assert!(text.contains("This goal plan is damaged on this device"), "{text}");
     assert!(text.contains("one saved record is kept aside, not deleted"), "{text}");
     assert!(store.read_records(id).await.unwrap().is_empty(), "moved to quarantine");
+}
+
+#[wasm_bindgen_test]
+async fn a_plan_a_partner_broke_opens_put_right_and_says_so() {
+    use automerge::transaction::Transactable;
+    let id = new_id();
+    let mut doc = AutoCommit::new();
+    let mut plan = GoalPlan::new("Year two", "sam");
+    plan.add_goal("g", "Publish", "");
+    autosurgeon::reconcile(&mut doc, &plan).unwrap();
+    doc.commit();
+    // A partner's change puts text where a number belongs.
+    let mut partner = doc.fork();
+    partner.put(automerge::ROOT, "horizon_months", "forever").unwrap();
+    partner.commit();
+    doc.merge(&mut partner).unwrap();
+    let store = app_store().await.unwrap();
+    store.write_records(&[StoredChunk::new(id, ChunkKind::Snapshot, doc.save())]).await.unwrap();
+
+    let root = mount_plan_page(id.to_string());
+    assert_eq!(shows(&root, "[data-testid='ready']").await, "Year two");
+    let notice = shows(&root, "[data-testid='notice']").await;
+    assert!(notice.contains("back as it was before"), "{notice}");
+    // The fix is saved: the plan opens again from storage with nothing to put right.
+    let records = store.read_records(id).await.unwrap();
+    let mut reread = AutoCommit::new();
+    for r in records {
+        reread.load_incremental(&r.bytes).unwrap();
+    }
+    assert!(confidant_shared::document::open::<GoalPlan>(&mut reread).is_ok(), "saved put right");
 }

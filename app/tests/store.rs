@@ -113,7 +113,7 @@ async fn export_then_import_into_a_fresh_database_reproduces_every_document() {
         plan.title.update(&format!("Plan {n}"));
         ids.push((OpenDocument::create(&store, &plan).await.unwrap().id(), plan));
     }
-    let file = store.export_all().await.unwrap().to_json();
+    let file = store.export_all(true).await.unwrap().to_json();
     assert!(file.contains("because it matters"), "the export is readable");
 
     let other = fresh_store("import").await;

@@ -205,3 +205,19 @@ fn unsaved_changes_are_what_the_next_save_would_write_and_replay_as_an_increment
     assert!(twice.quarantined.is_empty());
     assert_eq!(plan_of(&twice.document), plan);
 }
+
+#[test]
+fn reading_storage_again_takes_in_what_another_tab_saved_and_nothing_twice() {
+    // The sync engine's copy, and a tab that saves a goal after it loaded.
+    let mut storage = Vec::new();
+    let mut tab = new_plan();
+    edit_and_save(&mut tab, &mut storage, "first");
+    let mut engine = StoredDocument::load(ID, storage.clone(), actor(2)).document;
+    edit_and_save(&mut tab, &mut storage, "second");
+    let (changed, bad) = engine.absorb(storage.clone());
+    assert!(changed && bad.is_empty(), "the tab's later goal comes in");
+    let plan: GoalPlan = hydrate(engine.doc()).unwrap();
+    assert!(plan.goals.contains_key("second"));
+    let (changed, _) = engine.absorb(storage.clone());
+    assert!(!changed, "records it holds change nothing");
+}

@@ -24,11 +24,21 @@ pub struct OpenNotice {
     pub quarantined: usize,
     /// The schema version the document was migrated from, if it was.
     pub migrated_from: Option<u64>,
+    /// A member's change had made it unreadable; the fields it broke were
+    /// put back as they were before it.
+    pub repaired: bool,
 }
 
 impl OpenNotice {
     /// One sentence for the user, if there is anything to say.
     pub fn message(&self) -> Option<String> {
+        if self.repaired {
+            return Some(
+                "A change made elsewhere left part of this document unreadable, so that part is back as it was before \
+                 the change; everything else is as it was, and the fix reaches everyone who shares it."
+                    .into(),
+            );
+        }
         (self.quarantined > 0).then(|| {
             format!(
                 "Part of this document was damaged on this device ({} saved change{} could not be read). \
@@ -105,16 +115,28 @@ impl OpenDocument {
             // it): not here, and the page waits for it.
             return Err(if bad.is_empty() { StoreError::NotHere } else { StoreError::Damaged { kept_aside: bad.len() } });
         }
-        let opened = confidant_shared::document::open::<T>(loaded.document.doc_mut()).map_err(|e| match e {
-            MigrationError::TooNew { .. } => StoreError::MadeByNewerVersion,
-            MigrationError::Shape(_) => StoreError::Damaged { kept_aside: 0 },
-            other => document_error(other),
-        })?;
+        let (opened, repaired) = match confidant_shared::document::open::<T>(loaded.document.doc_mut()) {
+            Ok(opened) => (opened, false),
+            // A member's change broke it (a field of the wrong type, an
+            // absurd schema number): put back what it broke, if it can be.
+            Err(err @ (MigrationError::Shape(_) | MigrationError::TooNew { .. })) => {
+                match confidant_shared::document::repair::<T>(loaded.document.doc_mut()) {
+                    Some(opened) => (opened, true),
+                    None => {
+                        return Err(match err {
+                            MigrationError::TooNew { .. } => StoreError::MadeByNewerVersion,
+                            _ => StoreError::Damaged { kept_aside: 0 },
+                        })
+                    }
+                }
+            }
+            Err(other) => return Err(document_error(other)),
+        };
         let open = OpenDocument::new(store, loaded.document);
-        if opened.migrated_from.is_some() {
+        if opened.migrated_from.is_some() || repaired {
             open.save::<T>().await?;
         }
-        let notice = OpenNotice { quarantined: bad.len(), migrated_from: opened.migrated_from };
+        let notice = OpenNotice { quarantined: bad.len(), migrated_from: opened.migrated_from, repaired };
         Ok((open, opened.value, notice))
     }
 

@@ -572,6 +572,10 @@ impl Engine {
         let local = share.local;
         load_guard::guarded(local, || stored.absorb(vec![record]));
         share.record.relay_heads.absorb_delivered(stored.doc_mut(), &before);
+        // What tabs saved since this copy was loaded belongs in the list's
+        // line too: take it in before writing the line, never a stale one.
+        let saved_here = self.store.read_records(local).await?;
+        load_guard::guarded(local, || stored.absorb(saved_here));
         let summary = summary_of(share.record.kind, share.local, stored.doc());
         self.keyring_dirty |= Some(doc) == self.keyring;
         let (record, local) = (share.record.clone(), share.local);

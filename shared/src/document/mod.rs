@@ -16,4 +16,4 @@ mod migration;
 pub use document_id::{BadDocumentId, DocumentId};
 pub use listed::Listed;
 pub use kind::DocumentKind;
-pub use migration::{open, root_field, stored_schema, MigrationError, Opened, Schema};
+pub use migration::{open, repair, root_field, stored_schema, MigrationError, Opened, Schema};

@@ -114,7 +114,11 @@ impl StoredDocument {
     pub fn absorb(&mut self, records: Vec<StoredChunk>) -> (bool, Vec<(StoredChunk, String)>) {
         let before = self.doc.get_heads();
         let mut bad = Vec::new();
+        // Records it holds already (read again from storage) change nothing.
         for record in records {
+            if self.records.contains(&record.key) {
+                continue;
+            }
             if let Err(reason) = self.take_record(&record) {
                 bad.push((record, reason));
             }
