@@ -35,7 +35,8 @@ pub struct ExportedShare {
     pub kind: DocumentKind,
     /// This device's invite: its role's keys and member key.
     pub invite: String,
-    /// Sync ids the document had before its keys moved.
+    /// Sync ids the document had before its keys moved (written for the
+    /// record; an import does not trust them).
     #[serde(default)]
     pub moved_from: Vec<String>,
 }
@@ -120,16 +121,17 @@ impl ExportBundle {
         serde_json::to_string_pretty(self).expect("an export serializes")
     }
 
-    /// The shares whose invite reads as one and belongs to a document of
-    /// the file (checked like any invite: a hostile file gets nothing in).
+    /// The shares whose invite reads as one of a document of the file, of
+    /// that document's kind (checked like any invite: a hostile file gets
+    /// nothing in). Never a keyring: a keyring from a file would take over
+    /// which documents this device follows and collect their keys; linked
+    /// devices are linked again by pairing.
     pub fn checked_shares(&self) -> Vec<(&ExportedShare, crate::sync::Invite)> {
         self.shares
             .iter()
-            .filter(|s| self.documents.iter().any(|d| d.id == s.local_id && d.kind == s.kind))
+            .filter(|s| s.kind != DocumentKind::Keyring && self.documents.iter().any(|d| d.id == s.local_id && d.kind == s.kind))
             .filter_map(|s| {
-                let invite = crate::sync::Invite::parse_for(&s.invite, crate::sync::InvitePlace::KeyringEntry)
-                    .or_else(|_| crate::sync::Invite::parse_for(&s.invite, crate::sync::InvitePlace::DeviceLink))
-                    .ok()?;
+                let invite = crate::sync::Invite::parse_for(&s.invite, crate::sync::InvitePlace::KeyringEntry).ok()?;
                 (invite.kind == s.kind).then_some((s, invite))
             })
             .collect()
@@ -179,7 +181,7 @@ mod tests {
         ];
         let back = ExportBundle::from_json(&bundle.to_json()).unwrap();
         let kept: Vec<DocumentKind> = back.checked_shares().into_iter().map(|(s, _)| s.kind).collect();
-        assert_eq!(kept, [DocumentKind::GoalPlan, DocumentKind::Keyring]);
+        assert_eq!(kept, [DocumentKind::GoalPlan], "never a keyring from a file");
     }
 
     #[test]

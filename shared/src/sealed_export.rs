@@ -29,7 +29,7 @@ impl KdfCost {
     /// OWASP's recommendation for Argon2id.
     pub const DEFAULT: KdfCost = KdfCost { memory_kib: 19 * 1024, passes: 2 };
     /// The most a file may ask for (a phone must still open it).
-    const MAX: KdfCost = KdfCost { memory_kib: 64 * 1024, passes: 8 };
+    const MAX: KdfCost = KdfCost { memory_kib: 32 * 1024, passes: 4 };
 }
 
 /// The largest sealed file opened (encoded).

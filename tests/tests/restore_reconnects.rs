@@ -44,6 +44,10 @@ async fn a_protected_export_restored_on_a_new_device_keeps_syncing_with_the_part
 
     // Everything, with its keys, under a passphrase.
     mentee.client.goto(&server.url("/settings")).await?;
+    // Keys are asked for, and then only under a passphrase.
+    find::css(&mentee, "#export-keys").await?.click().await?;
+    find::by_text(&mentee, "button", "Export all my data").await?.click().await?;
+    settings_say(&mentee, "Choose a passphrase to protect the keys").await?;
     find::css(&mentee, "#export-passphrase").await?.send_keys(PASSPHRASE).await?;
     find::by_text(&mentee, "button", "Export all my data").await?.click().await?;
     let sealed = check::downloaded(downloads.path(), "confidant-export-protected.json").await?;

@@ -51,18 +51,17 @@ pub async fn import(bundle: &ExportBundle, engine: Option<&crate::sync::SyncEngi
     let records: Vec<ShareRecord> = bundle
         .checked_shares()
         .into_iter()
-        .filter_map(|(share, invite)| {
-            let mut record = ShareRecord::new(share.local_id.parse().ok()?, &invite);
-            record.moved_from = share.moved_from.clone();
-            Some(record)
-        })
+        // Former sync ids from a file are not trusted: they would let it
+        // answer for other documents' links.
+        .filter_map(|(share, invite)| Some(ShareRecord::new(share.local_id.parse().ok()?, &invite)))
         .collect();
     let reconnected = match engine {
         Some(engine) => engine.restore(records).await?,
         None => {
             let here = store.shares().await.map_err(|e| e.for_user())?;
             let mut added = 0;
-            for record in records.iter().filter(|r| here.iter().all(|h| h.local_id != r.local_id)) {
+            let taken = |r: &ShareRecord| here.iter().any(|h| h.local_id == r.local_id || r.sync_id().is_some_and(|id| h.answers_to(&id)));
+            for record in records.iter().filter(|r| !taken(r)) {
                 store.put_share(record).await.map_err(|e| e.for_user())?;
                 added += 1;
             }

@@ -43,15 +43,17 @@ fn RecentlyRemoved(plan: ReadSignal<GoalPlan, LocalStorage>, editing: PlanEditin
         (!removed.is_empty()).then(|| view! {
             <section aria-labelledby="removed-heading">
                 <h2 id="removed-heading">"Recently removed"</h2>
-                <p class="hint">{format!(
-                    "Kept for {} days with every change made to them, also by a partner who was offline, then deleted for good.",
-                    confidant_shared::goal_plan::REMOVED_KEPT_DAYS
-                )}</p>
+                <p class="hint">"Kept with every change made to them, also by a partner who was offline, until someone restores them or deletes them for good."</p>
                 <ul class="removed">
                     {removed.into_iter().map(|(goal, title, on, by)| view! {
                         <li data-testid="removed-goal">
                             <span>{format!("{title} (removed {on} by {by}) ")}</span>
-                            <button type="button" aria-label=format!("Restore {title}") on:click=move |_| editing.edit(|p| p.restore_goal(&goal))>"Restore"</button>
+                            <button type="button" aria-label=format!("Restore {title}") on:click={
+                                let goal = goal.clone();
+                                move |_| editing.edit(|p| p.restore_goal(&goal))
+                            }>"Restore"</button>
+                            <button type="button" class="danger" aria-label=format!("Delete {title} for good, for everyone who shares the plan")
+                                on:click=move |_| editing.edit(|p| { p.delete_for_good(&goal); })>"Delete for good"</button>
                         </li>
                     }).collect_view()}
                 </ul>
@@ -115,12 +117,6 @@ fn GoalPlanEditor(doc: OpenDocument, initial: GoalPlan, notice: Option<String>) 
             std::time::Duration::from_millis(UNDO_MS),
         );
     });
-    // Removed goals are kept a month, then deleted for good.
-    if plan.with_untracked(|p| p.clone().purge_removed(today_day())) {
-        editing.edit(|p| {
-            p.purge_removed(today_day());
-        });
-    }
 
     view! {
         <h1 id="page-title">{move || plan.with(|p| p.title.as_str().to_owned())}</h1>

@@ -37,6 +37,7 @@ pub fn kind_from_token(token: &str) -> EntryKind {
 pub fn JournalPage() -> impl IntoView {
     // Reload the list when an entry is saved here or arrives from a linked device.
     let saves = saves_counter();
+    let sync = StoredValue::new_local(crate::sync::use_sync());
     // Entries just deleted, with Undo while it is offered.
     let (deleted, set_deleted) = signal(recently_deleted());
     if !deleted.with_untracked(Vec::is_empty) {
@@ -124,6 +125,11 @@ pub fn JournalPage() -> impl IntoView {
                     <button type="button" data-testid="undo-delete" on:click=move |_| {
                         deletion::unmark(doc);
                         set_deleted.set(recently_deleted());
+                        if let (Some(record), Some(engine)) = (deletion::take_share(doc), sync.get_value()) {
+                            spawn_local(async move {
+                                let _ = engine.restore(vec![record]).await;
+                            });
+                        }
                     }>"Undo"</button>
                 </p>
             }).collect_view()}

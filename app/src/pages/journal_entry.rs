@@ -44,10 +44,24 @@ fn EntryEditor(doc: OpenDocument, initial: JournalEntry, notice: Option<String>)
     // Deleting asks once, then leaves Undo on the journal page for a few seconds.
     let (confirming, set_confirming) = signal(false);
     let navigate = leptos_router::hooks::use_navigate();
+    let engine = crate::sync::use_sync();
     let delete = move |_| {
         editing.save_now();
         match deletion::mark(this_id) {
             Ok(()) => {
+                // Shared with the person's other devices: stop syncing it now,
+                // so nothing brings it back; Undo follows it again.
+                if let Some(engine) = engine.clone().filter(|e| e.share_of(this_id).is_some()) {
+                    leptos::task::spawn_local(async move {
+                        let Ok(store) = crate::store::app_store().await else { return };
+                        let record = store.shares().await.ok().and_then(|all| all.into_iter().find(|s| s.local_id == this_id.to_string()));
+                        if engine.leave(this_id).await.is_ok() {
+                            if let Some(record) = record {
+                                deletion::keep_share(this_id, record);
+                            }
+                        }
+                    });
+                }
                 // Gone from this device once Undo is no longer offered.
                 set_timeout(
                     || leptos::task::spawn_local(async {

@@ -62,13 +62,17 @@ pub fn SettingsPage() -> impl IntoView {
         });
     };
 
-    // The export carries the keys of shared documents unless told not to;
-    // a passphrase seals the whole file.
-    let (with_keys, set_with_keys) = signal(true);
+    // The export carries the keys of shared documents when asked, and then
+    // only under a passphrase, which seals the whole file.
+    let (with_keys, set_with_keys) = signal(false);
     let (passphrase, set_passphrase) = signal(String::new());
     let export = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (with_keys, passphrase) = (with_keys.get_untracked(), passphrase.get_untracked());
+        if with_keys && passphrase.is_empty() {
+            set_message.set(Some("Choose a passphrase to protect the keys, or leave the keys out.".into()));
+            return;
+        }
         spawn_local(async move {
             let made = async {
                 let bundle = export_all(with_keys).await?;
@@ -185,10 +189,11 @@ pub fn SettingsPage() -> impl IntoView {
                 <label class="choice">
                     <input type="checkbox" id="export-keys" prop:checked=with_keys on:change=move |ev| set_with_keys.set(event_target_checked(&ev))/>
                     " Include the keys of what you share, so that restoring the file reconnects you to your partners \
-                    (whoever holds the file can then also read and change what you share)"
+                    (whoever holds the file and its passphrase can then also read and change what you share; \
+                    your other devices are linked again from Settings)"
                 </label>
                 <div class="field">
-                    <label for="export-passphrase">"Protect the file with a passphrase (optional, at least 8 characters)"</label>
+                    <label for="export-passphrase">"Passphrase to protect the file (at least 8 characters; needed with the keys)"</label>
                     <input id="export-passphrase" type="password" autocomplete="new-password"
                         prop:value=passphrase on:input=move |ev| set_passphrase.set(event_target_value(&ev))/>
                 </div>

@@ -7,10 +7,33 @@
 //! list line, its share record and any unsaved copy are removed from this
 //! device's storage: by a timer in the tab, or at the next start if the tab
 //! closed first.
+//!
+//! A deleted entry that syncs (to the person's linked devices) stops
+//! syncing at once, so nothing brings it back; its share record is kept in
+//! memory for Undo to follow it again.
 
 use confidant_shared::document::DocumentId;
 
 use super::database::{Store, StoreError};
+use super::ShareRecord;
+
+thread_local! {
+    static LEFT: std::cell::RefCell<Vec<(DocumentId, ShareRecord)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Keep the share record of a document deleted while shared, for Undo.
+pub fn keep_share(doc: DocumentId, record: ShareRecord) {
+    LEFT.with(|left| left.borrow_mut().push((doc, record)));
+}
+
+/// The share record kept for `doc`, if it was shared (Undo follows it again).
+pub fn take_share(doc: DocumentId) -> Option<ShareRecord> {
+    LEFT.with(|left| {
+        let mut left = left.borrow_mut();
+        let at = left.iter().position(|(d, _)| *d == doc)?;
+        Some(left.remove(at).1)
+    })
+}
 
 /// How long Undo is offered.
 pub const UNDO_MS: f64 = 10_000.0;

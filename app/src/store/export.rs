@@ -11,7 +11,9 @@ impl Store {
     /// reconnects), closed and set-aside ones left out.
     pub async fn export_all(&self, with_keys: bool) -> Result<ExportBundle, StoreError> {
         let mut documents = Vec::new();
-        for summary in self.list(None).await? {
+        // Never the keyring: it holds the keys of everything this device
+        // follows (linked devices are linked again by pairing).
+        for summary in self.list(None).await?.into_iter().filter(|s| s.kind != confidant_shared::document::DocumentKind::Keyring) {
             let Ok(id) = summary.id.parse() else { continue };
             let records = self.read_records(id).await?;
             let mut document = ExportedDocument::new(id, summary.kind, summary.title, &records);

@@ -77,6 +77,10 @@ impl Engine {
         let mut restored = 0;
         for record in records {
             let (Some(local), Some(doc)) = (record.local(), record.sync_id()) else { continue };
+            // A keyring is linked by pairing, never taken from a file.
+            if record.kind == DocumentKind::Keyring {
+                continue;
+            }
             if self.by_local.contains_key(&local) || self.shares.values().any(|s| s.record.answers_to(&doc)) {
                 continue;
             }

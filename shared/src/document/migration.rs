@@ -134,15 +134,16 @@ const IMPLAUSIBLE_SCHEMA_STEP: u64 = 16;
 /// How many of the latest changes a repair may step back over.
 const MAX_REPAIR_STEPS: usize = 64;
 
-/// A document that some member's change made unreadable (a field of the
-/// wrong type, an absurd schema number), put right: the root fields that
-/// differ from its latest readable state (within [`MAX_REPAIR_STEPS`]
-/// changes back) are written back as they were there, one field if one is
-/// enough, as a new change every member receives. Everything else, later
-/// good edits included, stays. Returns the repaired document's value;
-/// `None` when there is nothing to repair, nothing readable to go back to,
-/// or the document is simply from a newer version (never rewritten into an
-/// older shape).
+/// A document that some member's change made unreadable (a value of the
+/// wrong type, an absurd schema number), put right: what differs from its
+/// latest readable state (within [`MAX_REPAIR_STEPS`] changes back) is
+/// written back as it was there, one root field if one is enough, and
+/// within it only the values that differ: containers both versions have are
+/// kept (edits made inside them meanwhile, here or by others, stay), text is
+/// updated in place. The repair is a new change every member receives.
+/// Returns the repaired value; `None` when there is nothing to repair,
+/// nothing readable to go back to, too much to compare, or the document is
+/// simply from a newer version (never rewritten into an older shape).
 pub fn repair<T: Schema>(doc: &mut AutoCommit) -> Option<Opened<T>> {
     match open::<T>(&mut doc.fork()) {
         Ok(_) => return None,
@@ -151,27 +152,173 @@ pub fn repair<T: Schema>(doc: &mut AutoCommit) -> Option<Opened<T>> {
         Err(_) => return None,
     }
     let earlier = last_readable_fork::<T>(doc)?;
-    let differing: Vec<String> = {
-        let mut keys: std::collections::BTreeSet<String> = earlier.keys(ROOT).collect();
-        keys.extend(doc.keys(ROOT));
-        keys.into_iter().filter(|k| subtree_json(&earlier, k) != subtree_json(doc, k)).collect()
-    };
-    // One field put back is the least undone; all of them if none alone will do.
-    let mut attempts: Vec<Vec<String>> = differing.iter().map(|k| vec![k.clone()]).collect();
-    attempts.push(differing.clone());
-    for keys in attempts {
+    let mut budget = MAX_REPAIR_VALUES;
+    let keys: Vec<String> = earlier.keys(ROOT).chain(doc.keys(ROOT)).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    if keys.len() > MAX_REPAIR_ROOT_FIELDS {
+        return None;
+    }
+    let root = |k: &String| automerge::Prop::Map(k.clone());
+    // First only values whose type is wrong or that went missing: every
+    // edit of a value of the right type stays. Then, if that is not enough
+    // (a number of the right type but absurd, as a schema), one root field
+    // back as it was, then all that differ.
+    let mut attempts: Vec<(Mode, Vec<String>)> = vec![(Mode::Shape, keys.clone())];
+    let mut differing = Vec::new();
+    for key in &keys {
+        if differs(&earlier, &ROOT, doc, &ROOT, root(key), Mode::Values, &mut budget)? {
+            differing.push(key.clone());
+        }
+    }
+    attempts.extend(differing.iter().map(|k| (Mode::Values, vec![k.clone()])));
+    attempts.push((Mode::Values, differing));
+    for (mode, keys) in attempts {
         let mut candidate = doc.fork();
-        if keys.iter().all(|k| copy_root_field(&earlier, &mut candidate, k).is_ok()) {
-            if let Ok(opened) = open::<T>(&mut candidate) {
-                for k in &keys {
-                    copy_root_field(&earlier, doc, k).ok()?;
-                }
-                doc.commit();
-                return open::<T>(doc).ok().map(|o| Opened { value: o.value, migrated_from: opened.migrated_from });
+        let restored = keys.iter().all(|k| restore(&earlier, &ROOT, &mut candidate, &ROOT, root(k), mode, &mut budget).is_some());
+        if restored && open::<T>(&mut candidate).is_ok() {
+            for k in &keys {
+                restore(&earlier, &ROOT, doc, &ROOT, root(k), mode, &mut budget)?;
             }
+            doc.commit();
+            return open::<T>(doc).ok();
         }
     }
     None
+}
+
+/// What a repair puts back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Values of the wrong type, and values gone missing; nothing else.
+    Shape,
+    /// Every value that differs.
+    Values,
+}
+
+/// Most root fields a repair compares (documents have a dozen).
+const MAX_REPAIR_ROOT_FIELDS: usize = 64;
+/// Most values a repair may visit, all attempts together: a hostile
+/// document cannot make opening it take long.
+const MAX_REPAIR_VALUES: usize = 200_000;
+
+/// Whether field `prop` differs between `from`'s `from_obj` and `to`'s
+/// `to_obj`, in what `mode` puts back. `None` when the budget runs out.
+fn differs(from: &AutoCommit, from_obj: &automerge::ObjId, to: &AutoCommit, to_obj: &automerge::ObjId, prop: automerge::Prop, mode: Mode, budget: &mut usize) -> Option<bool> {
+    *budget = budget.checked_sub(1)?;
+    let old = from.get(from_obj, prop.clone()).ok()?;
+    let now = to.get(to_obj, prop).ok()?;
+    Some(match (old, now) {
+        (None, None) => false,
+        // A value added since is an edit, or unknown to the schema (harmless).
+        (None, Some(_)) => mode == Mode::Values,
+        (Some((Value::Scalar(a), _)), Some((Value::Scalar(b), _))) => match mode {
+            Mode::Values => a != b,
+            Mode::Shape => std::mem::discriminant(a.as_ref()) != std::mem::discriminant(b.as_ref()),
+        },
+        (Some((Value::Object(a), id_a)), Some((Value::Object(b), id_b))) if a == b => match a {
+            ObjType::Text => mode == Mode::Values && from.text(&id_a).ok()? != to.text(&id_b).ok()?,
+            ObjType::Map | ObjType::Table => {
+                let keys: std::collections::BTreeSet<String> = from.keys(&id_a).chain(to.keys(&id_b)).collect();
+                let mut any = false;
+                for key in keys {
+                    any |= differs(from, &id_a, to, &id_b, automerge::Prop::Map(key), mode, budget)?;
+                }
+                any
+            }
+            ObjType::List => {
+                let (len_a, len_b) = (from.length(&id_a), to.length(&id_b));
+                if len_a != len_b && mode == Mode::Values {
+                    true
+                } else {
+                    let mut any = false;
+                    for index in 0..len_a.min(len_b) {
+                        any |= differs(from, &id_a, to, &id_b, automerge::Prop::Seq(index), mode, budget)?;
+                    }
+                    any
+                }
+            }
+        },
+        _ => true,
+    })
+}
+
+/// Make field `prop` of `to`'s `to_obj` as it is in `from`'s `from_obj`,
+/// in what `mode` puts back, changing nothing else. `None` when it cannot
+/// (or the budget ran out).
+fn restore(from: &AutoCommit, from_obj: &automerge::ObjId, to: &mut AutoCommit, to_obj: &automerge::ObjId, prop: automerge::Prop, mode: Mode, budget: &mut usize) -> Option<()> {
+    if !differs(from, from_obj, to, to_obj, prop.clone(), mode, budget)? {
+        return Some(());
+    }
+    let old = from.get(from_obj, prop.clone()).ok()?;
+    let now = to.get(to_obj, prop.clone()).ok()?;
+    match (old, now) {
+        (None, _) => to.delete(to_obj, prop).ok(),
+        (Some((Value::Object(a), id_a)), Some((Value::Object(b), id_b))) if a == b => match a {
+            ObjType::Text => to.update_text(&id_b, from.text(&id_a).ok()?).ok(),
+            ObjType::Map | ObjType::Table => {
+                let keys: std::collections::BTreeSet<String> = from.keys(&id_a).chain(to.keys(&id_b)).collect();
+                for key in keys {
+                    restore(from, &id_a, to, &id_b, automerge::Prop::Map(key), mode, budget)?;
+                }
+                Some(())
+            }
+            ObjType::List if mode == Mode::Shape || from.length(&id_a) == to.length(&id_b) => {
+                for index in 0..from.length(&id_a).min(to.length(&id_b)) {
+                    restore(from, &id_a, to, &id_b, automerge::Prop::Seq(index), mode, budget)?;
+                }
+                Some(())
+            }
+            // Lists of another length: the readable one, whole.
+            ObjType::List => replace(from, &id_a, to, to_obj, prop, Value::Object(a), budget),
+        },
+        (Some((value, id_a)), _) => replace(from, &id_a, to, to_obj, prop, value, budget),
+    }
+}
+
+/// Put `value` (with `from`'s object `id` behind it) at `prop`, in place of
+/// what is there.
+fn replace(from: &AutoCommit, id: &automerge::ObjId, to: &mut AutoCommit, to_obj: &automerge::ObjId, prop: automerge::Prop, value: Value<'_>, budget: &mut usize) -> Option<()> {
+    *budget = budget.checked_sub(1)?;
+    match value {
+        Value::Scalar(s) => to.put(to_obj, prop, s.into_owned()).ok(),
+        Value::Object(kind) => {
+            let new = to.put_object(to_obj, prop, kind).ok()?;
+            fill(from, id, to, &new, kind, budget)
+        }
+    }
+}
+
+/// Fill the new, empty object `new` with the content of `from`'s `id`.
+fn fill(from: &AutoCommit, id: &automerge::ObjId, to: &mut AutoCommit, new: &automerge::ObjId, kind: ObjType, budget: &mut usize) -> Option<()> {
+    *budget = budget.checked_sub(1)?;
+    match kind {
+        ObjType::Text => to.splice_text(new, 0, 0, &from.text(id).ok()?).ok(),
+        ObjType::List => {
+            for index in 0..from.length(id) {
+                let (value, child) = from.get(id, index).ok()??;
+                match value {
+                    Value::Scalar(s) => to.insert(new, index, s.into_owned()).ok()?,
+                    Value::Object(kind) => {
+                        let made = to.insert_object(new, index, kind).ok()?;
+                        fill(from, &child, to, &made, kind, budget)?;
+                    }
+                }
+            }
+            Some(())
+        }
+        ObjType::Map | ObjType::Table => {
+            for key in from.keys(id).collect::<Vec<_>>() {
+                let (value, child) = from.get(id, key.as_str()).ok()??;
+                match value {
+                    Value::Scalar(s) => to.put(new, key.as_str(), s.into_owned()).ok()?,
+                    Value::Object(kind) => {
+                        let made = to.put_object(new, key.as_str(), kind).ok()?;
+                        fill(from, &child, to, &made, kind, budget)?;
+                    }
+                }
+            }
+            Some(())
+        }
+    }
 }
 
 /// The latest state of `doc`, stepping back over its newest changes, that opens.
@@ -191,67 +338,6 @@ fn last_readable_fork<T: Schema>(doc: &mut AutoCommit) -> Option<AutoCommit> {
         }
     }
     None
-}
-
-/// Root field `key` as JSON, to tell whether two versions differ there.
-fn subtree_json(doc: &AutoCommit, key: &str) -> Option<serde_json::Value> {
-    let (value, id) = doc.get(ROOT, key).ok().flatten()?;
-    let mut scratch = AutoCommit::new();
-    copy_value(doc, &id, &mut scratch, ROOT, automerge::Prop::Map("v".into()), value).ok()?;
-    serde_json::to_value(automerge::AutoSerde::from(&scratch)).ok()
-}
-
-/// Write root field `key` of `from` into `to` as it is in `from` (removed
-/// if `from` has none).
-fn copy_root_field(from: &AutoCommit, to: &mut AutoCommit, key: &str) -> Result<(), automerge::AutomergeError> {
-    match from.get(ROOT, key)? {
-        None => to.delete(ROOT, key),
-        Some((value, id)) => copy_value(from, &id, to, ROOT, automerge::Prop::Map(key.to_owned()), value),
-    }
-}
-
-fn copy_value(
-    from: &AutoCommit,
-    id: &automerge::ObjId,
-    to: &mut AutoCommit,
-    parent: automerge::ObjId,
-    prop: automerge::Prop,
-    value: Value<'_>,
-) -> Result<(), automerge::AutomergeError> {
-    let insert = matches!(prop, automerge::Prop::Seq(_));
-    match value {
-        Value::Scalar(s) => match prop {
-            automerge::Prop::Map(key) => to.put(&parent, key, s.into_owned()),
-            automerge::Prop::Seq(index) => to.insert(&parent, index, s.into_owned()),
-        },
-        Value::Object(kind) => {
-            let new = match (&prop, insert) {
-                (automerge::Prop::Seq(index), _) => to.insert_object(&parent, *index, kind)?,
-                (automerge::Prop::Map(key), _) => to.put_object(&parent, key.as_str(), kind)?,
-            };
-            match kind {
-                ObjType::Text => {
-                    let text = from.text(id)?;
-                    to.splice_text(&new, 0, 0, &text)?;
-                }
-                ObjType::List => {
-                    for index in 0..from.length(id) {
-                        if let Some((value, child)) = from.get(id, index)? {
-                            copy_value(from, &child, to, new.clone(), automerge::Prop::Seq(index), value)?;
-                        }
-                    }
-                }
-                ObjType::Map | ObjType::Table => {
-                    for key in from.keys(id).collect::<Vec<_>>() {
-                        if let Some((value, child)) = from.get(id, key.as_str())? {
-                            copy_value(from, &child, to, new.clone(), automerge::Prop::Map(key), value)?;
-                        }
-                    }
-                }
-            }
-            Ok(())
-        }
-    }
 }
 
 #[cfg(test)]
@@ -289,6 +375,29 @@ mod repair_tests {
         partner.merge(&mut doc).unwrap();
         assert!(open::<GoalPlan>(&mut partner).is_ok());
         assert!(repair::<GoalPlan>(&mut doc).is_none(), "nothing left to repair");
+    }
+
+    #[test]
+    fn a_bad_value_deep_in_a_goal_is_put_right_and_edits_beside_it_stay() {
+        let mut doc = plan_doc();
+        let goal = |doc: &AutoCommit| {
+            let (_, goals) = doc.get(ROOT, "goals").unwrap().unwrap();
+            doc.get(&goals, "g").unwrap().unwrap().1
+        };
+        // A partner makes the goal's title a number; I then write its "why".
+        let mut partner = doc.fork();
+        let g = goal(&partner);
+        partner.put(&g, "title", 42).unwrap();
+        partner.commit();
+        doc.merge(&mut partner).unwrap();
+        let g = goal(&doc);
+        let (_, why) = doc.get(&g, "why").unwrap().unwrap();
+        doc.update_text(&why, "it matters, and more").unwrap();
+        doc.commit();
+        let repaired = repair::<GoalPlan>(&mut doc).expect("put right");
+        assert_eq!(repaired.value.goals["g"].title.as_str(), "Publish");
+        assert_eq!(repaired.value.goals["g"].why.as_str(), "it matters, and more", "the edit beside it stays");
+        assert_eq!(goal(&doc), g, "the goal is the same object: edits to it from elsewhere still land");
     }
 
     #[test]

@@ -127,21 +127,15 @@ impl GoalPlan {
         removed
     }
 
-    /// Delete for good the goals removed more than `REMOVED_KEPT_DAYS` before
-    /// `today`. Returns whether any went.
-    pub fn purge_removed(&mut self, today: chrono::NaiveDate) -> bool {
-        let cutoff = crate::calendar_day::sub_days(today, REMOVED_KEPT_DAYS);
-        let old: Vec<String> = self
-            .goals
-            .iter()
-            .filter(|(_, g)| g.removed_on.as_deref().and_then(crate::calendar_day::parse_day).is_some_and(|day| day < cutoff))
-            .map(|(id, _)| id.clone())
-            .collect();
-        for id in &old {
-            self.goals.remove(id);
-            self.order.retain(|g| g != id);
+    /// Delete a removed goal for good (asked for by a person: never on a
+    /// date a partner's device wrote). A goal still in the plan stays.
+    pub fn delete_for_good(&mut self, id: &str) -> bool {
+        if !self.goals.get(id).is_some_and(Goal::is_removed) {
+            return false;
         }
-        !old.is_empty()
+        self.goals.remove(id);
+        self.order.retain(|g| g != id);
+        true
     }
 
     /// The goals in the plan (not removed), in no particular order.
@@ -226,9 +220,6 @@ pub struct ActionItemMilestone<'a> {
     pub due: Option<&'a str>,
 }
 
-/// How long a removed goal can be restored before it is deleted for good.
-pub const REMOVED_KEPT_DAYS: u64 = 30;
-
 /// The goal that collects action items when a plan has no goal yet.
 pub const FROM_MEETINGS: &str = "From our meetings";
 
@@ -298,10 +289,10 @@ mod tests {
         assert_eq!(merged.priority_ids(), ["a", "b"]);
         assert_eq!(merged.progress(), (0, 1));
 
-        // Purged for good only after the days it is kept.
+        // Deleted for good only when removed, and only when asked.
+        assert!(!merged.delete_for_good("a"), "a goal in the plan stays");
         merged.remove_goal("a", "2027-01-02", "Sam");
-        assert!(!merged.purge_removed(parse_day("2027-02-01").unwrap()));
-        assert!(merged.purge_removed(parse_day("2027-02-02").unwrap()));
+        assert!(merged.delete_for_good("a"));
         assert!(!merged.goals.contains_key("a") && merged.order == ["b"]);
     }
 

@@ -56,7 +56,13 @@ const MAX_NOTE_CHARS: usize = 200;
 impl InviteNote {
     /// A note with the name cut to size and stripped of control characters.
     pub fn new(from: &str, offered: Option<crate::partnership::Side>) -> Self {
-        let from: String = from.chars().filter(|c| !c.is_control()).take(MAX_NOTE_NAME_CHARS).collect();
+        // No control, bidi or zero-width characters: a name must not be able
+        // to rearrange the sentence it is shown in.
+        let invisible = |c: char| {
+            c.is_control()
+                || matches!(c, '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}')
+        };
+        let from: String = from.chars().filter(|c| !invisible(*c)).take(MAX_NOTE_NAME_CHARS).collect();
         InviteNote { from: from.trim().to_owned(), offered }
     }
 
@@ -299,12 +305,13 @@ mod tests {
         assert_eq!(back.member.cert(), invite.member.cert());
         // No note, a damaged note, an oversized or unclean one: the invite still opens, with no note.
         let plain = invite.link("http://x");
-        let crafted = InviteNote { from: "Sam\u{202e}\nRivera".into(), offered: None };
+        let crafted = InviteNote { from: "Sam\u{202e}Rivera".into(), offered: None };
         let crafted = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(postcard::to_allocvec(&crafted).unwrap());
         for text in [plain.clone(), format!("{plain}.!!"), format!("{plain}.{}", "A".repeat(300)), format!("{plain}.{crafted}"), format!("{plain}.")] {
             assert_eq!(InviteNote::of(&text), None, "{text}");
             assert!(Invite::parse_for(&text, InvitePlace::JoinPage).is_ok(), "{text}");
         }
+        assert_eq!(InviteNote::new("Sam\u{202e}\u{200b} Rivera\n", None).from, "Sam Rivera", "no bidi or invisible characters");
         // Names are cut to size.
         assert_eq!(InviteNote::new(&"x".repeat(500), None).from.chars().count(), MAX_NOTE_NAME_CHARS);
     }
