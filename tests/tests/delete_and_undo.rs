@@ -83,8 +83,10 @@ async fn a_removed_goal_comes_back_with_undo_and_a_deleted_entry_leaves_the_devi
     title.clear().await?;
     title.send_keys("Plan the syllabus").await?;
     action::set_value(&mentee, "input[id^='milestone-'][id$='-due']", "2099-06-30").await?;
+    // The status is chosen here too: one control for it, not two.
+    action::set_value(&mentee, "select[id^='milestone-'][id$='-status']", "in-progress").await?;
     find::css(&mentee, "[data-testid='save-milestone']").await?.click().await?;
-    find::text_within(&mentor, "the renamed, re-dated milestone", &["Plan the syllabus (due"], SYNC).await?;
+    find::text_within(&mentor, "the renamed, re-dated milestone in progress", &["Plan the syllabus (due", "in progress"], SYNC).await?;
     let overdue = mentee.eval("return document.querySelector(\"[data-testid='overdue']\") === null;").await?;
     anyhow::ensure!(overdue.as_bool() == Some(true), "a milestone due in the future is not overdue");
     find::css(&mentee, "button[aria-label='Edit Plan the syllabus']").await?.click().await?;

@@ -2,7 +2,8 @@
 //! yet starts a partnership (the form asks her name) and lands on the invite (link, Copy, QR) at the top of the
 //! page; a mentor with no profile yet opens it on a phone, is told who
 //! invites them and as what, gives their name, and is the mentor on both
-//! sides and on their Home. See: issue 12.
+//! sides and on their Home. A meeting deleted goes for both, and Undo brings
+//! it back for both. See: issue 12.
 
 use std::time::Duration;
 
@@ -57,5 +58,17 @@ async fn the_invited_mentor_is_told_who_invites_and_is_the_mentor_on_both_sides(
         .eval("return [...document.querySelectorAll(\"[data-testid='attention']\")].some(e => e.innerText.includes('with Ana'));")
         .await?;
     assert_eq!(own_name.as_bool(), Some(false), "the mentor's Home does not name her as her own partner");
+
+    // A meeting deleted (asked first) goes for both; Undo brings it back for both.
+    find::css(&mentee, "#meeting-agenda").await?.send_keys("Intro chat").await?;
+    find::by_text(&mentee, "button", "Add meeting").await?.click().await?;
+    mentor.client.back().await?;
+    says(&mentor, "the meeting on the mentor's side", "Intro chat").await?;
+    find::css(&mentee, "[data-testid='delete-meeting']").await?.click().await?;
+    find::css(&mentee, "[data-testid='confirm-delete-meeting']").await?.click().await?;
+    let gone = "!document.querySelector(\"[data-testid='meeting']\")";
+    find::until_within(&mentor, "the meeting to go on the mentor's side", gone, SYNC).await?;
+    find::css(&mentee, "[data-testid='undo-meeting']").await?.click().await?;
+    says(&mentor, "the meeting back on the mentor's side", "Intro chat").await?;
     Ok(())
 }

@@ -181,6 +181,7 @@ fn GoalCard(goal_id: String, plan: ReadSignal<GoalPlan, LocalStorage>, editing: 
     let (editing_milestone, set_editing_milestone) = signal(None::<String>);
     let (edit_title, set_edit_title) = signal(String::new());
     let (edit_due, set_edit_due) = signal(String::new());
+    let (edit_status, set_edit_status) = signal(String::new());
     let (deleted_milestone, set_deleted_milestone) = signal_local(None::<(usize, confidant_shared::goal_plan::Milestone)>);
     let id = StoredValue::new(goal_id);
     let field = move |read: fn(&confidant_shared::goal_plan::Goal) -> String| {
@@ -257,6 +258,7 @@ fn GoalCard(goal_id: String, plan: ReadSignal<GoalPlan, LocalStorage>, editing: 
                         let due_words = m.due.as_deref().and_then(confidant_shared::calendar_day::parse_day).map(|d| format!(" (due {})", confidant_shared::calendar_day::day_label(d)));
                         let label = format!("{}{}", m.title.as_str(), due_words.unwrap_or_default());
                         let (m_title, m_due) = (m.title.as_str().to_owned(), m.due.clone().unwrap_or_default());
+                        let m_status = MILESTONE_STATUSES.iter().find(|(s, ..)| *s == m.status).map(|(_, token, _)| *token).unwrap_or("planned");
                         let save = move || {
                             let (title, due) = (edit_title.get_untracked().trim().to_owned(), edit_due.get_untracked());
                             if !title.is_empty() {
@@ -264,6 +266,13 @@ fn GoalCard(goal_id: String, plan: ReadSignal<GoalPlan, LocalStorage>, editing: 
                                     if let Some(m) = p.goal_mut(gid).and_then(|g| g.milestone_mut(mid)) {
                                         if m.title.as_str() != title { m.title.update(&title); }
                                         m.due = (!due.is_empty()).then_some(due);
+                                        // The one place a status other than done or not is chosen.
+                                        if let Some(status) = MILESTONE_STATUSES.iter().find(|(_, token, _)| *token == edit_status.get_untracked()).map(|(s, ..)| *s) {
+                                            if status != m.status {
+                                                m.set_done(status == MilestoneStatus::Done, &crate::clock::today());
+                                                m.status = status;
+                                            }
+                                        }
                                     }
                                 })));
                             }
@@ -272,6 +281,7 @@ fn GoalCard(goal_id: String, plan: ReadSignal<GoalPlan, LocalStorage>, editing: 
                         if editing_milestone.get().as_deref() == Some(m.id.as_str()) {
                             let title_id = format!("milestone-{}-title", m.id);
                             let due_id = format!("milestone-{}-due", m.id);
+                            let status_id = format!("milestone-{}-status", m.id);
                             return view! {
                                 <li data-testid="milestone">
                                     <form class="inline-form" on:submit=move |ev: ev::SubmitEvent| { ev.prevent_default(); save(); }
@@ -280,6 +290,12 @@ fn GoalCard(goal_id: String, plan: ReadSignal<GoalPlan, LocalStorage>, editing: 
                                         <input id=title_id type="text" prop:value=edit_title on:input=move |ev| set_edit_title.set(event_target_value(&ev))/>
                                         <label for=due_id.clone()>"Due"</label>
                                         <input id=due_id type="date" prop:value=edit_due on:input=move |ev| set_edit_due.set(event_target_value(&ev))/>
+                                        <label for=status_id.clone()>"Status"</label>
+                                        <select id=status_id on:change=move |ev| set_edit_status.set(event_target_value(&ev))>
+                                            {MILESTONE_STATUSES.iter().map(|(_, token, text)| view! {
+                                                <option value=*token selected=move || edit_status.get() == *token>{*text}</option>
+                                            }).collect_view()}
+                                        </select>
                                         <button type="submit" data-testid="save-milestone">"Save"</button>
                                         <button type="button" on:click=move |_| set_editing_milestone.set(None)>"Cancel"</button>
                                         <button type="button" class="danger" data-testid="delete-milestone" on:click=move |_| {
@@ -315,23 +331,12 @@ fn GoalCard(goal_id: String, plan: ReadSignal<GoalPlan, LocalStorage>, editing: 
                                 <button type="button" class="quiet" aria-label=format!("Edit {}", m.title.as_str()) on:click=move |_| {
                                     set_edit_title.set(m_title.clone());
                                     set_edit_due.set(m_due.clone());
+                                    set_edit_status.set(m_status.to_string());
                                     set_editing_milestone.set(mid.get_value().into());
                                 }>"Edit"</button>
-                                <label class="visually-hidden" for=format!("milestone-{}-status", m.id)>{format!("Status of {}", m.title.as_str())}</label>
-                                <select id=format!("milestone-{}-status", m.id) class="milestone-status" on:change=move |ev| {
-                                    let status = MILESTONE_STATUSES.iter().find(|(_, token, _)| *token == event_target_value(&ev)).map(|(s, ..)| *s);
-                                    id.with_value(|gid| mid.with_value(|mid| editing.edit(|p| {
-                                        if let (Some(m), Some(status)) = (p.goal_mut(gid).and_then(|g| g.milestone_mut(mid)), status) {
-                                            let today = crate::clock::today();
-                                            m.set_done(status == MilestoneStatus::Done, &today);
-                                            m.status = status;
-                                        }
-                                    })))
-                                }>
-                                    {MILESTONE_STATUSES.iter().map(|(status, token, text)| view! {
-                                        <option value=*token selected=m.status == *status>{*text}</option>
-                                    }).collect_view()}
-                                </select>
+                                {matches!(m.status, MilestoneStatus::InProgress | MilestoneStatus::Dropped).then(|| view! {
+                                    <span class="hint">{if m.status == MilestoneStatus::InProgress { " · in progress" } else { " · dropped" }}</span>
+                                })}
                             </li>
                         }.into_any()
                     })

@@ -242,6 +242,30 @@ impl Partnership {
         }
     }
 
+    /// Take a meeting out of the log; returns it, for Undo.
+    pub fn remove_meeting(&mut self, id: &str) -> Option<Meeting> {
+        self.meetings.remove(id)
+    }
+
+    /// Put a removed meeting back (Undo), unless it is back already. Its
+    /// texts are made afresh: the removed ones belonged to deleted objects.
+    pub fn put_back_meeting(&mut self, meeting: Meeting) {
+        if self.meetings.contains_key(&meeting.id) {
+            return;
+        }
+        let fresh = Meeting {
+            agenda: Text::with_value(meeting.agenda.as_str()),
+            shared_notes: Text::with_value(meeting.shared_notes.as_str()),
+            action_items: meeting
+                .action_items
+                .iter()
+                .map(|i| ActionItem { text: Text::with_value(i.text.as_str()), ..i.clone() })
+                .collect(),
+            ..meeting
+        };
+        self.meetings.insert(fresh.id.clone(), fresh);
+    }
+
     /// Meetings, newest first.
     pub fn meetings_by_date(&self) -> Vec<&Meeting> {
         let mut meetings: Vec<&Meeting> = self.meetings.values().collect();
@@ -283,6 +307,27 @@ mod tests {
         let sam = Profile::with_member_id("Sam", "sam");
         assert_eq!(p.side_for(Some(&sam)), Side::Mentee, "the starter stays on their side");
         assert_eq!(p.partner_name(p.side_for(None)), "Sam", "the mentor's partner is the mentee");
+    }
+
+    #[test]
+    fn a_deleted_meeting_comes_back_whole_through_the_document() {
+        let mut p = Partnership::new("Ana", "Sam", "2026-09-01", AgreedDuration::Months(6));
+        let mut m = Meeting::new("m1", "2026-09-01");
+        m.agenda.update("Goals");
+        m.action_items.push(ActionItem::new("i1", "Draft", None, Some("2026-09-10")));
+        p.meetings.insert("m1".into(), m);
+        let mut doc = automerge::AutoCommit::new();
+        autosurgeon::reconcile(&mut doc, &p).unwrap();
+        let mut q: Partnership = autosurgeon::hydrate(&doc).unwrap();
+        let removed = q.remove_meeting("m1").unwrap();
+        autosurgeon::reconcile(&mut doc, &q).unwrap();
+        let mut q: Partnership = autosurgeon::hydrate(&doc).unwrap();
+        assert!(q.meetings.is_empty());
+        q.put_back_meeting(removed);
+        autosurgeon::reconcile(&mut doc, &q).unwrap();
+        let back: Partnership = autosurgeon::hydrate(&doc).unwrap();
+        let m = &back.meetings["m1"];
+        assert_eq!((m.agenda.as_str(), m.action_items[0].text.as_str(), m.action_items[0].due.as_deref()), ("Goals", "Draft", Some("2026-09-10")));
     }
 
     #[test]

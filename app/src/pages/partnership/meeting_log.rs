@@ -27,6 +27,19 @@ pub(super) fn MeetingLog(p: ReadSignal<Partnership, LocalStorage>, editing: Edit
         });
         set_agenda.set(String::new());
     };
+    // The meeting just deleted, for Undo (a few seconds).
+    let (deleted, set_deleted) = signal_local(None::<Meeting>);
+    let delete = Callback::new(move |meeting: String| {
+        let mut taken = None;
+        editing.edit(|p| taken = p.remove_meeting(&meeting));
+        set_deleted.set(taken);
+        set_timeout(
+            move || {
+                let _ = set_deleted.try_update(|d| if d.as_ref().is_some_and(|m| m.id == meeting) { *d = None });
+            },
+            std::time::Duration::from_millis(10_000),
+        );
+    });
     view! {
         <section aria-labelledby="log-heading">
             <h2 id="log-heading">"Meetings"</h2>
@@ -41,12 +54,23 @@ pub(super) fn MeetingLog(p: ReadSignal<Partnership, LocalStorage>, editing: Edit
                 </div>
                 <button type="submit">"Add meeting"</button>
             </form>
+            {move || deleted.with(|d| d.as_ref().map(|m| m.date.clone())).map(|day| view! {
+                <p class="notice" role="status" data-testid="meeting-deleted">
+                    {format!("Deleted the meeting of {}. ", confidant_shared::calendar_day::parse_day(&day).map(day_label).unwrap_or(day))}
+                    <button type="button" data-testid="undo-meeting" on:click=move |_| {
+                        if let Some(m) = deleted.get_untracked() {
+                            editing.edit(|p| p.put_back_meeting(m));
+                        }
+                        set_deleted.set(None);
+                    }>"Undo"</button>
+                </p>
+            })}
             {move || p.with(|p| p.meetings.is_empty()).then(|| view! {
                 <p class="empty-state">"No meetings yet. Log your introductory meeting here, or plan it with a date ahead."</p>
             })}
             <ol class="meetings" aria-label="Meeting log, newest first">
                 <For each=move || p.with(|p| p.meetings_by_date().into_iter().map(|m| m.id.clone()).collect::<Vec<_>>()) key=|id| id.clone() let:meeting_id>
-                    <MeetingCard meeting_id p editing plan_local/>
+                    <MeetingCard meeting_id p editing plan_local delete/>
                 </For>
             </ol>
         </section>
@@ -54,8 +78,15 @@ pub(super) fn MeetingLog(p: ReadSignal<Partnership, LocalStorage>, editing: Edit
 }
 
 #[component]
-pub(super) fn MeetingCard(meeting_id: String, p: ReadSignal<Partnership, LocalStorage>, editing: Editing, plan_local: Signal<Option<DocumentId>>) -> impl IntoView {
+pub(super) fn MeetingCard(
+    meeting_id: String,
+    p: ReadSignal<Partnership, LocalStorage>,
+    editing: Editing,
+    plan_local: Signal<Option<DocumentId>>,
+    delete: Callback<String>,
+) -> impl IntoView {
     let id = StoredValue::new(meeting_id);
+    let (confirming, set_confirming) = signal(false);
     let meeting = move || p.with(|p| id.with_value(|id| p.meetings.get(id).cloned()));
     let with_meeting = move |f: Box<dyn FnOnce(&mut Meeting)>| id.with_value(|id| editing.edit(|p| if let Some(m) = p.meetings.get_mut(id) { f(m) }));
     let field_id = move |what: &str| id.with_value(|id| format!("meeting-{id}-{what}"));
@@ -84,6 +115,22 @@ pub(super) fn MeetingCard(meeting_id: String, p: ReadSignal<Partnership, LocalSt
     view! {
         <li class="meeting" data-testid="meeting">
             <h3>{move || confidant_shared::calendar_day::parse_day(&date()).map(day_label).unwrap_or_else(date)}</h3>
+            {move || if confirming.get() {
+                view! {
+                    <p role="group" class="confirm" aria-label="Delete this meeting?">
+                        "Delete this meeting, its notes and action items, for both of you? "
+                        <button type="button" class="danger" data-testid="confirm-delete-meeting" on:click=move |_| {
+                            set_confirming.set(false);
+                            delete.run(id.get_value());
+                        }>"Delete"</button>
+                        <button type="button" on:click=move |_| set_confirming.set(false)>"Keep it"</button>
+                    </p>
+                }.into_any()
+            } else {
+                view! {
+                    <button type="button" class="quiet" data-testid="delete-meeting" on:click=move |_| set_confirming.set(true)>"Delete meeting"</button>
+                }.into_any()
+            }}
             <div class="field">
                 <label for=move || field_id("agenda")>"Agenda"</label>
                 <textarea id=move || field_id("agenda") rows="2" use:live_text=Signal::derive(move || meeting().map(|m| m.agenda.as_str().to_owned()).unwrap_or_default())
