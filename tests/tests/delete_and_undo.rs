@@ -95,6 +95,22 @@ async fn a_removed_goal_comes_back_with_undo_and_a_deleted_entry_leaves_the_devi
     find::css(&mentee, "[data-testid='undo-milestone']").await?.click().await?;
     find::text_within(&mentor, "the milestone back", &["Plan the syllabus (due"], SYNC).await?;
 
+    // The mentor deletes the shared plan from her device: gone from her
+    // list; Undo brings it back, syncing again.
+    mentor.client.goto(&server.url("/goals")).await?;
+    find::by_text(&mentor, "a", "Our plan").await?.click().await?;
+    find::heading(&mentor, "Our plan").await?;
+    find::css(&mentor, "[data-testid='delete-goal_plan']").await?.click().await?;
+    find::css(&mentor, "[data-testid='confirm-delete-goal_plan']").await?.click().await?;
+    find::heading(&mentor, "Goal plans").await?;
+    find::css(&mentor, "[data-testid='goal_plan-deleted']").await?;
+    find::until(&mentor, "the plan out of her list", "![...document.querySelectorAll('main a')].some(a => a.innerText === 'Our plan')").await?;
+    find::css(&mentor, "[data-testid='undo-delete-goal_plan']").await?.click().await?;
+    find::until_within(&mentor, "the plan back in her list", "[...document.querySelectorAll('main a')].some(a => a.innerText === 'Our plan')", SYNC).await?;
+    find::by_text(&mentor, "a", "Our plan").await?.click().await?;
+    action::add_goal(&mentee, "After the undo").await?;
+    action::shows_goal(&mentor, "After the undo").await?;
+
     // A private journal entry.
     mentee.client.goto(&server.url("/journal")).await?;
     find::css(&mentee, "#new-entry-title").await?.send_keys("Private thoughts").await?;
@@ -107,22 +123,22 @@ async fn a_removed_goal_comes_back_with_undo_and_a_deleted_entry_leaves_the_devi
     anyhow::ensure!(stored(&mentee, &entry_id).await? > 0, "the entry is in IndexedDB before it is deleted");
 
     // Deleted, then undone: back in the list.
-    find::css(&mentee, "[data-testid='delete-entry']").await?.click().await?;
-    find::css(&mentee, "[data-testid='confirm-delete-entry']").await?.click().await?;
+    find::css(&mentee, "[data-testid='delete-journal']").await?.click().await?;
+    find::css(&mentee, "[data-testid='confirm-delete-journal']").await?.click().await?;
     find::heading(&mentee, "Journal").await?;
-    find::css(&mentee, "[data-testid='entry-deleted']").await?;
+    find::css(&mentee, "[data-testid='journal-deleted']").await?;
     check::accessible(&mentee, "the journal offering Undo").await?;
     find::until(&mentee, "the entry out of the list", "!document.querySelector('main').innerText.includes('Private thoughts')").await?;
-    find::css(&mentee, "[data-testid='undo-delete']").await?.click().await?;
+    find::css(&mentee, "[data-testid='undo-delete-journal']").await?.click().await?;
     find::text_within(&mentee, "the entry back in the list", &["Private thoughts"], SYNC).await?;
 
     // Deleted again and left: gone from the device once Undo is no longer offered.
     mentee.client.goto(entry_url.as_str()).await?;
     find::heading(&mentee, "Private thoughts").await?;
-    find::css(&mentee, "[data-testid='delete-entry']").await?.click().await?;
-    find::css(&mentee, "[data-testid='confirm-delete-entry']").await?.click().await?;
+    find::css(&mentee, "[data-testid='delete-journal']").await?.click().await?;
+    find::css(&mentee, "[data-testid='confirm-delete-journal']").await?.click().await?;
     find::heading(&mentee, "Journal").await?;
-    find::until_within(&mentee, "the Undo offer to end", "!document.querySelector(\"[data-testid='entry-deleted']\")", SYNC).await?;
+    find::until_within(&mentee, "the Undo offer to end", "!document.querySelector(\"[data-testid='journal-deleted']\")", SYNC).await?;
     let deadline = tokio::time::Instant::now() + SYNC;
     loop {
         let left = stored(&mentee, &entry_id).await?;

@@ -170,6 +170,11 @@ fn GoalPlanEditor(doc: OpenDocument, initial: GoalPlan, notice: Option<String>) 
         <ProgressChart plan/>
         <Comments plan editing/>
         <SharePanel local=this_id kind=DocumentKind::GoalPlan what="goal plan"/>
+        <div class="goal-actions">
+            <crate::widgets::delete_document::DeleteDocument id=this_id kind=DocumentKind::GoalPlan what="this goal plan"
+                question="Delete this goal plan from your devices? If you share it, your partner keeps their copy and gets nothing new from you."
+                before=move |_| editing.save_now()/>
+        </div>
     }
 }
 

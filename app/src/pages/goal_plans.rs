@@ -15,8 +15,11 @@ use crate::api::my_profile;
 
 #[component]
 pub fn GoalPlansPage() -> impl IntoView {
-    let plans = LocalResource::new(|| async {
-        summaries(DocumentKind::GoalPlan).await
+    // Read again when a plan is saved here, arrives by sync, or comes back by Undo.
+    let saves = crate::store::saves_counter();
+    let plans = LocalResource::new(move || {
+        saves.track();
+        async { summaries(DocumentKind::GoalPlan).await }
     });
     let (title, set_title) = signal(String::new());
     let (error, set_error) = signal(None::<String>);
@@ -45,6 +48,7 @@ pub fn GoalPlansPage() -> impl IntoView {
         <section class="page" aria-labelledby="page-title">
             <h1 id="page-title">{Section::Goals.title()}</h1>
             <p class="purpose">{Section::Goals.purpose()}</p>
+            <crate::widgets::delete_document::RecentlyDeleted kind=confidant_shared::document::DocumentKind::GoalPlan what="Goal plan"/>
             <form class="inline-form" on:submit=create>
                 <label for="new-plan-title">"Name of a new goal plan"</label>
                 <input id="new-plan-title" type="text" placeholder="My goals for the next six months"

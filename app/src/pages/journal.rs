@@ -14,7 +14,8 @@ use leptos_router::hooks::use_navigate;
 use crate::api::create_document;
 use crate::widgets::file_download::download;
 use crate::api::documents_of;
-use crate::store::{deletion, saves_counter};
+use crate::store::saves_counter;
+use crate::widgets::delete_document::RecentlyDeleted;
 
 pub use crate::clock::today;
 
@@ -37,16 +38,9 @@ pub fn kind_from_token(token: &str) -> EntryKind {
 pub fn JournalPage() -> impl IntoView {
     // Reload the list when an entry is saved here or arrives from a linked device.
     let saves = saves_counter();
-    let sync = StoredValue::new_local(crate::sync::use_sync());
-    // Entries just deleted, with Undo while it is offered.
-    let (deleted, set_deleted) = signal(recently_deleted());
-    if !deleted.with_untracked(Vec::is_empty) {
-        set_timeout(move || { let _ = set_deleted.try_set(recently_deleted()); }, std::time::Duration::from_millis(deletion::UNDO_MS as u64));
-    }
     // Whole entries, so search reaches their text. Newest first.
     let entries = LocalResource::new(move || {
         saves.track();
-        deleted.track();
         async {
             let mut all: Vec<(String, JournalEntry)> = documents_of::<JournalEntry>()
                 .await
@@ -119,20 +113,7 @@ pub fn JournalPage() -> impl IntoView {
                 <button type="submit">"Write entry"</button>
             </form>
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-            {move || deleted.get().into_iter().map(|doc| view! {
-                <p class="notice" role="status" data-testid="entry-deleted">
-                    "Journal entry deleted. "
-                    <button type="button" data-testid="undo-delete" on:click=move |_| {
-                        deletion::unmark(doc);
-                        set_deleted.set(recently_deleted());
-                        if let (Some(record), Some(engine)) = (deletion::take_share(doc), sync.get_value()) {
-                            spawn_local(async move {
-                                let _ = engine.restore(vec![record]).await;
-                            });
-                        }
-                    }>"Undo"</button>
-                </p>
-            }).collect_view()}
+            <RecentlyDeleted kind=confidant_shared::document::DocumentKind::Journal what="Journal entry"/>
             <div class="filters" role="search" aria-label="Search your journal">
                 <div class="field">
                     <label for="journal-search">"Search"</label>
@@ -186,8 +167,3 @@ pub fn JournalPage() -> impl IntoView {
     }
 }
 
-/// Entries deleted within the undo window.
-fn recently_deleted() -> Vec<confidant_shared::document::DocumentId> {
-    let now = js_sys::Date::now();
-    deletion::marked().into_iter().filter(|(_, at)| now - at < deletion::UNDO_MS).map(|(doc, _)| doc).collect()
-}

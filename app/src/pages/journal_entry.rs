@@ -16,7 +16,9 @@ use crate::api::{lines_of, not_ready, use_document, DocumentState};
 use crate::widgets::document_editing::DocumentEditing;
 use crate::pages::journal::{kind_from_token, kind_token, ENTRY_KINDS};
 use crate::widgets::file_download::download;
-use crate::store::{deletion, OpenDocument};
+use crate::store::OpenDocument;
+use crate::widgets::delete_document::DeleteDocument;
+use confidant_shared::document::DocumentKind;
 
 #[component]
 pub fn JournalEntryPage() -> impl IntoView {
@@ -41,41 +43,6 @@ fn EntryEditor(doc: OpenDocument, initial: JournalEntry, notice: Option<String>)
     let (entry, set_entry) = signal_local(initial);
     let (error, set_error) = signal(None::<String>);
     let editing = DocumentEditing::new(doc, set_entry, set_error);
-    // Deleting asks once, then leaves Undo on the journal page for a few seconds.
-    let (confirming, set_confirming) = signal(false);
-    let navigate = leptos_router::hooks::use_navigate();
-    let engine = crate::sync::use_sync();
-    let delete = move |_| {
-        editing.save_now();
-        match deletion::mark(this_id) {
-            Ok(()) => {
-                // Shared with the person's other devices: stop syncing it now,
-                // so nothing brings it back; Undo follows it again.
-                if let Some(engine) = engine.clone().filter(|e| e.share_of(this_id).is_some()) {
-                    leptos::task::spawn_local(async move {
-                        let Ok(store) = crate::store::app_store().await else { return };
-                        let record = store.shares().await.ok().and_then(|all| all.into_iter().find(|s| s.local_id == this_id.to_string()));
-                        if engine.leave(this_id).await.is_ok() {
-                            if let Some(record) = record {
-                                deletion::keep_share(this_id, record);
-                            }
-                        }
-                    });
-                }
-                // Gone from this device once Undo is no longer offered.
-                set_timeout(
-                    || leptos::task::spawn_local(async {
-                        if let Ok(store) = crate::store::app_store().await {
-                            deletion::purge_due(&store).await;
-                        }
-                    }),
-                    std::time::Duration::from_millis(deletion::UNDO_MS as u64 + 100),
-                );
-                navigate(Section::Journal.path(), Default::default());
-            }
-            Err(err) => set_error.set(Some(err.for_user())),
-        }
-    };
     let partnerships = LocalResource::new(|| async {
         lines_of::<Partnership>()
             .await
@@ -144,17 +111,8 @@ fn EntryEditor(doc: OpenDocument, initial: JournalEntry, notice: Option<String>)
                 let (text, name) = entry.with_untracked(|e| (entry_markdown(e), entry_file_name(e)));
                 let _ = download(&name, "text/markdown", &text);
             }>"Export as Markdown"</button>
-            {move || if confirming.get() {
-                view! {
-                    <span role="group" aria-label="Delete this entry?" class="confirm">
-                        "Delete this entry from your devices? "
-                        <button type="button" class="danger" data-testid="confirm-delete-entry" on:click=delete.clone()>"Delete"</button>
-                        <button type="button" on:click=move |_| set_confirming.set(false)>"Keep it"</button>
-                    </span>
-                }.into_any()
-            } else {
-                view! { <button type="button" class="danger" data-testid="delete-entry" on:click=move |_| set_confirming.set(true)>"Delete entry"</button> }.into_any()
-            }}
+            <DeleteDocument id=this_id kind=DocumentKind::Journal what="entry"
+                question="Delete this entry from your devices?" before=move |_| editing.save_now()/>
         </div>
         <p><A href=Section::Journal.path()>"Back to your journal"</A></p>
     }

@@ -57,6 +57,7 @@ pub fn PartnershipsPage() -> impl IntoView {
         <section class="page" aria-labelledby="page-title">
             <h1 id="page-title">{Section::Partnerships.title()}</h1>
             <p class="purpose">{Section::Partnerships.purpose()}</p>
+            <crate::widgets::delete_document::RecentlyDeleted kind=DocumentKind::Partnership what="Partnership"/>
             {move || match list.get() {
                 None => view! { <p class="loading" role="status">"Loading your partnerships…"</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),

@@ -1,5 +1,6 @@
-//! Deleting a private document (a journal entry) from this device, with a
-//! few seconds to undo.
+//! Deleting a document from this device (a journal entry, a goal plan, a
+//! partnership), with a few seconds to undo. A shared one stops syncing
+//! here; the partner keeps their copy.
 //!
 //! Deleting marks the document in localStorage at once (synchronous, so a
 //! quit right after still counts) and every list hides it; Undo takes the
@@ -12,7 +13,7 @@
 //! syncing at once, so nothing brings it back; its share record is kept in
 //! memory for Undo to follow it again.
 
-use confidant_shared::document::DocumentId;
+use confidant_shared::document::{DocumentId, DocumentKind};
 
 use super::database::{Store, StoreError};
 use super::ShareRecord;
@@ -44,11 +45,11 @@ fn local() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
-/// Mark `doc` deleted now: lists hide it, Undo can bring it back.
-pub fn mark(doc: DocumentId) -> Result<(), StoreError> {
+/// Mark `doc` (of `kind`) deleted now: lists hide it, Undo can bring it back.
+pub fn mark(doc: DocumentId, kind: DocumentKind) -> Result<(), StoreError> {
     let local = local().ok_or(StoreError::Write("no local storage".into()))?;
     local
-        .set_item(&format!("{PREFIX}{doc}"), &js_sys::Date::now().to_string())
+        .set_item(&format!("{PREFIX}{doc}"), &format!("{} {}", js_sys::Date::now(), kind.as_str()))
         .map_err(|_| StoreError::Write("local storage refused the deletion mark".into()))
 }
 
@@ -61,19 +62,27 @@ pub fn unmark(doc: DocumentId) {
 
 /// Documents marked deleted, with when.
 pub fn marked() -> Vec<(DocumentId, f64)> {
+    marked_with_kind().into_iter().map(|(doc, at, _)| (doc, at)).collect()
+}
+
+/// Documents marked deleted, with when and of which kind (if recorded).
+pub fn marked_with_kind() -> Vec<(DocumentId, f64, Option<DocumentKind>)> {
     let Some(local) = local() else { return Vec::new() };
     (0..local.length().unwrap_or(0))
         .filter_map(|i| local.key(i).ok().flatten())
         .filter_map(|key| {
             let doc = key.strip_prefix(PREFIX)?.parse::<DocumentId>().ok()?;
-            let at = local.get_item(&key).ok().flatten()?.parse::<f64>().ok()?;
-            Some((doc, at))
+            let value = local.get_item(&key).ok().flatten()?;
+            let (at, kind) = value.split_once(' ').map_or((value.as_str(), None), |(at, kind)| (at, DocumentKind::parse(kind)));
+            Some((doc, at.parse::<f64>().ok()?, kind))
         })
         .collect()
 }
 
-pub fn is_marked(doc: DocumentId) -> bool {
-    marked().iter().any(|(d, _)| *d == doc)
+/// Documents of `kind` deleted within the undo window.
+pub fn recently(kind: DocumentKind) -> Vec<DocumentId> {
+    let now = js_sys::Date::now();
+    marked_with_kind().into_iter().filter(|(_, at, k)| now - at < UNDO_MS && *k == Some(kind)).map(|(doc, ..)| doc).collect()
 }
 
 /// Remove for good every document whose undo window has passed. A failure

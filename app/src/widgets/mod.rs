@@ -2,6 +2,7 @@
 //! the sharing panel, an invite's link and QR code, file downloads, text
 //! fields that keep the caret when a partner's change arrives.
 
+pub mod delete_document;
 pub mod document_editing;
 pub mod file_download;
 pub mod invite_code;

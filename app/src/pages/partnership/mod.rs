@@ -184,6 +184,11 @@ fn PartnershipEditor(doc: OpenDocument, initial: Partnership, notice: Option<Str
         </section>
         <HandOverSection p editing partner=Signal::derive(partner) side=Signal::derive(side)/>
         {(!inviting).then(|| view! { <SharePanel local=this_id kind=DocumentKind::Partnership what="partnership" note=invite_note/> })}
+        <div class="goal-actions">
+            <crate::widgets::delete_document::DeleteDocument id=this_id kind=DocumentKind::Partnership what="this partnership"
+                question="Delete this partnership from your devices? Your partner keeps their copy and gets nothing new from you; to end it together, end it above instead."
+                before=move |_| editing.save_now()/>
+        </div>
     }
 }
 
