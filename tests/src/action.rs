@@ -106,3 +106,26 @@ pub async fn add_goal(browser: &Browser, title: &str) -> anyhow::Result<()> {
     find::by_text(browser, "button", "Add goal").await?.click().await?;
     shows_goal(browser, title).await
 }
+
+/// The scene several partner tests start from: the mentee, as "Sam Rivera",
+/// writes the plan `title` with `goals`, shares it, and the mentor (no
+/// profile yet) accepts as "Ana Lima" and sees every goal. Both browsers end
+/// on the plan.
+pub async fn share_a_plan(mentee: &Browser, mentor: &Browser, server: &crate::TestServer, title: &str, goals: &[&str]) -> anyhow::Result<()> {
+    create_profile(mentee, server, "Sam Rivera", "mentee").await?;
+    mentee.client.goto(&server.url("/goals")).await?;
+    find::css(mentee, "#new-plan-title").await?.send_keys(title).await?;
+    find::by_text(mentee, "button", "Create goal plan").await?.click().await?;
+    find::heading(mentee, title).await?;
+    for goal in goals {
+        add_goal(mentee, goal).await?;
+    }
+    find::css(mentee, "[data-testid='share']").await?.click().await?;
+    let link = invite_link(mentee).await?;
+    accept_invite_as(mentor, &link, "Ana Lima").await?;
+    find::heading(mentor, title).await?;
+    for goal in goals {
+        shows_goal(mentor, goal).await?;
+    }
+    Ok(())
+}

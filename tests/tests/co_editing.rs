@@ -46,17 +46,8 @@ async fn two_people_typing_in_one_paragraph_keep_their_words_intact() -> anyhow:
     let mentor = Browser::open(&driver, Viewport::DESKTOP).await?;
 
     // A shared plan with one goal and its "why".
-    action::create_profile(&mentee, &server, "Sam Rivera", "mentee").await?;
-    mentee.client.goto(&server.url("/goals")).await?;
-    find::css(&mentee, "#new-plan-title").await?.send_keys("Our plan").await?;
-    find::by_text(&mentee, "button", "Create goal plan").await?.click().await?;
-    find::heading(&mentee, "Our plan").await?;
-    action::add_goal(&mentee, "Publish a paper").await?;
+    action::share_a_plan(&mentee, &mentor, &server, "Our plan", &["Publish a paper"]).await?;
     find::css(&mentee, WHY).await?.send_keys("Both of us write here.").await?;
-    find::css(&mentee, "[data-testid='share']").await?.click().await?;
-    let link = action::invite_link(&mentee).await?;
-    action::accept_invite_as(&mentor, &link, "Ana Lima").await?;
-    find::heading(&mentor, "Our plan").await?;
     why_contains(&mentor, "the why on the mentor's side", "Both of us write here.").await?;
 
     // The mentee writes at the start, the mentor at the end, at the same time;

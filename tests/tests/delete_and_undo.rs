@@ -40,19 +40,7 @@ async fn a_removed_goal_comes_back_with_undo_and_a_deleted_entry_leaves_the_devi
     let mentor = Browser::open(&driver, Viewport::DESKTOP).await?;
 
     // A shared plan with two goals.
-    action::create_profile(&mentee, &server, "Sam Rivera", "mentee").await?;
-    mentee.client.goto(&server.url("/goals")).await?;
-    find::css(&mentee, "#new-plan-title").await?.send_keys("Our plan").await?;
-    find::by_text(&mentee, "button", "Create goal plan").await?.click().await?;
-    find::heading(&mentee, "Our plan").await?;
-    action::add_goal(&mentee, "Publish a paper").await?;
-    action::add_goal(&mentee, "Teach a course").await?;
-    find::css(&mentee, "[data-testid='share']").await?.click().await?;
-    let link = action::invite_link(&mentee).await?;
-    action::accept_invite_as(&mentor, &link, "Ana Lima").await?;
-    find::heading(&mentor, "Our plan").await?;
-    action::shows_goal(&mentor, "Publish a paper").await?;
-    action::shows_goal(&mentor, "Teach a course").await?;
+    action::share_a_plan(&mentee, &mentor, &server, "Our plan", &["Publish a paper", "Teach a course"]).await?;
 
     // The mentee removes a goal: asked first, then gone on both sides.
     find::css(&mentee, "button[aria-label='Remove Publish a paper']").await?.click().await?;

@@ -28,17 +28,7 @@ async fn a_protected_export_restored_on_a_new_device_keeps_syncing_with_the_part
     mentee.download_into(downloads.path()).await?;
 
     // A shared plan.
-    action::create_profile(&mentee, &server, "Sam Rivera", "mentee").await?;
-    mentee.client.goto(&server.url("/goals")).await?;
-    find::css(&mentee, "#new-plan-title").await?.send_keys("Our plan").await?;
-    find::by_text(&mentee, "button", "Create goal plan").await?.click().await?;
-    find::heading(&mentee, "Our plan").await?;
-    action::add_goal(&mentee, "Publish a paper").await?;
-    find::css(&mentee, "[data-testid='share']").await?.click().await?;
-    let link = action::invite_link(&mentee).await?;
-    action::accept_invite_as(&mentor, &link, "Ana Lima").await?;
-    find::heading(&mentor, "Our plan").await?;
-    action::shows_goal(&mentor, "Publish a paper").await?;
+    action::share_a_plan(&mentee, &mentor, &server, "Our plan", &["Publish a paper"]).await?;
     let mentor_plan = mentor.client.current_url().await?;
     find::until(&mentee, "the goal saved", "!Object.keys(localStorage).some(k => k.startsWith('confidant-unsaved:'))").await?;
 

@@ -22,3 +22,10 @@ pub use document::{not_ready, use_document, DocumentState};
 pub use documents::{create_document, export_all, import, open_document, summaries};
 pub use lists::{documents_of, documents_opened_for_lists, lines_of};
 pub use profile::{my_profile, random_id};
+
+/// A message (a core error's text, written to follow "…:") as the start of a
+/// sentence shown on its own.
+pub fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}

@@ -59,7 +59,7 @@ pub fn JoinPage() -> impl IntoView {
 
     let body = match (invite, engine) {
         (Err(err), _) => view! {
-            <p class="error" role="alert" data-testid="invite-error">{capitalised(&err.to_string())}"."</p>
+            <p class="error" role="alert" data-testid="invite-error">{crate::api::capitalised(&err.to_string())}"."</p>
             <p>"Ask the person who invited you to send the link again (copy it whole, or scan its QR code), then open it here."</p>
             <p><a href="/">"Go to your home page"</a></p>
         }
@@ -139,10 +139,4 @@ pub fn JoinPage() -> impl IntoView {
             {body}
         </section>
     }
-}
-
-/// An error sentence as the start of a paragraph.
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

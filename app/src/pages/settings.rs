@@ -83,7 +83,7 @@ pub fn SettingsPage() -> impl IntoView {
                 }
                 set_message.set(Some("Protecting the file with your passphrase…".into()));
                 let (salt, nonce) = (random_bytes::<16>().map_err(|e| e.for_user())?, random_bytes::<24>().map_err(|e| e.for_user())?);
-                let sealed = sealed_export::seal(&json, &passphrase, salt, nonce, sealed_export::KdfCost::DEFAULT).map_err(|e| capitalised(&e.to_string()))?;
+                let sealed = sealed_export::seal(&json, &passphrase, salt, nonce, sealed_export::KdfCost::DEFAULT).map_err(|e| crate::api::capitalised(&e.to_string()))?;
                 Ok((count, "confidant-export-protected.json", zeroize::Zeroizing::new(sealed)))
             };
             match made.await {
@@ -310,10 +310,4 @@ fn LinkedDevices() -> impl IntoView {
         }}
     }
     .into_any()
-}
-
-/// An error sentence as the start of a sentence.
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
