@@ -32,3 +32,26 @@ pub fn today_day() -> NaiveDate {
 pub fn today() -> String {
     day_text(today_day())
 }
+
+/// A day as the person reads days: the browser's language and its way of
+/// writing dates ("Mon 7 Dec 2026", "Mo., 7. Dez. 2026", "Mon, Dec 7, 2026").
+pub fn day_words(day: NaiveDate) -> String {
+    use confidant_shared::calendar_day::Datelike;
+    let date = js_sys::Date::new_with_year_month_day(day.year() as u32, day.month0() as i32, day.day() as i32);
+    let options = js_sys::Object::new();
+    for (key, value) in [("weekday", "short"), ("day", "numeric"), ("month", "short"), ("year", "numeric")] {
+        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+    }
+    // No locale named: Intl's default is the browser's own language.
+    let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &options).format();
+    match format.call1(&wasm_bindgen::JsValue::NULL, &date).ok().and_then(|words| words.as_string()) {
+        Some(words) if !words.is_empty() => words,
+        _ => confidant_shared::calendar_day::day_label(day),
+    }
+}
+
+/// A moment (milliseconds since the epoch) as a day in the person's words.
+pub fn moment_day_words(at_ms: i64) -> String {
+    let offset = -(js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at_ms as f64)).get_timezone_offset() as i32);
+    local_date(at_ms, offset).map(day_words).unwrap_or_default()
+}

@@ -131,14 +131,20 @@ impl Attention {
         self.is_late(today) || self.by() <= today || matches!(self.need, Need::Continuation { .. })
     }
 
-    /// What Home says, in plain words.
+    /// What Home says, in plain words, days written as in `day_label`.
     pub fn text(&self, today: NaiveDate) -> String {
+        self.text_with(today, day_label)
+    }
+
+    /// What Home says, with days written by `day` (the app passes the
+    /// browser's locale, so a day reads as the person writes it).
+    pub fn text_with(&self, today: NaiveDate, day: impl Fn(NaiveDate) -> String) -> String {
         match &self.need {
             Need::NextMeeting { with, planned: Some(planned), .. } => {
-                format!("Next meeting with {with}: planned for {}.", day_label(*planned))
+                format!("Next meeting with {with}: planned for {}.", day(*planned))
             }
             Need::NextMeeting { with, due, planned: None } if *due == today => format!("Next meeting with {with} is due today."),
-            Need::NextMeeting { with, due, planned: None } => format!("Next meeting with {with} is due by {}.", day_label(*due)),
+            Need::NextMeeting { with, due, planned: None } => format!("Next meeting with {with} is due by {}.", day(*due)),
             Need::MeetingOverdue { with, last_held: Some(last), .. } => {
                 let days = (today - *last).num_days();
                 if days >= 14 {
@@ -148,24 +154,24 @@ impl Attention {
                 }
             }
             Need::MeetingOverdue { with, due, last_held: None } => {
-                format!("Your introductory meeting with {with} was due on {}. Plan it.", day_label(*due))
+                format!("Your introductory meeting with {with} was due on {}. Plan it.", day(*due))
             }
             Need::SemesterCheckIn { with, semester, ends } => {
-                format!("Check in with {with} this semester ({semester} ends {}).", day_label(*ends))
+                format!("Check in with {with} this semester ({semester} ends {}).", day(*ends))
             }
             Need::Continuation { with, term_ends, last_term: true } if today > *term_ends => {
-                format!("Your agreement with {with} ended on {}: continue, or end the partnership?", day_label(*term_ends))
+                format!("Your agreement with {with} ended on {}: continue, or end the partnership?", day(*term_ends))
             }
             Need::Continuation { with, term_ends, last_term } => format!(
                 "The {} with {with} ends on {}: continue, or end the partnership?",
                 if *last_term { "agreement" } else { "term" },
-                day_label(*term_ends)
+                day(*term_ends)
             ),
             Need::MilestoneDue { goal, milestone, due, plan, whose } if today > *due => {
-                format!("Milestone \u{201c}{milestone}\u{201d} ({goal}, {}) was due on {}.", whose.words(plan), day_label(*due))
+                format!("Milestone \u{201c}{milestone}\u{201d} ({goal}, {}) was due on {}.", whose.words(plan), day(*due))
             }
             Need::MilestoneDue { goal, milestone, due, plan, whose } => {
-                format!("Milestone \u{201c}{milestone}\u{201d} ({goal}, {}) is due by {}.", whose.words(plan), day_label(*due))
+                format!("Milestone \u{201c}{milestone}\u{201d} ({goal}, {}) is due by {}.", whose.words(plan), day(*due))
             }
         }
     }

@@ -6,7 +6,7 @@
 //! today with their clock's offset from UTC, so 23:30 in Chicago on the 31st
 //! is still the 31st although it is already the 1st in UTC.
 
-pub use chrono::NaiveDate;
+pub use chrono::{Datelike, NaiveDate};
 use chrono::{DateTime, Days};
 
 /// The user's calendar day at `utc_ms` (milliseconds since the Unix epoch),

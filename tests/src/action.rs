@@ -90,9 +90,32 @@ pub async fn fix_today(browser: &Browser, server: &crate::TestServer, day: confi
     Ok(())
 }
 
+/// `day` as the app writes it in this browser's language (Intl's default
+/// locale, the way the app formats days).
+pub async fn day_words(browser: &Browser, day: confidant_shared::calendar_day::NaiveDate) -> anyhow::Result<String> {
+    use confidant_shared::calendar_day::Datelike;
+    let script = format!(
+        "return new Intl.DateTimeFormat([], {{weekday: 'short', day: 'numeric', month: 'short', year: 'numeric'}}).format(new Date({}, {}, {}));",
+        day.year(),
+        day.month0(),
+        day.day()
+    );
+    let words = browser.eval(&script).await?;
+    words.as_str().map(str::to_owned).ok_or_else(|| anyhow::anyhow!("the browser wrote no day for {day}"))
+}
+
+/// A script giving the titles of the goals on the page, in priority order
+/// (each reads as text, edited where it stands).
+pub const GOAL_TITLES: &str = "[...document.querySelectorAll(\"[data-testid='goal-title']\")].map(b => b.textContent.trim())";
+
 /// A script that is true when the goal plan on the page shows the goal `title`.
 pub fn has_goal(title: &str) -> String {
-    format!("[...document.querySelectorAll(\"[data-testid='goal'] input[id$='-title']\")].some(i => i.value === {title:?})")
+    format!("{GOAL_TITLES}.includes({title:?})")
+}
+
+/// A script giving the goal card (`[data-testid='goal']`) titled `title`.
+pub fn goal_card(title: &str) -> String {
+    format!("[...document.querySelectorAll(\"[data-testid='goal']\")].find(g => g.querySelector(\"[data-testid='goal-title']\").textContent.trim() === {title:?})")
 }
 
 /// Wait for the goal `title` on the page (from this person or, by sync, a partner).

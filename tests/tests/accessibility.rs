@@ -50,11 +50,26 @@ async fn every_page_passes_an_accessibility_audit_and_works_from_the_keyboard() 
     for goal in ["Publish a paper", "Find a lab"] {
         type_into(&browser, "#new-goal", goal).await?;
         action::press(&browser, Key::Enter).await?;
-        find::until(&browser, goal, &format!("[...document.querySelectorAll(\"[data-testid='goal'] input\")].some(i => i.value === {goal:?})")).await?;
+        find::until(&browser, goal, &action::has_goal(goal)).await?;
     }
-    type_into(&browser, "[data-testid='goal'] input[id$='-title']", "").await?;
+    type_into(&browser, "[data-testid='goal-title']", "").await?;
     browser.client.active_element().await?.send_keys(&format!("{}{}", char::from(Key::Alt), char::from(Key::Down))).await?;
-    find::until(&browser, "the goals reordered", "document.querySelector(\"[data-testid='goal'] input[id$='-title']\").value === 'Find a lab'").await?;
+    find::until(&browser, "the goals reordered", &format!("{}[0] === 'Find a lab'", action::GOAL_TITLES)).await?;
+    // A goal reads as text and is renamed where it stands: Enter opens it,
+    // Escape leaves it as it was, Enter saves, and focus comes back to it.
+    type_into(&browser, "[data-testid='goal-title']", "").await?;
+    action::press(&browser, Key::Enter).await?;
+    find::until(&browser, "the goal's field, focused", "document.activeElement.id.endsWith('-title') && document.activeElement.value === 'Find a lab'").await?;
+    browser.client.active_element().await?.send_keys(" in Lyon").await?;
+    action::press(&browser, Key::Escape).await?;
+    find::until(&browser, "the rename cancelled, focus on the goal", &format!("{}[0] === 'Find a lab' && document.activeElement.dataset.testid === 'goal-title'", action::GOAL_TITLES)).await?;
+    action::press(&browser, Key::Enter).await?;
+    find::until(&browser, "the goal's field again", "document.activeElement.id.endsWith('-title')").await?;
+    browser.client.active_element().await?.send_keys(&format!("{} in Lyon", char::from(Key::End))).await?;
+    action::press(&browser, Key::Enter).await?;
+    find::until(&browser, "the goal renamed, focus on it", &format!("{}[0] === 'Find a lab in Lyon' && document.activeElement.dataset.testid === 'goal-title'", action::GOAL_TITLES)).await?;
+    let fields = browser.eval("return document.querySelectorAll(\"[data-testid='goal'] input[id$='-title']\").length;").await?;
+    anyhow::ensure!(fields.as_u64() == Some(0), "the goals read as text when nobody is renaming them");
     // ... a milestone, ticked with the space bar: the chart appears.
     type_into(&browser, "[data-testid='goal'] .milestone-form input[type='text']", "Visit three labs").await?;
     action::press(&browser, Key::Enter).await?;

@@ -38,6 +38,8 @@ async fn a_removed_goal_comes_back_with_undo_and_a_deleted_entry_leaves_the_devi
     let driver = ChromeDriver::start().await?;
     let mentee = Browser::open(&driver, Viewport::DESKTOP).await?;
     let mentor = Browser::open(&driver, Viewport::DESKTOP).await?;
+    // The mentor reads German: days are written her way.
+    mentor.cdp("Emulation.setLocaleOverride", serde_json::json!({ "locale": "de-DE" })).await?;
 
     // A shared plan with two goals.
     action::share_a_plan(&mentee, &mentor, &server, "Our plan", &["Publish a paper", "Teach a course"]).await?;
@@ -48,6 +50,11 @@ async fn a_removed_goal_comes_back_with_undo_and_a_deleted_entry_leaves_the_devi
     lacks_goal(&mentee, "Publish a paper").await?;
     lacks_goal(&mentor, "Publish a paper").await?;
     find::text_within(&mentor, "the goal under recently removed", &["Publish a paper (removed", "by Sam Rivera"], SYNC).await?;
+    // The partner is told, in one sentence, what happened and where it went.
+    let news = find::css(&mentor, "[data-testid='removal-news']").await?.text().await?;
+    anyhow::ensure!(news.starts_with("Sam Rivera removed \u{201c}Publish a paper\u{201d}. It is under Recently removed"), "the mentor reads {news:?}");
+    let own = mentee.eval("return document.querySelector(\"[data-testid='removal-news']\") === null;").await?;
+    anyhow::ensure!(own.as_bool() == Some(true), "the one who removed it is offered Undo, not told the news");
     check::accessible(&mentor, "a goal plan with a removed goal").await?;
     check::accessible(&mentee, "a goal plan offering Undo").await?;
     // Undo brings it back for both.
@@ -58,7 +65,7 @@ async fn a_removed_goal_comes_back_with_undo_and_a_deleted_entry_leaves_the_devi
 
     // A milestone past its day shows as overdue; it is renamed and re-dated
     // where it stands, deleted, and brought back by Undo.
-    let goal = "[...document.querySelectorAll(\"[data-testid='goal']\")].find(g => g.querySelector(\"input[id$='-title']\").value === 'Teach a course')";
+    let goal = action::goal_card("Teach a course");
     let field = |which: &str| format!("return {goal}.querySelector(\"input[id$='-{which}']\").id;");
     let milestone_field = mentee.eval(&field("milestone")).await?.as_str().unwrap_or_default().to_owned();
     let due_field = mentee.eval(&field("due")).await?.as_str().unwrap_or_default().to_owned();
@@ -75,6 +82,11 @@ async fn a_removed_goal_comes_back_with_undo_and_a_deleted_entry_leaves_the_devi
     action::set_value(&mentee, "select[id^='milestone-'][id$='-status']", "in-progress").await?;
     find::css(&mentee, "[data-testid='save-milestone']").await?.click().await?;
     find::text_within(&mentor, "the renamed, re-dated milestone in progress", &["Plan the syllabus (due", "in progress"], SYNC).await?;
+    // Each reads the day in their own language.
+    find::text_within(&mentor, "the day in the mentor's German", &["Plan the syllabus (due Di., 30. Juni 2099)"], SYNC).await?;
+    let day = action::day_words(&mentee, confidant_shared::calendar_day::parse_day("2099-06-30").expect("a day")).await?;
+    anyhow::ensure!(!day.contains("Juni"), "the mentee's browser is not German: {day}");
+    find::text_within(&mentee, "the day in the mentee's language", &[&format!("Plan the syllabus (due {day})")], SYNC).await?;
     let overdue = mentee.eval("return document.querySelector(\"[data-testid='overdue']\") === null;").await?;
     anyhow::ensure!(overdue.as_bool() == Some(true), "a milestone due in the future is not overdue");
     find::css(&mentee, "button[aria-label='Edit Plan the syllabus']").await?.click().await?;

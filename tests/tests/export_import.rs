@@ -52,8 +52,8 @@ async fn an_export_from_one_browser_imports_into_another() -> anyhow::Result<()>
     second.client.goto(&server.url("/goals")).await?;
     find::by_text(&second, "a", "Carried over").await?.click().await?;
     find::heading(&second, "Carried over").await?;
-    let goal = find::css(&second, "[data-testid='goal'] input[id$='-title']").await?;
-    assert_eq!(goal.prop("value").await?.as_deref(), Some("Finish the thesis"));
+    let goal = find::css(&second, "[data-testid='goal-title']").await?;
+    assert_eq!(goal.text().await?, "Finish the thesis");
 
     second.close().await
 }

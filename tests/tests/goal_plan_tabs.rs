@@ -8,8 +8,8 @@ use fantoccini::Locator;
 
 async fn goal_titles(browser: &Browser) -> anyhow::Result<Vec<String>> {
     let mut titles = Vec::new();
-    for input in browser.client.find_all(Locator::Css("[data-testid='goal'] input[id$='-title']")).await? {
-        titles.push(input.prop("value").await?.unwrap_or_default());
+    for title in browser.client.find_all(Locator::Css("[data-testid='goal-title']")).await? {
+        titles.push(title.text().await?.trim().to_owned());
     }
     Ok(titles)
 }
@@ -90,8 +90,9 @@ async fn an_edit_is_kept_when_the_user_leaves_the_page_at_once() -> anyhow::Resu
     find::heading(&browser, "Leaving quickly").await?;
     let plan_url = client.current_url().await?;
 
-    // Type, then go to another section before the save timer fires.
-    find::css(&browser, "#plan-title").await?.send_keys(" (draft)").await?;
+    // Rename, then go to another section before the save timer fires.
+    find::css(&browser, "[data-testid='plan-title']").await?.click().await?;
+    find::css(&browser, "#plan-title").await?.send_keys(" (draft)\u{E007}").await?;
     find::css(&browser, "nav a[href='/journal']").await?.click().await?;
     find::heading(&browser, "Journal").await?;
 

@@ -13,16 +13,12 @@ use confidant_e2e::{action, find, Browser, ChromeDriver, TestServer, Viewport};
 /// Changes cross the relay between browsers.
 const SYNC: Duration = Duration::from_secs(45);
 
-fn has_goal(title: &str) -> String {
-    format!("[...document.querySelectorAll(\"[data-testid='goal'] input[id$='-title']\")].some(i => i.value === {title:?})")
-}
-
 async fn shows_goal(browser: &Browser, title: &str) -> anyhow::Result<()> {
-    find::until_within(browser, &format!("the goal {title:?}"), &has_goal(title), SYNC).await
+    find::until_within(browser, &format!("the goal {title:?}"), &confidant_e2e::action::has_goal(title), SYNC).await
 }
 
 async fn lacks_goal(browser: &Browser, title: &str) -> anyhow::Result<()> {
-    let there = browser.eval(&format!("return {};", has_goal(title))).await?;
+    let there = browser.eval(&format!("return {};", confidant_e2e::action::has_goal(title))).await?;
     anyhow::ensure!(there.as_bool() == Some(false), "{title:?} arrived where it should not have");
     Ok(())
 }

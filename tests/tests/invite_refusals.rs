@@ -16,7 +16,7 @@ use tokio_tungstenite::tungstenite::Message;
 const SYNC: Duration = Duration::from_secs(45);
 
 async fn shows(browser: &Browser, title: &str) -> anyhow::Result<()> {
-    let script = format!("[...document.querySelectorAll(\"[data-testid='goal'] input[id$='-title']\")].some(i => i.value === {title:?})");
+    let script = confidant_e2e::action::has_goal(title);
     find::until_within(browser, &format!("the goal {title:?}"), &script, SYNC).await
 }
 

@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use confidant_e2e::{action, check, find, Browser, ChromeDriver, TestServer, Viewport};
-use confidant_shared::calendar_day::{add_days, day_label, day_text, parse_day, NaiveDate};
+use confidant_shared::calendar_day::{add_days, day_text, parse_day, NaiveDate};
 use confidant_shared::partnership::MeetingCadence;
 use icalendar::{Calendar, CalendarComponent, Component, DatePerhapsTime};
 
@@ -117,10 +117,11 @@ async fn a_mentee_and_a_mentor_plan_meet_and_export() -> anyhow::Result<()> {
     find::css(&mentor, "[data-testid='confirm-milestone']").await?.click().await?;
     wait_for_text(&mentor, "the item turned milestone", "now a goal plan milestone").await?;
     wait_for_text(&mentee, "the milestone on the mentee's plan", "Draft the introduction").await?;
+    // Days read as the browser's language writes them.
+    let milestone_day = action::day_words(&mentee, milestone_due).await?;
     let placed = format!(
-        "[...document.querySelectorAll(\"[data-testid='goal']\")].some(g => g.querySelector(\"input[id$='-title']\").value === 'Find a co-author' && \
-         [...g.querySelectorAll(\"[data-testid='milestone']\")].some(m => m.innerText.includes('Draft the introduction (due {})')))",
-        day_label(milestone_due)
+        "[...(({})?.querySelectorAll(\"[data-testid='milestone']\") ?? [])].some(m => m.innerText.includes('Draft the introduction (due {milestone_day})'))",
+        action::goal_card("Find a co-author")
     );
     find::until_within(&mentee, "the milestone under the chosen goal, with its day", &placed, SYNC).await?;
 
@@ -128,11 +129,12 @@ async fn a_mentee_and_a_mentor_plan_meet_and_export() -> anyhow::Result<()> {
     // twice in the first month: about two weeks on).
     let today = scenario_today();
     let due = MeetingCadence::default().next_due(today, &[today]);
-    home_says(&mentee, &server, &format!("Next meeting with Ana Lima is due by {}.", day_label(due))).await?;
-    home_says(&mentor, &server, &format!("Next meeting with Sam Rivera is due by {}.", day_label(due))).await?;
+    let due_day = action::day_words(&mentee, due).await?;
+    home_says(&mentee, &server, &format!("Next meeting with Ana Lima is due by {due_day}.")).await?;
+    home_says(&mentor, &server, &format!("Next meeting with Sam Rivera is due by {due_day}.")).await?;
     // The milestone, ten days off, is "coming up" on both Homes, named as the mentee's plan.
     let milestone = |whose: &str| {
-        format!("Milestone \u{201c}Draft the introduction\u{201d} (Find a co-author, {whose} \u{201c}Year two\u{201d}) is due by {}.", day_label(milestone_due))
+        format!("Milestone \u{201c}Draft the introduction\u{201d} (Find a co-author, {whose} \u{201c}Year two\u{201d}) is due by {milestone_day}.")
     };
     home_says(&mentor, &server, &milestone("in Sam Rivera's plan")).await?;
     home_says(&mentee, &server, &milestone("in your plan")).await?;
@@ -182,7 +184,8 @@ async fn a_mentee_and_a_mentor_plan_meet_and_export() -> anyhow::Result<()> {
     let next_due = events.iter().find(|e| e.get_uid() == Some(&format!("cadence-{partnership_id}@confidant"))).expect("the cadence");
     assert_eq!(next_due.get_start(), Some(DatePerhapsTime::Date(add_days(planned, 30))));
     assert_eq!(next_due.property_value("RRULE"), None, "{ics}");
-    home_says(&mentee, &server, &format!("Next meeting with Ana Lima: planned for {}.", day_label(planned))).await?;
+    let planned_day = action::day_words(&mentee, planned).await?;
+    home_says(&mentee, &server, &format!("Next meeting with Ana Lima: planned for {planned_day}.")).await?;
 
     // The journal: an entry, found by search, exported as Markdown.
     mentee.client.goto(&server.url("/journal")).await?;

@@ -21,7 +21,7 @@ async fn plan_text(browser: &Browser) -> anyhow::Result<Vec<String>> {
     let value = browser
         .eval(
             "return [...document.querySelectorAll(\"[data-testid='goal']\")].map(g => \
-               g.querySelector(\"input[id$='-title']\").value + '|' + g.querySelector('textarea').value + '|' + \
+               g.querySelector(\"[data-testid='goal-title']\").textContent.trim() + '|' + g.querySelector('textarea').value + '|' + \
                [...g.querySelectorAll(\"[data-testid='milestone']\")].map(m => m.textContent.trim()).sort().join(';'));",
         )
         .await?;

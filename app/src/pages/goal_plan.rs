@@ -7,11 +7,12 @@
 //! on this device arrive over a BroadcastChannel and show live.
 
 use confidant_shared::document::DocumentKind;
-use confidant_shared::goal_plan::{GoalPlan, MilestoneStatus};
+use confidant_shared::goal_plan::{removal_news, GoalPlan, MilestoneStatus, RemovalNews};
 use confidant_shared::Section;
 use leptos::ev;
 use leptos::prelude::*;
 
+use crate::widgets::inline_edit::InlineEdit;
 use crate::widgets::live_text::live_text;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -87,6 +88,15 @@ fn GoalPlanEditor(doc: OpenDocument, initial: GoalPlan, notice: Option<String>) 
     let (plan, set_plan) = signal_local(initial);
     let (error, set_error) = signal(None::<String>);
     let editing = PlanEditing::new(doc, set_plan, set_error);
+    // A partner's change that removed a goal, or changed a removed one, is
+    // said out loud: nothing anyone wrote disappears without a word.
+    let (news, set_news) = signal(None::<String>);
+    editing.on_arrival(move |before, after| {
+        let told: Vec<String> = removal_news(before, after).iter().map(RemovalNews::sentence).collect();
+        if !told.is_empty() {
+            set_news.set(Some(told.join(" ")));
+        }
+    });
 
     let (new_goal, set_new_goal) = signal(String::new());
     let add_goal = move |ev: ev::SubmitEvent| {
@@ -119,25 +129,25 @@ fn GoalPlanEditor(doc: OpenDocument, initial: GoalPlan, notice: Option<String>) 
     });
 
     view! {
-        <h1 id="page-title">{move || plan.with(|p| p.title.as_str().to_owned())}</h1>
+        <InlineEdit heading_id="page-title" label="Plan title" input_id="plan-title" testid="plan-title"
+            value=Signal::derive(move || plan.with(|p| p.title.as_str().to_owned()))
+            on_save=Callback::new(move |title: String| editing.edit(|p| p.title.update(&title)))/>
         {notice.map(|n| view! { <p class="notice" role="alert">{n}</p> })}
         {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-        <div class="field">
-            <label for="plan-title">"Plan title"</label>
-            <input id="plan-title" type="text"
-                use:live_text=Signal::derive(move || plan.with(|p| p.title.as_str().to_owned()))
-                on:input=move |ev| { let v = event_target_value(&ev); editing.edit(|p| p.title.update(&v)) }/>
-        </div>
-        <div class="field">
-            <label for="plan-horizon">"Looking ahead (months)"</label>
-            <input id="plan-horizon" type="number" min="1" max="36"
-                prop:value=move || plan.with(|p| p.horizon_months.to_string())
-                on:change=move |ev| {
-                    if let Ok(months) = event_target_value(&ev).parse::<u32>() {
+        {move || news.get().map(|sentence| view! {
+            <p class="notice" role="status" data-testid="removal-news">{sentence}</p>
+        })}
+        <p class="plan-horizon">
+            "Looking ahead "
+            <InlineEdit label="Months ahead" input_id="plan-horizon" kind="number" testid="plan-horizon"
+                value=Signal::derive(move || plan.with(|p| p.horizon_months.to_string()))
+                on_save=Callback::new(move |months: String| {
+                    if let Ok(months) = months.parse::<u32>() {
                         editing.edit(|p| p.horizon_months = months.clamp(1, 36));
                     }
-                }/>
-        </div>
+                })/>
+            " months"
+        </p>
         <p class="progress" data-testid="plan-progress">
             {move || { let (done, all) = progress(); format!("{done} of {all} milestones done") }}
         </p>
@@ -203,6 +213,12 @@ fn GoalCard(goal_id: String, plan: ReadSignal<GoalPlan, LocalStorage>, editing: 
 
     view! {
         <li class="goal" data-testid="goal" draggable="true"
+            aria-keyshortcuts="Alt+ArrowUp Alt+ArrowDown"
+            on:keydown=move |ev: ev::KeyboardEvent| {
+                // Alt+Arrow reorders from the keyboard, wherever focus is in the goal.
+                if ev.alt_key() && ev.key() == "ArrowUp" { ev.prevent_default(); move_to(position().saturating_sub(1)); }
+                if ev.alt_key() && ev.key() == "ArrowDown" { ev.prevent_default(); move_to(position() + 1); }
+            }
             on:dragstart=move |ev: ev::DragEvent| {
                 if let Some(data) = ev.data_transfer() { id.with_value(|id| { let _ = data.set_data("text/plain", id); }); }
             }
@@ -213,20 +229,19 @@ fn GoalCard(goal_id: String, plan: ReadSignal<GoalPlan, LocalStorage>, editing: 
                 let to = position();
                 if !dragged.is_empty() { editing.edit(|p| p.move_goal(&dragged, to)) }
             }>
-            <div class="field">
-                <label for=title_id>"Goal"</label>
-                <input id=title_id type="text" use:live_text=Signal::derive(title)
-                    aria-keyshortcuts="Alt+ArrowUp Alt+ArrowDown"
-                    on:keydown=move |ev: ev::KeyboardEvent| {
-                        // Alt+Arrow reorders from the keyboard.
-                        if ev.alt_key() && ev.key() == "ArrowUp" { ev.prevent_default(); move_to(position().saturating_sub(1)); }
-                        if ev.alt_key() && ev.key() == "ArrowDown" { ev.prevent_default(); move_to(position() + 1); }
-                    }
-                    on:input=move |ev| { let v = event_target_value(&ev); id.with_value(|id| editing.edit(|p| if let Some(g) = p.goal_mut(id) { g.title.update(&v) })) }/>
-            </div>
-            <div class="field">
+            <h3 class="goal-title">
+                <InlineEdit label="Goal" input_id=Signal::derive(title_id) testid="goal-title" value=Signal::derive(title)
+                    on_save=Callback::new(move |v: String| id.with_value(|id| editing.edit(|p| if let Some(g) = p.goal_mut(id) { g.title.update(&v) })))/>
+            </h3>
+            // Why it matters reads as a paragraph and is written where it
+            // stands, live, so two partners can write in it at once.
+            <div class="field why">
                 <label for=why_id>"Why it matters"</label>
-                <textarea id=why_id rows="2" use:live_text=Signal::derive(why)
+                <textarea id=why_id rows="2" class="reads-as-text" placeholder="Why this goal matters to you"
+                    use:live_text=Signal::derive(why)
+                    on:keydown=move |ev: ev::KeyboardEvent| if ev.key() == "Escape" {
+                        if let Some(el) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok()) { let _ = el.blur(); }
+                    }
                     on:input=move |ev| { let v = event_target_value(&ev); id.with_value(|id| editing.edit(|p| if let Some(g) = p.goal_mut(id) { g.why.update(&v) })) }>
                 </textarea>
             </div>
@@ -260,7 +275,7 @@ fn GoalCard(goal_id: String, plan: ReadSignal<GoalPlan, LocalStorage>, editing: 
                         let mid = StoredValue::new(m.id.clone());
                         let done = m.status == MilestoneStatus::Done;
                         let overdue = m.is_overdue(today_day());
-                        let due_words = m.due.as_deref().and_then(confidant_shared::calendar_day::parse_day).map(|d| format!(" (due {})", confidant_shared::calendar_day::day_label(d)));
+                        let due_words = m.due.as_deref().and_then(confidant_shared::calendar_day::parse_day).map(|d| format!(" (due {})", crate::clock::day_words(d)));
                         let label = format!("{}{}", m.title.as_str(), due_words.unwrap_or_default());
                         let (m_title, m_due) = (m.title.as_str().to_owned(), m.due.clone().unwrap_or_default());
                         let m_status = MILESTONE_STATUSES.iter().find(|(s, ..)| *s == m.status).map(|(_, token, _)| *token).unwrap_or("planned");
@@ -397,7 +412,8 @@ fn short_id() -> String {
 /// for screen readers.
 #[component]
 fn ProgressChart(plan: ReadSignal<GoalPlan, LocalStorage>) -> impl IntoView {
-    use confidant_shared::calendar_day::{add_days, day_label, NaiveDate};
+    use confidant_shared::calendar_day::{add_days, NaiveDate};
+    use crate::clock::day_words;
     const W: f64 = 340.0;
     const H: f64 = 150.0;
     // Room for the axes' labels.
@@ -434,7 +450,7 @@ fn ProgressChart(plan: ReadSignal<GoalPlan, LocalStorage>) -> impl IntoView {
                 let latest = points[points.len() - 1];
                 let summary = format!(
                     "By {}: {} of {} milestones and {} goals done, since {}.",
-                    day_label(latest.day), latest.milestones_done, total, latest.goals_done, day_label(first)
+                    day_words(latest.day), latest.milestones_done, total, latest.goals_done, day_words(first)
                 );
                 view! {
                     <svg class="progress-chart" viewBox=format!("0 0 {W} {H}") role="img" aria-label=summary.clone() data-testid="progress-chart">
@@ -442,8 +458,8 @@ fn ProgressChart(plan: ReadSignal<GoalPlan, LocalStorage>) -> impl IntoView {
                         <line x1=LEFT y1=H - BOTTOM x2=W - RIGHT y2=H - BOTTOM stroke="#4a5259"/>
                         <text x=LEFT - 6.0 y=H - BOTTOM text-anchor="end" font-size="10" fill="#4a5259">"0"</text>
                         <text x=LEFT - 6.0 y=TOP + 8.0 text-anchor="end" font-size="10" fill="#4a5259">{total.to_string()}</text>
-                        <text x=LEFT y=H - 6.0 font-size="10" fill="#4a5259">{day_label(first)}</text>
-                        <text x=W - RIGHT y=H - 6.0 text-anchor="end" font-size="10" fill="#4a5259">{day_label(end)}</text>
+                        <text x=LEFT y=H - 6.0 font-size="10" fill="#4a5259">{day_words(first)}</text>
+                        <text x=W - RIGHT y=H - 6.0 text-anchor="end" font-size="10" fill="#4a5259">{day_words(end)}</text>
                         <path d=line(|p| p.milestones_done) class="milestones-line" fill="none" stroke="#1d5fa8" stroke-width="2"/>
                         <path d=line(|p| p.goals_done) class="goals-line" fill="none" stroke="#2e7d32" stroke-width="2" stroke-dasharray="4 2"/>
                     </svg>
@@ -486,9 +502,9 @@ fn Comments(plan: ReadSignal<GoalPlan, LocalStorage>, editing: PlanEditing) -> i
                 {move || plan.with(|p| {
                     p.comments.iter().map(|c| {
                         let on = c.goal.as_ref().and_then(|g| p.goals.get(g)).map(|g| format!(" on \u{201c}{}\u{201d}", g.title.as_str())).unwrap_or_default();
-                        let when = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(c.at_ms as f64)).to_locale_date_string("en-GB", &wasm_bindgen::JsValue::UNDEFINED);
+                        let when = crate::clock::moment_day_words(c.at_ms);
                         view! {
-                            <li data-testid="comment"><strong>{c.author.clone()}</strong>{format!("{on}, {}: ", String::from(when))}{c.text.as_str().to_owned()}</li>
+                            <li data-testid="comment"><strong>{c.author.clone()}</strong>{format!("{on}, {}: ", when)}{c.text.as_str().to_owned()}</li>
                         }
                     }).collect_view()
                 })}

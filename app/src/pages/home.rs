@@ -57,7 +57,7 @@ async fn load_home() -> Result<HomeView, String> {
         .into_iter()
         .map(|a| {
             let pressing = a.is_pressing(today);
-            (a.path(), a.text(today), pressing)
+            (a.path(), a.text_with(today, crate::clock::day_words), pressing)
         })
         .collect();
     Ok(HomeView { has_profile: profile.is_some(), items, groups })

@@ -45,7 +45,7 @@ pub fn PartnershipsPage() -> impl IntoView {
                     let side = p.side_for(profile.as_ref());
                     let next = for_partnership(id, &p, side, &AcademicCalendar::default(), today).into_iter().next();
                     let title = p.pair_title();
-                    (paths::partnership(id), title, next.map(|a: Attention| a.text(today)))
+                    (paths::partnership(id), title, next.map(|a: Attention| a.text_with(today, crate::clock::day_words)))
                 })
                 .collect();
             Ok::<_, String>(rows)

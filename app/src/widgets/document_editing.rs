@@ -24,7 +24,12 @@ pub struct DocumentEditing<T: 'static> {
     set_value: WriteSignal<T, LocalStorage>,
     pub set_error: WriteSignal<Option<String>>,
     timer: StoredValue<Option<TimeoutHandle>, LocalStorage>,
+    /// Told of each change that arrived from elsewhere, with the value
+    /// shown before it: a page says what a partner's change did.
+    on_arrival: StoredValue<Option<ArrivalHook<T>>, LocalStorage>,
 }
+
+type ArrivalHook<T> = Box<dyn Fn(&T, &T)>;
 
 impl<T> Clone for DocumentEditing<T> {
     fn clone(&self) -> Self {
@@ -38,7 +43,13 @@ impl<T: Schema + Clone + 'static> DocumentEditing<T> {
     /// Installs the save-on-hide and live-refresh listeners for the page's life.
     pub fn new(doc: OpenDocument, set_value: WriteSignal<T, LocalStorage>, set_error: WriteSignal<Option<String>>) -> Self {
         let this_id = doc.id();
-        let editing = DocumentEditing { doc: StoredValue::new_local(doc), set_value, set_error, timer: StoredValue::new_local(None) };
+        let editing = DocumentEditing {
+            doc: StoredValue::new_local(doc),
+            set_value,
+            set_error,
+            timer: StoredValue::new_local(None),
+            on_arrival: StoredValue::new_local(None),
+        };
 
         // Nothing typed may be lost when the tab is hidden or closed.
         let on_hide = window_event_listener(ev::pagehide, move |_| editing.save_now());
@@ -56,7 +67,10 @@ impl<T: Schema + Clone + 'static> DocumentEditing<T> {
             spawn_local(async move {
                 if let Ok(true) = doc.refresh().await {
                     if let Ok(value) = doc.value::<T>() {
-                        set_value.try_set(value);
+                        set_value.try_update(|shown| {
+                            editing.on_arrival.try_with_value(|hook| hook.as_ref().map(|hook| hook(shown, &value)));
+                            *shown = value;
+                        });
                     }
                 }
             });
@@ -69,6 +83,12 @@ impl<T: Schema + Clone + 'static> DocumentEditing<T> {
             listener.set_value(None);
         });
         editing
+    }
+
+    /// Call `hook(before, after)` whenever a change from elsewhere (a
+    /// partner, another tab) replaces what the page shows.
+    pub fn on_arrival(self, hook: impl Fn(&T, &T) + 'static) {
+        self.on_arrival.set_value(Some(Box::new(hook)));
     }
 
     pub fn edit(self, change: impl FnOnce(&mut T)) {

@@ -11,12 +11,14 @@ mod goal;
 mod line;
 mod migration;
 mod progress;
+mod removal_news;
 
 pub use migration::schema_1_sample;
 
 pub use goal::{Goal, Milestone, MilestoneStatus};
 pub use line::GoalPlanLine;
 pub use progress::{MilestoneDue, ProgressPoint};
+pub use removal_news::{removal_news, RemovalNews};
 
 use std::collections::BTreeMap;
 

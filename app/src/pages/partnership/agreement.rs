@@ -50,7 +50,7 @@ pub(super) fn Agreement(p: ReadSignal<Partnership, LocalStorage>, editing: Editi
         ("agree-goals", "We have talked through the goals", |p| &mut p.agreement.goals_conversation),
     ];
     let duration_text = move || p.with(|p| duration_words(p.duration));
-    let ends = move || p.with(|p| p.agreement_ends(&AcademicCalendar::default()).map(day_label).unwrap_or_default());
+    let ends = move || p.with(|p| p.agreement_ends(&AcademicCalendar::default()).map(crate::clock::day_words).unwrap_or_default());
     view! {
         <section aria-labelledby="agreement-heading">
             <h2 id="agreement-heading">"What you agreed"</h2>

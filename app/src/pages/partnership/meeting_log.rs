@@ -56,7 +56,7 @@ pub(super) fn MeetingLog(p: ReadSignal<Partnership, LocalStorage>, editing: Edit
             </form>
             {move || deleted.with(|d| d.as_ref().map(|m| m.date.clone())).map(|day| view! {
                 <p class="notice" role="status" data-testid="meeting-deleted">
-                    {format!("Deleted the meeting of {}. ", confidant_shared::calendar_day::parse_day(&day).map(day_label).unwrap_or(day))}
+                    {format!("Deleted the meeting of {}. ", confidant_shared::calendar_day::parse_day(&day).map(crate::clock::day_words).unwrap_or(day))}
                     <button type="button" data-testid="undo-meeting" on:click=move |_| {
                         if let Some(m) = deleted.get_untracked() {
                             editing.edit(|p| p.put_back_meeting(m));
@@ -114,7 +114,7 @@ pub(super) fn MeetingCard(
     let date = move || meeting().map(|m| m.date).unwrap_or_default();
     view! {
         <li class="meeting" data-testid="meeting">
-            <h3>{move || confidant_shared::calendar_day::parse_day(&date()).map(day_label).unwrap_or_else(date)}</h3>
+            <h3>{move || confidant_shared::calendar_day::parse_day(&date()).map(crate::clock::day_words).unwrap_or_else(date)}</h3>
             {move || if confirming.get() {
                 view! {
                     <p role="group" class="confirm" aria-label="Delete this meeting?">
@@ -148,7 +148,7 @@ pub(super) fn MeetingCard(
                     let became = item.milestone.is_some();
                     let about = [
                         item.owner.map(owner_words),
-                        item.due.as_deref().and_then(confidant_shared::calendar_day::parse_day).map(|d| format!("due {}", day_label(d))),
+                        item.due.as_deref().and_then(confidant_shared::calendar_day::parse_day).map(|d| format!("due {}", crate::clock::day_words(d))),
                     ]
                     .into_iter()
                     .flatten()

@@ -4,7 +4,6 @@
 //! plan milestones, the continuation notice, and hand-over.
 
 use confidant_shared::attention::{for_partnership, in_order};
-use confidant_shared::calendar_day::day_label;
 use confidant_shared::document::{DocumentId, DocumentKind};
 use confidant_shared::goal_plan::GoalPlan;
 use confidant_shared::meeting_calendar::cadence_words;
@@ -123,7 +122,7 @@ fn PartnershipEditor(doc: OpenDocument, initial: Partnership, notice: Option<Str
         let today = today_day();
         p.with(|p| in_order(for_partnership(this_id, p, side(), &AcademicCalendar::default(), today), today))
             .into_iter()
-            .map(|a| a.text(today))
+            .map(|a| a.text_with(today, crate::clock::day_words))
             .collect::<Vec<_>>()
     };
     let (calendar_message, set_calendar_message) = signal(None::<String>);
@@ -208,7 +207,7 @@ pub(super) fn Continuation(p: ReadSignal<Partnership, LocalStorage>, editing: Ed
         notice().map(|n| {
             view! {
                 <div class="notice" data-testid="continuation">
-                    <p>{format!("The {} ends on {}. Do you both want to continue?", if n.last_term { "agreement" } else { "term" }, day_label(n.term_ends))}</p>
+                    <p>{format!("The {} ends on {}. Do you both want to continue?", if n.last_term { "agreement" } else { "term" }, crate::clock::day_words(n.term_ends))}</p>
                     <div class="goal-actions">
                         <button type="button" on:click=move |_| editing.edit(|p| p.continue_after(n))>"Continue"</button>
                         <button type="button" class="danger" on:click=move |_| editing.edit(|p| p.end_after(n))>"End the partnership"</button>
