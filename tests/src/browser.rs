@@ -103,18 +103,31 @@ impl Browser {
             .await
             .context("open a Chromium session")?;
         let browser = Browser { client, _profile: None };
-        browser
-            .cdp(
-                "Emulation.setDeviceMetricsOverride",
-                json!({
-                    "width": viewport.width,
-                    "height": viewport.height,
-                    "deviceScaleFactor": if viewport.mobile { 2 } else { 1 },
-                    "mobile": viewport.mobile,
-                }),
-            )
-            .await?;
+        browser.set_viewport(viewport).await?;
         Ok(browser)
+    }
+
+    /// Show pages at `viewport`, as on another screen.
+    pub async fn set_viewport(&self, viewport: Viewport) -> anyhow::Result<()> {
+        self.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({
+                "width": viewport.width,
+                "height": viewport.height,
+                "deviceScaleFactor": if viewport.mobile { 2 } else { 1 },
+                "mobile": viewport.mobile,
+            }),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// The whole page, also what lies below the screen, as PNG bytes.
+    pub async fn full_page_png(&self) -> anyhow::Result<Vec<u8>> {
+        use base64::Engine;
+        let shot = self.cdp("Page.captureScreenshot", json!({ "format": "png", "captureBeyondViewport": true })).await?;
+        let data = shot["data"].as_str().context("a screenshot")?;
+        Ok(base64::engine::general_purpose::STANDARD.decode(data)?)
     }
 
     /// Run a Chrome DevTools Protocol command and return its result.

@@ -71,7 +71,11 @@ async fn every_page_passes_an_accessibility_audit_and_works_from_the_keyboard() 
     let fields = browser.eval("return document.querySelectorAll(\"[data-testid='goal'] input[id$='-title']\").length;").await?;
     anyhow::ensure!(fields.as_u64() == Some(0), "the goals read as text when nobody is renaming them");
     // ... a milestone, ticked with the space bar: the chart appears.
-    type_into(&browser, "[data-testid='goal'] .milestone-form input[type='text']", "Visit three labs").await?;
+    // The milestone form opens from its button and takes the focus.
+    type_into(&browser, "[data-testid='add-milestone']", "").await?;
+    action::press(&browser, Key::Enter).await?;
+    find::until(&browser, "the milestone field, focused", "document.activeElement.id.endsWith('-milestone')").await?;
+    browser.client.active_element().await?.send_keys("Visit three labs").await?;
     action::press(&browser, Key::Enter).await?;
     find::css(&browser, "[data-testid='milestone'] input[type='checkbox']").await?;
     browser.eval("document.querySelector(\"[data-testid='milestone'] input[type='checkbox']\").focus(); return true;").await?;

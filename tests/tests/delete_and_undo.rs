@@ -66,6 +66,8 @@ async fn a_removed_goal_comes_back_with_undo_and_a_deleted_entry_leaves_the_devi
     // A milestone past its day shows as overdue; it is renamed and re-dated
     // where it stands, deleted, and brought back by Undo.
     let goal = action::goal_card("Teach a course");
+    mentee.eval(&format!("{goal}.querySelector(\"[data-testid='add-milestone']\").click(); return true;")).await?;
+    find::css(&mentee, ".milestone-form").await?;
     let field = |which: &str| format!("return {goal}.querySelector(\"input[id$='-{which}']\").id;");
     let milestone_field = mentee.eval(&field("milestone")).await?.as_str().unwrap_or_default().to_owned();
     let due_field = mentee.eval(&field("due")).await?.as_str().unwrap_or_default().to_owned();

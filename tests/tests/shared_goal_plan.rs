@@ -33,6 +33,10 @@ async fn wait_for_text(browser: &Browser, what: &str, needles: &[&str]) -> anyho
 }
 
 async fn add_milestone_to_first_goal(browser: &Browser, title: &str) -> anyhow::Result<()> {
+    // The form stays open after a milestone, for the next one.
+    if browser.eval("return document.querySelector(\"[data-testid='goal'] .milestone-form\") === null;").await?.as_bool() == Some(true) {
+        find::css(browser, "[data-testid='goal'] [data-testid='add-milestone']").await?.click().await?;
+    }
     find::css(browser, "[data-testid='goal'] .milestone-form input[type='text']").await?.send_keys(title).await?;
     find::css(browser, "[data-testid='goal'] .milestone-form button[type='submit']").await?.click().await?;
     Ok(())

@@ -210,6 +210,24 @@ fn GoalCard(goal_id: String, plan: ReadSignal<GoalPlan, LocalStorage>, editing: 
     let why_id = move || id.with_value(|id| format!("goal-{id}-why"));
     let (new_milestone, set_new_milestone) = signal(String::new());
     let (new_due, set_new_due) = signal(String::new());
+    let (adding, set_adding) = signal(false);
+    let milestone_input = NodeRef::<leptos::html::Input>::new();
+    let add_button = NodeRef::<leptos::html::Button>::new();
+    // Focus into the form when it opens, back to its button when it closes.
+    let was_opened = StoredValue::new(false);
+    Effect::new(move |_| {
+        if adding.get() {
+            was_opened.set_value(true);
+            if let Some(input) = milestone_input.get() { let _ = input.focus(); }
+        } else if was_opened.get_value() {
+            if let Some(button) = add_button.get() { let _ = button.focus(); }
+        }
+    });
+    let close_adding = move || {
+        set_new_milestone.set(String::new());
+        set_new_due.set(String::new());
+        set_adding.set(false);
+    };
 
     view! {
         <li class="goal" data-testid="goal" draggable="true"
@@ -373,25 +391,40 @@ fn GoalCard(goal_id: String, plan: ReadSignal<GoalPlan, LocalStorage>, editing: 
                     }>"Undo"</button>
                 </p>
             })}
-            <form class="inline-form milestone-form" on:submit=move |ev: ev::SubmitEvent| {
-                ev.prevent_default();
-                let title = new_milestone.get_untracked().trim().to_owned();
-                if title.is_empty() { return; }
-                let due = new_due.get_untracked();
-                let due = (!due.is_empty()).then_some(due);
-                let mid = short_id();
-                id.with_value(|gid| editing.edit(|p| if let Some(g) = p.goal_mut(gid) { g.add_milestone(&mid, &title, due.as_deref()) }));
-                set_new_milestone.set(String::new());
-                set_new_due.set(String::new());
-            }>
-                <label for=move || id.with_value(|id| format!("goal-{id}-milestone"))>"New milestone"</label>
-                <input id=move || id.with_value(|id| format!("goal-{id}-milestone")) type="text"
-                    prop:value=new_milestone on:input=move |ev| set_new_milestone.set(event_target_value(&ev))/>
-                <label for=move || id.with_value(|id| format!("goal-{id}-due"))>"Due"</label>
-                <input id=move || id.with_value(|id| format!("goal-{id}-due")) type="date"
-                    prop:value=new_due on:input=move |ev| set_new_due.set(event_target_value(&ev))/>
-                <button type="submit">"Add milestone"</button>
-            </form>
+            // The form to add a milestone opens on request, so the plan reads
+            // as a plan; it stays open for the next one until Escape or Cancel.
+            {move || if adding.get() {
+                view! {
+                    <form class="inline-form milestone-form" on:submit=move |ev: ev::SubmitEvent| {
+                        ev.prevent_default();
+                        let title = new_milestone.get_untracked().trim().to_owned();
+                        if title.is_empty() { return; }
+                        let due = new_due.get_untracked();
+                        let due = (!due.is_empty()).then_some(due);
+                        let mid = short_id();
+                        id.with_value(|gid| editing.edit(|p| if let Some(g) = p.goal_mut(gid) { g.add_milestone(&mid, &title, due.as_deref()) }));
+                        set_new_milestone.set(String::new());
+                        set_new_due.set(String::new());
+                        if let Some(input) = milestone_input.get() { let _ = input.focus(); }
+                    }
+                    on:keydown=move |ev: ev::KeyboardEvent| if ev.key() == "Escape" { ev.prevent_default(); close_adding(); }>
+                        <label for=move || id.with_value(|id| format!("goal-{id}-milestone"))>"New milestone"</label>
+                        <input node_ref=milestone_input id=move || id.with_value(|id| format!("goal-{id}-milestone")) type="text"
+                            prop:value=new_milestone on:input=move |ev| set_new_milestone.set(event_target_value(&ev))/>
+                        <label for=move || id.with_value(|id| format!("goal-{id}-due"))>"Due"</label>
+                        <input id=move || id.with_value(|id| format!("goal-{id}-due")) type="date"
+                            prop:value=new_due on:input=move |ev| set_new_due.set(event_target_value(&ev))/>
+                        <button type="submit">"Add milestone"</button>
+                        <button type="button" class="quiet" on:click=move |_| close_adding()>"Done"</button>
+                    </form>
+                }.into_any()
+            } else {
+                view! {
+                    <button type="button" class="quiet" data-testid="add-milestone" node_ref=add_button
+                        aria-label=move || format!("Add a milestone to {}", title())
+                        on:click=move |_| set_adding.set(true)>"+ Add a milestone"</button>
+                }.into_any()
+            }}
         </li>
     }
 }
