@@ -102,7 +102,14 @@ async fn every_page_passes_an_accessibility_audit_and_works_from_the_keyboard() 
     type_into(&browser, "[data-testid='meeting'] .inline-form input", "Send my CV").await?;
     action::press(&browser, Key::Enter).await?;
     find::css(&browser, "[data-testid='action-item']").await?;
+    // The terms open for changing from the keyboard, and Escape closes them.
+    type_into(&browser, "[data-testid='change-agreement']", "").await?;
+    action::press(&browser, Key::Enter).await?;
+    find::css(&browser, "#p-duration").await?;
     audit(&browser, "a partnership").await?;
+    type_into(&browser, "#p-every", "").await?;
+    action::press(&browser, Key::Escape).await?;
+    find::css(&browser, "[data-testid='change-agreement']").await?;
     // Hand-over: a note, then the partnership with the next mentor carries it.
     type_into(&browser, "#handover-text", "Sam wants someone in industry.").await?;
     browser.eval("document.querySelector('#handover-text').closest('form').querySelector('button').focus(); return true;").await?;

@@ -145,11 +145,15 @@ async fn a_mentee_and_a_mentor_plan_meet_and_export() -> anyhow::Result<()> {
 
     // Both see what was agreed: the mentor changes the duration, the mentee sees it.
     mentor.client.goto(mentor_partnership.as_str()).await?;
+    // The terms read as sentences; the fields open on request.
+    find::css(&mentor, "[data-testid='change-agreement']").await?.click().await?;
     action::set_value(&mentor, "#p-duration", "s3r").await?;
+    find::css(&mentor, "[data-testid='agreement-done']").await?.click().await?;
     wait_for_text(&mentor, "the new duration", "Duration: 3 semesters, renewable").await?;
 
     // The mentee plans the next meeting; the calendar file has it and the cadence.
     mentee.client.goto(partnership_url.as_str()).await?;
+    wait_for_text(&mentee, "the new duration on the mentee's side", "Duration: 3 semesters, renewable").await?;
     wait_for_text(&mentee, "the mentor's meeting", "Goals for spring").await?;
     wait_for_text(&mentee, "the duration the mentor set", "Duration: 3 semesters, renewable").await?;
     let planned = add_days(today, 10);

@@ -50,43 +50,57 @@ pub(super) fn Agreement(p: ReadSignal<Partnership, LocalStorage>, editing: Editi
         ("agree-goals", "We have talked through the goals", |p| &mut p.agreement.goals_conversation),
     ];
     let duration_text = move || p.with(|p| duration_words(p.duration));
+    let (changing, set_changing) = signal(false);
     let ends = move || p.with(|p| p.agreement_ends(&AcademicCalendar::default()).map(crate::clock::day_words).unwrap_or_default());
     view! {
         <section aria-labelledby="agreement-heading">
             <h2 id="agreement-heading">"What you agreed"</h2>
-            <div class="field">
-                <label for="p-start">"Started"</label>
-                <input id="p-start" type="date" prop:value=move || p.with(|p| p.start_date.clone())
-                    on:change=move |ev| { let v = event_target_value(&ev); if !v.is_empty() { editing.edit(|p| p.start_date = v) } }/>
-            </div>
-            <div class="field">
-                <label for="p-duration">"Agreed duration"</label>
-                <select id="p-duration" on:change=move |ev| {
-                    let v = event_target_value(&ev);
-                    if let Some(duration) = duration_from_token(&v) { editing.edit(|p| p.duration = duration) }
-                }>
-                    {move || {
-                        let current = p.with(|p| p.duration);
-                        let mut options = DURATION_CHOICES.to_vec();
-                        if !options.contains(&current) { options.push(current) }
-                        options.into_iter().map(|d| view! {
-                            <option value=duration_token(d) selected=d == current>{duration_words(d)}</option>
-                        }).collect_view()
-                    }}
-                </select>
-            </div>
+            // Read first: the terms as sentences; the fields open on request.
+            <p data-testid="agreement-started">{move || p.with(|p| confidant_shared::calendar_day::parse_day(&p.start_date).map(crate::clock::day_words).map(|d| format!("Started {d}.")).unwrap_or_default())}</p>
             <p data-testid="agreement-duration">{move || format!("Duration: {}, until {}.", duration_text(), ends())}</p>
-            <div class="field">
-                <label for="p-first-month">"Meetings in the first month"</label>
-                <input id="p-first-month" type="number" min="1" max="8" prop:value=move || p.with(|p| p.cadence.first_month.to_string())
-                    on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<u32>() { editing.edit(|p| p.cadence.first_month = n.clamp(1, 8)) } }/>
-            </div>
-            <div class="field">
-                <label for="p-every">"Then meet every (days)"</label>
-                <input id="p-every" type="number" min="7" max="120" prop:value=move || p.with(|p| p.cadence.every_days.to_string())
-                    on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<u32>() { editing.edit(|p| p.cadence.every_days = n.clamp(7, 120)) } }/>
-            </div>
-            <p class="hint">{move || p.with(|p| format!("Rhythm: {} in the first month, then {}.", p.cadence.first_month, cadence_words(&p.cadence)))}</p>
+            <p data-testid="agreement-rhythm">{move || p.with(|p| format!("Rhythm: {} in the first month, then {}.", p.cadence.first_month, cadence_words(&p.cadence)))}</p>
+            {move || if changing.get() {
+                view! {
+                    <div class="agreement-fields" on:keydown=move |ev: ev::KeyboardEvent| if ev.key() == "Escape" { set_changing.set(false) }>
+                        <div class="field">
+                            <label for="p-start">"Started"</label>
+                            <input id="p-start" type="date" prop:value=move || p.with(|p| p.start_date.clone())
+                                on:change=move |ev| { let v = event_target_value(&ev); if !v.is_empty() { editing.edit(|p| p.start_date = v) } }/>
+                        </div>
+                        <div class="field">
+                            <label for="p-duration">"Agreed duration"</label>
+                            <select id="p-duration" on:change=move |ev| {
+                                let v = event_target_value(&ev);
+                                if let Some(duration) = duration_from_token(&v) { editing.edit(|p| p.duration = duration) }
+                            }>
+                                {move || {
+                                    let current = p.with(|p| p.duration);
+                                    let mut options = DURATION_CHOICES.to_vec();
+                                    if !options.contains(&current) { options.push(current) }
+                                    options.into_iter().map(|d| view! {
+                                        <option value=duration_token(d) selected=d == current>{duration_words(d)}</option>
+                                    }).collect_view()
+                                }}
+                            </select>
+                        </div>
+                        <div class="field">
+                            <label for="p-first-month">"Meetings in the first month"</label>
+                            <input id="p-first-month" type="number" min="1" max="8" prop:value=move || p.with(|p| p.cadence.first_month.to_string())
+                                on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<u32>() { editing.edit(|p| p.cadence.first_month = n.clamp(1, 8)) } }/>
+                        </div>
+                        <div class="field">
+                            <label for="p-every">"Then meet every (days)"</label>
+                            <input id="p-every" type="number" min="7" max="120" prop:value=move || p.with(|p| p.cadence.every_days.to_string())
+                                on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<u32>() { editing.edit(|p| p.cadence.every_days = n.clamp(7, 120)) } }/>
+                        </div>
+                        <button type="button" data-testid="agreement-done" on:click=move |_| set_changing.set(false)>"Done"</button>
+                    </div>
+                }.into_any()
+            } else {
+                view! {
+                    <button type="button" class="quiet" data-testid="change-agreement" on:click=move |_| set_changing.set(true)>"Change start, duration or rhythm"</button>
+                }.into_any()
+            }}
             <fieldset>
                 <legend>"Agreement checklist"</legend>
                 {checklist.into_iter().map(|(id, label, field)| view! {
