@@ -25,6 +25,10 @@ pub struct ExportBundle {
     /// exports without keys and from older files.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shares: Vec<ExportedShare>,
+    /// The keyring the person's devices follow (its invite), in an export
+    /// with keys: a restore links the new device to the others again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keyring: Option<String>,
 }
 
 /// One shared document's keys, as this device held them.
@@ -114,7 +118,7 @@ impl ExportedDocument {
 
 impl ExportBundle {
     pub fn new(exported_ms: f64, documents: Vec<ExportedDocument>) -> Self {
-        ExportBundle { format: FORMAT.to_owned(), exported_ms, documents, shares: Vec::new() }
+        ExportBundle { format: FORMAT.to_owned(), exported_ms, documents, shares: Vec::new(), keyring: None }
     }
 
     pub fn to_json(&self) -> String {
@@ -135,6 +139,17 @@ impl ExportBundle {
                 (invite.kind == s.kind).then_some((s, invite))
             })
             .collect()
+    }
+
+    /// The keyring to follow after a restore, read as a device link is. Only
+    /// from a file that was sealed under the person's passphrase: a keyring
+    /// takes over which of this device's documents its keys go to, so a
+    /// plain file claiming one (anyone can write such a file) is ignored.
+    pub fn checked_keyring(&self, sealed: bool) -> Option<crate::sync::Invite> {
+        if !sealed {
+            return None;
+        }
+        crate::sync::Invite::parse_for(self.keyring.as_deref()?, crate::sync::InvitePlace::DeviceLink).ok()
     }
 
     /// Read an export file, refusing anything that is not one.
@@ -182,6 +197,25 @@ mod tests {
         let back = ExportBundle::from_json(&bundle.to_json()).unwrap();
         let kept: Vec<DocumentKind> = back.checked_shares().into_iter().map(|(s, _)| s.kind).collect();
         assert_eq!(kept, [DocumentKind::GoalPlan], "never a keyring from a file");
+    }
+
+    #[test]
+    fn the_keyring_comes_back_only_from_a_sealed_file_and_only_as_a_keyring() {
+        use crate::sync::{DocumentKeys, Invite, MemberKeys, Role};
+        let invite = |kind| {
+            let keys = DocumentKeys::create([7; 32]);
+            Invite { kind, member: MemberKeys::issue(&keys, Role::Owner, [8; 32]).unwrap(), keys }.fragment()
+        };
+        let mut bundle = ExportBundle::new(0.0, vec![]);
+        assert!(bundle.checked_keyring(true).is_none(), "no keyring, none followed");
+        bundle.keyring = Some(invite(DocumentKind::Keyring));
+        let back = ExportBundle::from_json(&bundle.to_json()).unwrap();
+        assert_eq!(back.checked_keyring(true).map(|i| i.kind), Some(DocumentKind::Keyring));
+        assert!(back.checked_keyring(false).is_none(), "a plain file anyone could write links nothing");
+        bundle.keyring = Some(invite(DocumentKind::GoalPlan));
+        assert!(bundle.checked_keyring(true).is_none(), "a goal plan's keys are no keyring");
+        bundle.keyring = Some("keyring.2.garbage".into());
+        assert!(bundle.checked_keyring(true).is_none());
     }
 
     #[test]

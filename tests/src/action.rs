@@ -152,3 +152,51 @@ pub async fn share_a_plan(mentee: &Browser, mentor: &Browser, server: &crate::Te
     }
     Ok(())
 }
+
+/// How long a change may take to cross the relay between browsers.
+const SYNC: std::time::Duration = std::time::Duration::from_secs(45);
+
+/// Write a journal entry `title` with `body`, and go back to the journal
+/// (leaving the page saves at once).
+pub async fn write_entry(browser: &Browser, server: &crate::TestServer, title: &str, body: &str) -> anyhow::Result<()> {
+    browser.client.goto(&server.url("/journal")).await?;
+    find::css(browser, "#new-entry-title").await?.send_keys(title).await?;
+    find::by_text(browser, "button", "Write entry").await?.click().await?;
+    find::heading(browser, title).await?;
+    find::css(browser, "#entry-body").await?.send_keys(body).await?;
+    find::by_text(browser, "a", "Back to your journal").await?.click().await?;
+    find::heading(browser, "Journal").await?;
+    Ok(())
+}
+
+/// A script that is true when the journal on the page lists `title`.
+pub fn journal_lists(title: &str) -> String {
+    format!("[...document.querySelectorAll(\"[data-testid='journal-entry'] a\")].some(a => a.textContent === {title:?})")
+}
+
+/// Wait until the journal lists `title` (written here or on a linked
+/// device) and the entry reads `body`.
+pub async fn journal_shows(browser: &Browser, server: &crate::TestServer, title: &str, body: &str) -> anyhow::Result<()> {
+    browser.client.goto(&server.url("/journal")).await?;
+    find::until_within(browser, &format!("the entry {title:?} in the journal"), &journal_lists(title), SYNC).await?;
+    find::by_text(browser, "a", title).await?.click().await?;
+    find::heading(browser, title).await?;
+    let script = format!("document.querySelector('#entry-body').value === {body:?}");
+    find::until_within(browser, &format!("the body of {title:?}"), &script, SYNC).await
+}
+
+/// Link `new` to the person's device `from`: a device link from Settings,
+/// the same code confirmed on both screens (see linked_devices.rs for the
+/// steps checked one by one).
+pub async fn link_device(from: &Browser, new: &Browser, server: &crate::TestServer) -> anyhow::Result<()> {
+    from.client.goto(&server.url("/settings")).await?;
+    find::css(from, "[data-testid='link-device']").await?.click().await?;
+    find::until(from, "the device link", "document.querySelector(\"[data-testid='device-link']\")?.value.includes('/link#device.')").await?;
+    let link = find::css(from, "[data-testid='device-link']").await?.prop("value").await?.unwrap_or_default();
+    new.client.goto(&link).await?;
+    find::css(new, "[data-testid='ask-link']").await?.click().await?;
+    find::css(new, "[data-testid='codes-match']").await?.click().await?;
+    find::until_within(from, "the first device asked to confirm", "document.querySelector(\"[data-testid='codes-match']\")", SYNC).await?;
+    find::css(from, "[data-testid='codes-match']").await?.click().await?;
+    find::until_within(new, "linked", "document.querySelector(\"[data-testid='device-linked']\")", SYNC).await
+}

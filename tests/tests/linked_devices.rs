@@ -8,34 +8,10 @@
 
 use std::time::Duration;
 
+use confidant_e2e::action::{journal_lists, journal_shows, write_entry};
 use confidant_e2e::{find, Browser, ChromeDriver, TestServer, Viewport};
 
 const SYNC: Duration = Duration::from_secs(45);
-
-async fn write_entry(browser: &Browser, server: &TestServer, title: &str, body: &str) -> anyhow::Result<()> {
-    browser.client.goto(&server.url("/journal")).await?;
-    find::css(browser, "#new-entry-title").await?.send_keys(title).await?;
-    find::by_text(browser, "button", "Write entry").await?.click().await?;
-    find::heading(browser, title).await?;
-    find::css(browser, "#entry-body").await?.send_keys(body).await?;
-    // Back to the journal: leaving the page saves at once.
-    find::by_text(browser, "a", "Back to your journal").await?.click().await?;
-    find::heading(browser, "Journal").await?;
-    Ok(())
-}
-
-fn listed(title: &str) -> String {
-    format!("[...document.querySelectorAll(\"[data-testid='journal-entry'] a\")].some(a => a.textContent === {title:?})")
-}
-
-async fn journal_shows(browser: &Browser, server: &TestServer, title: &str, body: &str) -> anyhow::Result<()> {
-    browser.client.goto(&server.url("/journal")).await?;
-    find::until_within(browser, &format!("the entry {title:?} in the journal"), &listed(title), SYNC).await?;
-    find::by_text(browser, "a", title).await?.click().await?;
-    find::heading(browser, title).await?;
-    let script = format!("document.querySelector('#entry-body').value === {body:?}");
-    find::until_within(browser, &format!("the body of {title:?}"), &script, SYNC).await
-}
 
 async fn code(browser: &Browser) -> anyhow::Result<String> {
     Ok(find::css(browser, "[data-testid='pairing-code']").await?.text().await?)
@@ -96,7 +72,7 @@ async fn a_linked_device_confirmed_on_both_screens_follows_the_journal_until_it_
     find::until_within(&laptop, "the laptop's entry at the relay", "document.querySelector(\".sync[data-status='up-to-date']\")", SYNC).await?;
     phone.client.goto(&server.url("/journal")).await?;
     find::until_within(&phone, "the phone caught up with the relay", "document.querySelector(\".sync[data-status='up-to-date']\")", SYNC).await?;
-    let there = phone.eval(&format!("return {};", listed("After unlinking"))).await?;
+    let there = phone.eval(&format!("return {};", journal_lists("After unlinking"))).await?;
     anyhow::ensure!(there.as_bool() == Some(false), "the laptop's entry reached the unlinked phone");
     // The laptop goes on as before.
     journal_shows(&laptop, &server, "After unlinking", "Only for the laptop.").await?;

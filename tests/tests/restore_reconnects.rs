@@ -1,9 +1,10 @@
-//! Exports that restore a whole life, three browsers: a mentee shares a
-//! goal plan with her mentor, exports everything with its keys under a
-//! passphrase, and restores the file on a new device. The restored plan
-//! keeps syncing with the mentor both ways: no second, separate copy. The
-//! protected file shows nothing of what it holds, and a wrong passphrase
-//! imports nothing. See: issue 12.
+//! Exports that restore a whole life, four browsers: a mentee with a linked
+//! phone shares a goal plan with her mentor, exports everything with its
+//! keys under a passphrase, and restores the file on a new device. The
+//! restored plan keeps syncing with the mentor both ways: no second,
+//! separate copy; and the new device is linked to her phone again, her
+//! journal following both ways. The protected file shows nothing of what it
+//! holds, and a wrong passphrase imports nothing. See: issue 12.
 
 use std::time::Duration;
 
@@ -27,8 +28,12 @@ async fn a_protected_export_restored_on_a_new_device_keeps_syncing_with_the_part
     let mentor = Browser::open(&driver, Viewport::DESKTOP).await?;
     mentee.download_into(downloads.path()).await?;
 
-    // A shared plan.
+    // A shared plan, and her phone linked.
     action::share_a_plan(&mentee, &mentor, &server, "Our plan", &["Publish a paper"]).await?;
+    let phone = Browser::open(&driver, Viewport::PHONE).await?;
+    action::link_device(&mentee, &phone, &server).await?;
+    action::write_entry(&mentee, &server, "Before the export", "Written on the laptop.").await?;
+    action::journal_shows(&phone, &server, "Before the export", "Written on the laptop.").await?;
     let mentor_plan = mentor.client.current_url().await?;
     find::until(&mentee, "the goal saved", "!Object.keys(localStorage).some(k => k.startsWith('confidant-unsaved:'))").await?;
 
@@ -57,7 +62,14 @@ async fn a_protected_export_restored_on_a_new_device_keeps_syncing_with_the_part
     field.clear().await?;
     field.send_keys(PASSPHRASE).await?;
     find::by_text(&restored, "button", "Open and import").await?.click().await?;
-    settings_say(&restored, "shared ones reconnect to your partners").await?;
+    settings_say(&restored, "shared ones reconnect to your partners, and this device is linked to your other devices again").await?;
+
+    // Linked to her phone again: the journal follows both ways.
+    action::journal_shows(&restored, &server, "Before the export", "Written on the laptop.").await?;
+    action::write_entry(&phone, &server, "From the phone", "Written after the restore.").await?;
+    action::journal_shows(&restored, &server, "From the phone", "Written after the restore.").await?;
+    action::write_entry(&restored, &server, "From the new laptop", "Restored and writing.").await?;
+    action::journal_shows(&phone, &server, "From the new laptop", "Restored and writing.").await?;
 
     // The restored plan syncs with the mentor, both ways.
     restored.client.goto(&server.url("/goals")).await?;

@@ -40,12 +40,19 @@ pub struct Imported {
     pub documents: usize,
     /// Shared documents followed again (their keys were in the file).
     pub reconnected: usize,
+    /// The device follows the person's keyring again: linked to their
+    /// other devices.
+    pub relinked: bool,
 }
 
 /// Bring in an export file's documents, nothing here replaced, and follow
 /// again the shared ones whose keys it carries (through the sync engine
 /// when it runs, else from the next start).
-pub async fn import(bundle: &ExportBundle, engine: Option<&crate::sync::SyncEngine>) -> Result<Imported, String> {
+///
+/// `sealed`: the file was opened with its passphrase, so a keyring in it is
+/// the person's own and links this device to their others (when this one
+/// is not linked yet).
+pub async fn import(bundle: &ExportBundle, sealed: bool, engine: Option<&crate::sync::SyncEngine>) -> Result<Imported, String> {
     let store = app_store().await.map_err(|e| e.for_user())?;
     let documents = store.import(bundle).await.map_err(|e| e.for_user())?;
     let records: Vec<ShareRecord> = bundle
@@ -55,8 +62,9 @@ pub async fn import(bundle: &ExportBundle, engine: Option<&crate::sync::SyncEngi
         // answer for other documents' links.
         .filter_map(|(share, invite)| Some(ShareRecord::new(share.local_id.parse().ok()?, &invite)))
         .collect();
-    let reconnected = match engine {
-        Some(engine) => engine.restore(records).await?,
+    let keyring = bundle.checked_keyring(sealed).map(|invite| ShareRecord::new(DocumentId::from_random(*invite.keys.id().as_bytes()), &invite));
+    let (reconnected, relinked) = match engine {
+        Some(engine) => engine.restore(records, keyring).await?,
         None => {
             let here = store.shares().await.map_err(|e| e.for_user())?;
             let mut added = 0;
@@ -65,8 +73,16 @@ pub async fn import(bundle: &ExportBundle, engine: Option<&crate::sync::SyncEngi
                 store.put_share(record).await.map_err(|e| e.for_user())?;
                 added += 1;
             }
-            added
+            // Followed from the next start, unless this device has a keyring.
+            let relinked = match keyring {
+                Some(keyring) if !here.iter().any(|h| h.kind == DocumentKind::Keyring && !h.retired) => {
+                    store.put_share(&keyring).await.map_err(|e| e.for_user())?;
+                    true
+                }
+                _ => false,
+            };
+            (added, relinked)
         }
     };
-    Ok(Imported { documents, reconnected })
+    Ok(Imported { documents, reconnected, relinked })
 }

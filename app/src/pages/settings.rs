@@ -105,14 +105,18 @@ pub fn SettingsPage() -> impl IntoView {
     let engine = use_sync();
     let bring_in = {
         let engine = engine.clone();
-        move |json: String| {
+        move |json: String, sealed: bool| {
             let engine = engine.clone();
             spawn_local(async move {
                 let outcome = async {
                     let bundle = ExportBundle::from_json(&json).map_err(|e| e.to_string())?;
-                    import(&bundle, engine.as_ref()).await
+                    import(&bundle, sealed, engine.as_ref()).await
                 };
                 set_message.set(Some(match outcome.await {
+                    Ok(done) if done.relinked => format!(
+                        "Imported {} documents; {} shared ones reconnect to your partners, and this device is linked to your other devices again. Nothing that was here was replaced.",
+                        done.documents, done.reconnected
+                    ),
                     Ok(done) if done.reconnected > 0 => format!(
                         "Imported {} documents, and {} shared ones reconnect to your partners. Nothing that was here was replaced.",
                         done.documents, done.reconnected
@@ -143,7 +147,7 @@ pub fn SettingsPage() -> impl IntoView {
                     set_sealed_file.set(Some(text));
                 } else {
                     set_sealed_file.set(None);
-                    bring_in(text);
+                    bring_in(text, false);
                 }
             });
         }
@@ -159,7 +163,7 @@ pub fn SettingsPage() -> impl IntoView {
                 Ok(json) => {
                     set_sealed_file.set(None);
                     set_open_passphrase.set(String::new());
-                    bring_in(json.to_string());
+                    bring_in(json.to_string(), true);
                 }
                 Err(err) => set_message.set(Some(format!("Nothing was imported: {err}."))),
             },

@@ -7,12 +7,13 @@ use super::document_index::DocumentSummary;
 
 impl Store {
     /// Every document on this device, records and readable content, and
-    /// with `with_keys` the keys of every document it shares (so a restore
-    /// reconnects), closed and set-aside ones left out.
+    /// with `with_keys` the keys of every document it shares and of the
+    /// keyring its linked devices follow (so a restore reconnects to
+    /// partners and devices), closed and set-aside ones left out.
     pub async fn export_all(&self, with_keys: bool) -> Result<ExportBundle, StoreError> {
         let mut documents = Vec::new();
-        // Never the keyring: it holds the keys of everything this device
-        // follows (linked devices are linked again by pairing).
+        // Never the keyring's content: it holds the keys of everything this
+        // device follows, and a restored device reads it from the relay.
         for summary in self.list(None).await?.into_iter().filter(|s| s.kind != confidant_shared::document::DocumentKind::Keyring) {
             let Ok(id) = summary.id.parse() else { continue };
             let records = self.read_records(id).await?;
@@ -29,6 +30,8 @@ impl Store {
                 .filter(|s| !s.retired && !s.set_aside && bundle.documents.iter().any(|d| d.id == s.local_id))
                 .map(|s| ExportedShare { local_id: s.local_id, kind: s.kind, invite: s.invite, moved_from: s.moved_from })
                 .collect();
+            let shares = self.shares().await?;
+            bundle.keyring = shares.into_iter().find(|s| s.kind == confidant_shared::document::DocumentKind::Keyring && !s.retired).map(|s| s.invite);
         }
         Ok(bundle)
     }

@@ -43,7 +43,7 @@ pub(super) enum Event {
     Invite(DocumentId, Role, Reply<Invite>),
     Accept(Invite, Reply<DocumentId>),
     /// Share records from an export file: follow those not followed yet.
-    Restore(Vec<ShareRecord>, Reply<usize>),
+    Restore(Vec<ShareRecord>, Option<ShareRecord>, Reply<(usize, bool)>),
     Leave(DocumentId, Reply<()>),
     RemoveMember(DocumentId, String, Reply<Vec<Invite>>),
     TakeBack(DocumentId, Reply<()>),
@@ -353,8 +353,8 @@ impl Engine {
             Event::Accept(invite, reply) => {
                 let _ = reply.send(self.accept(invite).await);
             }
-            Event::Restore(records, reply) => {
-                let _ = reply.send(self.restore(records).await);
+            Event::Restore(records, keyring, reply) => {
+                let _ = reply.send(self.restore(records, keyring).await);
             }
             Event::Leave(local, reply) => {
                 let _ = reply.send(self.leave(local).await.map(|_| ()));

@@ -158,8 +158,8 @@ impl SyncEngine {
     }
 
     /// Follow again the shared documents an imported export carried keys for.
-    pub async fn restore(&self, records: Vec<crate::store::ShareRecord>) -> Result<usize, String> {
-        ask(&self.events, |reply| Event::Restore(records, reply)).await
+    pub async fn restore(&self, records: Vec<crate::store::ShareRecord>, keyring: Option<crate::store::ShareRecord>) -> Result<(usize, bool), String> {
+        ask(&self.events, |reply| Event::Restore(records, keyring, reply)).await
     }
 
     /// Whether this device owns the document (and so may invite, remove and

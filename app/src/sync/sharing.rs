@@ -73,11 +73,15 @@ impl Engine {
     /// Follow again the documents an export file carried keys for (a
     /// restore): each one not already followed here, by its local id or its
     /// keys. Returns how many.
-    pub(super) async fn restore(&mut self, records: Vec<ShareRecord>) -> Result<usize, String> {
+    /// Follow again the shared documents of a restored export, and the
+    /// person's keyring when the file carried one and this device follows
+    /// none (a device already linked keeps its own). Returns how many
+    /// documents reconnect and whether the device is linked again.
+    pub(super) async fn restore(&mut self, records: Vec<ShareRecord>, keyring: Option<ShareRecord>) -> Result<(usize, bool), String> {
         let mut restored = 0;
         for record in records {
             let (Some(local), Some(doc)) = (record.local(), record.sync_id()) else { continue };
-            // A keyring is linked by pairing, never taken from a file.
+            // The keyring comes only as `keyring`, checked by the caller.
             if record.kind == DocumentKind::Keyring {
                 continue;
             }
@@ -87,8 +91,23 @@ impl Engine {
             self.track(record).await.map_err(said)?;
             restored += 1;
         }
-        self.keyring_dirty |= restored > 0 && self.keyring.is_some();
-        Ok(restored)
+        let relinked = match keyring {
+            Some(record) if record.kind == DocumentKind::Keyring && self.keyring.is_none() => {
+                let Some(doc) = record.sync_id() else { return Ok((restored, false)) };
+                if !self.shares.contains_key(&doc) {
+                    self.track(record).await.map_err(said)?;
+                }
+                if self.device.unlinked {
+                    self.device.unlinked = false;
+                    self.store.put_device(&self.device).await.map_err(said)?;
+                }
+                self.publish_devices();
+                true
+            }
+            _ => false,
+        };
+        self.keyring_dirty |= (restored > 0 || relinked) && self.keyring.is_some();
+        Ok((restored, relinked))
     }
 
     /// Stop syncing a document here; returns its share record.

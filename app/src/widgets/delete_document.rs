@@ -108,7 +108,7 @@ pub fn RecentlyDeleted(kind: DocumentKind, what: &'static str) -> impl IntoView 
                             set_deleted.set(deletion::recently(kind));
                             if let (Some(record), Some(engine)) = (deletion::take_share(doc), engine.get_value()) {
                                 spawn_local(async move {
-                                    let _ = engine.restore(vec![record]).await;
+                                    let _ = engine.restore(vec![record], None).await;
                                 });
                             }
                             // Lists read again.
