@@ -28,13 +28,21 @@ async fn a_protected_export_restored_on_a_new_device_keeps_syncing_with_the_part
     let mentor = Browser::open(&driver, Viewport::DESKTOP).await?;
     mentee.download_into(downloads.path()).await?;
 
-    // A shared plan, and her phone linked.
+    // A shared plan, a partnership, and her phone linked.
     action::share_a_plan(&mentee, &mentor, &server, "Our plan", &["Publish a paper"]).await?;
+    let mentor_plan = mentor.client.current_url().await?;
+    mentee.client.goto(&server.url("/partnerships")).await?;
+    find::css(&mentee, "#start-partner").await?.send_keys("Ana Lima").await?;
+    find::by_text(&mentee, "button", "Start and invite my partner").await?.click().await?;
+    find::heading(&mentee, "Ana Lima and Sam Rivera").await?;
+    let link = action::invite_link(&mentee).await?;
+    action::accept_invite(&mentor, &link).await?;
+    find::until_within(&mentor, "the partnership to arrive", "document.querySelector('h1').innerText === 'Ana Lima and Sam Rivera'", SYNC).await?;
+    let mentor_partnership = mentor.client.current_url().await?;
     let phone = Browser::open(&driver, Viewport::PHONE).await?;
     action::link_device(&mentee, &phone, &server).await?;
     action::write_entry(&mentee, &server, "Before the export", "Written on the laptop.").await?;
     action::journal_shows(&phone, &server, "Before the export", "Written on the laptop.").await?;
-    let mentor_plan = mentor.client.current_url().await?;
     find::until(&mentee, "the goal saved", "!Object.keys(localStorage).some(k => k.startsWith('confidant-unsaved:'))").await?;
 
     // Everything, with its keys, under a passphrase.
@@ -86,5 +94,17 @@ async fn a_protected_export_restored_on_a_new_device_keeps_syncing_with_the_part
     find::by_text(&restored, "a", "Our plan").await?;
     let copies = restored.eval("return [...document.querySelectorAll('main a')].filter(a => a.innerText === 'Our plan').length;").await?;
     assert_eq!(copies.as_u64(), Some(1), "one plan");
+
+    // The restored partnership syncs with the mentor too.
+    restored.client.goto(&server.url("/partnerships")).await?;
+    find::by_text(&restored, "a", "Ana Lima and Sam Rivera").await?.click().await?;
+    find::heading(&restored, "Ana Lima and Sam Rivera").await?;
+    find::css(&restored, "#meeting-agenda").await?.send_keys("After the restore").await?;
+    find::by_text(&restored, "button", "Add meeting").await?.click().await?;
+    mentor.client.goto(mentor_partnership.as_str()).await?;
+    find::text_within(&mentor, "the restored side's meeting", &["After the restore"], SYNC).await?;
+    find::css(&mentor, "#meeting-agenda").await?.send_keys("The mentor's meeting").await?;
+    find::by_text(&mentor, "button", "Add meeting").await?.click().await?;
+    find::text_within(&restored, "the mentor's meeting on the restored side", &["The mentor's meeting"], SYNC).await?;
     Ok(())
 }
