@@ -2,6 +2,8 @@
 //! the participants in the room. Each participant's notes from a round go to
 //! their own journal, never into this shared document.
 
+pub mod pairing;
+
 use std::collections::BTreeMap;
 
 use autosurgeon::{Hydrate, Reconcile};
