@@ -7,7 +7,7 @@ use autosurgeon::{hydrate, reconcile, Hydrate, Reconcile};
 use confidant_shared::partnership::{ActionItem, AgreedDuration, Meeting, Partnership, PartnershipStatus};
 use confidant_shared::profile::{CareerStage, ChannelKind, ContactChannel, Profile, Role};
 use confidant_shared::program::{Expense, Member, Program, ProgramTemplate, Resource};
-use confidant_shared::workshop::{Participant, Workshop, WorkshopPhase};
+use confidant_shared::workshop::{Participant, Workshop};
 use proptest::prelude::*;
 
 /// Apply `edits` (hydrate, change, reconcile, as the app does) to two forks of
@@ -81,7 +81,8 @@ proptest! {
             match op {
                 0 => { w.roster.entry(name.clone()).or_insert_with(|| Participant { id: name.clone(), name: name.clone(), present: true }); }
                 1 => if let Some(p) = w.roster.get_mut(name) { p.present = !p.present },
-                _ => w.phase = if name.len() % 2 == 0 { WorkshopPhase::Prep } else { WorkshopPhase::Rounds },
+                // The facilitator's controls, pressed on either side.
+                _ => if name.len() % 2 == 0 { w.timeline.next(name.len() as i64 * 1000) } else { w.timeline.extend(name.len() as i64 * 1000, 60) },
             }
         }
         let (l, r) = converge(&Workshop::new("Career success", "lee"), &a, &b, apply);

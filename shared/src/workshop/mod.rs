@@ -1,8 +1,13 @@
 //! Workshop: a speed peer-mentoring session, shared by the facilitator and
 //! the participants in the room. Each participant's notes from a round go to
 //! their own journal, never into this shared document.
+//!
+//! - [`timeline`]: the agenda as deadlines on the relay's clock, and the
+//!   facilitator's controls (next, pause, one more minute, undo ...).
+//! - [`pairing`]: who sits with whom each round, the same on every device.
 
 pub mod pairing;
+pub mod timeline;
 
 use std::collections::BTreeMap;
 
@@ -26,7 +31,26 @@ pub struct Workshop {
     /// Rounds as run, in order.
     pub rounds: Vec<WorkshopRound>,
     pub wrap_up_questions: Vec<String>,
-    pub phase: WorkshopPhase,
+    /// Where the room is in the agenda, as deadlines every device reads.
+    pub timeline: timeline::Timeline,
+    pub odd_count: OddCountChoice,
+}
+
+/// The facilitator's choice for an odd count (see [`pairing::OddCount`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Reconcile, Hydrate)]
+pub enum OddCountChoice {
+    #[default]
+    Trio,
+    RotatingBye,
+}
+
+impl From<OddCountChoice> for pairing::OddCount {
+    fn from(choice: OddCountChoice) -> Self {
+        match choice {
+            OddCountChoice::Trio => pairing::OddCount::Trio,
+            OddCountChoice::RotatingBye => pairing::OddCount::RotatingBye,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
@@ -49,15 +73,6 @@ pub struct WorkshopRound {
     pub started_ms: Option<i64>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate)]
-pub enum WorkshopPhase {
-    Gathering,
-    Prep,
-    Rounds,
-    WrapUp,
-    Finished,
-}
-
 impl Schema for Workshop {
     const KIND: DocumentKind = DocumentKind::Workshop;
     const SCHEMA: u64 = 1;
@@ -76,14 +91,15 @@ impl Workshop {
             facilitator: facilitator.to_owned(),
             roster: BTreeMap::new(),
             acquainted: Vec::new(),
-            prep_minutes: 5,
+            prep_minutes: 4,
             round_minutes: 10,
             rounds: Vec::new(),
             wrap_up_questions: vec![
                 "What was most useful?".to_owned(),
                 "What will you do next?".to_owned(),
             ],
-            phase: WorkshopPhase::Gathering,
+            timeline: timeline::Timeline::new(&timeline::Agenda::default()),
+            odd_count: OddCountChoice::default(),
         }
     }
 }
