@@ -39,6 +39,7 @@ fn main() {
         ClientMessage::Post { post: post.clone(), client_ref: 3 },
         ClientMessage::SubscribeInbox { inbox: inbox.address().verifying_key, from_seq: 0, proof: inbox.subscribe_proof("relay.example", &[7; 32]) },
         ClientMessage::DeleteLetters { inbox: inbox.address().verifying_key, through_seq: 1, proof: inbox.delete_proof("relay.example", 1) },
+        ClientMessage::Rendezvous { token: [8; 32], side: [9; 32] },
     ];
     for (n, message) in client_messages.iter().enumerate() {
         write("frame", &format!("client-{n}"), &encode(message));
@@ -50,6 +51,7 @@ fn main() {
         RelayMessage::Ephemeral { chunk: signal.clone() },
         RelayMessage::CaughtUp { id: keys.id(), seq: 3 },
         RelayMessage::Ack { client_ref: 1, seq: 1 },
+        RelayMessage::Met { token: [8; 32] },
         RelayMessage::Error { code: ErrorCode::RateLimited, message: "slow".into(), client_ref: Some(1), id: None, retry_after_ms: Some(10) },
     ];
     for (n, message) in relay_messages.iter().enumerate() {

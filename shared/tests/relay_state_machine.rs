@@ -5,7 +5,8 @@
 //! missing or misdirected proofs, wrong versions, malformed and oversized
 //! frames, floods and subscribe bursts are refused with typed errors;
 //! a retired document takes no more writes; connections that never say
-//! hello or go silent are closed. See: issue 4, issue 10.
+//! hello or go silent are closed; a rendezvous answers only when two
+//! sides posted. See: issue 4, issue 10, issue 13.
 
 use std::collections::{HashMap, HashSet};
 
@@ -420,6 +421,27 @@ fn signals_are_forwarded_never_stored_and_stored_purposes_are_never_forwarded_as
     assert_eq!(h.relay.subscriber_count(&plan.id()), 1);
     let frame = encode(&ClientMessage::Hello { version: PROTOCOL_VERSION });
     assert!(h.relay.handle_frame(bob, &frame, 0).is_empty(), "a frame from a closed connection is ignored");
+}
+
+/// Keep in touch: a wish posted by one side gets no answer, even when the
+/// other side's device posts the same token under the first side's tag;
+/// once the other side posts its own, both connections hear. Nothing is
+/// stored. See: issue 13.
+#[test]
+fn a_rendezvous_answers_only_two_sides_and_stores_nothing() {
+    let mut h = Harness::new(RelayLimits::default());
+    let (sam, _) = h.connect(1);
+    let (ana, _) = h.connect(2);
+    h.take(sam);
+    h.take(ana);
+    let (token, sam_side, ana_side) = ([5; 32], [1; 32], [2; 32]);
+    h.send(sam, &ClientMessage::Rendezvous { token, side: sam_side });
+    h.send(ana, &ClientMessage::Rendezvous { token, side: sam_side });
+    assert!(h.take(sam).is_empty() && h.take(ana).is_empty(), "a one-sided wish, even probed, is not answered");
+    h.send(ana, &ClientMessage::Rendezvous { token, side: ana_side });
+    assert_eq!(h.take(sam), vec![RelayMessage::Met { token }]);
+    assert_eq!(h.take(ana), vec![RelayMessage::Met { token }]);
+    assert!(h.stored.is_empty());
 }
 
 #[test]

@@ -79,7 +79,7 @@ proptest! {
     fn workshops_converge(a in prop::collection::vec((0u8..3, word()), 0..8), b in prop::collection::vec((0u8..3, word()), 0..8)) {
         fn apply(w: &mut Workshop, (op, name): &(u8, String)) {
             match op {
-                0 => { w.roster.entry(name.clone()).or_insert_with(|| Participant { id: name.clone(), name: name.clone(), present: true }); }
+                0 => { w.roster.entry(name.clone()).or_insert_with(|| Participant { id: name.clone(), name: name.clone(), present: true, stage: None }); }
                 1 => if let Some(p) = w.roster.get_mut(name) { p.present = !p.present },
                 // The facilitator's controls, pressed on either side.
                 _ => if name.len() % 2 == 0 { w.timeline.next(name.len() as i64 * 1000) } else { w.timeline.extend(name.len() as i64 * 1000, 60) },

@@ -44,6 +44,7 @@ struct Device {
     refused: Vec<ErrorCode>,
     caught_up: Vec<SyncId>,
     withheld: Vec<SyncId>,
+    met: Vec<[u8; 32]>,
     to_relay: Vec<Vec<u8>>,
 }
 
@@ -109,6 +110,7 @@ impl Network {
                 ClientEffect::Refused { code, .. } => device.refused.push(code),
                 ClientEffect::CaughtUp { doc, .. } => device.caught_up.push(doc),
                 ClientEffect::Withheld { doc } => device.withheld.push(doc),
+                ClientEffect::Met { token } => device.met.push(token),
                 ClientEffect::ReconnectAfter { .. } | ClientEffect::RetryAfter { .. } => {}
             }
         }
@@ -369,6 +371,55 @@ fn a_rate_limited_push_is_sent_again_after_the_delay_the_relay_gave() {
     let again = client.handle_retry();
     assert!(matches!(&again[..], [ClientEffect::Send(ClientMessage::Push { client_ref: 1, .. })]), "{again:?}");
     assert!(client.handle_retry().is_empty(), "sent once per refusal");
+}
+
+/// Keep in touch over the relay: Sam's wish, made while Ana is offline,
+/// reaches nobody; when Ana comes online and wishes too, both hear, and
+/// Sam hears again after reconnecting (wishes go again on every
+/// connection). See: issue 13.
+#[test]
+fn a_mutual_wish_meets_over_the_relay_and_a_one_sided_one_stays_unheard() {
+    let mut net = Network::new(2);
+    net.connect(0);
+    let (token, sam_side, ana_side) = ([6; 32], [1; 32], [2; 32]);
+    let out = net.devices[0].client().wish(token, sam_side);
+    net.apply_client(0, out);
+    net.run();
+    net.connect(1);
+    // Ana's device posts Sam's side tag: still only one side.
+    let out = net.devices[1].client().wish(token, sam_side);
+    net.apply_client(1, out);
+    net.run();
+    assert!(net.devices[0].met.is_empty() && net.devices[1].met.is_empty(), "a one-sided wish is heard by nobody");
+    net.devices[1].client().forget_wish(&token);
+    let out = net.devices[1].client().wish(token, ana_side);
+    net.apply_client(1, out);
+    net.run();
+    assert_eq!((net.devices[0].met.as_slice(), net.devices[1].met.as_slice()), (&[token][..], &[token][..]));
+    net.disconnect(0);
+    net.connect(0);
+    assert_eq!(net.devices[0].met, [token, token], "told again after reconnecting");
+}
+
+/// A keep-in-touch wish made offline goes out on connecting, and again on
+/// every later connection (the relay keeps wishes in memory only); a `Met`
+/// for a token this device never posted is nothing to it. See: issue 13.
+#[test]
+fn a_wish_is_posted_on_every_connection_and_only_its_own_meeting_is_heard() {
+    let mut client = SyncClient::new(ORIGIN, Vec::new());
+    let (token, side) = ([3; 32], [4; 32]);
+    assert!(client.wish(token, side).is_empty(), "offline: kept for later");
+    let welcome = encode(&RelayMessage::Welcome { version: 2, challenge: [0; 32], relay_time_ms: 0 });
+    for _ in 0..2 {
+        client.handle_connected();
+        let sent = client.handle_frame(&welcome, 0);
+        assert!(sent.contains(&ClientEffect::Send(ClientMessage::Rendezvous { token, side })), "{sent:?}");
+        client.handle_disconnected(1.0);
+    }
+    client.handle_connected();
+    client.handle_frame(&welcome, 0);
+    assert_eq!(client.handle_frame(&encode(&RelayMessage::Met { token }), 0), [ClientEffect::Met { token }]);
+    assert!(client.handle_frame(&encode(&RelayMessage::Met { token: [9; 32] }), 0).is_empty());
 }
 
 #[test]

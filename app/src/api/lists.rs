@@ -18,7 +18,7 @@ use std::rc::Rc;
 
 use confidant_shared::document::{DocumentId, DocumentKind, Listed, Schema};
 
-use crate::store::{app_store, OpenDocument, StoreError};
+use crate::store::{app_store, OpenDocument, Store, StoreError};
 
 struct Cached {
     updated_ms: f64,
@@ -42,38 +42,28 @@ pub fn documents_opened_for_lists() -> u64 {
 pub async fn documents_of<T: Schema + Clone + 'static>() -> Result<Vec<(DocumentId, T)>, StoreError> {
     let store = app_store().await?;
     let summaries = store.list(Some(T::KIND)).await?;
-    let mut present = std::collections::HashSet::new();
-    let mut all: Vec<(DocumentId, Option<T>, f64)> = Vec::with_capacity(summaries.len());
+    // When each document last changed, as the index says: the cache's key.
+    let mut updated: HashMap<DocumentId, f64> = HashMap::with_capacity(summaries.len());
+    let mut found: Vec<(DocumentId, Option<T>)> = Vec::with_capacity(summaries.len());
     for summary in summaries {
         let Ok(id) = summary.id.parse::<DocumentId>() else { continue };
-        present.insert(id);
+        updated.insert(id, summary.updated_ms);
         let cached = CACHE.with(|c| {
             c.borrow()
                 .get(&(T::KIND, id))
                 .filter(|cached| cached.updated_ms == summary.updated_ms)
                 .and_then(|cached| cached.value.downcast_ref::<T>().cloned())
         });
-        all.push((id, cached, summary.updated_ms));
+        found.push((id, cached));
     }
-    // What changed (or was never read) is read in one transaction.
-    let stale: Vec<DocumentId> = all.iter().filter(|(_, value, _)| value.is_none()).map(|(id, ..)| *id).collect();
-    let mut records = store.read_records_of(&stale).await?.into_iter();
-    let mut fresh = Vec::with_capacity(all.len());
-    for (id, cached, updated_ms) in all {
-        let value = match cached {
-            Some(value) => value,
-            None => {
-                OPENED.with(|n| n.set(n.get() + 1));
-                let records = records.next().unwrap_or_default();
-                let Ok((_, value, _)) = OpenDocument::open_records::<T>(&store, id, records).await else { continue };
-                CACHE.with(|c| c.borrow_mut().insert((T::KIND, id), Cached { updated_ms, value: Rc::new(value.clone()) }));
-                value
-            }
-        };
-        fresh.push((id, value));
-    }
+    // What changed (or was never read) is opened, read in one transaction.
+    let fresh = open_missing(&store, found, |id, value: &T| {
+        let updated_ms = updated.get(&id).copied().unwrap_or_default();
+        CACHE.with(|c| c.borrow_mut().insert((T::KIND, id), Cached { updated_ms, value: Rc::new(value.clone()) }));
+    })
+    .await?;
     // Forget documents that left this device.
-    CACHE.with(|c| c.borrow_mut().retain(|(kind, id), _| *kind != T::KIND || present.contains(id)));
+    CACHE.with(|c| c.borrow_mut().retain(|(kind, id), _| *kind != T::KIND || updated.contains_key(id)));
     Ok(fresh)
 }
 
@@ -90,8 +80,15 @@ pub async fn lines_of<T: Listed + 'static>() -> Result<Vec<(DocumentId, T)>, Sto
         let Ok(id) = summary.id.parse::<DocumentId>() else { continue };
         found.push((id, summary.line.as_ref().and_then(T::from_index)));
     }
-    let unlined: Vec<DocumentId> = found.iter().filter(|(_, v)| v.is_none()).map(|(id, _)| *id).collect();
-    let mut records = store.read_records_of(&unlined).await?.into_iter();
+    open_missing(&store, found, |_, _| {}).await
+}
+
+/// Fill in the values `found` lacks by opening those documents, their
+/// records read in one transaction; `opened` sees each one opened. A
+/// document that fails to open is left out (its own page says why).
+async fn open_missing<T: Schema>(store: &Store, found: Vec<(DocumentId, Option<T>)>, mut opened: impl FnMut(DocumentId, &T)) -> Result<Vec<(DocumentId, T)>, StoreError> {
+    let missing: Vec<DocumentId> = found.iter().filter(|(_, v)| v.is_none()).map(|(id, _)| *id).collect();
+    let mut records = store.read_records_of(&missing).await?.into_iter();
     let mut all = Vec::with_capacity(found.len());
     for (id, value) in found {
         let value = match value {
@@ -99,7 +96,8 @@ pub async fn lines_of<T: Listed + 'static>() -> Result<Vec<(DocumentId, T)>, Sto
             None => {
                 OPENED.with(|n| n.set(n.get() + 1));
                 let records = records.next().unwrap_or_default();
-                let Ok((_, value, _)) = OpenDocument::open_records::<T>(&store, id, records).await else { continue };
+                let Ok((_, value, _)) = OpenDocument::open_records::<T>(store, id, records).await else { continue };
+                opened(id, &value);
                 value
             }
         };

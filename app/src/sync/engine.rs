@@ -479,6 +479,9 @@ impl Engine {
                         Box::pin(self.send_heads(doc, true)).await;
                     }
                 }
+                // Only for wishes this device posted, and no page posts one
+                // yet (the workshop's keep-in-touch comes with its pages).
+                ClientEffect::Met { .. } => {}
                 ClientEffect::Withheld { doc } => warn(&format!("the relay keeps leaving out part of {doc}")),
                 ClientEffect::Ignored { id, reason } => warn(&format!("set aside something for {id}: {reason}")),
                 ClientEffect::Refused { code, message, id } => {

@@ -103,6 +103,8 @@ pub enum ClientEffect {
     Withheld { doc: SyncId },
     /// A chunk or letter was set aside (not a member's, damaged, forged).
     Ignored { id: SyncId, reason: String },
+    /// A rendezvous token this device posted met its other side.
+    Met { token: [u8; 32] },
     /// The relay refused something for good; show or log it.
     Refused { code: ErrorCode, message: String, id: Option<SyncId> },
 }
@@ -168,6 +170,8 @@ pub struct SyncClient {
     /// Pending items the relay asked to send again later.
     to_resend: BTreeSet<u64>,
     next_ref: u64,
+    /// Rendezvous tokens this device posts, with its side (see `rendezvous`).
+    wishes: BTreeMap<[u8; 32], [u8; 32]>,
 }
 
 impl SyncClient {
@@ -183,7 +187,25 @@ impl SyncClient {
             pending: pending.into_iter().collect(),
             to_resend: BTreeSet::new(),
             next_ref,
+            wishes: BTreeMap::new(),
         }
+    }
+
+    /// Post a rendezvous `token` for `side`, now if connected and again on
+    /// every connection; the relay answers with [`ClientEffect::Met`] once
+    /// the other side posted too.
+    pub fn wish(&mut self, token: [u8; 32], side: [u8; 32]) -> Vec<ClientEffect> {
+        self.wishes.insert(token, side);
+        match self.ready() {
+            Some(_) => vec![ClientEffect::Send(ClientMessage::Rendezvous { token, side })],
+            None => Vec::new(),
+        }
+    }
+
+    /// Stop posting `token` again (the event is over). What the relay holds
+    /// stays until it expires: a wish, once posted, is not taken back.
+    pub fn forget_wish(&mut self, token: &[u8; 32]) {
+        self.wishes.remove(token);
     }
 
     fn ready(&self) -> Option<[u8; 32]> {
@@ -473,6 +495,8 @@ impl SyncClient {
                 // Everything not yet acknowledged goes again, oldest first;
                 // the relay may store a duplicate, which Automerge ignores.
                 effects.extend(self.pending.iter().map(|(r, item)| ClientEffect::Send(item.message(*r))));
+                // Wishes go again on every connection (the relay keeps them in memory only).
+                effects.extend(self.wishes.iter().map(|(token, side)| ClientEffect::Send(ClientMessage::Rendezvous { token: *token, side: *side })));
                 effects
             }
             RelayMessage::Chunk { seq, chunk } => self.chunk(seq, chunk),
@@ -480,6 +504,13 @@ impl SyncClient {
             RelayMessage::CaughtUp { id, seq } => self.caught_up(id, seq),
             RelayMessage::Ack { client_ref, seq } => self.acknowledged(client_ref, seq),
             RelayMessage::Ephemeral { chunk } => self.ephemeral(chunk, now_ms),
+            RelayMessage::Met { token } => {
+                if self.wishes.contains_key(&token) {
+                    vec![ClientEffect::Met { token }]
+                } else {
+                    Vec::new()
+                }
+            }
             RelayMessage::Error { code, message, client_ref, id, retry_after_ms } => self.refused(code, message, client_ref, id, retry_after_ms),
         }
     }

@@ -185,6 +185,18 @@ impl InboxKeys {
         }
     }
 
+    /// A secret this device and the holder of `other` both compute and
+    /// nobody else can (X25519 between the two exchange keys), bound to
+    /// `context`. `None` for a key that would make it guessable (a
+    /// low-order point an attacker could hand out).
+    pub fn pair_secret(&self, other: &InboxAddress, context: &str) -> Option<[u8; 32]> {
+        let shared = self.exchange.diffie_hellman(&PublicKey::from(other.exchange_key));
+        if !shared.was_contributory() {
+            return None;
+        }
+        Some(blake3::derive_key(context, shared.as_bytes()))
+    }
+
     /// The seed, to keep on this device.
     pub fn seed(&self) -> &[u8; 32] {
         &self.seed

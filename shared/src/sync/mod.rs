@@ -44,6 +44,7 @@ pub mod purpose;
 pub mod relay;
 pub mod relay_heads;
 pub mod relay_limits;
+pub mod rendezvous;
 pub mod role;
 pub mod rotation;
 pub mod sealed_chunk;

@@ -29,6 +29,7 @@ use super::inbox::{delete_message, inbox_id_for, InboxPost};
 use super::keys::{subscribe_message, verify, DocumentPublic};
 use super::purpose::Purpose;
 use super::relay_limits::{RelayLimits, Window, MAX_NOTICE_BYTES, MAX_SIGNAL_BYTES};
+use super::rendezvous::{Rendezvous, RendezvousRefusal};
 use super::role::Role;
 use super::sealed_chunk::{ChunkError, SealedChunk};
 use super::sync_id::SyncId;
@@ -117,6 +118,8 @@ pub struct Relay {
     limits: RelayLimits,
     connections: HashMap<ConnectionId, Connection>,
     subscribers: HashMap<SyncId, BTreeSet<ConnectionId>>,
+    /// Mutual wishes waiting for their other side.
+    rendezvous: Rendezvous,
 }
 
 fn error(to: ConnectionId, code: ErrorCode, message: impl Into<String>) -> Effect {
@@ -203,6 +206,7 @@ impl Relay {
                 }
             })
             .collect();
+        self.rendezvous.expire(now_ms);
         let mut effects = Vec::new();
         for (conn, why) in late {
             self.handle_disconnect(conn);
@@ -256,6 +260,25 @@ impl Relay {
                 }
                 vec![Effect::DeleteLetters { inbox: id, through_seq }]
             }
+            ClientMessage::Rendezvous { token, side } => self.meet(conn, token, side, now_ms),
+        }
+    }
+
+    /// A side posts a rendezvous token: answered only once two sides have.
+    fn meet(&mut self, conn: ConnectionId, token: [u8; 32], side: [u8; 32], now_ms: i64) -> Vec<Effect> {
+        let limits = self.limits;
+        let Some(connection) = self.connections.get_mut(&conn) else { return Vec::new() };
+        if let Err(wait) = connection.messages.take(now_ms, limits.window_ms, limits.messages_per_window) {
+            return vec![Effect::Send(
+                conn,
+                RelayMessage::Error { code: ErrorCode::RateLimited, message: "too many messages at once; retry shortly".into(), client_ref: None, id: None, retry_after_ms: Some(wait) },
+            )];
+        }
+        match self.rendezvous.post(conn, token, side, now_ms) {
+            Ok(told) if told.is_empty() => Vec::new(),
+            Ok(told) => vec![Effect::Broadcast(told, RelayMessage::Met { token })],
+            Err(RendezvousRefusal::TooManyWaiting) => vec![error(conn, ErrorCode::QuotaExceeded, "this connection waits on as many wishes as one may")],
+            Err(RendezvousRefusal::Full) => vec![error(conn, ErrorCode::QuotaExceeded, "the relay holds as many wishes as it keeps; try again later")],
         }
     }
 
@@ -457,6 +480,7 @@ impl Relay {
 
     /// A socket closed: forget it and its subscriptions.
     pub fn handle_disconnect(&mut self, conn: ConnectionId) {
+        self.rendezvous.disconnect(conn);
         if let Some(connection) = self.connections.remove(&conn) {
             for id in connection.subscriptions {
                 self.unsubscribe(conn, id);

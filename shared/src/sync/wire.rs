@@ -40,6 +40,9 @@ pub enum ClientMessage {
     Post { post: InboxPost, client_ref: u64 },
     /// The owner of an inbox deletes the letters it has read.
     DeleteLetters { inbox: [u8; 32], through_seq: u64, proof: Vec<u8> },
+    /// A wish met only when two sides post it (see `rendezvous`); never
+    /// stored; answered with `Met` once the other side posted too.
+    Rendezvous { token: [u8; 32], side: [u8; 32] },
 }
 
 /// What the relay sends.
@@ -55,6 +58,8 @@ pub enum RelayMessage {
     /// The chunk or letter sent with `client_ref` is durably stored as `seq`.
     Ack { client_ref: u64, seq: u64 },
     Ephemeral { chunk: SealedChunk },
+    /// Two sides posted this rendezvous token.
+    Met { token: [u8; 32] },
     /// Something was refused. `client_ref` names the push it refers to;
     /// `id` the subscription; `retry_after_ms` says when a rate-limited
     /// push or subscription may go again.

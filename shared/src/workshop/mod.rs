@@ -5,9 +5,21 @@
 //! - [`timeline`]: the agenda as deadlines on the relay's clock, and the
 //!   facilitator's controls (next, pause, one more minute, undo ...).
 //! - [`pairing`]: who sits with whom each round, the same on every device.
+//! - [`seat`]: one participant's table, partner and turn, for their phone.
+//! - [`wrap_up`]: answers shared without a name, shown from three people.
+//! - [`keep_in_touch`]: a wish about a partner, seen only when both made it.
+//! - [`prep`]: the preparation's prompts and the wrap-up's questions (seed 002).
+//! - [`roster`]: join requests taken in by the facilitator's device, once each.
+//! - [`summary`]: the event's summary as Markdown and its tables as CSV.
 
+pub mod keep_in_touch;
 pub mod pairing;
+pub mod prep;
+pub mod roster;
+pub mod seat;
+pub mod summary;
 pub mod timeline;
+pub mod wrap_up;
 
 use std::collections::BTreeMap;
 
@@ -55,10 +67,13 @@ impl From<OddCountChoice> for pairing::OddCount {
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
 pub struct Participant {
+    /// Their device's inbox address (see [`roster::participant_id`]).
     #[key]
     pub id: String,
     pub name: String,
     pub present: bool,
+    /// Where they are on the career continuum, if they said.
+    pub stage: Option<crate::profile::CareerStage>,
 }
 
 /// One round: who sat with whom (a pair, or a trio for an odd count).
@@ -94,12 +109,65 @@ impl Workshop {
             prep_minutes: 4,
             round_minutes: 10,
             rounds: Vec::new(),
-            wrap_up_questions: vec![
-                "What was most useful?".to_owned(),
-                "What will you do next?".to_owned(),
-            ],
+            wrap_up_questions: prep::WRAP_UP_QUESTIONS.iter().map(|q| (*q).to_owned()).collect(),
             timeline: timeline::Timeline::new(&timeline::Agenda::default()),
             odd_count: OddCountChoice::default(),
         }
     }
 }
+
+impl Workshop {
+    /// A participant's name as the roster has it (their id if unknown).
+    pub fn name_of(&self, id: &str) -> String {
+        self.roster.get(id).map_or_else(|| id.to_owned(), |p| p.name.clone())
+    }
+
+    /// Plan every round not yet begun at `now_ms` for the people present,
+    /// keeping the rounds already run or under way as they were: the whole
+    /// schedule is in the document before it is needed, so phones show
+    /// their next table with the relay out of reach, and someone joining or
+    /// leaving changes only the rounds to come.
+    pub fn plan_remaining(&mut self, now_ms: i64) {
+        let moment = self.timeline.at(now_ms);
+        let begun = match moment.kind {
+            timeline::StepKind::Round => moment.round.unwrap_or(0),
+            timeline::StepKind::WrapUp | timeline::StepKind::Finished => self.timeline.rounds(),
+            _ => 0,
+        };
+        self.rounds.retain(|r| r.number <= begun);
+        let past: Vec<pairing::RoundPlan> = self.rounds.iter().map(|r| pairing::RoundPlan { groups: r.groups.clone(), bye: r.bye.clone() }).collect();
+        let present: Vec<String> = self.roster.values().filter(|p| p.present).map(|p| p.id.clone()).collect();
+        let acquainted: Vec<(String, String)> = self.acquainted.iter().filter_map(|pair| Some((pair.first()?.clone(), pair.get(1)?.clone()))).collect();
+        let to_come = self.timeline.rounds().saturating_sub(begun) as usize;
+        for (at, plan) in pairing::plan_rounds(&present, &past, &acquainted, self.odd_count.into(), to_come).into_iter().enumerate() {
+            self.rounds.push(WorkshopRound { number: begun + at as u32 + 1, groups: plan.groups, bye: plan.bye, started_ms: None });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MIN: i64 = 60_000;
+    const T0: i64 = 1_800_000_000_000;
+
+    #[test]
+    fn a_late_joiner_is_seated_from_the_next_round_and_earlier_rounds_stay() {
+        let mut w = Workshop::new("Career success", "lee");
+        for id in ["ana", "sam", "kim", "lee"] {
+            w.roster.insert(id.into(), Participant { id: id.into(), name: id.into(), present: true, stage: None });
+        }
+        w.timeline.next(T0);
+        w.plan_remaining(T0);
+        assert_eq!(w.rounds.len(), 4, "the whole schedule, before the rounds begin");
+        let first_two: Vec<WorkshopRound> = w.rounds[..2].to_vec();
+        // In round 2 (minute 24-34) someone arrives.
+        w.roster.insert("max".into(), Participant { id: "max".into(), name: "Max".into(), present: true, stage: None });
+        w.plan_remaining(T0 + 25 * MIN);
+        assert_eq!(&w.rounds[..2], &first_two[..], "round 2, under way, is as it was");
+        assert_eq!(w.rounds.len(), 4);
+        assert!(w.rounds[2..].iter().all(|r| r.groups.iter().flatten().any(|p| p == "max")), "Max sits from round 3");
+    }
+}
+
