@@ -32,7 +32,7 @@ use leptos_router::path;
 
 use crate::pages::{
     GoalPlanPage, GoalPlansPage, HomePage, JoinPage, LinkDevicePage, JournalEntryPage, JournalPage, NotFound, PartnershipPage, PartnershipsPage,
-    ResourcesPage, SectionPage, SettingsPage,
+    ResourcesPage, SectionPage, SettingsPage, WorkshopPage, WorkshopsPage,
 };
 use crate::shell::Shell;
 
@@ -57,7 +57,8 @@ pub fn App(#[prop(default = true)] service_worker: bool, #[prop(default = true)]
                     <Route path=path!("/goals/:id") view=GoalPlanPage/>
                     <Route path=path!("/partnerships") view=PartnershipsPage/>
                     <Route path=path!("/partnerships/:id") view=PartnershipPage/>
-                    <Route path=path!("/workshop") view=|| view! { <SectionPage section=Section::Workshop/> }/>
+                    <Route path=path!("/workshop") view=WorkshopsPage/>
+                    <Route path=path!("/workshop/:id") view=WorkshopPage/>
                     <Route path=path!("/program") view=|| view! { <SectionPage section=Section::Program/> }/>
                     <Route path=path!("/resources") view=ResourcesPage/>
                     <Route path=path!("/settings") view=SettingsPage/>

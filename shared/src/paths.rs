@@ -17,6 +17,7 @@ pub fn document(kind: DocumentKind, id: DocumentId) -> Option<String> {
         DocumentKind::Journal => Section::Journal,
         DocumentKind::GoalPlan => Section::Goals,
         DocumentKind::Partnership => Section::Partnerships,
+        DocumentKind::Workshop => Section::Workshop,
         _ => return None,
     };
     Some(format!("{}/{id}", section.path()))
@@ -37,6 +38,11 @@ pub fn partnership(id: DocumentId) -> String {
     format!("{}/{id}", Section::Partnerships.path())
 }
 
+/// One workshop: the facilitator's controls, or a participant's table.
+pub fn workshop(id: DocumentId) -> String {
+    format!("{}/{id}", Section::Workshop.path())
+}
+
 /// A partnership just started, opened where its invite is shown.
 pub fn partnership_inviting(id: DocumentId) -> String {
     format!("{}?invite=1", partnership(id))
@@ -44,7 +50,7 @@ pub fn partnership_inviting(id: DocumentId) -> String {
 
 /// The routes the router must declare, with `:id` for a document id.
 pub const ROUTES: &[&str] = &[
-    "/", "/journal", "/journal/:id", "/goals", "/goals/:id", "/partnerships", "/partnerships/:id", "/workshop", "/program",
+    "/", "/journal", "/journal/:id", "/goals", "/goals/:id", "/partnerships", "/partnerships/:id", "/workshop", "/workshop/:id", "/program",
     "/resources", "/settings", JOIN, LINK,
 ];
 
@@ -62,7 +68,7 @@ mod tests {
                 r.len() == p.len() && r.iter().zip(&p).all(|(r, p)| r == p || (*r == ":id" && p.parse::<DocumentId>().is_ok()))
             })
         };
-        for path in [journal_entry(id), goal_plan(id), partnership(id), partnership_inviting(id)] {
+        for path in [journal_entry(id), goal_plan(id), partnership(id), partnership_inviting(id), workshop(id)] {
             assert!(matches(&path), "{path}");
         }
         for section in Section::ALL {

@@ -31,7 +31,7 @@ fn page_of(kind: DocumentKind, id: DocumentId) -> String {
         DocumentKind::Partnership => format!("{}/{id}", Section::Partnerships.path()),
         DocumentKind::Journal => format!("{}/{id}", Section::Journal.path()),
         DocumentKind::Profile | DocumentKind::Keyring => Section::Settings.path().to_string(),
-        DocumentKind::Workshop => Section::Workshop.path().to_string(),
+        DocumentKind::Workshop => confidant_shared::paths::workshop(id),
         DocumentKind::Program => Section::Program.path().to_string(),
     }
 }

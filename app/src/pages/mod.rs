@@ -15,6 +15,8 @@ mod journal_entry;
 mod not_found;
 mod section_page;
 mod settings;
+mod workshop;
+mod workshops;
 
 pub use goal_plan::GoalPlanPage;
 pub use home::HomePage;
@@ -29,3 +31,5 @@ pub use journal_entry::JournalEntryPage;
 pub use not_found::NotFound;
 pub use section_page::SectionPage;
 pub use settings::SettingsPage;
+pub use workshop::WorkshopPage;
+pub use workshops::WorkshopsPage;

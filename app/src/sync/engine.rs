@@ -51,6 +51,8 @@ pub(super) enum Event {
     JoinLink(LinkOffer, Reply<()>),
     ConfirmLink(bool, Reply<()>),
     Unlink(InboxAddress, Reply<()>),
+    /// A workshop join (or leave) request, sealed to the facilitator's inbox.
+    SendJoin(InboxAddress, confidant_shared::workshop::roster::JoinRequest, Reply<()>),
 }
 
 pub(super) struct Share {
@@ -115,6 +117,7 @@ pub(super) fn start() -> SyncEngine {
         shared: ArcRwSignal::new(BTreeMap::new()),
         devices: ArcRwSignal::new(DevicesView::default()),
         clock: ArcRwSignal::new(now_ms()),
+        relay_offset: ArcRwSignal::new(None),
     };
     let engine = handle.clone();
     spawn_local(async move {
@@ -308,6 +311,10 @@ impl Engine {
             }
             Event::Frame(generation, frame) if generation == self.generation => {
                 let effects = self.client.handle_frame(&frame, now_ms());
+                let offset = self.client.relay_offset_ms();
+                if self.handle.relay_offset.get_untracked() != offset {
+                    self.handle.relay_offset.set(offset);
+                }
                 self.carry_out(effects).await;
             }
             Event::Closed(generation) if generation == self.generation => {
@@ -352,6 +359,10 @@ impl Engine {
             }
             Event::Accept(invite, reply) => {
                 let _ = reply.send(self.accept(invite).await);
+            }
+            Event::SendJoin(to, request, reply) => {
+                let body = confidant_shared::sync::notice::Notice::WorkshopJoin(request).encode();
+                let _ = reply.send(self.send_letter(&to, &body).await);
             }
             Event::Restore(records, keyring, reply) => {
                 let _ = reply.send(self.restore(records, keyring).await);

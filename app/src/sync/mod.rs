@@ -99,6 +99,9 @@ pub struct SyncEngine {
     devices: ArcRwSignal<DevicesView>,
     /// Bumped every few seconds so presence expires on screen.
     clock: ArcRwSignal<i64>,
+    /// The relay's clock minus this device's, once connected (workshop
+    /// deadlines are on the relay's clock).
+    relay_offset: ArcRwSignal<Option<i64>>,
 }
 
 /// Ask the engine something and wait for its answer.
@@ -198,6 +201,17 @@ impl SyncEngine {
         let now = self.clock.get();
         let Some(share) = self.share_of(local) else { return Vec::new() };
         self.presence.with(|presence| presence.clone().here(share.sync_id, now))
+    }
+
+    /// The relay's clock now, as far as this device knows it (its own clock
+    /// until the relay said otherwise).
+    pub fn relay_now(&self, local_now_ms: i64) -> i64 {
+        local_now_ms + self.relay_offset.get().unwrap_or(0)
+    }
+
+    /// Ask to join a workshop (a letter to the facilitator's device).
+    pub async fn send_join(&self, facilitator: InboxAddress, request: confidant_shared::workshop::roster::JoinRequest) -> Result<(), String> {
+        ask(&self.events, |reply| Event::SendJoin(facilitator, request, reply)).await
     }
 
     /// This device and the person's other devices.

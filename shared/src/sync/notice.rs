@@ -23,6 +23,9 @@ pub enum Notice {
     LinkRequest { device_name: String, nonce: [u8; 32], proof: [u8; 32] },
     /// The pairing was confirmed: the keyring's invite.
     LinkGranted { keyring: String },
+    /// A participant asks to join a workshop (or says they leave); the
+    /// facilitator's device admits them (see `workshop::roster`).
+    WorkshopJoin(crate::workshop::roster::JoinRequest),
 }
 
 /// The most a notice may hold.
@@ -58,6 +61,7 @@ impl std::fmt::Debug for Notice {
             Notice::Moved { from, .. } => write!(f, "Moved({from})"),
             Notice::LinkRequest { device_name, .. } => write!(f, "LinkRequest({device_name})"),
             Notice::LinkGranted { .. } => write!(f, "LinkGranted"),
+            Notice::WorkshopJoin(request) => write!(f, "WorkshopJoin({})", request.workshop),
         }
     }
 }

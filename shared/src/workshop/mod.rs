@@ -33,6 +33,9 @@ pub struct Workshop {
     pub schema: u64,
     pub title: String,
     pub facilitator: String,
+    /// Where participants send their join requests: the facilitator's
+    /// device inbox address (as text).
+    pub facilitator_inbox: String,
     /// Participants by id.
     pub roster: BTreeMap<String, Participant>,
     /// Pairs of participant ids who already know each other (avoided when pairing).
@@ -104,6 +107,7 @@ impl Workshop {
             schema: Self::SCHEMA,
             title: title.to_owned(),
             facilitator: facilitator.to_owned(),
+            facilitator_inbox: String::new(),
             roster: BTreeMap::new(),
             acquainted: Vec::new(),
             prep_minutes: 4,

@@ -1,0 +1,293 @@
+//! One workshop (`/workshop/<id>`). The facilitator's device (the owner)
+//! shows the join link and QR code, who joined, the current step with its
+//! countdown, each round's tables, and the controls; a participant's phone
+//! shows the step, the countdown and their own table, partner and turn.
+//!
+//! Everything on screen is computed from the document and the relay's
+//! clock (`workshop::timeline`, `workshop::seat`): steps end by themselves,
+//! so phones move on even when the facilitator's laptop or the Wi-Fi drops.
+
+use confidant_shared::sync::inbox::InboxAddress;
+use confidant_shared::sync::Role;
+use confidant_shared::workshop::prep::{continuum, EXAMPLE_QUESTIONS, PREP_GUIDANCE};
+use confidant_shared::workshop::roster::{participant_id, JoinRequest, Stage};
+use confidant_shared::workshop::seat::{clock_words, seat, sits_out};
+use confidant_shared::workshop::timeline::{Moment, StepKind};
+use confidant_shared::workshop::Workshop;
+use confidant_shared::Section;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::{my_profile, not_ready, use_document, DocumentState};
+use crate::store::OpenDocument;
+use crate::sync::{use_sync, SyncEngine};
+use crate::widgets::document_editing::DocumentEditing;
+use crate::widgets::invite_code::InviteCode;
+
+/// How often the countdown is redrawn: well under a second, so screens in
+/// the room agree to the second.
+const TICK_MS: u64 = 200;
+
+#[component]
+pub fn WorkshopPage() -> impl IntoView {
+    let params = use_params_map();
+    let workshop = use_document::<Workshop>(move || params.with(|p| p.get("id").unwrap_or_default()));
+    view! {
+        <Title text="Workshop · Confidant"/>
+        <section class="page" aria-labelledby="page-title">
+            {move || workshop.with(|state| match state {
+                DocumentState::Ready { doc, value, notice } => view! {
+                    <WorkshopRoom doc=doc.clone() initial=value.clone() notice=notice.clone()/>
+                }.into_any(),
+                other => not_ready(other, Section::Workshop, "workshop"),
+            })}
+        </section>
+    }
+}
+
+type RoomEditing = DocumentEditing<Workshop>;
+
+#[component]
+fn WorkshopRoom(doc: OpenDocument, initial: Workshop, notice: Option<String>) -> impl IntoView {
+    let local = doc.id();
+    let (workshop, set_workshop) = signal_local(initial);
+    let (error, set_error) = signal(None::<String>);
+    let editing = RoomEditing::new(doc, set_workshop, set_error);
+    let Some(engine) = use_sync() else {
+        return view! { <p class="error" role="alert">"Sync is not running in this tab; reload the page."</p> }.into_any();
+    };
+
+    // The relay's clock, redrawn a few times a second.
+    let relay_now = {
+        let engine = engine.clone();
+        move || engine.relay_now(js_sys::Date::now() as i64)
+    };
+    let (now, set_now) = signal(relay_now());
+    {
+        let relay_now = relay_now.clone();
+        if let Ok(ticking) = set_interval_with_handle(move || set_now.set(relay_now()), std::time::Duration::from_millis(TICK_MS)) {
+            on_cleanup(move || ticking.clear());
+        }
+    }
+    let moment = Memo::new(move |_| workshop.with(|w| w.timeline.at(now.get())));
+    let owner = {
+        let engine = engine.clone();
+        move || engine.share_of(local).is_some_and(|s| s.role == Role::Owner)
+    };
+
+    view! {
+        <h1 id="page-title" tabindex="-1">{move || workshop.with(|w| w.title.clone())}</h1>
+        {notice.map(|n| view! { <p class="notice" role="alert">{n}</p> })}
+        {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+        <div class="workshop-now" data-testid="workshop-now">
+            <p class="workshop-step" data-testid="workshop-step">{move || workshop.with(|w| step_words(w, &moment.get()))}</p>
+            <p class="workshop-countdown" role="timer" aria-label="Time left in this step" data-testid="countdown">
+                {move || {
+                    let m = moment.get();
+                    match m.remaining_ms {
+                        Some(left) => format!("{}{}", clock_words(left), if m.paused { " (paused)" } else { "" }),
+                        None => String::new(),
+                    }
+                }}
+            </p>
+        </div>
+        {move || if owner() {
+            view! { <Facilitator local workshop editing moment relay_now=relay_now.clone() engine=engine.clone()/> }.into_any()
+        } else {
+            view! { <Participant local workshop moment engine=engine.clone()/> }.into_any()
+        }}
+    }
+    .into_any()
+}
+
+/// The step in words, as the projector and the phones show it.
+fn step_words(w: &Workshop, m: &Moment) -> String {
+    match m.kind {
+        StepKind::Gathering => "Gathering: join with the link or the QR code".into(),
+        StepKind::Introductions => "Introductions".into(),
+        StepKind::PeerMentoring => "What peer mentoring is".into(),
+        StepKind::Prep => "Preparing: your goals and questions for the next six months".into(),
+        StepKind::Round => format!("Round {} of {}", m.round.unwrap_or(1), w.timeline.rounds()),
+        StepKind::WrapUp => "Wrap-up".into(),
+        StepKind::Finished => "Finished: thank you".into(),
+    }
+}
+
+#[component]
+fn Facilitator(
+    local: confidant_shared::document::DocumentId,
+    workshop: ReadSignal<Workshop, LocalStorage>,
+    editing: RoomEditing,
+    moment: Memo<Moment>,
+    relay_now: impl Fn() -> i64 + Clone + Send + Sync + 'static,
+    engine: SyncEngine,
+) -> impl IntoView {
+    // One join link for the room: participants are readers, so the link
+    // lets them see the room, never move it.
+    let (link, set_link) = signal(String::new());
+    {
+        let engine = engine.clone();
+        spawn_local(async move {
+            match engine.invite(local, Role::Reader).await {
+                Ok(invite) => set_link.set(invite.link(&window().location().origin().unwrap_or_default())),
+                Err(err) => editing.set_error.set(Some(err)),
+            }
+        });
+    }
+    let control = move |change: fn(&mut Workshop, i64)| {
+        let relay_now = relay_now.clone();
+        move |_| {
+            let now = relay_now();
+            editing.edit(|w| {
+                change(w, now);
+                w.plan_remaining(now);
+            });
+        }
+    };
+    let started = move || moment.get().kind != StepKind::Gathering;
+    let timed = move || moment.get().remaining_ms.is_some();
+    let paused = move || moment.get().paused;
+    let roster = move || workshop.with(|w| w.roster.values().filter(|p| p.present).map(|p| p.name.clone()).collect::<Vec<_>>());
+    let tables = move || {
+        let m = moment.get();
+        workshop.with(|w| {
+            let round = m.round.filter(|_| m.kind == StepKind::Round)?;
+            let plan = w.rounds.iter().find(|r| r.number == round)?;
+            Some((
+                plan.groups.iter().map(|g| g.iter().map(|p| w.name_of(p)).collect::<Vec<_>>().join(" and ")).collect::<Vec<_>>(),
+                plan.bye.as_ref().map(|p| w.name_of(p)),
+            ))
+        })
+    };
+
+    view! {
+        <div class="goal-actions workshop-controls" role="group" aria-label="Run the room">
+            <button type="button" data-testid="workshop-next" on:click=control(|w, now| w.timeline.next(now))>
+                {move || if started() { "Next step" } else { "Start" }}
+            </button>
+            <button type="button" data-testid="workshop-pause" disabled=move || !timed()
+                on:click=control(|w, now| if w.timeline.at(now).paused { w.timeline.resume(now) } else { w.timeline.pause(now) })>
+                {move || if paused() { "Resume" } else { "Pause" }}
+            </button>
+            <button type="button" data-testid="workshop-extend" disabled=move || !timed() on:click=control(|w, now| w.timeline.extend(now, 60))>"One more minute"</button>
+            <button type="button" data-testid="workshop-undo" on:click=control(|w, now| w.timeline.undo(now))>"Undo"</button>
+            <button type="button" on:click=control(|w, _| w.timeline.add_round(w.round_minutes * 60))>"Add a round"</button>
+            <button type="button" on:click=control(|w, now| { w.timeline.drop_round(now); })>"Drop the last round"</button>
+        </div>
+        {move || tables().map(|(groups, bye)| view! {
+            <h2>"Tables"</h2>
+            <ol class="workshop-tables" data-testid="workshop-tables">
+                {groups.into_iter().map(|g| view! { <li>{g}</li> }).collect_view()}
+            </ol>
+            {bye.map(|b| view! { <p>{format!("{b} sits this round out.")}</p> })}
+        })}
+        <h2>"Join"</h2>
+        {move || (!link.get().is_empty()).then(|| view! {
+            <InviteCode id="workshop-join" label="Join link for everyone in the room" link=Signal::derive(move || link.get())/>
+        })}
+        <h2>{move || format!("Here: {}", roster().len())}</h2>
+        <ul class="workshop-roster" data-testid="workshop-roster">
+            {move || roster().into_iter().map(|name| view! { <li>{name}</li> }).collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+fn Participant(local: confidant_shared::document::DocumentId, workshop: ReadSignal<Workshop, LocalStorage>, moment: Memo<Moment>, engine: SyncEngine) -> impl IntoView {
+    let me = {
+        let engine = engine.clone();
+        move || engine.devices().me.map(|a| participant_id(&a))
+    };
+    let joined = {
+        let me = me.clone();
+        move || me().is_some_and(|id| workshop.with(|w| w.roster.get(&id).is_some_and(|p| p.present)))
+    };
+    let (name, set_name) = signal(String::new());
+    let (stage, set_stage) = signal(None::<Stage>);
+    let (asked, set_asked) = signal(None::<String>);
+    spawn_local(async move {
+        if let Ok(Some((_, profile))) = my_profile().await {
+            set_name.set(profile.display_name);
+        }
+    });
+    let join = {
+        let engine = engine.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let name = name.get_untracked().trim().to_owned();
+            if name.is_empty() {
+                set_asked.set(Some("Write the name the room should see.".into()));
+                return;
+            }
+            let facilitator = workshop.with_untracked(|w| InboxAddress::parse(&w.facilitator_inbox));
+            let workshop_id = engine.share_of(local).map(|s| s.sync_id.to_string());
+            let (Ok(facilitator), Some(workshop_id)) = (facilitator, workshop_id) else {
+                set_asked.set(Some("This workshop cannot take joins from here; ask the facilitator for a new link.".into()));
+                return;
+            };
+            let request = JoinRequest { workshop: workshop_id, name, stage: stage.get_untracked(), knows: Vec::new(), leaving: false };
+            let engine = engine.clone();
+            set_asked.set(Some("Asked to join; you appear on the facilitator's screen in a moment.".into()));
+            spawn_local(async move {
+                if let Err(err) = engine.send_join(facilitator, request).await {
+                    set_asked.set(Some(err));
+                }
+            });
+        }
+    };
+    let my_seat = {
+        let me = me.clone();
+        move || {
+            let id = me()?;
+            let m = moment.get();
+            workshop.with(|w| {
+                if sits_out(w, &id, &m) {
+                    return Some("You sit this round out: a break until the next one.".to_owned());
+                }
+                seat(w, &id, &m).map(|s| s.sentence())
+            })
+        }
+    };
+
+    view! {
+        {move || if joined() {
+            view! {
+                <p class="workshop-seat" data-testid="workshop-seat" role="status">{my_seat.clone()}</p>
+                {move || (moment.get().kind == StepKind::Prep).then(|| view! {
+                    <section aria-labelledby="prep-heading">
+                        <h2 id="prep-heading">"Prepare"</h2>
+                        <p>{PREP_GUIDANCE}</p>
+                        <ul>{EXAMPLE_QUESTIONS.iter().map(|q| view! { <li>{*q}</li> }).collect_view()}</ul>
+                        {stage.get().map(|s| view! {
+                            <p>"Often on people's minds at your stage: " {continuum(s.into()).join(", ")} "."</p>
+                        })}
+                    </section>
+                })}
+            }.into_any()
+        } else {
+            view! {
+                <form class="stacked-form" on:submit=join.clone() aria-label="Join the workshop">
+                    <div class="field">
+                        <label for="workshop-name">"Your name, as the room sees it"</label>
+                        <input id="workshop-name" type="text" autocomplete="name" prop:value=name on:input=move |ev| set_name.set(event_target_value(&ev))/>
+                    </div>
+                    <div class="field">
+                        <label for="workshop-stage">"Where you are in your career"</label>
+                        <select id="workshop-stage" on:change=move |ev| set_stage.set(match event_target_value(&ev).as_str() {
+                            "early" => Some(Stage::Early), "mid" => Some(Stage::Mid), "late" => Some(Stage::Late), _ => None,
+                        })>
+                            <option value="">"Rather not say"</option>
+                            <option value="early">"Early career"</option>
+                            <option value="mid">"Mid career"</option>
+                            <option value="late">"Late career"</option>
+                        </select>
+                    </div>
+                    <button type="submit" data-testid="workshop-join-button">"Join"</button>
+                </form>
+                {move || asked.get().map(|a| view! { <p role="status" data-testid="workshop-asked">{a}</p> })}
+            }.into_any()
+        }}
+    }
+}

@@ -1,0 +1,102 @@
+//! A workshop room, five browsers: the facilitator creates a workshop and
+//! shows one join link; three participants (an odd count) open it on their
+//! phones, join with their names, and appear on the facilitator's screen.
+//! The facilitator moves the room on to the first round: every phone shows
+//! the same table and names its partners (a trio), the countdowns agree,
+//! and a participant's phone has no control that could move the room.
+//! See: issue 13.
+
+use std::time::{Duration, Instant};
+
+use confidant_e2e::{action, check, find, Browser, ChromeDriver, TestServer, Viewport};
+
+/// Changes cross the relay between browsers.
+const SYNC: Duration = Duration::from_secs(45);
+
+async fn step_is(browser: &Browser, text: &str) -> anyhow::Result<()> {
+    let script = format!("document.querySelector(\"[data-testid='workshop-step']\")?.innerText === {text:?}");
+    find::until_within(browser, &format!("the step {text:?}"), &script, SYNC).await
+}
+
+/// The countdown on the page, in seconds.
+async fn countdown(browser: &Browser) -> anyhow::Result<i64> {
+    let text = find::css(browser, "[data-testid='countdown']").await?.text().await?;
+    let (minutes, seconds) = text.split_once(':').ok_or_else(|| anyhow::anyhow!("no countdown in {text:?}"))?;
+    Ok(minutes.trim().parse::<i64>()? * 60 + seconds.get(..2).unwrap_or_default().parse::<i64>()?)
+}
+
+#[tokio::test]
+async fn participants_join_by_link_and_every_phone_shows_the_same_table_and_time() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let driver = ChromeDriver::start().await?;
+    let facilitator = Browser::open(&driver, Viewport { width: 1366, height: 900, mobile: false }).await?;
+
+    facilitator.client.goto(&server.url("/workshop")).await?;
+    find::css(&facilitator, "#workshop-title").await?.send_keys("Career success").await?;
+    action::set_value(&facilitator, "#workshop-rounds", "3").await?;
+    find::css(&facilitator, "[data-testid='create-workshop']").await?.click().await?;
+    find::heading(&facilitator, "Career success").await?;
+    find::until(&facilitator, "the join link", "document.querySelector(\"[data-testid='workshop-join']\")?.value.includes('#')").await?;
+    let link = find::css(&facilitator, "[data-testid='workshop-join']").await?.prop("value").await?.unwrap_or_default();
+    assert!(find::css(&facilitator, ".qr svg").await.is_ok(), "the join link is on the projector as a QR code too");
+    step_is(&facilitator, "Gathering: join with the link or the QR code").await?;
+
+    let names = ["Ana Lima", "Sam Rivera", "Kim Osei"];
+    let mut phones = Vec::new();
+    for name in names {
+        let phone = Browser::open(&driver, Viewport::PHONE).await?;
+        action::accept_invite_as(&phone, &link, name).await?;
+        find::until_within(&phone, "the workshop on the phone", "document.querySelector('h1')?.innerText === 'Career success'", SYNC).await?;
+        find::until(&phone, "the name from the profile", &format!("document.querySelector('#workshop-name')?.value === {name:?}")).await?;
+        find::css(&phone, "[data-testid='workshop-join-button']").await?.click().await?;
+        phones.push(phone);
+    }
+    for (phone, name) in phones.iter().zip(names) {
+        find::until_within(phone, &format!("{name} joined"), "document.querySelector(\"[data-testid='workshop-seat']\")", SYNC).await?;
+    }
+    let roster = "[...document.querySelectorAll(\"[data-testid='workshop-roster'] li\")].map(li => li.innerText).sort().join('|')";
+    find::until_within(&facilitator, "all three on the facilitator's screen", &format!("{roster} === 'Ana Lima|Kim Osei|Sam Rivera'"), SYNC).await?;
+    check::accessible(&facilitator, "the facilitator's workshop page").await?;
+    check::accessible(&phones[0], "a participant's workshop page").await?;
+
+    // A participant cannot move the room: no control on the phone.
+    let controls = phones[0].eval("return document.querySelectorAll(\"[data-testid^='workshop-next'], [data-testid='workshop-pause']\").length;").await?;
+    assert_eq!(controls.as_u64(), Some(0));
+
+    // Start, then on through introductions, peer mentoring and preparation.
+    for step in ["Introductions", "What peer mentoring is", "Preparing: your goals and questions for the next six months", "Round 1 of 3"] {
+        find::css(&facilitator, "[data-testid='workshop-next']").await?.click().await?;
+        step_is(&facilitator, step).await?;
+    }
+    for phone in &phones {
+        step_is(phone, "Round 1 of 3").await?;
+    }
+    // Three people: one table of three, each phone naming the other two.
+    for (phone, name) in phones.iter().zip(names) {
+        let others: Vec<&str> = names.iter().copied().filter(|n| *n != name).collect();
+        let script = format!(
+            "(s => s.startsWith('Round 1 of 3 \u{b7} Table 1 \u{b7} with ') && s.includes({:?}) && s.includes({:?}))(document.querySelector(\"[data-testid='workshop-seat']\")?.innerText ?? '')",
+            others[0], others[1]
+        );
+        find::until_within(phone, &format!("{name}'s table"), &script, SYNC).await?;
+    }
+    let tables = find::css(&facilitator, "[data-testid='workshop-tables']").await?.text().await?;
+    assert!(names.iter().all(|n| tables.contains(n)), "the facilitator sees the table: {tables}");
+
+    // Every screen counts down the same seconds (read one after another;
+    // the time taken between reads is added back).
+    let first = Instant::now();
+    let mut seen = Vec::new();
+    for browser in std::iter::once(&facilitator).chain(phones.iter()) {
+        let left = countdown(browser).await?;
+        seen.push(left + first.elapsed().as_secs_f64().round() as i64);
+    }
+    let spread = seen.iter().max().unwrap() - seen.iter().min().unwrap();
+    assert!(spread <= 1, "countdowns differ by {spread} s: {seen:?}");
+    assert!(seen.iter().all(|s| (590..=600).contains(s)), "a fresh ten-minute round: {seen:?}");
+
+    for phone in phones {
+        phone.close().await?;
+    }
+    facilitator.close().await
+}
