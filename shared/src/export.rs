@@ -127,9 +127,8 @@ impl ExportBundle {
 
     /// The shares whose invite reads as one of a document of the file, of
     /// that document's kind (checked like any invite: a hostile file gets
-    /// nothing in). Never a keyring: a keyring from a file would take over
-    /// which documents this device follows and collect their keys; linked
-    /// devices are linked again by pairing.
+    /// nothing in). Never a keyring: that comes only through
+    /// [`ExportBundle::checked_keyring`], when the person asks for it.
     pub fn checked_shares(&self) -> Vec<(&ExportedShare, crate::sync::Invite)> {
         self.shares
             .iter()
@@ -141,12 +140,13 @@ impl ExportBundle {
             .collect()
     }
 
-    /// The keyring to follow after a restore, read as a device link is. Only
-    /// from a file that was sealed under the person's passphrase: a keyring
-    /// takes over which of this device's documents its keys go to, so a
-    /// plain file claiming one (anyone can write such a file) is ignored.
-    pub fn checked_keyring(&self, sealed: bool) -> Option<crate::sync::Invite> {
-        if !sealed {
+    /// The keyring to follow after a restore, read as a device link is.
+    /// Following a keyring sends every key on this device to whoever holds
+    /// it, so only when `asked`: the person opened a file sealed under a
+    /// passphrase and said it is their own (the app never passes `true` for
+    /// a plain file, which anyone can write).
+    pub fn checked_keyring(&self, asked: bool) -> Option<crate::sync::Invite> {
+        if !asked {
             return None;
         }
         crate::sync::Invite::parse_for(self.keyring.as_deref()?, crate::sync::InvitePlace::DeviceLink).ok()

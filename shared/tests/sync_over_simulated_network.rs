@@ -381,7 +381,8 @@ fn a_rate_limited_push_is_sent_again_after_the_delay_the_relay_gave() {
 fn a_mutual_wish_meets_over_the_relay_and_a_one_sided_one_stays_unheard() {
     let mut net = Network::new(2);
     net.connect(0);
-    let (token, sam_side, ana_side) = ([6; 32], [1; 32], [2; 32]);
+    let (sam_side, ana_side) = ([1; 32], [2; 32]);
+    let token = confidant_shared::sync::rendezvous::token_for(&sam_side, &ana_side);
     let out = net.devices[0].client().wish(token, sam_side);
     net.apply_client(0, out);
     net.run();
@@ -420,6 +421,10 @@ fn a_wish_is_posted_on_every_connection_and_only_its_own_meeting_is_heard() {
     client.handle_frame(&welcome, 0);
     assert_eq!(client.handle_frame(&encode(&RelayMessage::Met { token }), 0), [ClientEffect::Met { token }]);
     assert!(client.handle_frame(&encode(&RelayMessage::Met { token: [9; 32] }), 0).is_empty());
+    // Refused for a burst (it names nothing): posted again on the retry.
+    let refusal = RelayMessage::Error { code: ErrorCode::RateLimited, message: "slow".into(), client_ref: None, id: None, retry_after_ms: Some(300) };
+    assert_eq!(client.handle_frame(&encode(&refusal), 0), [ClientEffect::RetryAfter { ms: 300 }]);
+    assert!(client.handle_retry().contains(&ClientEffect::Send(ClientMessage::Rendezvous { token, side })));
 }
 
 #[test]

@@ -2,8 +2,9 @@
 //! phone shares a goal plan with her mentor, exports everything with its
 //! keys under a passphrase, and restores the file on a new device. The
 //! restored plan keeps syncing with the mentor both ways: no second,
-//! separate copy; and the new device is linked to her phone again, her
-//! journal following both ways. The protected file shows nothing of what it
+//! separate copy; and, once she says the file is her own, the new device is
+//! linked to her phone again, her journal following both ways (never for a
+//! file she does not claim: it would hand its maker every key). The protected file shows nothing of what it
 //! holds, and a wrong passphrase imports nothing. See: issue 12.
 
 use std::time::Duration;
@@ -69,8 +70,15 @@ async fn a_protected_export_restored_on_a_new_device_keeps_syncing_with_the_part
     let field = find::css(&restored, "#import-passphrase").await?;
     field.clear().await?;
     field.send_keys(PASSPHRASE).await?;
+    // Not said to be her own file: the documents come in, her devices' link does not.
     find::by_text(&restored, "button", "Open and import").await?.click().await?;
-    settings_say(&restored, "shared ones reconnect to your partners, and this device is linked to your other devices again").await?;
+    settings_say(&restored, "shared ones reconnect to your partners. Nothing that was here was replaced.").await?;
+    // Again, saying it is her own: linked to her other devices too.
+    find::css(&restored, "#import-file").await?.send_keys(&file.to_string_lossy()).await?;
+    find::css(&restored, "#import-passphrase").await?.send_keys(PASSPHRASE).await?;
+    find::css(&restored, "#import-relink").await?.click().await?;
+    find::by_text(&restored, "button", "Open and import").await?.click().await?;
+    settings_say(&restored, "and this device is linked to your other devices again").await?;
 
     // Linked to her phone again: the journal follows both ways.
     action::journal_shows(&restored, &server, "Before the export", "Written on the laptop.").await?;

@@ -49,10 +49,11 @@ pub struct Imported {
 /// again the shared ones whose keys it carries (through the sync engine
 /// when it runs, else from the next start).
 ///
-/// `sealed`: the file was opened with its passphrase, so a keyring in it is
-/// the person's own and links this device to their others (when this one
-/// is not linked yet).
-pub async fn import(bundle: &ExportBundle, sealed: bool, engine: Option<&crate::sync::SyncEngine>) -> Result<Imported, String> {
+/// `relink`: the person opened a protected file and said it is their own,
+/// so a keyring in it links this device to their others (when this one is
+/// not linked yet). Never otherwise: following someone else's keyring
+/// would hand them every key on this device.
+pub async fn import(bundle: &ExportBundle, relink: bool, engine: Option<&crate::sync::SyncEngine>) -> Result<Imported, String> {
     let store = app_store().await.map_err(|e| e.for_user())?;
     let documents = store.import(bundle).await.map_err(|e| e.for_user())?;
     let records: Vec<ShareRecord> = bundle
@@ -62,7 +63,7 @@ pub async fn import(bundle: &ExportBundle, sealed: bool, engine: Option<&crate::
         // answer for other documents' links.
         .filter_map(|(share, invite)| Some(ShareRecord::new(share.local_id.parse().ok()?, &invite)))
         .collect();
-    let keyring = bundle.checked_keyring(sealed).map(|invite| ShareRecord::new(DocumentId::from_random(*invite.keys.id().as_bytes()), &invite));
+    let keyring = bundle.checked_keyring(relink).map(|invite| ShareRecord::new(DocumentId::from_random(*invite.keys.id().as_bytes()), &invite));
     let (reconnected, relinked) = match engine {
         Some(engine) => engine.restore(records, keyring).await?,
         None => {

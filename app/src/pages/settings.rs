@@ -102,15 +102,18 @@ pub fn SettingsPage() -> impl IntoView {
     // A protected file waits here for its passphrase.
     let (sealed_file, set_sealed_file) = signal(None::<String>);
     let (open_passphrase, set_open_passphrase) = signal(String::new());
+    // Following a file's keyring hands its maker every key on this device:
+    // only when the person says the file is their own.
+    let (relink, set_relink) = signal(false);
     let engine = use_sync();
     let bring_in = {
         let engine = engine.clone();
-        move |json: String, sealed: bool| {
+        move |json: String, relink: bool| {
             let engine = engine.clone();
             spawn_local(async move {
                 let outcome = async {
                     let bundle = ExportBundle::from_json(&json).map_err(|e| e.to_string())?;
-                    import(&bundle, sealed, engine.as_ref()).await
+                    import(&bundle, relink, engine.as_ref()).await
                 };
                 set_message.set(Some(match outcome.await {
                     Ok(done) if done.relinked => format!(
@@ -131,14 +134,10 @@ pub fn SettingsPage() -> impl IntoView {
     let import_file = {
         let bring_in = bring_in.clone();
         move |ev: leptos::ev::Event| {
-            let Some(file) = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-                .and_then(|input| input.files())
-                .and_then(|files| files.get(0))
-            else {
-                return;
-            };
+            let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+            let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
+            // Emptied, so choosing the same file again (to import it another way) is seen.
+            input.set_value("");
             let bring_in = bring_in.clone();
             spawn_local(async move {
                 let text = JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string()).unwrap_or_default();
@@ -163,7 +162,8 @@ pub fn SettingsPage() -> impl IntoView {
                 Ok(json) => {
                     set_sealed_file.set(None);
                     set_open_passphrase.set(String::new());
-                    bring_in(json.to_string(), true);
+                    bring_in(json.to_string(), relink.get_untracked());
+                    set_relink.set(false);
                 }
                 Err(err) => set_message.set(Some(format!("Nothing was imported: {err}."))),
             },
@@ -193,8 +193,8 @@ pub fn SettingsPage() -> impl IntoView {
                 <label class="choice">
                     <input type="checkbox" id="export-keys" prop:checked=with_keys on:change=move |ev| set_with_keys.set(event_target_checked(&ev))/>
                     " Include the keys of what you share, so that restoring the file reconnects you to your partners \
-                    (whoever holds the file and its passphrase can then also read and change what you share; \
-                    your other devices are linked again from Settings)"
+                    and your other devices (whoever holds the file and its passphrase can then also read and change \
+                    what you share)"
                 </label>
                 <div class="field">
                     <label for="export-passphrase">"Passphrase to protect the file (at least 8 characters; needed with the keys)"</label>
@@ -212,6 +212,11 @@ pub fn SettingsPage() -> impl IntoView {
                     <label for="import-passphrase">"Passphrase of the protected export"</label>
                     <input id="import-passphrase" type="password" autocomplete="off"
                         prop:value=open_passphrase on:input=move |ev| set_open_passphrase.set(event_target_value(&ev))/>
+                    <label class="choice" for="import-relink">
+                        <input id="import-relink" type="checkbox" prop:checked=relink on:change=move |ev| set_relink.set(event_target_checked(&ev))/>
+                        " I made this file: also link this device to my other devices (never for a file from someone else: \
+                        it would give them everything on this device)"
+                    </label>
                     <button type="submit">"Open and import"</button>
                 </form>
             })}

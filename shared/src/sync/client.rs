@@ -172,6 +172,9 @@ pub struct SyncClient {
     next_ref: u64,
     /// Rendezvous tokens this device posts, with its side (see `rendezvous`).
     wishes: BTreeMap<[u8; 32], [u8; 32]>,
+    /// A refusal that names nothing came while wishes were out: post them
+    /// again on the retry (posting a wish twice is harmless).
+    resend_wishes: bool,
 }
 
 impl SyncClient {
@@ -188,6 +191,7 @@ impl SyncClient {
             to_resend: BTreeSet::new(),
             next_ref,
             wishes: BTreeMap::new(),
+            resend_wishes: false,
         }
     }
 
@@ -464,6 +468,9 @@ impl SyncClient {
             .filter_map(|r| self.pending.get(&r).map(|item| ClientEffect::Send(item.message(r))))
             .collect();
         effects.extend(self.subscribe_batch());
+        if std::mem::take(&mut self.resend_wishes) {
+            effects.extend(self.wishes.iter().map(|(token, side)| ClientEffect::Send(ClientMessage::Rendezvous { token: *token, side: *side })));
+        }
         effects
     }
 
@@ -680,6 +687,12 @@ impl SyncClient {
             if code.is_transient() {
                 return vec![retry(retry_after_ms)];
             }
+        }
+        // Only wishes and signals are refused naming nothing; a signal is
+        // momentary, a wish must get through.
+        if id.is_none() && code.is_transient() && !self.wishes.is_empty() {
+            self.resend_wishes = true;
+            return vec![retry(retry_after_ms)];
         }
         vec![ClientEffect::Refused { code, message, id }]
     }

@@ -277,8 +277,7 @@ impl Relay {
         match self.rendezvous.post(conn, token, side, now_ms) {
             Ok(told) if told.is_empty() => Vec::new(),
             Ok(told) => vec![Effect::Broadcast(told, RelayMessage::Met { token })],
-            Err(RendezvousRefusal::TooManyWaiting) => vec![error(conn, ErrorCode::QuotaExceeded, "this connection waits on as many wishes as one may")],
-            Err(RendezvousRefusal::Full) => vec![error(conn, ErrorCode::QuotaExceeded, "the relay holds as many wishes as it keeps; try again later")],
+            Err(RendezvousRefusal::TooMany) => vec![error(conn, ErrorCode::QuotaExceeded, "this connection has posted as many wishes as one may")],
         }
     }
 

@@ -3,7 +3,9 @@
 //! "Round 2 of 5 · Table 4 · with Sam · you start as mentor · swap at 5:00".
 //!
 //! Each person is mentee once and mentor once in a pair (thirds in a trio).
-//! Who goes first alternates from round to round, so nobody always waits.
+//! At each table the one who has gone first least often so far goes first,
+//! so nobody always waits. One more minute goes to the last turn: a swap
+//! already called is never taken back.
 
 use super::timeline::{Moment, StepKind};
 use super::Workshop;
@@ -42,9 +44,9 @@ pub fn seat(workshop: &Workshop, person: &str, moment: &Moment) -> Option<Seat> 
     let group = plan.groups.iter().find(|g| g.iter().any(|p| p == person))?;
     let table = plan.groups.iter().position(|g| std::ptr::eq(g, group))? as u32 + 1;
     let at = group.iter().position(|p| p == person)?;
-    let length_ms = workshop.timeline.steps.get(moment.step)?.seconds.map(|s| i64::from(s) * 1000)? + extra_of(workshop, moment);
-    let (turn, next_swap) = moment.turn(group.len(), length_ms);
-    let first = (round as usize - 1) % group.len();
+    let planned_ms = workshop.timeline.steps.get(moment.step)?.seconds.map(|s| i64::from(s) * 1000)?;
+    let (turn, next_swap) = moment.turn(group.len(), planned_ms);
+    let first = first_mentee(workshop, round, group);
     let mentee_at = |turn: usize| (first + turn) % group.len();
     let side = |turn: usize| if mentee_at(turn) == at { Side::Mentee } else { Side::Mentor };
     Some(Seat {
@@ -58,11 +60,24 @@ pub fn seat(workshop: &Workshop, person: &str, moment: &Moment) -> Option<Seat> 
     })
 }
 
-/// The extra time the round was given (one more minute), as the timeline
-/// has it for the current step.
-fn extra_of(workshop: &Workshop, moment: &Moment) -> i64 {
-    let planned = workshop.timeline.steps.get(moment.step).and_then(|s| s.seconds).map_or(0, |s| i64::from(s) * 1000);
-    moment.remaining_ms.map_or(0, |left| (left + moment.elapsed_ms - planned).max(0))
+/// Who at `group`'s table goes first as mentee in round `round`: the one
+/// who went first least often in the rounds before; on a tie, a draw from
+/// the round and the names that every device makes alike.
+fn first_mentee(workshop: &Workshop, round: u32, group: &[String]) -> usize {
+    let mut went_first: std::collections::BTreeMap<&str, u32> = std::collections::BTreeMap::new();
+    let pick = |went_first: &std::collections::BTreeMap<&str, u32>, round: u32, group: &[String]| {
+        let draw = |id: &str| *blake3::hash(&[&round.to_le_bytes()[..], id.as_bytes()].concat()).as_bytes();
+        (0..group.len()).min_by_key(|&at| (went_first.get(group[at].as_str()).copied().unwrap_or(0), draw(&group[at]))).unwrap_or(0)
+    };
+    let mut earlier: Vec<&super::WorkshopRound> = workshop.rounds.iter().filter(|r| r.number < round).collect();
+    earlier.sort_by_key(|r| r.number);
+    for r in earlier {
+        for g in &r.groups {
+            let at = pick(&went_first, r.number, g);
+            *went_first.entry(g[at].as_str()).or_default() += 1;
+        }
+    }
+    pick(&went_first, round, group)
 }
 
 /// True when `person` sits the current round out (a rotating bye).
@@ -139,11 +154,6 @@ mod tests {
         let later = seat(&w, "ana", &w.timeline.at(T0 + 20 * MIN)).unwrap();
         assert_eq!((later.now, later.started_as, later.swap_in_ms), (theirs.now, ana.now, None));
         assert!(later.sentence().contains("you are now the"));
-        // Round 2: whoever sits first in the group starts on the other side.
-        let r2 = w.timeline.at(T0 + 25 * MIN);
-        let firsts: Vec<Side> = w.rounds[1].groups.iter().map(|g| seat(&w, &g[0], &r2).unwrap().started_as).collect();
-        let firsts_r1: Vec<Side> = w.rounds[0].groups.iter().map(|g| seat(&w, &g[0], &moment).unwrap().started_as).collect();
-        assert!(firsts.iter().zip(&firsts_r1).all(|(a, b)| a != b));
     }
 
     #[test]
@@ -158,11 +168,34 @@ mod tests {
     }
 
     #[test]
-    fn one_more_minute_moves_the_swap() {
+    fn one_more_minute_goes_to_the_last_turn() {
         let mut w = room(&["Ana", "Sam"]);
-        w.timeline.extend(T0 + 15 * MIN, 60);
-        let m = w.timeline.at(T0 + 15 * MIN);
-        assert_eq!(seat(&w, "ana", &m).unwrap().swap_in_ms, Some(4 * MIN + 30_000), "eleven minutes, shared in halves");
+        // Just after the swap, one more minute: the swap stays called.
+        w.timeline.extend(T0 + 19 * MIN + 10_000, 60);
+        let m = w.timeline.at(T0 + 19 * MIN + 20_000);
+        let ana = seat(&w, "ana", &m).unwrap();
+        assert_ne!(ana.now, ana.started_as, "still the second turn");
+        assert_eq!(m.remaining_ms, Some(5 * MIN + 40_000), "and it is a minute longer");
+    }
+
+    #[test]
+    fn over_the_rounds_everyone_goes_first_about_as_often() {
+        let mut w = room(&["Ana", "Sam", "Lee", "Kim", "Max", "Zoe"]);
+        w.timeline.add_round(600);
+        w.timeline.add_round(600);
+        w.plan_remaining(T0);
+        let mut first: std::collections::BTreeMap<String, u32> = std::collections::BTreeMap::new();
+        for round in 1..=w.timeline.rounds() {
+            let starts = T0 + 14 * MIN + i64::from(round - 1) * 10 * MIN;
+            let m = w.timeline.at(starts + 1_000);
+            for id in w.roster.keys() {
+                if seat(&w, id, &m).unwrap().started_as == Side::Mentee {
+                    *first.entry(id.clone()).or_default() += 1;
+                }
+            }
+        }
+        let (least, most) = (first.values().min().copied().unwrap_or(0), first.values().max().copied().unwrap_or(0));
+        assert!(first.len() == 6 && most - least <= 1, "six rounds: each went first 3 times, give or take one: {first:?}");
     }
 
     #[test]

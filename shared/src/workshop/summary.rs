@@ -45,13 +45,23 @@ pub fn rounds_csv(workshop: &Workshop, rounds_run: u32) -> String {
     for round in workshop.rounds.iter().filter(|r| r.number <= rounds_run) {
         for (at, group) in round.groups.iter().enumerate() {
             let people: Vec<String> = group.iter().map(|p| workshop.name_of(p)).collect();
-            let _ = out.write_record([round.number.to_string(), (at + 1).to_string(), people.join("; "), String::new()]);
+            let _ = out.write_record([round.number.to_string(), (at + 1).to_string(), inert(&people.join("; ")), String::new()]);
         }
         if let Some(bye) = &round.bye {
-            let _ = out.write_record([round.number.to_string(), String::new(), String::new(), workshop.name_of(bye)]);
+            let _ = out.write_record([round.number.to_string(), String::new(), String::new(), inert(&workshop.name_of(bye))]);
         }
     }
     String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// A cell a spreadsheet will not run: names come from anyone who joined,
+/// and one starting with `=` (or `+ - @`, a tab, a return) is a formula.
+fn inert(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
 }
 
 /// Text from participants on one line, so it cannot add headings or lists.
@@ -81,6 +91,14 @@ mod tests {
     fn the_csv_lists_each_table_and_who_sat_out_of_rounds_run() {
         let csv = rounds_csv(&workshop(), 1);
         assert_eq!(csv, "round,table,people,sat_out\n1,1,\"Ana, PhD; Sam\",\n1,,,Kim\n");
+    }
+
+    #[test]
+    fn a_name_that_is_a_formula_stays_text_in_the_csv() {
+        let mut w = workshop();
+        w.roster.get_mut("k").unwrap().name = "=HYPERLINK(\"http://x\")".into();
+        let csv = rounds_csv(&w, 1);
+        assert!(csv.contains("1,,,\"'=HYPERLINK(\"\"http://x\"\")\"\n"), "{csv}");
     }
 
     #[test]

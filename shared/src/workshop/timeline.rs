@@ -8,9 +8,10 @@
 //! facilitator.
 //!
 //! The facilitator's controls (next, pause, resume, one more minute, skip,
-//! undo, add or drop a round) re-anchor the timeline at the moment they are
-//! pressed; each keeps what it replaced, so Undo puts the room back where it
-//! was, with the time it had left.
+//! undo) re-anchor the timeline at the moment they are pressed; each keeps
+//! what it replaced and when, so Undo puts the room back where it was, with
+//! the time it had left. Adding or dropping a round changes the agenda, not
+//! where the room is, and is put right by dropping or adding one.
 
 use autosurgeon::{Hydrate, Reconcile};
 
@@ -39,7 +40,8 @@ pub struct Step {
 
 /// Where the room is: `step` began at `since_ms` (relay clock), lasting
 /// `extra_ms` longer than planned; frozen at `paused_at_ms` while paused.
-/// Set by a control pressed at `set_ms`.
+/// Set by a control pressed at `set_ms`; on the undo list, replaced by
+/// the next one at `replaced_ms`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Reconcile, Hydrate)]
 pub struct Anchor {
     pub step: u32,
@@ -47,6 +49,7 @@ pub struct Anchor {
     pub extra_ms: i64,
     pub paused_at_ms: Option<i64>,
     pub set_ms: i64,
+    pub replaced_ms: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
@@ -152,7 +155,7 @@ impl Timeline {
     }
 
     fn re_anchor(&mut self, anchor: Anchor, now_ms: i64) {
-        self.undo.push(self.anchor);
+        self.undo.push(Anchor { replaced_ms: now_ms, ..self.anchor });
         if self.undo.len() > UNDO_DEPTH {
             self.undo.remove(0);
         }
@@ -162,7 +165,7 @@ impl Timeline {
     /// The anchor that keeps the room exactly where it is at `now_ms`.
     fn here(&self, now_ms: i64) -> Anchor {
         let w = self.walk(now_ms);
-        Anchor { step: w.step as u32, since_ms: now_ms - (w.now - w.began), extra_ms: w.extra, paused_at_ms: self.anchor.paused_at_ms.map(|_| now_ms), set_ms: now_ms }
+        Anchor { step: w.step as u32, since_ms: now_ms - (w.now - w.began), extra_ms: w.extra, paused_at_ms: self.anchor.paused_at_ms.map(|_| now_ms), set_ms: now_ms, replaced_ms: 0 }
     }
 
     /// Start the next step now (also ends a round early, or skips one).
@@ -171,7 +174,7 @@ impl Timeline {
         if m.step + 1 >= self.steps.len() {
             return;
         }
-        self.re_anchor(Anchor { step: m.step as u32 + 1, since_ms: now_ms, extra_ms: 0, paused_at_ms: None, set_ms: now_ms }, now_ms);
+        self.re_anchor(Anchor { step: m.step as u32 + 1, since_ms: now_ms, extra_ms: 0, paused_at_ms: None, set_ms: now_ms, replaced_ms: 0 }, now_ms);
     }
 
     pub fn pause(&mut self, now_ms: i64) {
@@ -207,14 +210,15 @@ impl Timeline {
     pub fn undo(&mut self, now_ms: i64) {
         let Some(before) = self.undo.pop() else { return };
         let was = Timeline { steps: self.steps.clone(), anchor: before, undo: Vec::new() };
-        // Where the room was, under the old anchor, when the control came.
-        let then = was.walk(self.anchor.set_ms);
+        // Where the room was, under the old anchor, when it was replaced.
+        let then = was.walk(before.replaced_ms);
         self.anchor = Anchor {
             step: then.step as u32,
             since_ms: now_ms - (then.now - then.began),
             extra_ms: then.extra,
             paused_at_ms: before.paused_at_ms.map(|_| now_ms),
             set_ms: now_ms,
+            replaced_ms: 0,
         };
     }
 
@@ -356,6 +360,19 @@ mod tests {
         let m = t.at(T0 + 25 * MIN);
         assert!(!m.paused);
         assert_eq!(m.remaining_ms, Some(5 * MIN + 30_000), "the pause undone: the round resumes where it was paused");
+    }
+
+    #[test]
+    fn undo_twice_walks_back_two_controls_each_with_its_own_time() {
+        let mut t = started();
+        t.next(T0 + 17 * MIN); // round 1, 3 minutes in: by mistake
+        t.pause(T0 + 18 * MIN); // round 2, 1 minute in
+        t.undo(T0 + 20 * MIN);
+        let m = t.at(T0 + 20 * MIN);
+        assert_eq!((m.round, m.remaining_ms, m.paused), (Some(2), Some(9 * MIN), false), "the pause undone");
+        t.undo(T0 + 21 * MIN);
+        let m = t.at(T0 + 21 * MIN);
+        assert_eq!((m.round, m.remaining_ms), (Some(1), Some(7 * MIN)), "the mistaken next undone, round 1 with its 7 minutes");
     }
 
     #[test]
