@@ -37,7 +37,9 @@ pub fn today() -> String {
 /// writing dates ("Mon 7 Dec 2026", "Mo., 7. Dez. 2026", "Mon, Dec 7, 2026").
 pub fn day_words(day: NaiveDate) -> String {
     use confidant_shared::calendar_day::Datelike;
-    let date = js_sys::Date::new_with_year_month_day(day.year() as u32, day.month0() as i32, day.day() as i32);
+    // set_full_year, since Date's constructor reads years 0 to 99 as 1900s.
+    let date = js_sys::Date::new_with_year_month_day(2000, 0, 1);
+    date.set_full_year_with_month_date(day.year() as u32, day.month0() as i32, day.day() as i32);
     let options = js_sys::Object::new();
     for (key, value) in [("weekday", "short"), ("day", "numeric"), ("month", "short"), ("year", "numeric")] {
         let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());

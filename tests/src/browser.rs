@@ -122,6 +122,15 @@ impl Browser {
         Ok(())
     }
 
+    /// Save the whole page as `target/screenshots/<name>.png`, for anyone to
+    /// look at the app after a run.
+    pub async fn save_screenshot(&self, name: &str) -> anyhow::Result<()> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(dir.join(format!("{name}.png")), self.full_page_png().await?)?;
+        Ok(())
+    }
+
     /// The whole page, also what lies below the screen, as PNG bytes.
     pub async fn full_page_png(&self) -> anyhow::Result<Vec<u8>> {
         use base64::Engine;

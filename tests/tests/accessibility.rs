@@ -107,9 +107,10 @@ async fn every_page_passes_an_accessibility_audit_and_works_from_the_keyboard() 
     action::press(&browser, Key::Enter).await?;
     find::css(&browser, "#p-duration").await?;
     audit(&browser, "a partnership").await?;
+    find::until(&browser, "the focus on the first field", "document.activeElement?.id === 'p-start'").await?;
     type_into(&browser, "#p-every", "").await?;
     action::press(&browser, Key::Escape).await?;
-    find::css(&browser, "[data-testid='change-agreement']").await?;
+    find::until(&browser, "the focus back on the button", "document.activeElement?.dataset.testid === 'change-agreement'").await?;
     // Hand-over: a note, then the partnership with the next mentor carries it.
     type_into(&browser, "#handover-text", "Sam wants someone in industry.").await?;
     browser.eval("document.querySelector('#handover-text').closest('form').querySelector('button').focus(); return true;").await?;

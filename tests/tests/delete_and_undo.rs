@@ -53,7 +53,7 @@ async fn a_removed_goal_comes_back_with_undo_and_a_deleted_entry_leaves_the_devi
     // The partner is told, in one sentence, what happened and where it went.
     let news = find::css(&mentor, "[data-testid='removal-news']").await?.text().await?;
     anyhow::ensure!(news.starts_with("Sam Rivera removed \u{201c}Publish a paper\u{201d}. It is under Recently removed"), "the mentor reads {news:?}");
-    let own = mentee.eval("return document.querySelector(\"[data-testid='removal-news']\") === null;").await?;
+    let own = mentee.eval("return document.querySelector(\"[data-testid='removal-news']\").innerText === '';").await?;
     anyhow::ensure!(own.as_bool() == Some(true), "the one who removed it is offered Undo, not told the news");
     check::accessible(&mentor, "a goal plan with a removed goal").await?;
     check::accessible(&mentee, "a goal plan offering Undo").await?;

@@ -19,7 +19,6 @@ async fn every_page_fits_a_phone_and_the_menu_works_by_keyboard() -> anyhow::Res
     find::heading(&browser, "Home").await?;
     let width = browser.eval("return window.innerWidth;").await?;
     assert_eq!(width, 375);
-    let shots = screenshots_dir()?;
     let mut bars = Vec::new();
     for section in Section::ALL {
         action::open_section(&browser, section).await?;
@@ -28,7 +27,7 @@ async fn every_page_fits_a_phone_and_the_menu_works_by_keyboard() -> anyhow::Res
             .eval("return [document.querySelector('.top-bar').offsetHeight, document.querySelector('.nav').offsetHeight, document.documentElement.scrollHeight];")
             .await?;
         bars.push((section.title(), heights));
-        std::fs::write(shots.join(format!("{}-375.png", section.title().to_lowercase())), browser.client.screenshot().await?)?;
+        browser.save_screenshot(&format!("{}-375", section.title().to_lowercase())).await?;
     }
     let first = &bars[0].1;
     for (title, heights) in &bars {
@@ -41,7 +40,7 @@ async fn every_page_fits_a_phone_and_the_menu_works_by_keyboard() -> anyhow::Res
     find::heading(&laptop, "Home").await?;
     for section in Section::ALL {
         action::open_section(&laptop, section).await?;
-        std::fs::write(shots.join(format!("{}-1366.png", section.title().to_lowercase())), laptop.client.screenshot().await?)?;
+        laptop.save_screenshot(&format!("{}-1366", section.title().to_lowercase())).await?;
     }
     laptop.close().await?;
 
@@ -120,14 +119,13 @@ async fn every_page_with_content_fits_a_phone_and_is_photographed() -> anyhow::R
         ("join-bad-invite", server.url("/join#garbage")),
         ("not-found", server.url("/nowhere")),
     ];
-    let shots = screenshots_dir()?;
     let bars = "return [document.querySelector('.top-bar').offsetHeight, document.querySelector('.nav').offsetHeight];";
     let mut heights = Vec::new();
     for (name, url) in &pages {
         open(&browser, url).await?;
         check::no_horizontal_scroll(&browser).await?;
         heights.push((*name, browser.eval(bars).await?));
-        std::fs::write(shots.join(format!("{name}-375.png")), browser.full_page_png().await?)?;
+        browser.save_screenshot(&format!("{name}-375")).await?;
     }
     let first = &heights[0].1;
     for (name, bars) in &heights {
@@ -137,7 +135,7 @@ async fn every_page_with_content_fits_a_phone_and_is_photographed() -> anyhow::R
     browser.set_viewport(Viewport { width: 1366, height: 900, mobile: false }).await?;
     for (name, url) in &pages {
         open(&browser, url).await?;
-        std::fs::write(shots.join(format!("{name}-1366.png")), browser.full_page_png().await?)?;
+        browser.save_screenshot(&format!("{name}-1366")).await?;
     }
     browser.close().await
 }
@@ -147,11 +145,4 @@ async fn open(browser: &Browser, url: &str) -> anyhow::Result<()> {
     browser.client.goto(url).await?;
     find::css(browser, "main h1").await?;
     find::until(browser, "the page to finish loading", "!document.querySelector('.loading')").await
-}
-
-/// `target/screenshots/`, at the workspace root.
-fn screenshots_dir() -> anyhow::Result<std::path::PathBuf> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
-    std::fs::create_dir_all(&dir)?;
-    Ok(dir)
 }

@@ -80,6 +80,8 @@ async fn participants_join_by_link_and_every_phone_shows_the_same_table_and_time
         );
         find::until_within(phone, &format!("{name}'s table"), &script, SYNC).await?;
     }
+    facilitator.save_screenshot("workshop-facilitator-1366").await?;
+    phones[0].save_screenshot("workshop-participant-375").await?;
     let tables = find::css(&facilitator, "[data-testid='workshop-tables']").await?.text().await?;
     assert!(names.iter().all(|n| tables.contains(n)), "the facilitator sees the table: {tables}");
 

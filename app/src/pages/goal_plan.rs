@@ -134,12 +134,11 @@ fn GoalPlanEditor(doc: OpenDocument, initial: GoalPlan, notice: Option<String>) 
             on_save=Callback::new(move |title: String| editing.edit(|p| p.title.update(&title)))/>
         {notice.map(|n| view! { <p class="notice" role="alert">{n}</p> })}
         {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-        {move || news.get().map(|sentence| view! {
-            <p class="notice" role="status" data-testid="removal-news">{sentence}</p>
-        })}
+        // Always in the page, so screen readers announce the sentence when it comes.
+        <p class:notice=move || news.with(Option::is_some) role="status" data-testid="removal-news">{move || news.get()}</p>
         <p class="plan-horizon">
             "Looking ahead "
-            <InlineEdit label="Months ahead" input_id="plan-horizon" kind="number" testid="plan-horizon"
+            <InlineEdit label="Months ahead" input_id="plan-horizon" kind="number" min="1" max="36" testid="plan-horizon"
                 value=Signal::derive(move || plan.with(|p| p.horizon_months.to_string()))
                 on_save=Callback::new(move |months: String| {
                     if let Ok(months) = months.parse::<u32>() {
@@ -247,10 +246,10 @@ fn GoalCard(goal_id: String, plan: ReadSignal<GoalPlan, LocalStorage>, editing: 
                 let to = position();
                 if !dragged.is_empty() { editing.edit(|p| p.move_goal(&dragged, to)) }
             }>
-            <h3 class="goal-title">
-                <InlineEdit label="Goal" input_id=Signal::derive(title_id) testid="goal-title" value=Signal::derive(title)
+            <div class="goal-title">
+                <InlineEdit label="Goal" heading_level=3 input_id=Signal::derive(title_id) testid="goal-title" value=Signal::derive(title)
                     on_save=Callback::new(move |v: String| id.with_value(|id| editing.edit(|p| if let Some(g) = p.goal_mut(id) { g.title.update(&v) })))/>
-            </h3>
+            </div>
             // Why it matters reads as a paragraph and is written where it
             // stands, live, so two partners can write in it at once.
             <div class="field why">

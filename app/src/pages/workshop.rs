@@ -156,7 +156,7 @@ fn Facilitator(
             let round = m.round.filter(|_| m.kind == StepKind::Round)?;
             let plan = w.rounds.iter().find(|r| r.number == round)?;
             Some((
-                plan.groups.iter().map(|g| g.iter().map(|p| w.name_of(p)).collect::<Vec<_>>().join(" and ")).collect::<Vec<_>>(),
+                plan.groups.iter().map(|g| names_together(&g.iter().map(|p| w.name_of(p)).collect::<Vec<_>>())).collect::<Vec<_>>(),
                 plan.bye.as_ref().map(|p| w.name_of(p)),
             ))
         })
@@ -191,6 +191,15 @@ fn Facilitator(
         <ul class="workshop-roster" data-testid="workshop-roster">
             {move || roster().into_iter().map(|name| view! { <li>{name}</li> }).collect_view()}
         </ul>
+    }
+}
+
+/// "Ana and Sam", "Kim, Ana and Sam".
+fn names_together(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
 

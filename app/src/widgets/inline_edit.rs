@@ -25,9 +25,18 @@ pub fn InlineEdit(
     /// Put on the button, so a page can name what it is for tests and styles.
     #[prop(optional)]
     testid: Option<&'static str>,
-    /// Read as the page's heading: the value sits in an `<h1>` with this id.
+    /// Read as the page's heading: the value sits in an `<h1>` with this id
+    /// (kept, hidden, while the value is edited, so the page stays named).
     #[prop(optional)]
     heading_id: Option<&'static str>,
+    /// Read as a heading of this level (2 to 6) instead: a section's name.
+    #[prop(optional)]
+    heading_level: Option<u8>,
+    /// Bounds for a number.
+    #[prop(optional)]
+    min: Option<&'static str>,
+    #[prop(optional)]
+    max: Option<&'static str>,
 ) -> impl IntoView {
     let (editing, set_editing) = signal(false);
     let (draft, set_draft) = signal(String::new());
@@ -68,11 +77,12 @@ pub fn InlineEdit(
                 <form class="inline-edit-form" on:submit=move |ev: ev::SubmitEvent| { ev.prevent_default(); save(); }
                     on:keydown=move |ev: ev::KeyboardEvent| if ev.key() == "Escape" { ev.prevent_default(); set_editing.set(false); }>
                     <label for=move || input_id.get()>{label}</label>
-                    <input node_ref=input id=move || input_id.get() type=kind prop:value=draft
+                    <input node_ref=input id=move || input_id.get() type=kind min=min max=max prop:value=draft
                         on:input=move |ev| set_draft.set(event_target_value(&ev))/>
                     <button type="submit">"Save"</button>
                     <button type="button" on:click=move |_| set_editing.set(false)>"Cancel"</button>
                 </form>
+                {heading_id.map(|id| view! { <h1 id=id class="visually-hidden">{move || value.get()}</h1> })}
             }
             .into_any()
         } else {
@@ -84,9 +94,14 @@ pub fn InlineEdit(
                     {move || shown(value.get(), empty)}
                 </button>
             };
-            match heading_id {
-                Some(id) => view! { <h1 id=id tabindex="-1">{button}</h1> }.into_any(),
-                None => button.into_any(),
+            match (heading_id, heading_level) {
+                (Some(id), _) => view! { <h1 id=id tabindex="-1">{button}</h1> }.into_any(),
+                (None, Some(2)) => view! { <h2>{button}</h2> }.into_any(),
+                (None, Some(3)) => view! { <h3>{button}</h3> }.into_any(),
+                (None, Some(4)) => view! { <h4>{button}</h4> }.into_any(),
+                (None, Some(5)) => view! { <h5>{button}</h5> }.into_any(),
+                (None, Some(_)) => view! { <h6>{button}</h6> }.into_any(),
+                (None, None) => button.into_any(),
             }
         }
     }

@@ -56,14 +56,7 @@ const MAX_NOTE_CHARS: usize = 200;
 impl InviteNote {
     /// A note with the name cut to size and stripped of control characters.
     pub fn new(from: &str, offered: Option<crate::partnership::Side>) -> Self {
-        // No control, bidi or zero-width characters: a name must not be able
-        // to rearrange the sentence it is shown in.
-        let invisible = |c: char| {
-            c.is_control()
-                || matches!(c, '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}')
-        };
-        let from: String = from.chars().filter(|c| !invisible(*c)).take(MAX_NOTE_NAME_CHARS).collect();
-        InviteNote { from: from.trim().to_owned(), offered }
+        InviteNote { from: super::member::printable_name(from, MAX_NOTE_NAME_CHARS), offered }
     }
 
     fn encode(&self) -> String {

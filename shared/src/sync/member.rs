@@ -115,6 +115,18 @@ pub struct MemberInfo {
     pub inboxes: Vec<InboxAddress>,
 }
 
+/// A name someone else chose, as it may be shown: no control, bidi or
+/// zero-width characters (a name must not be able to rearrange the sentence
+/// it is shown in), at most `max_chars`, trimmed.
+pub fn printable_name(raw: &str, max_chars: usize) -> String {
+    let invisible = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}')
+    };
+    let name: String = raw.chars().filter(|c| !invisible(*c)).take(max_chars).collect();
+    name.trim().to_owned()
+}
+
 /// The most a member's name may hold, in characters.
 pub const MAX_NAME_CHARS: usize = 80;
 /// The most inboxes (devices) one member lists.
@@ -123,7 +135,7 @@ pub const MAX_INBOXES: usize = 16;
 impl MemberInfo {
     /// Trim what another member sent to sane sizes.
     pub fn bounded(mut self) -> Self {
-        self.name = self.name.map(|n| n.chars().take(MAX_NAME_CHARS).collect());
+        self.name = self.name.map(|n| printable_name(&n, MAX_NAME_CHARS));
         self.inboxes.truncate(MAX_INBOXES);
         self
     }

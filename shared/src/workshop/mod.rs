@@ -42,8 +42,10 @@ pub struct Workshop {
     pub acquainted: Vec<Vec<String>>,
     /// The preparation phase: goals and questions for the next six months.
     pub prep_minutes: u32,
+    /// How long a round is, and a round added later.
     pub round_minutes: u32,
-    /// Rounds as run, in order.
+    /// Every round's seating, in order: those run or under way as they were,
+    /// those to come as planned now (see [`Workshop::plan_remaining`]).
     pub rounds: Vec<WorkshopRound>,
     pub wrap_up_questions: Vec<String>,
     /// Where the room is in the agenda, as deadlines every device reads.
@@ -87,8 +89,6 @@ pub struct WorkshopRound {
     pub groups: Vec<Vec<String>>,
     /// Sitting this round out (rotating bye).
     pub bye: Option<String>,
-    /// Relay-clock milliseconds when the round started, if it has.
-    pub started_ms: Option<i64>,
 }
 
 impl Schema for Workshop {
@@ -144,7 +144,7 @@ impl Workshop {
         let acquainted: Vec<(String, String)> = self.acquainted.iter().filter_map(|pair| Some((pair.first()?.clone(), pair.get(1)?.clone()))).collect();
         let to_come = self.timeline.rounds().saturating_sub(begun) as usize;
         for (at, plan) in pairing::plan_rounds(&present, &past, &acquainted, self.odd_count.into(), to_come).into_iter().enumerate() {
-            self.rounds.push(WorkshopRound { number: begun + at as u32 + 1, groups: plan.groups, bye: plan.bye, started_ms: None });
+            self.rounds.push(WorkshopRound { number: begun + at as u32 + 1, groups: plan.groups, bye: plan.bye });
         }
     }
 }

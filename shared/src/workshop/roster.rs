@@ -83,7 +83,7 @@ impl Workshop {
             }
             return Ok(id);
         }
-        let name: String = request.name.chars().filter(|c| !c.is_control()).take(MAX_NAME_CHARS).collect::<String>().trim().to_owned();
+        let name = crate::sync::member::printable_name(&request.name, MAX_NAME_CHARS);
         if name.is_empty() {
             return Err(JoinRefused::NoName);
         }
@@ -156,7 +156,7 @@ mod tests {
     fn hostile_requests_are_refused_or_bounded() {
         let mut w = Workshop::new("Career success", "lee");
         assert_eq!(w.admit("ws", &device(1), &JoinRequest { workshop: "other".into(), ..join("Ana") }), Err(JoinRefused::OtherWorkshop));
-        assert_eq!(w.admit("ws", &device(1), &join(" \u{7} ")), Err(JoinRefused::NoName));
+        assert_eq!(w.admit("ws", &device(1), &join(" \u{7}\u{202e} ")), Err(JoinRefused::NoName));
         let id = w.admit("ws", &device(1), &join(&"x".repeat(1000))).unwrap();
         assert_eq!(w.roster[&id].name.chars().count(), MAX_NAME_CHARS);
         // Leaving marks absent; the entry stays for the record.

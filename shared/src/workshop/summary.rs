@@ -81,8 +81,8 @@ mod tests {
             w.roster.insert(id.into(), Participant { id: id.into(), name: name.into(), present, stage: None });
         }
         w.rounds = vec![
-            WorkshopRound { number: 1, groups: vec![vec!["a".into(), "s".into()]], bye: Some("k".into()), started_ms: None },
-            WorkshopRound { number: 2, groups: vec![vec!["a".into(), "k".into()]], bye: Some("s".into()), started_ms: None },
+            WorkshopRound { number: 1, groups: vec![vec!["a".into(), "s".into()]], bye: Some("k".into()) },
+            WorkshopRound { number: 2, groups: vec![vec!["a".into(), "k".into()]], bye: Some("s".into()) },
         ];
         w
     }

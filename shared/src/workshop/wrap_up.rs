@@ -5,6 +5,10 @@
 //! people have answered, and then each question's answers sorted by their
 //! text: neither the order they came in nor one person's answers across
 //! questions point back to who wrote them.
+//!
+//! The threshold keeps a facilitator from reading one person's answers
+//! alone by looking early. Answers carry no name, by design, so it cannot
+//! stop a facilitator who forges copies of their own to reach it.
 
 /// The fewest people whose answers are shown together.
 pub const ANONYMITY_THRESHOLD: usize = 3;

@@ -51,6 +51,22 @@ pub(super) fn Agreement(p: ReadSignal<Partnership, LocalStorage>, editing: Editi
     ];
     let duration_text = move || p.with(|p| duration_words(p.duration));
     let (changing, set_changing) = signal(false);
+    // Focus into the fields when they open, back to their button when they close.
+    let first_field = NodeRef::<leptos::html::Input>::new();
+    let change_button = NodeRef::<leptos::html::Button>::new();
+    let was_opened = StoredValue::new(false);
+    Effect::new(move |_| {
+        if changing.get() {
+            was_opened.set_value(true);
+            if let Some(input) = first_field.get() {
+                let _ = input.focus();
+            }
+        } else if was_opened.get_value() {
+            if let Some(button) = change_button.get() {
+                let _ = button.focus();
+            }
+        }
+    });
     let ends = move || p.with(|p| p.agreement_ends(&AcademicCalendar::default()).map(crate::clock::day_words).unwrap_or_default());
     view! {
         <section aria-labelledby="agreement-heading">
@@ -64,7 +80,7 @@ pub(super) fn Agreement(p: ReadSignal<Partnership, LocalStorage>, editing: Editi
                     <div class="agreement-fields" on:keydown=move |ev: ev::KeyboardEvent| if ev.key() == "Escape" { set_changing.set(false) }>
                         <div class="field">
                             <label for="p-start">"Started"</label>
-                            <input id="p-start" type="date" prop:value=move || p.with(|p| p.start_date.clone())
+                            <input id="p-start" node_ref=first_field type="date" prop:value=move || p.with(|p| p.start_date.clone())
                                 on:change=move |ev| { let v = event_target_value(&ev); if !v.is_empty() { editing.edit(|p| p.start_date = v) } }/>
                         </div>
                         <div class="field">
@@ -98,7 +114,7 @@ pub(super) fn Agreement(p: ReadSignal<Partnership, LocalStorage>, editing: Editi
                 }.into_any()
             } else {
                 view! {
-                    <button type="button" class="quiet" data-testid="change-agreement" on:click=move |_| set_changing.set(true)>"Change start, duration or rhythm"</button>
+                    <button type="button" class="quiet" data-testid="change-agreement" node_ref=change_button on:click=move |_| set_changing.set(true)>"Change start, duration or rhythm"</button>
                 }.into_any()
             }}
             <fieldset>
