@@ -11,7 +11,7 @@ use confidant_shared::sync::inbox::InboxAddress;
 use confidant_shared::sync::Role;
 use confidant_shared::workshop::prep::{continuum, EXAMPLE_QUESTIONS, PREP_GUIDANCE};
 use confidant_shared::workshop::roster::{participant_id, JoinRequest, Stage};
-use confidant_shared::workshop::seat::{clock_words, seat, sits_out};
+use confidant_shared::workshop::seat::{clock_words, names_together, seat, sits_out};
 use confidant_shared::workshop::timeline::{Moment, StepKind};
 use confidant_shared::workshop::Workshop;
 use confidant_shared::Section;
@@ -191,15 +191,6 @@ fn Facilitator(
         <ul class="workshop-roster" data-testid="workshop-roster">
             {move || roster().into_iter().map(|name| view! { <li>{name}</li> }).collect_view()}
         </ul>
-    }
-}
-
-/// "Ana and Sam", "Kim, Ana and Sam".
-fn names_together(names: &[String]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
 

@@ -90,7 +90,7 @@ impl Seat {
     /// The line on the phone.
     pub fn sentence(&self) -> String {
         let side = |s: Side| if s == Side::Mentor { "mentor" } else { "mentee" };
-        let mut line = format!("Round {} of {} \u{b7} Table {} \u{b7} with {}", self.round, self.rounds, self.table, join_names(&self.with));
+        let mut line = format!("Round {} of {} \u{b7} Table {} \u{b7} with {}", self.round, self.rounds, self.table, names_together(&self.with));
         if self.now == self.started_as {
             line.push_str(&format!(" \u{b7} you start as {}", side(self.started_as)));
         } else {
@@ -103,7 +103,8 @@ impl Seat {
     }
 }
 
-fn join_names(names: &[String]) -> String {
+/// "Ana", "Ana and Sam", "Kim, Ana and Sam".
+pub fn names_together(names: &[String]) -> String {
     match names {
         [] => String::new(),
         [one] => one.clone(),
