@@ -8,6 +8,22 @@ pub fn now_ms() -> i64 {
     js_sys::Date::now() as i64
 }
 
+/// The room's clock seam: milliseconds added to this browser's clock where
+/// a workshop's countdown is shown, so that a scenario can move one phone
+/// on to a later round without waiting. Like the fixed today below, only
+/// this person's own display depends on it.
+pub const SKEW_KEY: &str = "confidant-clock-skew-ms";
+
+/// This browser's clock, as the workshop's countdown reads it.
+pub fn room_now_ms() -> i64 {
+    let skew = web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(SKEW_KEY).ok().flatten())
+        .and_then(|v| v.parse::<i64>().ok())
+        .unwrap_or(0);
+    now_ms() + skew
+}
+
 /// The clock seam: a day written here (`YYYY-MM-DD`) is "today" for this
 /// browser profile, so that date scenarios run on a fixed day. Only the
 /// person's own display depends on it; nothing is sent or signed with it.

@@ -4,6 +4,9 @@
 //! The facilitator moves the room on to the first round: every phone shows
 //! the same table and names its partners (a trio), the countdowns agree,
 //! and a participant's phone has no control that could move the room.
+//! Then the relay stops: with the whole schedule already on the phones,
+//! each moves on to the next round by itself when its time is up (the
+//! phones' clocks moved on through the app's clock seam, not waited for).
 //! See: issue 13.
 
 use std::time::{Duration, Instant};
@@ -27,7 +30,7 @@ async fn countdown(browser: &Browser) -> anyhow::Result<i64> {
 
 #[tokio::test]
 async fn participants_join_by_link_and_every_phone_shows_the_same_table_and_time() -> anyhow::Result<()> {
-    let server = TestServer::start().await?;
+    let mut server = TestServer::start().await?;
     let driver = ChromeDriver::start().await?;
     let facilitator = Browser::open(&driver, Viewport { width: 1366, height: 900, mobile: false }).await?;
 
@@ -96,6 +99,19 @@ async fn participants_join_by_link_and_every_phone_shows_the_same_table_and_time
     let spread = seen.iter().max().unwrap() - seen.iter().min().unwrap();
     assert!(spread <= 1, "countdowns differ by {spread} s: {seen:?}");
     assert!(seen.iter().all(|s| (590..=600).contains(s)), "a fresh ten-minute round: {seen:?}");
+
+    // The Wi-Fi drops: no relay. Ten minutes later each phone is in round 2.
+    server.stop().await?;
+    for phone in &phones {
+        phone.eval("localStorage.setItem('confidant-clock-skew-ms', String(10 * 60 * 1000 + 5000)); return true;").await?;
+    }
+    for (phone, name) in phones.iter().zip(names) {
+        step_is(phone, "Round 2 of 3").await?;
+        let script = "(document.querySelector(\"[data-testid='workshop-seat']\")?.innerText ?? '').startsWith('Round 2 of 3 \u{b7} Table 1 \u{b7} with ')";
+        find::until(phone, &format!("{name}'s table in round 2, offline"), script).await?;
+        let left = countdown(phone).await?;
+        assert!((590..=596).contains(&left), "{name}'s round 2 counts down from ten minutes: {left} s");
+    }
 
     for phone in phones {
         phone.close().await?;

@@ -62,7 +62,7 @@ fn WorkshopRoom(doc: OpenDocument, initial: Workshop, notice: Option<String>) ->
     // The relay's clock, redrawn a few times a second.
     let relay_now = {
         let engine = engine.clone();
-        move || engine.relay_now(js_sys::Date::now() as i64)
+        move || engine.relay_now(crate::clock::room_now_ms())
     };
     let (now, set_now) = signal(relay_now());
     {
