@@ -7,7 +7,8 @@
 //! Then the relay stops: with the whole schedule already on the phones,
 //! each moves on to the next round by itself when its time is up (the
 //! phones' clocks moved on through the app's clock seam, not waited for).
-//! See: issue 13.
+//! A participant's notes from a round land in their own journal, and in
+//! nothing shared or stored by the relay. See: issue 13.
 
 use std::time::{Duration, Instant};
 
@@ -100,6 +101,12 @@ async fn participants_join_by_link_and_every_phone_shows_the_same_table_and_time
     assert!(spread <= 1, "countdowns differ by {spread} s: {seen:?}");
     assert!(seen.iter().all(|s| (590..=600).contains(s)), "a fresh ten-minute round: {seen:?}");
 
+    // Ana's notes from the round go to her own journal, nowhere shared.
+    const MARKER: &str = "zebra-notes-7731";
+    find::css(&phones[0], "#round-notes").await?.send_keys(&format!("Kim suggested a writing group. {MARKER}")).await?;
+    find::css(&phones[0], "[data-testid='save-round-notes']").await?.click().await?;
+    find::css(&phones[0], "[data-testid='round-notes-saved']").await?;
+
     // The Wi-Fi drops: no relay. Ten minutes later each phone is in round 2.
     server.stop().await?;
     for phone in &phones {
@@ -113,8 +120,34 @@ async fn participants_join_by_link_and_every_phone_shows_the_same_table_and_time
         assert!((590..=596).contains(&left), "{name}'s round 2 counts down from ten minutes: {left} s");
     }
 
+    // The notes are in Ana's journal; not on the facilitator's screen, not
+    // in anything the relay stored.
+    phones[0].client.goto(&server.url("/journal")).await?;
+    find::by_text(&phones[0], "a", "Career success, round 1").await?.click().await?;
+    find::until(&phones[0], "the notes in the entry", &format!("document.querySelector('#entry-body')?.value.includes({MARKER:?})")).await?;
+    let shown = facilitator.eval(&format!("return document.body.innerText.includes({MARKER:?});")).await?;
+    assert_eq!(shown.as_bool(), Some(false), "the facilitator never sees a participant's notes");
+    for file in walk(&server.data_dir())? {
+        let bytes = std::fs::read(&file)?;
+        assert!(!bytes.windows(MARKER.len()).any(|w| w == MARKER.as_bytes()), "{} holds the notes in plain text", file.display());
+    }
+
     for phone in phones {
         phone.close().await?;
     }
     facilitator.close().await
+}
+
+/// Every file under `dir`.
+fn walk(dir: &std::path::Path) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            files.extend(walk(&entry.path())?);
+        } else {
+            files.push(entry.path());
+        }
+    }
+    Ok(files)
 }

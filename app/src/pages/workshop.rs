@@ -20,7 +20,9 @@ use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::{my_profile, not_ready, use_document, DocumentState};
+use confidant_shared::journal::{EntryKind, JournalEntry};
+
+use crate::api::{create_document, my_profile, not_ready, use_document, DocumentState};
 use crate::store::OpenDocument;
 use crate::sync::{use_sync, SyncEngine};
 use crate::widgets::document_editing::DocumentEditing;
@@ -251,10 +253,55 @@ fn Participant(local: confidant_shared::document::DocumentId, workshop: ReadSign
         }
     };
 
+    // Notes from a round go to this person's own journal, never into the
+    // workshop the room shares.
+    let (notes, set_notes) = signal(String::new());
+    let (notes_saved, set_notes_saved) = signal(None::<Result<String, String>>);
+    let save_notes = {
+        let engine = engine.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let body = notes.get_untracked().trim().to_owned();
+            let Some(round) = moment.get_untracked().round else { return };
+            if body.is_empty() {
+                return;
+            }
+            let title = workshop.with_untracked(|w| format!("{}, round {round}", w.title));
+            let workshop_id = engine.share_of(local).map(|s| s.sync_id.to_string()).unwrap_or_default();
+            spawn_local(async move {
+                let mut entry = JournalEntry::new(&crate::clock::today(), EntryKind::Reflection, &title, &body, crate::clock::now_ms());
+                entry.workshop_round = Some(format!("{workshop_id}#{round}"));
+                match create_document(&entry).await {
+                    Ok(doc) => {
+                        set_notes.set(String::new());
+                        set_notes_saved.set(Some(Ok(confidant_shared::paths::journal_entry(doc.id()))));
+                    }
+                    Err(err) => set_notes_saved.set(Some(Err(err))),
+                }
+            });
+        }
+    };
+
     view! {
         {move || if joined() {
+            let save_notes = save_notes.clone();
             view! {
                 <p class="workshop-seat" data-testid="workshop-seat" role="status">{my_seat.clone()}</p>
+                {move || (moment.get().kind == StepKind::Round).then(|| view! {
+                    <form class="stacked-form" on:submit=save_notes.clone() aria-label="Your notes from this round">
+                        <div class="field">
+                            <label for="round-notes">"Your notes from this round (kept in your journal only, never shared)"</label>
+                            <textarea id="round-notes" rows="3" prop:value=notes on:input=move |ev| set_notes.set(event_target_value(&ev))></textarea>
+                        </div>
+                        <button type="submit" data-testid="save-round-notes">"Save to my journal"</button>
+                    </form>
+                })}
+                {move || notes_saved.get().map(|saved| match saved {
+                    Ok(path) => view! {
+                        <p role="status" data-testid="round-notes-saved">"Saved in your journal. " <a href=path>"Open the entry"</a></p>
+                    }.into_any(),
+                    Err(err) => view! { <p class="error" role="alert">{err}</p> }.into_any(),
+                })}
                 {move || (moment.get().kind == StepKind::Prep).then(|| view! {
                     <section aria-labelledby="prep-heading">
                         <h2 id="prep-heading">"Prepare"</h2>
