@@ -8,7 +8,8 @@
 //! each moves on to the next round by itself when its time is up (the
 //! phones' clocks moved on through the app's clock seam, not waited for).
 //! A participant's notes from a round land in their own journal, and in
-//! nothing shared or stored by the relay. See: issue 13.
+//! nothing shared or stored by the relay. Two who both want to keep in
+//! touch are told; a one-sided wish is heard by nobody. See: issue 13.
 
 use std::time::{Duration, Instant};
 
@@ -33,7 +34,8 @@ async fn countdown(browser: &Browser) -> anyhow::Result<i64> {
 async fn participants_join_by_link_and_every_phone_shows_the_same_table_and_time() -> anyhow::Result<()> {
     let mut server = TestServer::start().await?;
     let driver = ChromeDriver::start().await?;
-    let facilitator = Browser::open(&driver, Viewport { width: 1366, height: 900, mobile: false }).await?;
+    // The facilitator's laptop on the projector.
+    let facilitator = Browser::open(&driver, Viewport { width: 1920, height: 1080, mobile: false }).await?;
 
     facilitator.client.goto(&server.url("/workshop")).await?;
     find::css(&facilitator, "#workshop-title").await?.send_keys("Career success").await?;
@@ -84,7 +86,7 @@ async fn participants_join_by_link_and_every_phone_shows_the_same_table_and_time
         );
         find::until_within(phone, &format!("{name}'s table"), &script, SYNC).await?;
     }
-    facilitator.save_screenshot("workshop-facilitator-1366").await?;
+    facilitator.save_screenshot("workshop-facilitator-1920").await?;
     phones[0].save_screenshot("workshop-participant-375").await?;
     let tables = find::css(&facilitator, "[data-testid='workshop-tables']").await?.text().await?;
     assert!(names.iter().all(|n| tables.contains(n)), "the facilitator sees the table: {tables}");
@@ -106,6 +108,26 @@ async fn participants_join_by_link_and_every_phone_shows_the_same_table_and_time
     find::css(&phones[0], "#round-notes").await?.send_keys(&format!("Kim suggested a writing group. {MARKER}")).await?;
     find::css(&phones[0], "[data-testid='save-round-notes']").await?.click().await?;
     find::css(&phones[0], "[data-testid='round-notes-saved']").await?;
+
+    // Keep in touch: Ana and Sam both ask, Kim asks Ana, who does not ask Kim.
+    for (phone, about) in [(&phones[0], "Sam Rivera"), (&phones[2], "Ana Lima"), (&phones[1], "Ana Lima")] {
+        let tick = format!(
+            "const li = [...document.querySelectorAll(\"[data-testid='keep-in-touch']\")].find(li => li.innerText.includes({about:?})); \
+             if (!li) return false; li.querySelector('input').click(); return true;"
+        );
+        find::until(phone, &format!("the keep-in-touch choice about {about}"), &format!("document.querySelector(\"[data-testid='keep-in-touch']\")")).await?;
+        assert_eq!(phone.eval(&tick).await?.as_bool(), Some(true));
+    }
+    let both = |name: &str| format!("[...document.querySelectorAll(\"[data-testid='kept-in-touch']\")].some(p => p.innerText === 'You and {name} both want to keep in touch.')");
+    find::until_within(&phones[0], "Ana hears that Sam asked too", &both("Sam Rivera"), SYNC).await?;
+    find::until_within(&phones[1], "Sam hears that Ana asked too", &both("Ana Lima"), SYNC).await?;
+    // Sam's wish went after Kim's and was answered: Kim's one-sided wish is
+    // heard by nobody, neither by Kim nor by Ana.
+    let count = "return document.querySelectorAll(\"[data-testid='kept-in-touch']\").length;";
+    assert_eq!(phones[2].eval(count).await?.as_u64(), Some(0), "Kim hears nothing");
+    assert_eq!(phones[0].eval(count).await?.as_u64(), Some(1), "Ana hears of Sam only");
+    check::accessible(&phones[0], "a participant's page in a round").await?;
+    check::accessible(&facilitator, "the projector in a round").await?;
 
     // The Wi-Fi drops: no relay. Ten minutes later each phone is in round 2.
     server.stop().await?;

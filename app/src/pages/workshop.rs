@@ -296,6 +296,7 @@ fn Participant(local: confidant_shared::document::DocumentId, workshop: ReadSign
                         <button type="submit" data-testid="save-round-notes">"Save to my journal"</button>
                     </form>
                 })}
+                <KeepInTouch local workshop moment engine=engine.clone() me=me.clone()/>
                 {move || notes_saved.get().map(|saved| match saved {
                     Ok(path) => view! {
                         <p role="status" data-testid="round-notes-saved">"Saved in your journal. " <a href=path>"Open the entry"</a></p>
@@ -336,5 +337,103 @@ fn Participant(local: confidant_shared::document::DocumentId, workshop: ReadSign
                 {move || asked.get().map(|a| view! { <p role="status" data-testid="workshop-asked">{a}</p> })}
             }.into_any()
         }}
+    }
+}
+
+/// "I'd like to keep in touch", about each person this participant has sat
+/// with. A wish is posted at the relay's rendezvous and heard of only when
+/// the other says it too (`workshop::keep_in_touch`); it is not taken back.
+/// The wishes are kept in this browser, to post again after a reload.
+#[component]
+fn KeepInTouch(
+    local: confidant_shared::document::DocumentId,
+    workshop: ReadSignal<Workshop, LocalStorage>,
+    moment: Memo<Moment>,
+    engine: SyncEngine,
+    me: impl Fn() -> Option<String> + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let workshop_id = engine.share_of(local).map(|s| s.sync_id.to_string()).unwrap_or_default();
+    let storage_key = format!("confidant-wishes:{workshop_id}");
+    let (tokens, set_tokens) = signal(std::collections::BTreeMap::<String, [u8; 32]>::new());
+    let post = {
+        let engine = engine.clone();
+        let workshop_id = workshop_id.clone();
+        move |partner: String| {
+            let Ok(address) = InboxAddress::parse(&partner) else { return };
+            let (engine, workshop_id) = (engine.clone(), workshop_id.clone());
+            spawn_local(async move {
+                if let Ok(token) = engine.wish(address, workshop_id).await {
+                    set_tokens.update(|t| {
+                        t.insert(partner, token);
+                    });
+                }
+            });
+        }
+    };
+    // Post again what was wished before a reload.
+    let stored = || window().local_storage().ok().flatten();
+    for partner in stored().and_then(|s| s.get_item(&storage_key).ok().flatten()).unwrap_or_default().split(',').filter(|p| !p.is_empty()) {
+        post(partner.to_owned());
+    }
+    // Everyone this person has sat with so far, by id and name.
+    let met_so_far = move || {
+        let me = me()?;
+        let m = moment.get();
+        let begun = if m.kind == StepKind::Round { m.round.unwrap_or(0) } else if matches!(m.kind, StepKind::WrapUp | StepKind::Finished) { u32::MAX } else { 0 };
+        Some(workshop.with(|w| {
+            let mut people: Vec<(String, String)> = w
+                .rounds
+                .iter()
+                .filter(|r| r.number <= begun)
+                .flat_map(|r| r.groups.iter().filter(|g| g.contains(&me)).flatten().cloned().collect::<Vec<_>>())
+                .filter(|p| *p != me)
+                .map(|p| (p.clone(), w.name_of(&p)))
+                .collect();
+            people.sort();
+            people.dedup();
+            people
+        }))
+    };
+    view! {
+        {move || met_so_far().filter(|people| !people.is_empty()).map(|people| view! {
+            <section aria-labelledby="keep-in-touch-heading">
+                <h2 id="keep-in-touch-heading">"Keep in touch"</h2>
+                <p class="hint">"Only if you both say so does either of you hear of it."</p>
+                <ul class="keep-in-touch">
+                    {people.into_iter().map(|(id, name)| {
+                        let wished = { let id = id.clone(); move || tokens.with(|t| t.contains_key(&id)) };
+                        let both = { let (id, engine) = (id.clone(), engine.clone()); move || tokens.with(|t| t.get(&id).is_some_and(|token| engine.met(token))) };
+                        let input_id = format!("keep-{}", id.chars().filter(char::is_ascii_alphanumeric).take(16).collect::<String>());
+                        let post = post.clone();
+                        let storage_key = storage_key.clone();
+                        let label_for = input_id.clone();
+                        view! {
+                            <li data-testid="keep-in-touch">
+                                <label class="choice" for=label_for>
+                                    <input id=input_id type="checkbox" prop:checked=wished.clone() disabled=wished.clone() on:change={
+                                        let id = id.clone();
+                                        move |_| {
+                                            if let Some(storage) = stored() {
+                                                let before = storage.get_item(&storage_key).ok().flatten().unwrap_or_default();
+                                                let _ = storage.set_item(&storage_key, &format!("{before},{id}"));
+                                            }
+                                            post(id.clone());
+                                        }
+                                    }/>
+                                    {format!(" I'd like to keep in touch with {name}")}
+                                </label>
+                                {move || if both() {
+                                    view! { <p class="notice" role="status" data-testid="kept-in-touch">{format!("You and {name} both want to keep in touch.")}</p> }.into_any()
+                                } else if wished() {
+                                    view! { <p class="hint">{format!("Asked. You hear of it only if {name} asks too.")}</p> }.into_any()
+                                } else {
+                                    ().into_any()
+                                }}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
     }
 }

@@ -51,6 +51,9 @@ pub(super) enum Event {
     JoinLink(LinkOffer, Reply<()>),
     ConfirmLink(bool, Reply<()>),
     Unlink(InboxAddress, Reply<()>),
+    /// "I'd like to keep in touch" with the participant at an address, in a
+    /// workshop (its sync id's text): posted at the relay's rendezvous.
+    Wish(InboxAddress, String, Reply<[u8; 32]>),
     /// A workshop join (or leave) request, sealed to the facilitator's inbox.
     SendJoin(InboxAddress, confidant_shared::workshop::roster::JoinRequest, Reply<()>),
 }
@@ -118,6 +121,7 @@ pub(super) fn start() -> SyncEngine {
         devices: ArcRwSignal::new(DevicesView::default()),
         clock: ArcRwSignal::new(now_ms()),
         relay_offset: ArcRwSignal::new(None),
+        met: ArcRwSignal::new(BTreeSet::new()),
     };
     let engine = handle.clone();
     spawn_local(async move {
@@ -360,6 +364,17 @@ impl Engine {
             Event::Accept(invite, reply) => {
                 let _ = reply.send(self.accept(invite).await);
             }
+            Event::Wish(partner, workshop, reply) => {
+                let answer = match confidant_shared::workshop::keep_in_touch::wish(&self.inbox, &partner, &workshop) {
+                    Some(wish) => {
+                        let effects = self.client.wish(wish.token, wish.side);
+                        self.carry_out(effects).await;
+                        Ok(wish.token)
+                    }
+                    None => Err("This person's device cannot be reached that way; ask for their contact instead.".to_string()),
+                };
+                let _ = reply.send(answer);
+            }
             Event::SendJoin(to, request, reply) => {
                 let body = confidant_shared::sync::notice::Notice::WorkshopJoin(request).encode();
                 let _ = reply.send(self.send_letter(&to, &body).await);
@@ -490,9 +505,10 @@ impl Engine {
                         Box::pin(self.send_heads(doc, true)).await;
                     }
                 }
-                // Only for wishes this device posted, and no page posts one
-                // yet (the workshop's keep-in-touch comes with its pages).
-                ClientEffect::Met { .. } => {}
+                // A wish this device posted was returned.
+                ClientEffect::Met { token } => self.handle.met.update(|met| {
+                    met.insert(token);
+                }),
                 ClientEffect::Withheld { doc } => warn(&format!("the relay keeps leaving out part of {doc}")),
                 ClientEffect::Ignored { id, reason } => warn(&format!("set aside something for {id}: {reason}")),
                 ClientEffect::Refused { code, message, id } => {

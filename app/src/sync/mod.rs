@@ -102,6 +102,8 @@ pub struct SyncEngine {
     /// The relay's clock minus this device's, once connected (workshop
     /// deadlines are on the relay's clock).
     relay_offset: ArcRwSignal<Option<i64>>,
+    /// Keep-in-touch tokens both sides posted (see `workshop::keep_in_touch`).
+    met: ArcRwSignal<std::collections::BTreeSet<[u8; 32]>>,
 }
 
 /// Ask the engine something and wait for its answer.
@@ -207,6 +209,18 @@ impl SyncEngine {
     /// until the relay said otherwise).
     pub fn relay_now(&self, local_now_ms: i64) -> i64 {
         local_now_ms + self.relay_offset.get().unwrap_or(0)
+    }
+
+    /// Say "I'd like to keep in touch" with the participant at `partner` in
+    /// `workshop` (its sync id's text). Returns the token to ask
+    /// [`SyncEngine::met`] about; nobody hears of it unless they say it too.
+    pub async fn wish(&self, partner: InboxAddress, workshop: String) -> Result<[u8; 32], String> {
+        ask(&self.events, |reply| Event::Wish(partner, workshop, reply)).await
+    }
+
+    /// Whether the other side returned the wish with `token`.
+    pub fn met(&self, token: &[u8; 32]) -> bool {
+        self.met.with(|met| met.contains(token))
     }
 
     /// Ask to join a workshop (a letter to the facilitator's device).
