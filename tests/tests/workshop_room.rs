@@ -54,7 +54,9 @@ async fn participants_join_by_link_and_every_phone_shows_the_same_table_and_time
         action::accept_invite_as(&phone, &link, name).await?;
         find::until_within(&phone, "the workshop on the phone", "document.querySelector('h1')?.innerText === 'Career success'", SYNC).await?;
         find::until(&phone, "the name from the profile", &format!("document.querySelector('#workshop-name')?.value === {name:?}")).await?;
-        find::css(&phone, "[data-testid='workshop-join-button']").await?.click().await?;
+        find::css(&phone, "[data-testid='workshop-join-button']").await?;
+        // Pressed by script: the form may be drawn again as sync settles.
+        find::until(&phone, "the join pressed", "(b => b ? (b.click(), true) : false)(document.querySelector(\"[data-testid='workshop-join-button']\"))").await?;
         phones.push(phone);
     }
     for (phone, name) in phones.iter().zip(names) {

@@ -74,9 +74,11 @@ fn WorkshopRoom(doc: OpenDocument, initial: Workshop, notice: Option<String>) ->
         }
     }
     let moment = Memo::new(move |_| workshop.with(|w| w.timeline.at(now.get())));
+    // Memos: the page's two halves are drawn again only when these change,
+    // not on every sync update of the share.
     let owner = {
         let engine = engine.clone();
-        move || engine.share_of(local).is_some_and(|s| s.role == Role::Owner)
+        Memo::new(move |_| engine.share_of(local).is_some_and(|s| s.role == Role::Owner))
     };
 
     view! {
@@ -95,7 +97,7 @@ fn WorkshopRoom(doc: OpenDocument, initial: Workshop, notice: Option<String>) ->
                 }}
             </p>
         </div>
-        {move || if owner() {
+        {move || if owner.get() {
             view! { <Facilitator local workshop editing moment relay_now=relay_now.clone() engine=engine.clone()/> }.into_any()
         } else {
             view! { <Participant local workshop moment engine=engine.clone()/> }.into_any()
@@ -152,10 +154,13 @@ fn Facilitator(
     let timed = move || moment.get().remaining_ms.is_some();
     let paused = move || moment.get().paused;
     let roster = move || workshop.with(|w| w.roster.values().filter(|p| p.present).map(|p| p.name.clone()).collect::<Vec<_>>());
+    // The round in progress, if any: tables are drawn again when it changes,
+    // not with every tick of the countdown.
+    let round_now = Memo::new(move |_| moment.with(|m| m.round.filter(|_| m.kind == StepKind::Round)));
     let tables = move || {
-        let m = moment.get();
+        let round_now = round_now.get();
         workshop.with(|w| {
-            let round = m.round.filter(|_| m.kind == StepKind::Round)?;
+            let round = round_now?;
             let plan = w.rounds.iter().find(|r| r.number == round)?;
             Some((
                 plan.groups.iter().map(|g| names_together(&g.iter().map(|p| w.name_of(p)).collect::<Vec<_>>())).collect::<Vec<_>>(),
@@ -204,7 +209,7 @@ fn Participant(local: confidant_shared::document::DocumentId, workshop: ReadSign
     };
     let joined = {
         let me = me.clone();
-        move || me().is_some_and(|id| workshop.with(|w| w.roster.get(&id).is_some_and(|p| p.present)))
+        Memo::new(move |_| me().is_some_and(|id| workshop.with(|w| w.roster.get(&id).is_some_and(|p| p.present))))
     };
     let (name, set_name) = signal(String::new());
     let (stage, set_stage) = signal(None::<Stage>);
@@ -253,6 +258,9 @@ fn Participant(local: confidant_shared::document::DocumentId, workshop: ReadSign
         }
     };
 
+    // What kind of step it is, apart from the ticking countdown: forms are
+    // drawn again only when the step changes, never while someone types.
+    let step_kind = Memo::new(move |_| moment.with(|m| m.kind));
     // Notes from a round go to this person's own journal, never into the
     // workshop the room shares.
     let (notes, set_notes) = signal(String::new());
@@ -283,11 +291,11 @@ fn Participant(local: confidant_shared::document::DocumentId, workshop: ReadSign
     };
 
     view! {
-        {move || if joined() {
+        {move || if joined.get() {
             let save_notes = save_notes.clone();
             view! {
                 <p class="workshop-seat" data-testid="workshop-seat" role="status">{my_seat.clone()}</p>
-                {move || (moment.get().kind == StepKind::Round).then(|| view! {
+                {move || (step_kind.get() == StepKind::Round).then(|| view! {
                     <form class="stacked-form" on:submit=save_notes.clone() aria-label="Your notes from this round">
                         <div class="field">
                             <label for="round-notes">"Your notes from this round (kept in your journal only, never shared)"</label>
@@ -303,7 +311,7 @@ fn Participant(local: confidant_shared::document::DocumentId, workshop: ReadSign
                     }.into_any(),
                     Err(err) => view! { <p class="error" role="alert">{err}</p> }.into_any(),
                 })}
-                {move || (moment.get().kind == StepKind::Prep).then(|| view! {
+                {move || (step_kind.get() == StepKind::Prep).then(|| view! {
                     <section aria-labelledby="prep-heading">
                         <h2 id="prep-heading">"Prepare"</h2>
                         <p>{PREP_GUIDANCE}</p>
@@ -376,10 +384,16 @@ fn KeepInTouch(
         post(partner.to_owned());
     }
     // Everyone this person has sat with so far, by id and name.
+    let begun = Memo::new(move |_| {
+        moment.with(|m| match m.kind {
+            StepKind::Round => m.round.unwrap_or(0),
+            StepKind::WrapUp | StepKind::Finished => u32::MAX,
+            _ => 0,
+        })
+    });
     let met_so_far = move || {
         let me = me()?;
-        let m = moment.get();
-        let begun = if m.kind == StepKind::Round { m.round.unwrap_or(0) } else if matches!(m.kind, StepKind::WrapUp | StepKind::Finished) { u32::MAX } else { 0 };
+        let begun = begun.get();
         Some(workshop.with(|w| {
             let mut people: Vec<(String, String)> = w
                 .rounds
