@@ -48,6 +48,14 @@ pub fn partnership_inviting(id: DocumentId) -> String {
     format!("{}?invite=1", partnership(id))
 }
 
+/// Starting a partnership with someone met in a workshop, who both wished
+/// to keep in touch: the form, with their name filled in, sends the invite
+/// to their device (`to`, their inbox address) instead of showing a link.
+pub fn partnership_with(name: &str, to: &str, workshop: &str) -> String {
+    let query = form_urlencoded::Serializer::new(String::new()).append_pair("with", name).append_pair("to", to).append_pair("workshop", workshop).finish();
+    format!("{}?{query}", Section::Partnerships.path())
+}
+
 /// The routes the router must declare, with `:id` for a document id.
 pub const ROUTES: &[&str] = &[
     "/", "/journal", "/journal/:id", "/goals", "/goals/:id", "/partnerships", "/partnerships/:id", "/workshop", "/workshop/:id", "/program",
@@ -68,7 +76,9 @@ mod tests {
                 r.len() == p.len() && r.iter().zip(&p).all(|(r, p)| r == p || (*r == ":id" && p.parse::<DocumentId>().is_ok()))
             })
         };
-        for path in [journal_entry(id), goal_plan(id), partnership(id), partnership_inviting(id), workshop(id)] {
+        let with = partnership_with("Sam & Ana?", "abc_-", "ws1");
+        assert_eq!(with, "/partnerships?with=Sam+%26+Ana%3F&to=abc_-&workshop=ws1");
+        for path in [journal_entry(id), goal_plan(id), partnership(id), partnership_inviting(id), workshop(id), with] {
             assert!(matches(&path), "{path}");
         }
         for section in Section::ALL {

@@ -91,6 +91,7 @@ pub fn HomePage() -> impl IntoView {
         <section class="page" aria-labelledby="page-title">
             <h1 id="page-title">{Section::Home.title()}</h1>
             <p class="purpose">{Section::Home.purpose()}</p>
+            <Invitations/>
             {move || match home.get() {
                 None => view! { <p class="loading" role="status">"Looking at what is due…"</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
@@ -130,6 +131,42 @@ pub fn HomePage() -> impl IntoView {
             <NotificationChoice/>
         </section>
     }
+}
+
+/// Invitations to a partnership from people met in a workshop, shown
+/// only when both wished to keep in touch (the engine checks).
+#[component]
+fn Invitations() -> impl IntoView {
+    let Some(engine) = crate::sync::use_sync() else { return ().into_any() };
+    let shown = {
+        let engine = engine.clone();
+        move || engine.invitations()
+    };
+    view! {
+        {move || {
+            let invitations = shown();
+            (!invitations.is_empty()).then(|| view! {
+                <h2 id="home-invitations">"Invitations"</h2>
+                <ul class="attention" aria-labelledby="home-invitations" data-testid="invitations">
+                    {invitations.into_iter().map(|invitation| {
+                        let engine = engine.clone();
+                        let invite = invitation.invite.clone();
+                        view! {
+                            <li data-testid="invitation">
+                                // A full load: the join page reads the invite from the fragment as it opens.
+                                <a rel="external" href=format!("{}#{}", confidant_shared::paths::JOIN, invitation.invite)>
+                                    {format!("{} invites you to a partnership: you both chose to keep in touch at a workshop.", invitation.from_name)}
+                                </a>
+                                " "
+                                <button type="button" on:click=move |_| engine.drop_invitation(&invite)>"Not now"</button>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            })
+        }}
+    }
+    .into_any()
 }
 
 fn local_storage() -> Option<web_sys::Storage> {

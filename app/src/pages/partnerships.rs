@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::{summaries, create_document};
 use crate::clock::{today, today_day};
@@ -91,8 +91,16 @@ fn StartPartnership() -> impl IntoView {
     let plans = LocalResource::new(|| async {
         summaries(DocumentKind::GoalPlan).await
     });
+    // From a workshop, after both wished to keep in touch: the partner's
+    // name, and their device, which gets the invite on its Home.
+    let query = use_query_map().get_untracked();
+    let met_in_workshop = query.get("to").and_then(|to| {
+        let to = confidant_shared::sync::inbox::InboxAddress::parse(&to).ok()?;
+        Some((to, query.get("workshop").unwrap_or_default()))
+    });
+    let invite_goes_home = met_in_workshop.is_some();
     let (side, set_side) = signal(Side::Mentee);
-    let (partner, set_partner) = signal(String::new());
+    let (partner, set_partner) = signal(query.get("with").filter(|_| met_in_workshop.is_some()).unwrap_or_default());
     let (start, set_start) = signal(today());
     let (duration, set_duration) = signal(DURATIONS[0].0.to_string());
     let (plan, set_plan) = signal(String::new());
@@ -117,6 +125,7 @@ fn StartPartnership() -> impl IntoView {
         }
         let engine = engine.clone();
         let navigate = navigate.clone();
+        let met_in_workshop = met_in_workshop.clone();
         let (side, partner, start, plan) = (side.get_untracked(), partner.get_untracked(), start.get_untracked(), plan.get_untracked());
         let duration = DURATIONS.iter().find(|d| d.0 == duration.get_untracked()).map(|d| d.2).unwrap_or(DURATIONS[0].2);
         spawn_local(async move {
@@ -140,11 +149,16 @@ fn StartPartnership() -> impl IntoView {
                 let doc = create_document(&p).await?;
                 if let Some(engine) = engine.as_ref() {
                     engine.share(doc.id(), DocumentKind::Partnership).await?;
+                    if let Some((to, workshop)) = met_in_workshop {
+                        let invite = engine.invite(doc.id(), Role::Writer).await?;
+                        engine.send_invitation(to, workshop, invite).await?;
+                        return Ok::<_, String>(paths::partnership(doc.id()));
+                    }
                 }
-                Ok::<_, String>(doc.id())
+                Ok::<_, String>(paths::partnership_inviting(doc.id()))
             };
             match created.await {
-                Ok(id) => navigate(&paths::partnership_inviting(id), Default::default()),
+                Ok(path) => navigate(&path, Default::default()),
                 Err(err) => set_error.set(Some(err)),
             }
         });
@@ -196,7 +210,10 @@ fn StartPartnership() -> impl IntoView {
                 </select>
             </div>
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-            <button type="submit">"Start and invite my partner"</button>
+            {invite_goes_home.then(|| view! {
+                <p class="hint" data-testid="invite-goes-home">"You both chose to keep in touch, so the invite goes straight to their Home; no link to pass on."</p>
+            })}
+            <button type="submit" data-testid="start-partnership">"Start and invite my partner"</button>
         </form>
     }
 }

@@ -140,7 +140,9 @@ fn Facilitator(
             }
         });
     }
-    let control = move |change: fn(&mut Workshop, i64)| {
+    let control = {
+        let relay_now = relay_now.clone();
+        move |change: fn(&mut Workshop, i64)| {
         let relay_now = relay_now.clone();
         move |_| {
             let now = relay_now();
@@ -149,11 +151,27 @@ fn Facilitator(
                 w.plan_remaining(now);
             });
         }
+    }
     };
     let started = move || moment.get().kind != StepKind::Gathering;
     let timed = move || moment.get().remaining_ms.is_some();
     let paused = move || moment.get().paused;
-    let roster = move || workshop.with(|w| w.roster.values().filter(|p| p.present).map(|p| p.name.clone()).collect::<Vec<_>>());
+    let roster = move || workshop.with(|w| w.roster.values().map(|p| (p.id.clone(), p.name.clone(), p.present)).collect::<Vec<_>>());
+    let here = move || workshop.with(|w| w.roster.values().filter(|p| p.present).count());
+    // Someone left the room (or came back): only the rounds to come change.
+    let set_present = {
+        let relay_now = relay_now.clone();
+        move |id: String, present: bool| {
+            let now = relay_now();
+            editing.edit(|w| {
+                if let Some(p) = w.roster.get_mut(&id) {
+                    p.present = present;
+                }
+                w.plan_remaining(now);
+            });
+        }
+    };
+    let wrapping_up = move || matches!(moment.get().kind, StepKind::WrapUp | StepKind::Finished);
     // The round in progress, if any: tables are drawn again when it changes,
     // not with every tick of the countdown.
     let round_now = Memo::new(move |_| moment.with(|m| m.round.filter(|_| m.kind == StepKind::Round)));
@@ -194,10 +212,86 @@ fn Facilitator(
         {move || (!link.get().is_empty()).then(|| view! {
             <InviteCode id="workshop-join" label="Join link for everyone in the room" link=Signal::derive(move || link.get())/>
         })}
-        <h2>{move || format!("Here: {}", roster().len())}</h2>
+        {move || wrapping_up().then(|| view! { <WrapUpResults local workshop moment engine=engine.clone()/> })}
+        <h2>{move || format!("Here: {}", here())}</h2>
         <ul class="workshop-roster" data-testid="workshop-roster">
-            {move || roster().into_iter().map(|name| view! { <li>{name}</li> }).collect_view()}
+            {move || roster().into_iter().map(|(id, name, present)| {
+                let set_present = set_present.clone();
+                let label = if present { format!("Mark {name} absent") } else { format!("Mark {name} here again") };
+                view! {
+                    <li class:absent=!present data-testid=if present { "roster-here" } else { "roster-absent" }>
+                        <span class="roster-name">{if present { name.clone() } else { format!("{name} (absent)") }}</span>
+                        " "
+                        <button type="button" class="small" aria-label=label on:click=move |_| set_present(id.clone(), !present)>
+                            {if present { "Absent" } else { "Here" }}
+                        </button>
+                    </li>
+                }
+            }).collect_view()}
         </ul>
+    }
+}
+
+/// The wrap-up on the facilitator's screen: the questions in large type,
+/// what was shared without names (from three people), attendance and
+/// rounds, and the event's summary to download.
+#[component]
+fn WrapUpResults(local: confidant_shared::document::DocumentId, workshop: ReadSignal<Workshop, LocalStorage>, moment: Memo<Moment>, engine: SyncEngine) -> impl IntoView {
+    use confidant_shared::workshop::summary::{rounds_csv, summary_markdown, EventFacts};
+    use confidant_shared::workshop::wrap_up::{wrap_up_view, WrapUpView, ANONYMITY_THRESHOLD};
+    let received = move || engine.share_of(local).map(|s| s.wrap_up).unwrap_or_default();
+    let view_now = move || workshop.with(|w| wrap_up_view(&w.wrap_up_questions, &received()));
+    let rounds_run = move || workshop.with(|w| if moment.get().kind == StepKind::Finished || moment.get().kind == StepKind::WrapUp { w.timeline.rounds() } else { 0 });
+    let (saved, set_saved) = signal(None::<String>);
+    let export = {
+        let view_now = view_now.clone();
+        move |markdown: bool| {
+        let wrap_up = view_now();
+        let (name, mime, text) = workshop.with(|w| {
+            let day = crate::clock::day_words(crate::clock::today_day());
+            let slug: String = w.title.chars().map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+            if markdown {
+                (format!("{slug}-summary.md"), "text/markdown", summary_markdown(w, &EventFacts { day: &day, rounds_run: rounds_run(), wrap_up: &wrap_up }))
+            } else {
+                (format!("{slug}-tables.csv"), "text/csv", rounds_csv(w, rounds_run()))
+            }
+        });
+        set_saved.set(Some(match crate::widgets::file_download::download(&name, mime, &text) {
+            Ok(()) => format!("Saved {name}."),
+            Err(()) => "This browser would not save the file; try another browser.".into(),
+        }));
+    }
+    };
+    let export_csv = export.clone();
+    view! {
+        <h2 id="wrap-up-questions-heading">"Wrap-up questions"</h2>
+        <ol class="workshop-questions" aria-labelledby="wrap-up-questions-heading">
+            {move || workshop.with(|w| w.wrap_up_questions.clone()).into_iter().map(|q| view! { <li>{q}</li> }).collect_view()}
+        </ol>
+        <h2>"Shared without names"</h2>
+        <div data-testid="wrap-up-shared">
+            {move || match view_now() {
+                WrapUpView::Waiting { respondents } => view! {
+                    <p>{format!("{respondents} shared so far. Answers show once at least {ANONYMITY_THRESHOLD} people have shared, so nobody can be told apart.")}</p>
+                }.into_any(),
+                WrapUpView::Shown { respondents, by_question } => view! {
+                    <p>{format!("Shared by {respondents} people, without names; each question's answers in alphabetical order.")}</p>
+                    {by_question.into_iter().map(|(question, answers)| view! {
+                        <h3>{question}</h3>
+                        <ul>{answers.into_iter().map(|a| view! { <li data-testid="wrap-up-answer">{a}</li> }).collect_view()}</ul>
+                    }).collect_view()}
+                }.into_any(),
+            }}
+        </div>
+        <p data-testid="workshop-attendance">{move || workshop.with(|w| format!(
+            "{} here of {} who joined; {} of {} rounds run.",
+            w.roster.values().filter(|p| p.present).count(), w.roster.len(), rounds_run(), w.timeline.rounds()
+        ))}</p>
+        <div class="goal-actions">
+            <button type="button" data-testid="download-summary" on:click=move |_| export(true)>"Download the summary (Markdown)"</button>
+            <button type="button" data-testid="download-tables" on:click=move |_| export_csv(false)>"Download the tables (CSV)"</button>
+        </div>
+        {move || saved.get().map(|s| view! { <p role="status">{s}</p> })}
     }
 }
 
@@ -214,6 +308,9 @@ fn Participant(local: confidant_shared::document::DocumentId, workshop: ReadSign
     let (name, set_name) = signal(String::new());
     let (stage, set_stage) = signal(None::<Stage>);
     let (asked, set_asked) = signal(None::<String>);
+    // "People I already know", picked from the roster: kept apart in the rounds.
+    let (knows, set_knows) = signal(std::collections::BTreeSet::<String>::new());
+    let (find, set_find) = signal(String::new());
     spawn_local(async move {
         if let Ok(Some((_, profile))) = my_profile().await {
             set_name.set(profile.display_name);
@@ -234,7 +331,7 @@ fn Participant(local: confidant_shared::document::DocumentId, workshop: ReadSign
                 set_asked.set(Some("This workshop cannot take joins from here; ask the facilitator for a new link.".into()));
                 return;
             };
-            let request = JoinRequest { workshop: workshop_id, name, stage: stage.get_untracked(), knows: Vec::new(), leaving: false };
+            let request = JoinRequest { workshop: workshop_id, name, stage: stage.get_untracked(), knows: knows.get_untracked().into_iter().collect(), leaving: false };
             let engine = engine.clone();
             set_asked.set(Some("Asked to join; you appear on the facilitator's screen in a moment.".into()));
             spawn_local(async move {
@@ -304,6 +401,8 @@ fn Participant(local: confidant_shared::document::DocumentId, workshop: ReadSign
                         <button type="submit" data-testid="save-round-notes">"Save to my journal"</button>
                     </form>
                 })}
+                <Buzz workshop moment me=me.clone()/>
+                {let engine = engine.clone(); move || matches!(step_kind.get(), StepKind::WrapUp | StepKind::Finished).then(|| view! { <WrapUpForm local workshop engine=engine.clone()/> })}
                 <KeepInTouch local workshop moment engine=engine.clone() me=me.clone()/>
                 {move || notes_saved.get().map(|saved| match saved {
                     Ok(path) => view! {
@@ -340,6 +439,7 @@ fn Participant(local: confidant_shared::document::DocumentId, workshop: ReadSign
                             <option value="late">"Late career"</option>
                         </select>
                     </div>
+                    <KnownPeople workshop knows set_knows find set_find/>
                     <button type="submit" data-testid="workshop-join-button">"Join"</button>
                 </form>
                 {move || asked.get().map(|a| view! { <p role="status" data-testid="workshop-asked">{a}</p> })}
@@ -348,10 +448,184 @@ fn Participant(local: confidant_shared::document::DocumentId, workshop: ReadSign
     }
 }
 
+/// The roster as a list to tick "I already know them", with a search box
+/// for a big room.
+#[component]
+fn KnownPeople(
+    workshop: ReadSignal<Workshop, LocalStorage>,
+    knows: ReadSignal<std::collections::BTreeSet<String>>,
+    set_knows: WriteSignal<std::collections::BTreeSet<String>>,
+    find: ReadSignal<String>,
+    set_find: WriteSignal<String>,
+) -> impl IntoView {
+    /// Enough to scan on a phone; the search box narrows the rest.
+    const SHOWN: usize = 30;
+    let people = move || {
+        let find = find.get().to_lowercase();
+        workshop.with(|w| {
+            w.roster
+                .values()
+                .filter(|p| p.present && (find.is_empty() || p.name.to_lowercase().contains(&find)))
+                .take(SHOWN)
+                .map(|p| (p.id.clone(), p.name.clone()))
+                .collect::<Vec<_>>()
+        })
+    };
+    let anyone = move || workshop.with(|w| w.roster.values().any(|p| p.present));
+    view! {
+        {move || anyone().then(|| view! {
+            <fieldset class="known-people">
+                <legend>"People you already know (you are seated apart where possible)"</legend>
+                <div class="field">
+                    <label for="known-find">"Find someone"</label>
+                    <input id="known-find" type="search" prop:value=find on:input=move |ev| set_find.set(event_target_value(&ev))/>
+                </div>
+                <ul class="choices">
+                    {move || people().into_iter().enumerate().map(|(at, (id, name))| {
+                        let input_id = format!("known-{at}");
+                        let label_for = input_id.clone();
+                        let checked = { let id = id.clone(); move || knows.with(|k| k.contains(&id)) };
+                        view! {
+                            <li><label class="choice" for=label_for>
+                                <input id=input_id type="checkbox" prop:checked=checked on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    set_knows.update(|k| { if on { k.insert(id.clone()); } else { k.remove(&id); } });
+                                }/>
+                                {format!(" {name}")}
+                            </label></li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </fieldset>
+        })}
+    }
+}
+
+/// The wrap-up's questions on a phone: answers go to this person's journal,
+/// and (if they tick it) to the facilitator without their name.
+#[component]
+fn WrapUpForm(local: confidant_shared::document::DocumentId, workshop: ReadSignal<Workshop, LocalStorage>, engine: SyncEngine) -> impl IntoView {
+    let questions = workshop.with_untracked(|w| w.wrap_up_questions.clone());
+    let answers = RwSignal::new(vec![String::new(); questions.len()]);
+    let (share, set_share) = signal(false);
+    let (said, set_said) = signal(None::<Result<String, String>>);
+    let save = {
+        let questions = questions.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let answers = answers.get_untracked();
+            if answers.iter().all(|a| a.trim().is_empty()) {
+                set_said.set(Some(Err("Write an answer to at least one question first.".into())));
+                return;
+            }
+            let body: String = questions.iter().zip(&answers).filter(|(_, a)| !a.trim().is_empty()).map(|(q, a)| format!("{q}\n{}\n\n", a.trim())).collect();
+            let title = workshop.with_untracked(|w| format!("{}: wrap-up", w.title));
+            let facilitator = workshop.with_untracked(|w| InboxAddress::parse(&w.facilitator_inbox));
+            let workshop_id = engine.share_of(local).map(|s| s.sync_id.to_string()).unwrap_or_default();
+            let (engine, share) = (engine.clone(), share.get_untracked());
+            spawn_local(async move {
+                let entry = JournalEntry::new(&crate::clock::today(), EntryKind::Reflection, &title, body.trim_end(), crate::clock::now_ms());
+                let saved = match create_document(&entry).await {
+                    Ok(doc) => doc,
+                    Err(err) => return set_said.set(Some(Err(err))),
+                };
+                let path = confidant_shared::paths::journal_entry(saved.id());
+                if !share {
+                    return set_said.set(Some(Ok(path)));
+                }
+                let sent = match facilitator {
+                    Ok(facilitator) => engine.share_wrap_up(facilitator, workshop_id, answers.iter().map(|a| a.trim().to_owned()).collect()).await,
+                    Err(_) => Err("This workshop cannot take answers; they are saved in your journal only.".into()),
+                };
+                set_said.set(Some(sent.map(|_| path)));
+            });
+        }
+    };
+    view! {
+        <section aria-labelledby="wrap-up-heading">
+            <h2 id="wrap-up-heading">"Wrap-up"</h2>
+            <form class="stacked-form" on:submit=save aria-labelledby="wrap-up-heading">
+                {questions.into_iter().enumerate().map(|(at, question)| {
+                    let id = format!("wrap-up-{at}");
+                    view! {
+                        <div class="field">
+                            <label for=id.clone()>{question}</label>
+                            <textarea id=id rows="2" data-testid="wrap-up-answer-input"
+                                prop:value=move || answers.with(|a| a.get(at).cloned().unwrap_or_default())
+                                on:input=move |ev| answers.update(|a| if let Some(slot) = a.get_mut(at) { *slot = event_target_value(&ev) })></textarea>
+                        </div>
+                    }
+                }).collect_view()}
+                <label class="choice" for="wrap-up-share">
+                    <input id="wrap-up-share" type="checkbox" prop:checked=share on:change=move |ev| set_share.set(event_target_checked(&ev))/>
+                    " Also share my answers with the facilitator, without my name (shown once at least three people have shared)"
+                </label>
+                <button type="submit" data-testid="save-wrap-up">"Save to my journal"</button>
+            </form>
+            {move || said.get().map(|said| match said {
+                Ok(path) => view! {
+                    <p role="status" data-testid="wrap-up-saved">
+                        {if share.get_untracked() { "Saved in your journal, and shared without your name. " } else { "Saved in your journal. " }}
+                        <a href=path>"Open the entry"</a>
+                    </p>
+                }.into_any(),
+                Err(err) => view! { <p class="error" role="alert">{err}</p> }.into_any(),
+            })}
+        </section>
+    }
+}
+
+/// An opt-in buzz (vibration where the phone has it, and a short tone) at
+/// the swap and when a round ends, for a room too loud to watch a timer.
+#[component]
+fn Buzz(workshop: ReadSignal<Workshop, LocalStorage>, moment: Memo<Moment>, me: impl Fn() -> Option<String> + Clone + Send + Sync + 'static) -> impl IntoView {
+    let (on, set_on) = signal(false);
+    // The cue: which round and who speaks now; a change is a swap or a new step.
+    let cue = Memo::new(move |_| {
+        let m = moment.get();
+        let now = me().and_then(|id| workshop.with(|w| seat(w, &id, &m)).map(|s| s.now));
+        (m.kind, m.round, now)
+    });
+    Effect::new(move |before: Option<(StepKind, Option<u32>, Option<confidant_shared::workshop::seat::Side>)>| {
+        let now = cue.get();
+        if before.is_some_and(|b| b != now) && on.get_untracked() {
+            buzz();
+        }
+        now
+    });
+    view! {
+        <label class="choice" for="workshop-buzz">
+            <input id="workshop-buzz" type="checkbox" prop:checked=on on:change=move |ev| {
+                let checked = event_target_checked(&ev);
+                set_on.set(checked);
+                if checked {
+                    buzz(); // so the person knows what it will feel like
+                }
+            }/>
+            " Buzz and beep at the swap and when a round ends"
+        </label>
+    }
+}
+
+/// A short vibration and tone. Both are best effort: a browser without
+/// them stays silent.
+fn buzz() {
+    let _ = window().navigator().vibrate_with_duration(200);
+    let Ok(audio) = web_sys::AudioContext::new() else { return };
+    let Ok(tone) = audio.create_oscillator() else { return };
+    tone.frequency().set_value(880.0);
+    if tone.connect_with_audio_node(&audio.destination()).is_ok() {
+        let at = audio.current_time();
+        let _ = tone.start_with_when(at);
+        let _ = tone.stop_with_when(at + 0.15);
+    }
+}
+
 /// "I'd like to keep in touch", about each person this participant has sat
 /// with. A wish is posted at the relay's rendezvous and heard of only when
 /// the other says it too (`workshop::keep_in_touch`); it is not taken back.
-/// The wishes are kept in this browser, to post again after a reload.
+/// The engine keeps the wishes on this device and posts them again after a
+/// reload; once both said it, either can start a partnership.
 #[component]
 fn KeepInTouch(
     local: confidant_shared::document::DocumentId,
@@ -361,8 +635,7 @@ fn KeepInTouch(
     me: impl Fn() -> Option<String> + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
     let workshop_id = engine.share_of(local).map(|s| s.sync_id.to_string()).unwrap_or_default();
-    let storage_key = format!("confidant-wishes:{workshop_id}");
-    let (tokens, set_tokens) = signal(std::collections::BTreeMap::<String, [u8; 32]>::new());
+    let (problem, set_problem) = signal(None::<String>);
     let post = {
         let engine = engine.clone();
         let workshop_id = workshop_id.clone();
@@ -370,19 +643,12 @@ fn KeepInTouch(
             let Ok(address) = InboxAddress::parse(&partner) else { return };
             let (engine, workshop_id) = (engine.clone(), workshop_id.clone());
             spawn_local(async move {
-                if let Ok(token) = engine.wish(address, workshop_id).await {
-                    set_tokens.update(|t| {
-                        t.insert(partner, token);
-                    });
+                if let Err(err) = engine.wish(address, workshop_id).await {
+                    set_problem.set(Some(err));
                 }
             });
         }
     };
-    // Post again what was wished before a reload.
-    let stored = || window().local_storage().ok().flatten();
-    for partner in stored().and_then(|s| s.get_item(&storage_key).ok().flatten()).unwrap_or_default().split(',').filter(|p| !p.is_empty()) {
-        post(partner.to_owned());
-    }
     // Everyone this person has sat with so far, by id and name.
     let begun = Memo::new(move |_| {
         moment.with(|m| match m.kind {
@@ -415,29 +681,29 @@ fn KeepInTouch(
                 <p class="hint">"Only if you both say so does either of you hear of it."</p>
                 <ul class="keep-in-touch">
                     {people.into_iter().map(|(id, name)| {
-                        let wished = { let id = id.clone(); move || tokens.with(|t| t.contains_key(&id)) };
-                        let both = { let (id, engine) = (id.clone(), engine.clone()); move || tokens.with(|t| t.get(&id).is_some_and(|token| engine.met(token))) };
+                        let token = { let (id, engine, workshop_id) = (id.clone(), engine.clone(), workshop_id.clone()); move || engine.wishes_in(&workshop_id).get(&id).copied() };
+                        let wished = { let token = token.clone(); move || token().is_some() };
+                        let both = { let (token, engine) = (token.clone(), engine.clone()); move || token().is_some_and(|t| engine.met(&t)) };
                         let input_id = format!("keep-{}", id.chars().filter(char::is_ascii_alphanumeric).take(16).collect::<String>());
                         let post = post.clone();
-                        let storage_key = storage_key.clone();
                         let label_for = input_id.clone();
+                        let start = confidant_shared::paths::partnership_with(&name, &id, &workshop_id);
                         view! {
                             <li data-testid="keep-in-touch">
                                 <label class="choice" for=label_for>
                                     <input id=input_id type="checkbox" prop:checked=wished.clone() disabled=wished.clone() on:change={
                                         let id = id.clone();
-                                        move |_| {
-                                            if let Some(storage) = stored() {
-                                                let before = storage.get_item(&storage_key).ok().flatten().unwrap_or_default();
-                                                let _ = storage.set_item(&storage_key, &format!("{before},{id}"));
-                                            }
-                                            post(id.clone());
-                                        }
+                                        move |_| post(id.clone())
                                     }/>
                                     {format!(" I'd like to keep in touch with {name}")}
                                 </label>
                                 {move || if both() {
-                                    view! { <p class="notice" role="status" data-testid="kept-in-touch">{format!("You and {name} both want to keep in touch.")}</p> }.into_any()
+                                    view! {
+                                        <p class="notice" role="status" data-testid="kept-in-touch">
+                                            {format!("You and {name} both want to keep in touch. ")}
+                                            <a href=start.clone() data-testid="start-partnership-with">{format!("Start a partnership with {name}")}</a>
+                                        </p>
+                                    }.into_any()
                                 } else if wished() {
                                     view! { <p class="hint">{format!("Asked. You hear of it only if {name} asks too.")}</p> }.into_any()
                                 } else {
@@ -447,6 +713,7 @@ fn KeepInTouch(
                         }
                     }).collect_view()}
                 </ul>
+                {move || problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
             </section>
         })}
     }

@@ -62,6 +62,9 @@ pub struct ShareRecord {
     /// Its bytes made the app stop (see `load_guard`): set aside, not followed.
     #[serde(default)]
     pub set_aside: bool,
+    /// A workshop this device runs: wrap-up answers shared without names.
+    #[serde(default)]
+    pub wrap_up: Vec<confidant_shared::workshop::wrap_up::SharedAnswers>,
 }
 
 impl std::fmt::Debug for ShareRecord {
@@ -98,6 +101,7 @@ impl ShareRecord {
             retired: false,
             moved_from: Vec::new(),
             set_aside: false,
+            wrap_up: Vec::new(),
         }
     }
 
@@ -107,6 +111,7 @@ impl ShareRecord {
         let local: DocumentId = self.local_id.parse().unwrap_or_else(|_| DocumentId::from_random(*invite.keys.id().as_bytes()));
         let mut record = ShareRecord::new(local, invite);
         record.moved_from = self.moved_from.clone();
+        record.wrap_up = self.wrap_up.clone();
         if let Some(old) = self.sync_id() {
             record.moved_from.push(old.to_string());
         }

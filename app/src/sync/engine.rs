@@ -56,6 +56,13 @@ pub(super) enum Event {
     Wish(InboxAddress, String, Reply<[u8; 32]>),
     /// A workshop join (or leave) request, sealed to the facilitator's inbox.
     SendJoin(InboxAddress, confidant_shared::workshop::roster::JoinRequest, Reply<()>),
+    /// Wrap-up answers for a workshop (its sync id's text), in an anonymous
+    /// letter to the facilitator's inbox.
+    ShareWrapUp(InboxAddress, String, Vec<String>, Reply<()>),
+    /// A partnership invite for someone both wished to keep in touch with.
+    SendInvitation(InboxAddress, String, Invite, Reply<()>),
+    /// The person answered an invitation (accepted or declined it).
+    DropInvitation(String),
 }
 
 pub(super) struct Share {
@@ -122,6 +129,8 @@ pub(super) fn start() -> SyncEngine {
         clock: ArcRwSignal::new(now_ms()),
         relay_offset: ArcRwSignal::new(None),
         met: ArcRwSignal::new(BTreeSet::new()),
+        wishes: ArcRwSignal::new(BTreeMap::new()),
+        invitations: ArcRwSignal::new(Vec::new()),
     };
     let engine = handle.clone();
     spawn_local(async move {
@@ -172,6 +181,7 @@ async fn prepare(handle: SyncEngine) -> Result<Engine, StoreError> {
         engine.add(record);
     }
     engine.publish_devices();
+    engine.wish_again();
     Ok(engine)
 }
 
@@ -250,6 +260,7 @@ impl Engine {
             problem: self.problems.get(&doc).map(|code| code.explain().to_string()),
             moved_from: share.record.moved_from.iter().filter_map(|id| id.parse().ok()).collect(),
             set_aside: share.record.set_aside,
+            wrap_up: share.record.wrap_up.clone(),
         };
         let local = share.local;
         self.handle.shared.update(|shared| {
@@ -362,23 +373,28 @@ impl Engine {
                 let _ = reply.send(self.invite(local, role));
             }
             Event::Accept(invite, reply) => {
-                let _ = reply.send(self.accept(invite).await);
+                let accepted = invite.keys.id();
+                let answer = self.accept(invite).await;
+                if answer.is_ok() {
+                    // An invitation after a workshop is answered once taken.
+                    self.drop_invitation(|kept| Invite::parse_record(&kept.invite).is_ok_and(|i| i.keys.id() == accepted)).await;
+                }
+                let _ = reply.send(answer);
             }
             Event::Wish(partner, workshop, reply) => {
-                let answer = match confidant_shared::workshop::keep_in_touch::wish(&self.inbox, &partner, &workshop) {
-                    Some(wish) => {
-                        let effects = self.client.wish(wish.token, wish.side);
-                        self.carry_out(effects).await;
-                        Ok(wish.token)
-                    }
-                    None => Err("This person's device cannot be reached that way; ask for their contact instead.".to_string()),
-                };
-                let _ = reply.send(answer);
+                let _ = reply.send(self.wish(&partner, &workshop, true).await);
             }
             Event::SendJoin(to, request, reply) => {
                 let body = confidant_shared::sync::notice::Notice::WorkshopJoin(request).encode();
                 let _ = reply.send(self.send_letter(&to, &body).await);
             }
+            Event::ShareWrapUp(to, workshop, answers, reply) => {
+                let _ = reply.send(self.share_wrap_up(&to, workshop, answers).await);
+            }
+            Event::SendInvitation(to, workshop, invite, reply) => {
+                let _ = reply.send(self.send_invitation(&to, workshop, &invite).await);
+            }
+            Event::DropInvitation(invite) => self.drop_invitation(|kept| kept.invite == invite).await,
             Event::Restore(records, keyring, reply) => {
                 let _ = reply.send(self.restore(records, keyring).await);
             }
@@ -506,9 +522,7 @@ impl Engine {
                     }
                 }
                 // A wish this device posted was returned.
-                ClientEffect::Met { token } => self.handle.met.update(|met| {
-                    met.insert(token);
-                }),
+                ClientEffect::Met { token } => self.met(token).await,
                 ClientEffect::Withheld { doc } => warn(&format!("the relay keeps leaving out part of {doc}")),
                 ClientEffect::Ignored { id, reason } => warn(&format!("set aside something for {id}: {reason}")),
                 ClientEffect::Refused { code, message, id } => {

@@ -24,6 +24,7 @@ mod engine;
 mod relay_socket;
 mod repair;
 mod sharing;
+mod workshop;
 
 use std::collections::BTreeMap;
 
@@ -61,6 +62,8 @@ pub struct ShareView {
     pub moved_from: Vec<SyncId>,
     /// Its bytes made the app stop: set aside, and no longer synced.
     pub set_aside: bool,
+    /// A workshop this device runs: wrap-up answers shared without names.
+    pub wrap_up: Vec<confidant_shared::workshop::wrap_up::SharedAnswers>,
 }
 
 /// The pairing of a new device, as the Settings page shows it.
@@ -104,6 +107,11 @@ pub struct SyncEngine {
     relay_offset: ArcRwSignal<Option<i64>>,
     /// Keep-in-touch tokens both sides posted (see `workshop::keep_in_touch`).
     met: ArcRwSignal<std::collections::BTreeSet<[u8; 32]>>,
+    /// Wishes this device made, by (partner's address, workshop): their tokens.
+    wishes: ArcRwSignal<BTreeMap<(String, String), [u8; 32]>>,
+    /// Invitations to a partnership after a workshop (all kept; shown only
+    /// when their wish was mutual).
+    invitations: ArcRwSignal<Vec<confidant_shared::workshop::keep_in_touch::Invitation>>,
 }
 
 /// Ask the engine something and wait for its answer.
@@ -221,6 +229,36 @@ impl SyncEngine {
     /// Whether the other side returned the wish with `token`.
     pub fn met(&self, token: &[u8; 32]) -> bool {
         self.met.with(|met| met.contains(token))
+    }
+
+    /// The wishes this device made in `workshop`: partner's address → token.
+    pub fn wishes_in(&self, workshop: &str) -> BTreeMap<String, [u8; 32]> {
+        self.wishes.with(|wishes| wishes.iter().filter(|((_, w), _)| w == workshop).map(|((p, _), t)| (p.clone(), *t)).collect())
+    }
+
+    /// Invitations to a partnership from people this person met in a
+    /// workshop and both wished to keep in touch with.
+    pub fn invitations(&self) -> Vec<confidant_shared::workshop::keep_in_touch::Invitation> {
+        let met = self.met.get();
+        self.invitations.with(|kept| confidant_shared::workshop::keep_in_touch::shown(kept, &met).cloned().collect())
+    }
+
+    /// Say no (or "done") to an invitation: it is no longer shown.
+    pub fn drop_invitation(&self, invite: &str) {
+        let _ = self.events.unbounded_send(Event::DropInvitation(invite.to_owned()));
+    }
+
+    /// Send `invite` (to a partnership) to someone met in `workshop`; it
+    /// shows on their Home only if both wished to keep in touch.
+    pub async fn send_invitation(&self, to: InboxAddress, workshop: String, invite: Invite) -> Result<(), String> {
+        ask(&self.events, |reply| Event::SendInvitation(to, workshop, invite, reply)).await
+    }
+
+    /// Share wrap-up answers with the facilitator of `workshop`, without a
+    /// name: an anonymous letter, carrying only this device's answer id for
+    /// the workshop (so sharing again replaces the earlier copy).
+    pub async fn share_wrap_up(&self, facilitator: InboxAddress, workshop: String, answers: Vec<String>) -> Result<(), String> {
+        ask(&self.events, |reply| Event::ShareWrapUp(facilitator, workshop, answers, reply)).await
     }
 
     /// Ask to join a workshop (a letter to the facilitator's device).

@@ -255,9 +255,11 @@ impl Engine {
             self.pairing_letter(&letter).await;
         }
         let notice = Notice::decode(&letter.body);
-        if let Some(Notice::WorkshopJoin(request)) = notice {
-            self.workshop_join(&letter, request).await;
-            return;
+        match notice {
+            Some(Notice::WorkshopJoin(request)) => return self.workshop_join(&letter, request).await,
+            Some(Notice::WrapUpShared { workshop, answers }) => return self.wrap_up_received(&workshop, answers).await,
+            Some(Notice::KeepInTouchInvite { workshop, from_name, invite }) => return self.invitation_received(&letter, &workshop, &from_name, &invite).await,
+            _ => {}
         }
         let Some(Notice::Moved { from, member, invite, signature }) = notice else { return };
         if letter.named_sender().is_err() {
@@ -293,40 +295,6 @@ impl Engine {
     }
 
     /// Change the keyring (if this device has one) and push the change.
-    /// A participant's join request: admitted to a workshop this device
-    /// owns, under the letter's signed sender, and the rounds to come
-    /// planned again with them.
-    async fn workshop_join(&mut self, letter: &Letter, request: confidant_shared::workshop::roster::JoinRequest) {
-        use confidant_shared::workshop::Workshop;
-        let Ok(sender) = letter.named_sender() else {
-            warn("an unsigned join request was ignored");
-            return;
-        };
-        let sender = *sender;
-        let Some((doc, share)) = self.shares.iter().find(|(doc, s)| doc.to_string() == request.workshop && s.record.kind == DocumentKind::Workshop) else { return };
-        if share.keys.role() != Role::Owner {
-            return;
-        }
-        let (doc, local) = (*doc, share.local);
-        let Ok((open, workshop, _)) = OpenDocument::open::<Workshop>(&self.store, local).await else { return };
-        let mut edited = workshop.clone();
-        let relay_now = self.client.relay_now(super::engine::now_ms());
-        match edited.admit(&doc.to_string(), &sender, &request) {
-            Ok(_) => edited.plan_remaining(relay_now),
-            Err(refused) => {
-                warn(&format!("a join request was refused: {refused}"));
-                return;
-            }
-        }
-        if edited == workshop {
-            return;
-        }
-        match open.change(|w: &mut Workshop| *w = edited).await {
-            Ok(_) => announce_saved(local),
-            Err(err) => warn(&err.to_string()),
-        }
-    }
-
     pub(super) async fn edit_keyring(&mut self, change: impl FnOnce(&mut Keyring) -> bool) {
         let Some(keyring_local) = self.keyring.and_then(|doc| self.shares.get(&doc)).map(|s| s.local) else { return };
         let Ok((open, keyring, _)) = OpenDocument::open::<Keyring>(&self.store, keyring_local).await else { return };

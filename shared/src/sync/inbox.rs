@@ -197,6 +197,14 @@ impl InboxKeys {
         Some(blake3::derive_key(context, shared.as_bytes()))
     }
 
+    /// A tag over `data` that only this device can make, bound to
+    /// `context`: the same each time, unlinkable to the device by anyone
+    /// else (a keyed hash under a key derived from the seed).
+    pub fn private_tag(&self, context: &str, data: &[u8]) -> [u8; 32] {
+        let key = Zeroizing::new(blake3::derive_key(context, &*self.seed));
+        blake3::keyed_hash(&key, data).into()
+    }
+
     /// The seed, to keep on this device.
     pub fn seed(&self) -> &[u8; 32] {
         &self.seed

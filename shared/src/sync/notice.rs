@@ -26,6 +26,13 @@ pub enum Notice {
     /// A participant asks to join a workshop (or says they leave); the
     /// facilitator's device admits them (see `workshop::roster`).
     WorkshopJoin(crate::workshop::roster::JoinRequest),
+    /// A participant's wrap-up answers, for the facilitator: always sent in
+    /// an anonymous letter (see `workshop::wrap_up`).
+    WrapUpShared { workshop: String, answers: crate::workshop::wrap_up::SharedAnswers },
+    /// After both said "keep in touch" in `workshop`: an invite to a
+    /// partnership, shown to the recipient only if the wish was mutual
+    /// (see `workshop::keep_in_touch::Invitation`).
+    KeepInTouchInvite { workshop: String, from_name: String, invite: String },
 }
 
 /// The most a notice may hold.
@@ -62,6 +69,8 @@ impl std::fmt::Debug for Notice {
             Notice::LinkRequest { device_name, .. } => write!(f, "LinkRequest({device_name})"),
             Notice::LinkGranted { .. } => write!(f, "LinkGranted"),
             Notice::WorkshopJoin(request) => write!(f, "WorkshopJoin({})", request.workshop),
+            Notice::WrapUpShared { workshop, .. } => write!(f, "WrapUpShared({workshop})"),
+            Notice::KeepInTouchInvite { workshop, .. } => write!(f, "KeepInTouchInvite({workshop})"),
         }
     }
 }

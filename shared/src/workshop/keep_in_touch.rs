@@ -38,6 +38,79 @@ pub fn wish(mine: &InboxKeys, theirs: &InboxAddress, workshop: &str) -> Option<W
     Some(Wish { token: token_for(&first, &second), side: if i_am_first { first } else { second } })
 }
 
+/// An invite to a partnership from someone met in a workshop, as the
+/// recipient's device keeps it until it is answered. It is shown only once
+/// the relay said the wish was mutual (`token` met): anyone in the room can
+/// read the roster's addresses and send one, and a one-sided or unasked
+/// invite must reach nobody.
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Invitation {
+    /// The sender's inbox address (signed letter), as text.
+    pub from: String,
+    pub from_name: String,
+    pub workshop: String,
+    /// The partnership's invite fragment: it holds keys, never printed.
+    pub invite: String,
+    /// The pair's keep-in-touch token in that workshop.
+    pub token: [u8; 32],
+}
+
+impl std::fmt::Debug for Invitation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Invitation(from {} in {})", self.from_name, self.workshop)
+    }
+}
+
+/// The most invitations a device keeps waiting.
+pub const MAX_INVITATIONS: usize = 20;
+
+/// Why an invitation was not kept.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvitationRefused {
+    #[error("an invitation after a workshop can only be to a partnership")]
+    NotAPartnership,
+    #[error("the sender's address cannot have made a wish")]
+    BadSender,
+    #[error("too many invitations are waiting")]
+    Full,
+}
+
+/// Keep an invitation `invite` from `sender` (a signed letter's sender),
+/// made in `workshop`, on the device holding `mine`. The same invite twice
+/// is kept once.
+pub fn receive_invitation(
+    kept: &mut Vec<Invitation>,
+    mine: &InboxKeys,
+    sender: &InboxAddress,
+    workshop: &str,
+    from_name: &str,
+    invite: &str,
+) -> Result<(), InvitationRefused> {
+    if crate::sync::Invite::kind_of(invite) != Some(crate::document::DocumentKind::Partnership) || invite.len() > crate::sync::invite::MAX_INVITE_CHARS {
+        return Err(InvitationRefused::NotAPartnership);
+    }
+    let token = wish(mine, sender, workshop).ok_or(InvitationRefused::BadSender)?.token;
+    if kept.iter().any(|k| k.invite == invite) {
+        return Ok(());
+    }
+    if kept.len() >= MAX_INVITATIONS {
+        return Err(InvitationRefused::Full);
+    }
+    kept.push(Invitation {
+        from: sender.to_text(),
+        from_name: crate::sync::member::printable_name(from_name, 80),
+        workshop: workshop.chars().take(80).collect(),
+        invite: invite.to_owned(),
+        token,
+    });
+    Ok(())
+}
+
+/// The invitations to show: those whose wish both made.
+pub fn shown<'a>(kept: &'a [Invitation], met: &'a std::collections::BTreeSet<[u8; 32]>) -> impl Iterator<Item = &'a Invitation> {
+    kept.iter().filter(|k| met.contains(&k.token))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,5 +161,51 @@ mod tests {
         let mut told = relay.post(ana_conn, from_ana.token, from_ana.side, 2).unwrap();
         told.sort();
         assert_eq!(told, [ana_conn, sam_conn]);
+    }
+
+    fn partnership_invite() -> String {
+        use crate::sync::keys::DocumentKeys;
+        use crate::sync::member::MemberKeys;
+        use crate::sync::Role;
+        let owner = DocumentKeys::create([7; 32]);
+        let member = MemberKeys::issue(&owner, Role::Writer, [8; 32]).unwrap();
+        crate::sync::Invite { kind: crate::document::DocumentKind::Partnership, keys: owner.for_role(Role::Writer).unwrap(), member }.fragment()
+    }
+
+    #[test]
+    fn an_invitation_shows_only_after_a_mutual_wish_and_only_to_a_partnership() {
+        let (ana, sam, eve) = (keys(1), keys(2), keys(3));
+        let invite = partnership_invite();
+        let mut kept = Vec::new();
+        // Sam, whom Ana also wished to keep in touch with, and Eve, who only
+        // read Ana's address off the roster, both send one.
+        receive_invitation(&mut kept, &ana, &sam.address(), "ws1", "Sam\u{202E}", &invite).unwrap();
+        receive_invitation(&mut kept, &ana, &sam.address(), "ws1", "Sam", &invite).unwrap();
+        receive_invitation(&mut kept, &ana, &eve.address(), "ws1", "Eve", &format!("{invite}x")).unwrap();
+        assert_eq!(kept.len(), 2, "the same invite twice is kept once");
+        let mut met = std::collections::BTreeSet::new();
+        assert_eq!(shown(&kept, &met).count(), 0, "nothing before the relay says a wish was mutual");
+        met.insert(wish(&ana, &sam.address(), "ws1").unwrap().token);
+        let seen: Vec<&Invitation> = shown(&kept, &met).collect();
+        assert_eq!(seen.len(), 1);
+        assert_eq!(seen[0].from_name, "Sam", "names are printable");
+        assert_eq!(seen[0].from, sam.address().to_text());
+        // A one-sided wish elsewhere does not show Eve's.
+        met.insert(wish(&ana, &eve.address(), "ws2").unwrap().token);
+        assert_eq!(shown(&kept, &met).count(), 1);
+    }
+
+    #[test]
+    fn invitations_to_anything_but_a_partnership_or_beyond_the_limit_are_refused() {
+        let (ana, sam) = (keys(1), keys(2));
+        let mut kept = Vec::new();
+        let journal = partnership_invite().replacen("partnership", "journal", 1);
+        assert_eq!(receive_invitation(&mut kept, &ana, &sam.address(), "ws1", "Sam", &journal), Err(InvitationRefused::NotAPartnership));
+        assert_eq!(receive_invitation(&mut kept, &ana, &sam.address(), "ws1", "Sam", "garbage"), Err(InvitationRefused::NotAPartnership));
+        let invite = partnership_invite();
+        for n in 0..MAX_INVITATIONS {
+            receive_invitation(&mut kept, &ana, &sam.address(), "ws1", "Sam", &format!("{invite}{n}")).unwrap();
+        }
+        assert_eq!(receive_invitation(&mut kept, &ana, &sam.address(), "ws1", "Sam", &format!("{invite}z")), Err(InvitationRefused::Full));
     }
 }

@@ -23,6 +23,51 @@ pub struct SharedAnswers {
     pub answers: Vec<String>,
 }
 
+/// The most people whose answers one workshop keeps (a room of 200, and
+/// room to spare); later ones are refused rather than growing storage.
+pub const MAX_RESPONDENTS: usize = 500;
+/// The most questions one copy may answer.
+pub const MAX_QUESTIONS: usize = 12;
+
+/// This device's answer id for `workshop`: the same each time it shares
+/// (so a second copy replaces the first), made from a secret only this
+/// device holds, so the facilitator cannot compute it from anyone's
+/// address and tell who wrote what.
+pub fn answer_id(keys: &crate::sync::inbox::InboxKeys, workshop: &str) -> String {
+    hex::encode(&keys.private_tag("confidant/2 workshop wrap-up answer id", workshop.as_bytes())[..16])
+}
+
+/// Why a received copy was not kept.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AnswersRefused {
+    #[error("the answers' id is missing or too long")]
+    BadId,
+    #[error("the copy answers more questions than a workshop has")]
+    TooManyAnswers,
+    #[error("the workshop already keeps answers from as many people as it can")]
+    Full,
+}
+
+/// Keep `copy` among `received`: it replaces an earlier copy with the same
+/// id, each answer is cut to [`MAX_ANSWER_CHARS`], and hostile copies (no
+/// id, too many answers, one person too many) are refused.
+pub fn receive(received: &mut Vec<SharedAnswers>, copy: SharedAnswers) -> Result<(), AnswersRefused> {
+    if copy.answer_id.is_empty() || copy.answer_id.len() > 64 {
+        return Err(AnswersRefused::BadId);
+    }
+    if copy.answers.len() > MAX_QUESTIONS {
+        return Err(AnswersRefused::TooManyAnswers);
+    }
+    let copy = SharedAnswers { answers: copy.answers.into_iter().map(|a| a.chars().take(MAX_ANSWER_CHARS).collect()).collect(), ..copy };
+    let full = received.len() >= MAX_RESPONDENTS;
+    match received.iter_mut().find(|r| r.answer_id == copy.answer_id) {
+        Some(earlier) => *earlier = copy,
+        None if full => return Err(AnswersRefused::Full),
+        None => received.push(copy),
+    }
+    Ok(())
+}
+
 /// What the facilitator sees.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WrapUpView {
@@ -93,6 +138,38 @@ mod tests {
         let mut reversed = three.to_vec();
         reversed.reverse();
         assert_eq!(wrap_up_view(&questions(), &reversed), wrap_up_view(&questions(), &three));
+    }
+
+    #[test]
+    fn a_second_copy_replaces_the_first_and_hostile_copies_are_refused() {
+        let mut received = Vec::new();
+        receive(&mut received, answers("x1", "First", "")).unwrap();
+        receive(&mut received, answers("x1", "Second thoughts", "")).unwrap();
+        assert_eq!(received, [answers("x1", "Second thoughts", "")]);
+        assert_eq!(receive(&mut received, answers("", "a", "")), Err(AnswersRefused::BadId));
+        let many = SharedAnswers { answer_id: "x2".into(), answers: vec!["a".into(); MAX_QUESTIONS + 1] };
+        assert_eq!(receive(&mut received, many), Err(AnswersRefused::TooManyAnswers));
+        for n in 0..MAX_RESPONDENTS - 1 {
+            receive(&mut received, answers(&format!("p{n}"), "a", "")).unwrap();
+        }
+        assert_eq!(receive(&mut received, answers("late", "a", "")), Err(AnswersRefused::Full));
+        receive(&mut received, answers("x1", "Still mine to change", "")).unwrap();
+        assert_eq!(received.len(), MAX_RESPONDENTS);
+        let long = SharedAnswers { answer_id: "p1".into(), answers: vec!["b".repeat(MAX_ANSWER_CHARS + 9)] };
+        receive(&mut received, long).unwrap();
+        assert_eq!(received.iter().find(|r| r.answer_id == "p1").unwrap().answers[0].len(), MAX_ANSWER_CHARS);
+    }
+
+    #[test]
+    fn an_answer_id_is_stable_per_workshop_and_unlike_anything_the_facilitator_can_make() {
+        use crate::sync::inbox::InboxKeys;
+        let (ana, facilitator) = (InboxKeys::from_seed([1; 32]), InboxKeys::from_seed([2; 32]));
+        assert_eq!(answer_id(&ana, "ws1"), answer_id(&ana, "ws1"));
+        assert_ne!(answer_id(&ana, "ws1"), answer_id(&ana, "ws2"));
+        assert_ne!(answer_id(&ana, "ws1"), answer_id(&facilitator, "ws1"));
+        // What the facilitator could compute from Ana's address is not it.
+        let shared = facilitator.pair_secret(&ana.address(), "confidant/2 workshop wrap-up answer id").unwrap();
+        assert!(!answer_id(&ana, "ws1").contains(&hex::encode(&shared[..16])));
     }
 
     #[test]
