@@ -53,6 +53,11 @@ async fn participants_join_by_link_and_every_phone_shows_the_same_table_and_time
     find::until(&facilitator, "the join link", "document.querySelector(\"[data-testid='workshop-join']\")?.value.includes('#')").await?;
     let link = find::css(&facilitator, "[data-testid='workshop-join']").await?.prop("value").await?.unwrap_or_default();
     assert!(find::css(&facilitator, ".qr svg").await.is_ok(), "the join link is on the projector as a QR code too");
+    // One link for the room: the same after a reload.
+    facilitator.client.refresh().await?;
+    find::until(&facilitator, "the join link again", "document.querySelector(\"[data-testid='workshop-join']\")?.value.includes('#')").await?;
+    let again = find::css(&facilitator, "[data-testid='workshop-join']").await?.prop("value").await?.unwrap_or_default();
+    assert_eq!(again, link, "the projector shows the same join link after a reload");
     step_is(&facilitator, "Gathering: join with the link or the QR code").await?;
 
     let names = ["Ana Lima", "Sam Rivera", "Kim Osei"];
@@ -252,6 +257,20 @@ async fn participants_join_by_link_and_every_phone_shows_the_same_table_and_time
     find::css(&facilitator, "[data-testid='download-summary']").await?.click().await?;
     let summary = check::downloaded(downloads.path(), "career-success-summary.md").await?;
     assert!(summary.starts_with("# Career success") && summary.contains("- I will email my trio (kim-7)") && summary.contains("- People: 3 present of 3 who joined"), "{summary}");
+    // A co-facilitator, invited by link, can move the room on from their laptop.
+    find::css(&facilitator, ".co-facilitator summary").await?.click().await?;
+    find::css(&facilitator, "[data-testid='invite-co-facilitator']").await?.click().await?;
+    find::until(&facilitator, "the co-facilitator link", "document.querySelector(\"[data-testid='co-facilitator-link']\")?.value.includes('#')").await?;
+    let co_link = find::css(&facilitator, "[data-testid='co-facilitator-link']").await?.prop("value").await?.unwrap_or_default();
+    let co_facilitator = Browser::open(&driver, Viewport::DESKTOP).await?;
+    action::accept_invite_as(&co_facilitator, &co_link, "Lee Park").await?;
+    step_is(&co_facilitator, "Wrap-up").await?;
+    find::css(&co_facilitator, "[data-testid='workshop-next']").await?.click().await?;
+    for browser in [&facilitator, &phones[2]] {
+        step_is(browser, "Finished: thank you").await?;
+    }
+    co_facilitator.close().await?;
+
     // Ana's answer is in her own journal too.
     phones[0].client.goto(&server.url("/journal")).await?;
     find::by_text(&phones[0], "a", "Career success: wrap-up").await?;

@@ -76,9 +76,11 @@ fn WorkshopRoom(doc: OpenDocument, initial: Workshop, notice: Option<String>) ->
     let moment = Memo::new(move |_| workshop.with(|w| w.timeline.at(now.get())));
     // Memos: the page's two halves are drawn again only when these change,
     // not on every sync update of the share.
-    let owner = {
+    // The facilitator (owner) and co-facilitators (writers) run the room;
+    // participants are readers.
+    let runs_room = {
         let engine = engine.clone();
-        Memo::new(move |_| engine.share_of(local).is_some_and(|s| s.role == Role::Owner))
+        Memo::new(move |_| engine.share_of(local).is_some_and(|s| s.role >= Role::Writer))
     };
 
     view! {
@@ -97,7 +99,7 @@ fn WorkshopRoom(doc: OpenDocument, initial: Workshop, notice: Option<String>) ->
                 }}
             </p>
         </div>
-        {move || if owner.get() {
+        {move || if runs_room.get() {
             view! { <Facilitator local workshop editing moment relay_now=relay_now.clone() engine=engine.clone()/> }.into_any()
         } else {
             view! { <Participant local workshop moment engine=engine.clone()/> }.into_any()
@@ -130,16 +132,32 @@ fn Facilitator(
 ) -> impl IntoView {
     // One join link for the room: participants are readers, so the link
     // lets them see the room, never move it.
+    // A co-facilitator sees the same page, without the link (made by the owner).
     let (link, set_link) = signal(String::new());
-    {
+    let owner = engine.owns(local);
+    if owner {
         let engine = engine.clone();
         spawn_local(async move {
-            match engine.invite(local, Role::Reader).await {
+            match engine.room_invite(local).await {
                 Ok(invite) => set_link.set(invite.link(&window().location().origin().unwrap_or_default())),
                 Err(err) => editing.set_error.set(Some(err)),
             }
         });
     }
+    // A co-facilitator is a writer: they can move the room too.
+    let (co_link, set_co_link) = signal(String::new());
+    let invite_co_facilitator = {
+        let engine = engine.clone();
+        move |_| {
+            let engine = engine.clone();
+            spawn_local(async move {
+                match engine.invite(local, Role::Writer).await {
+                    Ok(invite) => set_co_link.set(invite.link(&window().location().origin().unwrap_or_default())),
+                    Err(err) => editing.set_error.set(Some(err)),
+                }
+            });
+        }
+    };
     let control = {
         let relay_now = relay_now.clone();
         move |change: fn(&mut Workshop, i64)| {
@@ -208,9 +226,21 @@ fn Facilitator(
             </ol>
             {bye.map(|b| view! { <p>{format!("{b} sits this round out.")}</p> })}
         })}
-        <h2>"Join"</h2>
-        {move || (!link.get().is_empty()).then(|| view! {
-            <InviteCode id="workshop-join" label="Join link for everyone in the room" link=Signal::derive(move || link.get())/>
+        {owner.then(|| view! {
+            <h2>"Join"</h2>
+            {move || (!link.get().is_empty()).then(|| view! {
+                <InviteCode id="workshop-join" label="Join link for everyone in the room" link=Signal::derive(move || link.get())/>
+            })}
+        })}
+        {owner.then(|| view! {
+            <details class="co-facilitator">
+                <summary>"Run it with a co-facilitator"</summary>
+                <p>"A co-facilitator can move the room on, pause and change rounds from their own device. Send them this link, and only them."</p>
+                <button type="button" data-testid="invite-co-facilitator" on:click=invite_co_facilitator.clone()>"Make a co-facilitator link"</button>
+                {move || (!co_link.get().is_empty()).then(|| view! {
+                    <InviteCode id="co-facilitator-link" label="Link for your co-facilitator" link=Signal::derive(move || co_link.get())/>
+                })}
+            </details>
         })}
         {move || wrapping_up().then(|| view! { <WrapUpResults local workshop moment engine=engine.clone()/> })}
         <h2>{move || format!("Here: {}", here())}</h2>

@@ -65,6 +65,10 @@ pub struct ShareRecord {
     /// A workshop this device runs: wrap-up answers shared without names.
     #[serde(default)]
     pub wrap_up: Vec<confidant_shared::workshop::wrap_up::SharedAnswers>,
+    /// A workshop this device runs: the one reader invite the room joins
+    /// with (shown as the link and QR code), made once. It holds keys.
+    #[serde(default)]
+    pub room_invite: Option<String>,
 }
 
 impl std::fmt::Debug for ShareRecord {
@@ -102,6 +106,7 @@ impl ShareRecord {
             moved_from: Vec::new(),
             set_aside: false,
             wrap_up: Vec::new(),
+            room_invite: None,
         }
     }
 

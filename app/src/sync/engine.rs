@@ -61,6 +61,8 @@ pub(super) enum Event {
     ShareWrapUp(InboxAddress, String, Vec<String>, Reply<()>),
     /// A partnership invite for someone both wished to keep in touch with.
     SendInvitation(InboxAddress, String, Invite, Reply<()>),
+    /// A workshop's one join invite for the room (made on first need).
+    RoomInvite(DocumentId, Reply<Invite>),
     /// The person answered an invitation (accepted or declined it).
     DropInvitation(String),
 }
@@ -393,6 +395,9 @@ impl Engine {
             }
             Event::SendInvitation(to, workshop, invite, reply) => {
                 let _ = reply.send(self.send_invitation(&to, workshop, &invite).await);
+            }
+            Event::RoomInvite(local, reply) => {
+                let _ = reply.send(self.room_invite(local).await);
             }
             Event::DropInvitation(invite) => self.drop_invitation(|kept| kept.invite == invite).await,
             Event::Restore(records, keyring, reply) => {

@@ -164,6 +164,12 @@ impl SyncEngine {
         ask(&self.events, |reply| Event::Invite(local, role, reply)).await
     }
 
+    /// A workshop's join invite for the whole room: the same link every
+    /// time (only the owner can make it).
+    pub async fn room_invite(&self, local: DocumentId) -> Result<Invite, String> {
+        ask(&self.events, |reply| Event::RoomInvite(local, reply)).await
+    }
+
     /// Accept an invite (already checked for where it is used): the
     /// document is kept under its own id and fills in as its changes arrive.
     pub async fn accept(&self, invite: Invite) -> Result<DocumentId, String> {

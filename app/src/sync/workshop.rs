@@ -51,6 +51,22 @@ impl Engine {
         }
     }
 
+    /// The workshop's join invite: one for the whole room (participants are
+    /// readers), kept with the share record so the link on the projector is
+    /// the same at every visit and after a reload.
+    pub(super) async fn room_invite(&mut self, local: confidant_shared::document::DocumentId) -> Result<Invite, String> {
+        let kept = self.by_local.get(&local).and_then(|doc| self.shares.get(doc)).and_then(|s| s.record.room_invite.as_deref().map(Invite::parse_record));
+        if let Some(Ok(invite)) = kept {
+            return Ok(invite);
+        }
+        let invite = self.invite(local, Role::Reader)?;
+        if let Some(share) = self.by_local.get(&local).and_then(|doc| self.shares.get_mut(doc)) {
+            share.record.room_invite = Some(invite.fragment());
+            self.store.put_share(&share.record).await.map_err(|e| e.for_user())?;
+        }
+        Ok(invite)
+    }
+
     /// Wrap-up answers arrived (anonymous by design): kept with the
     /// workshop's share record on this device if it runs that workshop.
     pub(super) async fn wrap_up_received(&mut self, workshop: &str, answers: SharedAnswers) {
