@@ -93,11 +93,37 @@ async fn participants_join_by_link_and_every_phone_shows_the_same_table_and_time
     let controls = phones[0].eval("return document.querySelectorAll(\"[data-testid^='workshop-next'], [data-testid='workshop-pause']\").length;").await?;
     assert_eq!(controls.as_u64(), Some(0));
 
-    // Start, then on through introductions, peer mentoring and preparation.
-    for step in ["Introductions", "What peer mentoring is", "Preparing: your goals and questions for the next six months", "Round 1 of 3"] {
+    // Start, then on through introductions and peer mentoring to the preparation.
+    for step in ["Introductions", "What peer mentoring is", "Preparing: your goals and questions for the next six months"] {
         find::css(&facilitator, "[data-testid='workshop-next']").await?.click().await?;
         step_is(&facilitator, step).await?;
     }
+    // Ana prepares on her phone: one goal typed, one prompt pressed, one
+    // moved up by keyboard; saved to her journal and as a goal plan.
+    step_is(&phones[0], "Preparing: your goals and questions for the next six months").await?;
+    let prep = &phones[0];
+    find::css(prep, "#prep-new").await?.send_keys("Submit my first grant").await?;
+    find::css(prep, "[data-testid='prep-add']").await?.click().await?;
+    find::by_text(prep, "button", "+ Are my goals realistic?").await?.click().await?;
+    find::css(prep, "#prep-new").await?.send_keys("Find a writing group").await?;
+    find::css(prep, "[data-testid='prep-add']").await?.click().await?;
+    let order = "[...document.querySelectorAll(\"[data-testid='prep-list'] .prep-text\")].map(s => s.innerText).join('|')";
+    find::until(prep, "three items in the order added", &format!("{order} === 'Submit my first grant|Are my goals realistic?|Find a writing group'")).await?;
+    let up = find::css(prep, "[aria-label='Move Find a writing group up']").await?;
+    up.send_keys("\u{E007}").await?; // Enter, on the focused button
+    find::until(prep, "moved up one", &format!("{order} === 'Submit my first grant|Find a writing group|Are my goals realistic?'")).await?;
+    find::until(prep, "focus stays on the moved item", "document.activeElement?.getAttribute('aria-label') === 'Move Find a writing group up'").await?;
+    prep.eval("document.activeElement.click(); return true;").await?;
+    find::until(prep, "moved to the top", &format!("{order} === 'Find a writing group|Submit my first grant|Are my goals realistic?'")).await?;
+    find::until(prep, "focus on the same item at the top", "document.activeElement?.getAttribute('aria-label') === 'Move Find a writing group down'").await?;
+    check::accessible(prep, "the preparation on a phone").await?;
+    find::css(prep, "#prep-as-plan").await?.click().await?;
+    find::css(prep, "[data-testid='save-prep']").await?.click().await?;
+    find::css(prep, "[data-testid='prep-plan']").await?;
+    find::css(&facilitator, "[data-testid='workshop-next']").await?.click().await?;
+    step_is(&facilitator, "Round 1 of 3").await?;
+    // The list stays in view through the rounds.
+    find::until_within(prep, "the list in round 1", &format!("{order} === 'Find a writing group|Submit my first grant|Are my goals realistic?'"), SYNC).await?;
     for phone in &phones {
         step_is(phone, "Round 1 of 3").await?;
     }
@@ -180,6 +206,13 @@ async fn participants_join_by_link_and_every_phone_shows_the_same_table_and_time
     phones[0].client.goto(&server.url("/journal")).await?;
     find::by_text(&phones[0], "a", "Career success, round 1").await?.click().await?;
     find::until(&phones[0], "the notes in the entry", &format!("document.querySelector('#entry-body')?.value.includes({MARKER:?})")).await?;
+    // The preparation is there too, and its goals, in order, are a goal plan.
+    phones[0].client.goto(&server.url("/journal")).await?;
+    find::by_text(&phones[0], "a", "Career success: my goals and questions").await?.click().await?;
+    find::until(&phones[0], "the prep in the entry", "document.querySelector('#entry-body')?.value === '1. Find a writing group\\n2. Submit my first grant\\n3. Are my goals realistic?'").await?;
+    phones[0].client.goto(&server.url("/goals")).await?;
+    find::by_text(&phones[0], "a", "My goals for the next six months").await?.click().await?;
+    find::until(&phones[0], "the goals in order, the question left out", &format!("{}.join('|') === 'Find a writing group|Submit my first grant'", action::GOAL_TITLES)).await?;
     let shown = facilitator.eval(&format!("return document.body.innerText.includes({MARKER:?});")).await?;
     assert_eq!(shown.as_bool(), Some(false), "the facilitator never sees a participant's notes");
     for file in walk(&server.data_dir())? {

@@ -18,6 +18,7 @@ pub async fn my_profile() -> Result<Option<(OpenDocument, Profile)>, String> {
 /// items inside a document and are no secret: without the browser's crypto
 /// (which then refuses keys and new documents) they come from its ordinary
 /// random numbers, still unique enough not to collide.
-pub fn random_id() -> String {
-    crate::store::random_id().unwrap_or_else(|_| format!("{:016x}", (js_sys::Math::random() * u64::MAX as f64) as u64 ^ js_sys::Date::now() as u64))
+pub fn random_id() -> Result<String, String> {
+    // Fails closed: without the browser's secure randomness nothing is made.
+    crate::store::random_id().map_err(|e| e.for_user())
 }

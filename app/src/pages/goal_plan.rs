@@ -105,7 +105,7 @@ fn GoalPlanEditor(doc: OpenDocument, initial: GoalPlan, notice: Option<String>) 
         if title.is_empty() {
             return;
         }
-        let id = short_id();
+        let Some(id) = editing.new_id() else { return };
         editing.edit(|plan| plan.add_goal(&id, &title, ""));
         set_new_goal.set(String::new());
     };
@@ -400,7 +400,7 @@ fn GoalCard(goal_id: String, plan: ReadSignal<GoalPlan, LocalStorage>, editing: 
                         if title.is_empty() { return; }
                         let due = new_due.get_untracked();
                         let due = (!due.is_empty()).then_some(due);
-                        let mid = short_id();
+                        let Some(mid) = editing.new_id() else { return };
                         id.with_value(|gid| editing.edit(|p| if let Some(g) = p.goal_mut(gid) { g.add_milestone(&mid, &title, due.as_deref()) }));
                         set_new_milestone.set(String::new());
                         set_new_due.set(String::new());
@@ -434,11 +434,6 @@ const MILESTONE_STATUSES: [(MilestoneStatus, &str, &str); 4] = [
     (MilestoneStatus::Done, "done", "Done"),
     (MilestoneStatus::Dropped, "dropped", "Dropped"),
 ];
-
-/// A random id for a goal or milestone, unique within a plan.
-fn short_id() -> String {
-    crate::api::random_id()
-}
 
 /// Goals and milestones done over time, as a step chart with a text summary
 /// for screen readers.
@@ -516,8 +511,9 @@ fn Comments(plan: ReadSignal<GoalPlan, LocalStorage>, editing: PlanEditing) -> i
         if body.is_empty() {
             return;
         }
+        let Some(id) = editing.new_id() else { return };
         let comment = confidant_shared::goal_plan::Comment {
-            id: short_id(),
+            id,
             author: author.get_untracked().unwrap_or_else(|| "Me".to_owned()),
             at_ms: crate::clock::now_ms(),
             goal: Some(on_goal.get_untracked()).filter(|g| !g.is_empty()),
@@ -570,7 +566,7 @@ fn OpenQuestions(plan: ReadSignal<GoalPlan, LocalStorage>, editing: PlanEditing)
         if question.is_empty() {
             return;
         }
-        let id = short_id();
+        let Some(id) = editing.new_id() else { return };
         editing.edit(|p| p.open_questions.push(confidant_shared::goal_plan::OpenQuestion { id, text: autosurgeon::Text::with_value(&question), answered: false }));
         set_text.set(String::new());
     };

@@ -95,7 +95,7 @@ pub fn JoinPage() -> impl IntoView {
                 spawn_local(async move {
                     let joined = async {
                         if make_profile {
-                            let mut me = Profile::with_member_id(&display, &random_id());
+                            let mut me = Profile::with_member_id(&display, &random_id()?);
                             me.roles = vec![match offered {
                                 Some(Side::Mentor) => Role::Mentor,
                                 _ => Role::Mentee,

@@ -133,7 +133,7 @@ fn StartPartnership() -> impl IntoView {
                 let me = match existing {
                     Some(me) => me,
                     None => {
-                        let mut me = Profile::with_member_id(&my_name, &random_id());
+                        let mut me = Profile::with_member_id(&my_name, &random_id()?);
                         me.roles = vec![if side == Side::Mentor { ProfileRole::Mentor } else { ProfileRole::Mentee }];
                         create_document(&me).await?;
                         me

@@ -45,7 +45,11 @@ fn NewProfile(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
             set_error.set(Some("Please enter the name your partners know you by.".into()));
             return;
         }
-        let mut profile = Profile::with_member_id(&display, &random_id());
+        let member_id = match random_id() {
+            Ok(id) => id,
+            Err(err) => return set_error.set(Some(err)),
+        };
+        let mut profile = Profile::with_member_id(&display, &member_id);
         profile.roles = vec![if role.get_untracked() == "mentor" { Role::Mentor } else { Role::Mentee }];
         spawn_local(async move {
             let created = create_document(&profile);
@@ -107,7 +111,8 @@ fn ProfileEditor(doc: OpenDocument, initial: Profile) -> impl IntoView {
         }
         let channel = ChannelKind::ALL[channel_kind.get_untracked()].0;
         let note = channel_note.get_untracked().trim().to_owned();
-        editing.edit(|p| p.contact_channels.push(ContactChannel { id: random_id(), channel, value, note }));
+        let Some(id) = editing.new_id() else { return };
+        editing.edit(|p| p.contact_channels.push(ContactChannel { id, channel, value, note }));
         set_channel_value.set(String::new());
         set_channel_note.set(String::new());
     };

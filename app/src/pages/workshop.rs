@@ -9,7 +9,8 @@
 
 use confidant_shared::sync::inbox::InboxAddress;
 use confidant_shared::sync::Role;
-use confidant_shared::workshop::prep::{continuum, EXAMPLE_QUESTIONS, PREP_GUIDANCE};
+use confidant_shared::profile::CareerStage;
+use confidant_shared::workshop::prep::{prompts, PrepList, PREP_GUIDANCE};
 use confidant_shared::workshop::roster::{participant_id, JoinRequest, Stage};
 use confidant_shared::workshop::seat::{clock_words, names_together, seat, sits_out};
 use confidant_shared::workshop::timeline::{Moment, StepKind};
@@ -337,6 +338,16 @@ fn Participant(local: confidant_shared::document::DocumentId, workshop: ReadSign
     };
     let (name, set_name) = signal(String::new());
     let (stage, set_stage) = signal(None::<Stage>);
+    // The person's goals and questions: on this phone through the rounds,
+    // saved to their own journal when they choose.
+    let prep = RwSignal::new(PrepList::default());
+    let my_stage = {
+        let me = me.clone();
+        Signal::derive(move || {
+            let id = me()?;
+            workshop.with(|w| w.roster.get(&id).and_then(|p| p.stage)).or_else(|| stage.get().map(Into::into))
+        })
+    };
     let (asked, set_asked) = signal(None::<String>);
     // "People I already know", picked from the roster: kept apart in the rounds.
     let (knows, set_knows) = signal(std::collections::BTreeSet::<String>::new());
@@ -440,15 +451,8 @@ fn Participant(local: confidant_shared::document::DocumentId, workshop: ReadSign
                     }.into_any(),
                     Err(err) => view! { <p class="error" role="alert">{err}</p> }.into_any(),
                 })}
-                {move || (step_kind.get() == StepKind::Prep).then(|| view! {
-                    <section aria-labelledby="prep-heading">
-                        <h2 id="prep-heading">"Prepare"</h2>
-                        <p>{PREP_GUIDANCE}</p>
-                        <ul>{EXAMPLE_QUESTIONS.iter().map(|q| view! { <li>{*q}</li> }).collect_view()}</ul>
-                        {stage.get().map(|s| view! {
-                            <p>"Often on people's minds at your stage: " {continuum(s.into()).join(", ")} "."</p>
-                        })}
-                    </section>
+                {move || matches!(step_kind.get(), StepKind::Prep | StepKind::Round).then(|| view! {
+                    <PrepForm workshop prep my_stage editable=step_kind.get() == StepKind::Prep/>
                 })}
             }.into_any()
         } else {
@@ -475,6 +479,131 @@ fn Participant(local: confidant_shared::document::DocumentId, workshop: ReadSign
                 {move || asked.get().map(|a| view! { <p role="status" data-testid="workshop-asked">{a}</p> })}
             }.into_any()
         }}
+    }
+}
+
+/// The preparation: goals and questions for the next six months, put in
+/// order by dragging or with the Up and Down buttons, with prompts from the
+/// seed and the person's stage. Saved to their own journal, and (if they
+/// tick it) the goals as a goal plan. During the rounds the list stays in
+/// view, to talk from.
+#[component]
+fn PrepForm(workshop: ReadSignal<Workshop, LocalStorage>, prep: RwSignal<PrepList>, my_stage: Signal<Option<CareerStage>>, editable: bool) -> impl IntoView {
+    let (draft, set_draft) = signal(String::new());
+    let (dragging, set_dragging) = signal(None::<usize>);
+    let (as_plan, set_as_plan) = signal(false);
+    let (moved, set_moved) = signal(String::new());
+    let (said, set_said) = signal(None::<Result<(String, Option<String>), String>>);
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if prep.try_update(|p| p.add(&draft.get_untracked())).unwrap_or(false) {
+            set_draft.set(String::new());
+        }
+    };
+    let step = move |from: usize, to: usize| {
+        prep.update(|p| p.move_item(from, to));
+        // Said aloud, so a screen reader hears where the item went.
+        let text = prep.with_untracked(|p| p.items().get(to).cloned().unwrap_or_default());
+        set_moved.set(format!("Moved \u{201c}{text}\u{201d} to place {}.", to + 1));
+        // Focus stays with the item that moved, on the same button.
+        let (same, other) = if to < from { ("prep-up", "prep-down") } else { ("prep-down", "prep-up") };
+        request_animation_frame(move || {
+            // The same direction, or the other once the item reached an end.
+            let button = [same, other].into_iter().find_map(|class| document().query_selector(&format!("#prep-item-{to} .{class}:not([disabled])")).ok().flatten());
+            if let Some(button) = button.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok()) {
+                let _ = button.focus();
+            }
+        });
+    };
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let list = prep.get_untracked();
+        if list.items().is_empty() {
+            set_said.set(Some(Err("Add a goal or a question first.".into())));
+            return;
+        }
+        let title = workshop.with_untracked(|w| w.title.clone());
+        let as_plan = as_plan.get_untracked();
+        spawn_local(async move {
+            let saved = async {
+                let entry = JournalEntry::new(&crate::clock::today(), EntryKind::Prep, &format!("{title}: my goals and questions"), &list.journal_body(), crate::clock::now_ms());
+                let entry = create_document(&entry).await?;
+                let mut plan_path = None;
+                if as_plan && !list.goals().is_empty() {
+                    let owner = my_profile().await?.map(|(_, p)| p.member_id).unwrap_or_default();
+                    let mut plan = confidant_shared::goal_plan::GoalPlan::new("My goals for the next six months", &owner);
+                    for goal in list.goals() {
+                        plan.add_goal(&crate::api::random_id()?, goal, "");
+                    }
+                    plan_path = Some(confidant_shared::paths::goal_plan(create_document(&plan).await?.id()));
+                }
+                Ok::<_, String>((confidant_shared::paths::journal_entry(entry.id()), plan_path))
+            };
+            set_said.set(Some(saved.await));
+        });
+    };
+    let items = move || prep.with(|p| p.items().to_vec());
+    view! {
+        <section aria-labelledby="prep-heading">
+            <h2 id="prep-heading">{if editable { "Prepare" } else { "Your goals and questions" }}</h2>
+            {editable.then(|| view! {
+                <p>{PREP_GUIDANCE}</p>
+                <form class="inline-form" on:submit=add aria-label="Add a goal or question">
+                    <label for="prep-new">"A goal or question"</label>
+                    <input id="prep-new" type="text" maxlength="300" prop:value=draft on:input=move |ev| set_draft.set(event_target_value(&ev))/>
+                    <button type="submit" data-testid="prep-add">"Add"</button>
+                </form>
+                <p class="hint">"Ideas (press one to add it):"</p>
+                <ul class="prep-prompts">
+                    {move || prompts(my_stage.get()).into_iter().map(|prompt| view! {
+                        <li><button type="button" class="small" on:click=move |_| { prep.update(|p| { p.add(prompt); }); }>{format!("+ {prompt}")}</button></li>
+                    }).collect_view()}
+                </ul>
+            })}
+            <ol class="prep-list" data-testid="prep-list" aria-label="Your goals and questions, first what you most want to discuss">
+                {move || {
+                    let all = items();
+                    let last = all.len().saturating_sub(1);
+                    all.into_iter().enumerate().map(|(at, item)| view! {
+                        <li id=format!("prep-item-{at}") draggable=editable.then_some("true")
+                            on:dragstart=move |_| set_dragging.set(Some(at))
+                            on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()
+                            on:drop=move |ev: leptos::ev::DragEvent| {
+                                ev.prevent_default();
+                                if let Some(from) = dragging.get_untracked() { step(from, at); }
+                                set_dragging.set(None);
+                            }>
+                            <span class="prep-text">{item.clone()}</span>
+                            {editable.then(|| view! {
+                                " "
+                                <button type="button" class="small prep-up" aria-label=format!("Move {item} up") disabled=at == 0 on:click=move |_| step(at, at.saturating_sub(1))>"Up"</button>
+                                <button type="button" class="small prep-down" aria-label=format!("Move {item} down") disabled=at == last on:click=move |_| step(at, at + 1)>"Down"</button>
+                                <button type="button" class="small" aria-label=format!("Remove {item}") on:click=move |_| prep.update(|p| p.remove(at))>"Remove"</button>
+                            })}
+                        </li>
+                    }).collect_view()
+                }}
+            </ol>
+            <p class="visually-hidden" aria-live="polite">{move || moved.get()}</p>
+            {editable.then(|| view! {
+                <form class="stacked-form" on:submit=save aria-label="Save your preparation">
+                    <label class="choice" for="prep-as-plan">
+                        <input id="prep-as-plan" type="checkbox" prop:checked=as_plan on:change=move |ev| set_as_plan.set(event_target_checked(&ev))/>
+                        " Also start a goal plan with these goals (questions stay in the journal)"
+                    </label>
+                    <button type="submit" data-testid="save-prep">"Save to my journal"</button>
+                </form>
+            })}
+            {move || said.get().map(|said| match said {
+                Ok((entry, plan)) => view! {
+                    <p role="status" data-testid="prep-saved">
+                        "Saved in your journal. " <a href=entry>"Open the entry"</a>
+                        {plan.map(|plan| view! { " · " <a href=plan data-testid="prep-plan">"Open the goal plan"</a> })}
+                    </p>
+                }.into_any(),
+                Err(err) => view! { <p class="error" role="alert">{err}</p> }.into_any(),
+            })}
+        </section>
     }
 }
 

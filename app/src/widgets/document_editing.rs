@@ -91,6 +91,19 @@ impl<T: Schema + Clone + 'static> DocumentEditing<T> {
         self.on_arrival.set_value(Some(Box::new(hook)));
     }
 
+    /// A fresh random id for something added to the document, or `None`
+    /// (and the page says why) when the browser has no secure randomness:
+    /// nothing is made from a guessable id.
+    pub fn new_id(self) -> Option<String> {
+        match crate::api::random_id() {
+            Ok(id) => Some(id),
+            Err(err) => {
+                self.set_error.set(Some(err));
+                None
+            }
+        }
+    }
+
     pub fn edit(self, change: impl FnOnce(&mut T)) {
         match self.doc.with_value(|doc| doc.edit(change)) {
             Ok(value) => self.set_value.set(value),

@@ -18,7 +18,7 @@ pub(super) fn MeetingLog(p: ReadSignal<Partnership, LocalStorage>, editing: Edit
         if day.is_empty() {
             return;
         }
-        let id = random_id();
+        let Some(id) = editing.new_id() else { return };
         let text = agenda.get_untracked();
         editing.edit(|p| {
             let mut meeting = Meeting::new(&id, &day);
@@ -237,7 +237,10 @@ pub(super) fn MeetingCard(
                 ev.prevent_default();
                 let text = new_item.get_untracked().trim().to_owned();
                 if text.is_empty() { return; }
-                let iid = random_id();
+                let iid = match random_id() {
+                    Ok(id) => id,
+                    Err(err) => return set_item_error.set(Some(err)),
+                };
                 let (owner, due) = (ItemOwner::from_token(&new_owner.get_untracked()), new_item_due.get_untracked());
                 with_meeting(Box::new(move |m| m.action_items.push(ActionItem::new(&iid, &text, owner, Some(due.as_str())))));
                 set_new_item.set(String::new());
@@ -271,7 +274,7 @@ pub(super) async fn add_milestone(plan: DocumentId, action_item: &str, text: &st
     let doc = open_document::<GoalPlan>(plan)
         .await
         .map_err(|_| "The goal plan is not on this device yet; try again once it has synced.".to_string())?;
-    let (milestone, new_goal) = (random_id(), random_id());
+    let (milestone, new_goal) = (random_id()?, random_id()?);
     doc.change::<GoalPlan>(|plan| {
         plan.milestone_from_action_item(ActionItemMilestone { goal, new_goal: &new_goal, milestone: &milestone, action_item, text, due });
     })
