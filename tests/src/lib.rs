@@ -6,10 +6,13 @@
 //! - [`find`]: lookups that wait for the app to render.
 //! - [`action`]: what a user does (click, type, press keys).
 //! - [`check`]: what a user would notice (headings, console errors, layout).
+//! - [`bench_relay_process`]: the relay binary as its own process, for the
+//!   benchmarks in `src/bin`.
 //!
 //! The app must be built first (`trunk build --release`); `scripts/test` does.
 
 pub mod action;
+pub mod bench_relay_process;
 pub mod browser;
 pub mod check;
 pub mod find;

@@ -131,8 +131,16 @@ impl Workshop {
     /// schedule is in the document before it is needed, so phones show
     /// their next table with the relay out of reach, and someone joining or
     /// leaving changes only the rounds to come.
+    ///
+    /// While the room gathers nothing is planned: each of 200 joins would
+    /// otherwise rewrite every round, and every phone would apply it all.
+    /// Starting the room plans them.
     pub fn plan_remaining(&mut self, now_ms: i64) {
         let moment = self.timeline.at(now_ms);
+        if moment.kind == timeline::StepKind::Gathering {
+            self.rounds.clear();
+            return;
+        }
         let begun = match moment.kind {
             timeline::StepKind::Round => moment.round.unwrap_or(0),
             timeline::StepKind::WrapUp | timeline::StepKind::Finished => self.timeline.rounds(),
@@ -157,6 +165,19 @@ mod tests {
     const T0: i64 = 1_800_000_000_000;
 
     #[test]
+    fn nothing_is_planned_while_the_room_gathers_and_starting_plans_every_round() {
+        let mut w = Workshop::new("Career success", "lee");
+        for id in ["ana", "sam", "kim", "lee"] {
+            w.roster.insert(id.into(), Participant { id: id.into(), name: id.into(), present: true, stage: None });
+            w.plan_remaining(T0);
+            assert!(w.rounds.is_empty(), "a join while gathering plans nothing");
+        }
+        w.timeline.next(T0);
+        w.plan_remaining(T0);
+        assert_eq!(w.rounds.len(), 4);
+    }
+
+    #[test]
     fn a_late_joiner_is_seated_from_the_next_round_and_earlier_rounds_stay() {
         let mut w = Workshop::new("Career success", "lee");
         for id in ["ana", "sam", "kim", "lee"] {
@@ -174,4 +195,3 @@ mod tests {
         assert!(w.rounds[2..].iter().all(|r| r.groups.iter().flatten().any(|p| p == "max")), "Max sits from round 3");
     }
 }
-

@@ -16,20 +16,17 @@
 //! Run with `scripts/bench` (it builds the relay first).
 
 use std::collections::HashMap;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Context};
-use confidant_shared::sync::wire::{decode, encode, ClientMessage, RelayMessage, PROTOCOL_VERSION};
+use anyhow::bail;
+use confidant_e2e::bench_relay_process::{receive, rss_kib, send, settled_rss, start_relay, Sink, Socket};
+use confidant_shared::sync::wire::{decode, ClientMessage, RelayMessage, PROTOCOL_VERSION};
 use confidant_shared::sync::{DocumentKeys, MemberKeys, Purpose, Role, SealedChunk};
-use futures_util::stream::{SplitSink, SplitStream};
-use futures_util::{SinkExt, StreamExt};
-use tokio::net::TcpStream;
+use futures_util::stream::SplitStream;
+use futures_util::StreamExt;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 /// `scripts/bench --quick` (run by the test command) proves the benchmark
 /// still runs, on small sizes; its figures mean nothing.
@@ -43,93 +40,6 @@ const THROUGHPUT_SECONDS: u64 = if QUICK { 1 } else { 5 };
 /// Presence messages per second per client in the throughput phase (the
 /// relay allows 200 per second per connection).
 const PRESENCE_PER_CLIENT_PER_SECOND: u64 = 20;
-
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
-type Sink = SplitSink<Socket, Message>;
-
-struct Relay {
-    child: Child,
-    addr: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Relay {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn server_binary() -> PathBuf {
-    std::env::var_os("CONFIDANT_SERVER_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/server/confidant-server"))
-}
-
-async fn start_relay() -> anyhow::Result<Relay> {
-    let dir = tempfile::tempdir()?;
-    std::fs::create_dir_all(dir.path().join("dist"))?;
-    std::fs::write(dir.path().join("dist/index.html"), "<!doctype html><title>bench</title>")?;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-    let binary = server_binary();
-    let child = Command::new(&binary)
-        .args(["--port", &port.to_string(), "--host", "127.0.0.1"])
-        // Every client comes from this one address.
-        .args(["--connections-per-address", &(2 * CLIENTS).to_string()])
-        .arg("--dist-dir")
-        .arg(dir.path().join("dist"))
-        .arg("--data-dir")
-        .arg(dir.path().join("data"))
-        .env("CONFIDANT_LOG", "warn")
-        .stdout(Stdio::null())
-        .spawn()
-        .with_context(|| format!("start {} (scripts/bench builds it)", binary.display()))?;
-    let addr = format!("127.0.0.1:{port}");
-    let relay = Relay { child, addr, _dir: dir };
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while TcpStream::connect(&relay.addr).await.is_err() {
-        if Instant::now() > deadline {
-            bail!("the relay did not start");
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Ok(relay)
-}
-
-fn rss_kib(pid: u32) -> anyhow::Result<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
-    let line = status.lines().find(|l| l.starts_with("VmRSS:")).context("no VmRSS")?;
-    Ok(line.split_whitespace().nth(1).context("no value")?.parse()?)
-}
-
-/// RSS once it has stopped moving (allocators settle after a burst).
-async fn settled_rss(pid: u32) -> anyhow::Result<u64> {
-    let mut last = rss_kib(pid)?;
-    for _ in 0..20 {
-        tokio::time::sleep(Duration::from_millis(250)).await;
-        let now = rss_kib(pid)?;
-        if now == last {
-            break;
-        }
-        last = now;
-    }
-    Ok(last)
-}
-
-async fn receive(stream: &mut SplitStream<Socket>) -> anyhow::Result<RelayMessage> {
-    loop {
-        match tokio::time::timeout(Duration::from_secs(30), stream.next()).await? {
-            Some(Ok(Message::Binary(bytes))) => return Ok(decode(&bytes)?),
-            Some(Ok(_)) => continue,
-            other => bail!("the relay closed the socket: {other:?}"),
-        }
-    }
-}
-
-async fn send(sink: &mut Sink, message: &ClientMessage) -> anyhow::Result<()> {
-    sink.send(Message::Binary(encode(message).into())).await?;
-    Ok(())
-}
 
 struct Client {
     sink: Sink,
@@ -203,7 +113,8 @@ fn percentile(sorted: &[u64], p: f64) -> f64 {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let relay = start_relay().await?;
+    // Every client comes from this one address.
+    let relay = start_relay(2 * CLIENTS).await?;
     let pid = relay.child.id();
     println!("relay load benchmark: {CLIENTS} clients on loopback, relay in its own process (pid {pid})");
     let base = settled_rss(pid).await?;
