@@ -138,6 +138,9 @@ async fn participants_join_by_link_and_every_phone_shows_the_same_table_and_time
     }
     facilitator.save_screenshot("workshop-facilitator-1920").await?;
     phones[0].save_screenshot("workshop-participant-375").await?;
+    // The projector's cue: a trio's ten minutes split three ways.
+    let cue = find::css(&facilitator, "[data-testid='room-cue']").await?.text().await?;
+    assert!(cue.starts_with("The trio's turn 1 of 3; the next in 3:"), "the projector cues the trio: {cue}");
     let tables = find::css(&facilitator, "[data-testid='workshop-tables']").await?.text().await?;
     assert!(names.iter().all(|n| tables.contains(n)), "the facilitator sees the table: {tables}");
 
@@ -200,6 +203,22 @@ async fn participants_join_by_link_and_every_phone_shows_the_same_table_and_time
         let left = countdown(phone).await?;
         assert!((590..=596).contains(&left), "{name}'s round 3 counts down from ten minutes: {left} s");
     }
+    // Five minutes on, the trio is in its second turn: two of the three have
+    // swapped roles, and their phones say so.
+    for phone in &phones {
+        phone.eval("localStorage.setItem('confidant-clock-skew-ms', String(15 * 60 * 1000 + 5000)); return true;").await?;
+    }
+    let seat_text = "document.querySelector(\"[data-testid='workshop-seat']\")?.innerText ?? ''";
+    for (phone, name) in phones.iter().zip(names) {
+        find::until(phone, &format!("{name}'s phone in the trio's second turn"), &format!("({seat_text}).includes('swap in 1:')")).await?;
+    }
+    let mut swapped = 0;
+    for phone in &phones {
+        if phone.eval(&format!("return {seat_text};")).await?.as_str().unwrap_or_default().contains("you are now the") {
+            swapped += 1;
+        }
+    }
+    assert_eq!(swapped, 2, "the first mentee is now a mentor, and the next one the mentee");
 
     // The notes are in Ana's journal; not on the facilitator's screen, not
     // in anything the relay stored.

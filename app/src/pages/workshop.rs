@@ -12,7 +12,7 @@ use confidant_shared::sync::Role;
 use confidant_shared::profile::CareerStage;
 use confidant_shared::workshop::prep::{prompts, PrepList, PREP_GUIDANCE};
 use confidant_shared::workshop::roster::{participant_id, JoinRequest, Stage};
-use confidant_shared::workshop::seat::{clock_words, names_together, seat, sits_out};
+use confidant_shared::workshop::seat::{clock_words, names_together, room_cue, seat, sits_out};
 use confidant_shared::workshop::timeline::{Moment, StepKind};
 use confidant_shared::workshop::Workshop;
 use confidant_shared::Section;
@@ -220,6 +220,7 @@ fn Facilitator(
             <button type="button" on:click=control(|w, _| w.timeline.add_round(w.round_minutes * 60))>"Add a round"</button>
             <button type="button" on:click=control(|w, now| { w.timeline.drop_round(now); })>"Drop the last round"</button>
         </div>
+        {move || workshop.with(|w| room_cue(w, &moment.get())).map(|cue| view! { <p class="workshop-cue" data-testid="room-cue">{cue}</p> })}
         {move || tables().map(|(groups, bye)| view! {
             <h2>"Tables"</h2>
             <ol class="workshop-tables" data-testid="workshop-tables">

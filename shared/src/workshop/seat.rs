@@ -103,6 +103,30 @@ impl Seat {
     }
 }
 
+/// The swap cue for the whole room (the projector), during a round: when
+/// pairs swap roles, and for a trio, when its next person's turn comes.
+pub fn room_cue(workshop: &Workshop, moment: &Moment) -> Option<String> {
+    if moment.kind != StepKind::Round {
+        return None;
+    }
+    let planned_ms = workshop.timeline.steps.get(moment.step)?.seconds.map(|s| i64::from(s) * 1000)?;
+    let plan = workshop.rounds.iter().find(|r| Some(r.number) == moment.round)?;
+    let mut cues = Vec::new();
+    if plan.groups.iter().any(|g| g.len() == 2) {
+        cues.push(match moment.turn(2, planned_ms) {
+            (0, Some(at)) => format!("Pairs swap roles in {}", clock_words(at - moment.elapsed_ms)),
+            _ => "Pairs: roles swapped, second half".to_owned(),
+        });
+    }
+    if plan.groups.iter().any(|g| g.len() == 3) {
+        cues.push(match moment.turn(3, planned_ms) {
+            (turn, Some(at)) => format!("The trio's turn {} of 3; the next in {}", turn + 1, clock_words(at - moment.elapsed_ms)),
+            (_, None) => "The trio's last turn".to_owned(),
+        });
+    }
+    Some(cues.join(" \u{b7} "))
+}
+
 /// "Ana", "Ana and Sam", "Kim, Ana and Sam".
 pub fn names_together(names: &[String]) -> String {
     match names {
@@ -205,5 +229,22 @@ mod tests {
         assert_eq!(clock_words(1), "0:01");
         assert_eq!(clock_words(65_000), "1:05");
         assert_eq!(clock_words(600_000), "10:00");
+    }
+
+    #[test]
+    fn the_room_cue_says_when_pairs_swap_and_a_trio_moves_on() {
+        use crate::workshop::{Participant, WorkshopRound};
+        let mut w = Workshop::new("Career success", "lee");
+        for id in ["a", "b", "c", "d", "e"] {
+            w.roster.insert(id.into(), Participant { id: id.into(), name: id.into(), present: true, stage: None });
+        }
+        w.rounds = vec![WorkshopRound { number: 1, groups: vec![vec!["a".into(), "b".into()], vec!["c".into(), "d".into(), "e".into()]], bye: None }];
+        let round_step = w.timeline.steps.iter().position(|s| s.kind == StepKind::Round).unwrap();
+        let at = |elapsed_s: i64| Moment { step: round_step, kind: StepKind::Round, round: Some(1), elapsed_ms: elapsed_s * 1000, remaining_ms: Some(600_000 - elapsed_s * 1000), paused: false };
+        assert_eq!(room_cue(&w, &at(60)).unwrap(), "Pairs swap roles in 4:00 \u{b7} The trio's turn 1 of 3; the next in 2:20");
+        assert_eq!(room_cue(&w, &at(301)).unwrap(), "Pairs: roles swapped, second half \u{b7} The trio's turn 2 of 3; the next in 1:39");
+        assert_eq!(room_cue(&w, &at(450)).unwrap(), "Pairs: roles swapped, second half \u{b7} The trio's last turn");
+        let gathering = Moment { kind: StepKind::Gathering, round: None, ..at(0) };
+        assert_eq!(room_cue(&w, &gathering), None);
     }
 }
