@@ -158,7 +158,7 @@ fn Invitations() -> impl IntoView {
                                     {format!("{} invites you to a partnership: you both chose to keep in touch at a workshop.", invitation.from_name)}
                                 </a>
                                 " "
-                                <button type="button" on:click=move |_| engine.drop_invitation(&invite)>"Not now"</button>
+                                <button type="button" on:click=move |_| engine.drop_invitation(&invite)>"Decline"</button>
                             </li>
                         }
                     }).collect_view()}

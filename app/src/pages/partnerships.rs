@@ -92,15 +92,33 @@ fn StartPartnership() -> impl IntoView {
         summaries(DocumentKind::GoalPlan).await
     });
     // From a workshop, after both wished to keep in touch: the partner's
-    // name, and their device, which gets the invite on its Home.
+    // name, and their device, which gets the invite on its Home. Only for
+    // someone this device wished to keep in touch with and who wished it
+    // too: a link naming any other address is a plain form (it would hand
+    // an attacker the partnership's keys).
     let query = use_query_map().get_untracked();
-    let met_in_workshop = query.get("to").and_then(|to| {
-        let to = confidant_shared::sync::inbox::InboxAddress::parse(&to).ok()?;
-        Some((to, query.get("workshop").unwrap_or_default()))
-    });
-    let invite_goes_home = met_in_workshop.is_some();
+    let asked = query.get("to").zip(query.get("workshop"));
+    let met_in_workshop = {
+        let engine = engine.clone();
+        Memo::new(move |_| {
+            let (to, workshop) = asked.clone()?;
+            let engine = engine.as_ref()?;
+            let token = engine.wishes_in(&workshop).get(&to).copied()?;
+            engine.met(&token).then(|| confidant_shared::sync::inbox::InboxAddress::parse(&to).ok().map(|address| (address, workshop))).flatten()
+        })
+    };
+    let invite_goes_home = move || met_in_workshop.with(Option::is_some);
     let (side, set_side) = signal(Side::Mentee);
-    let (partner, set_partner) = signal(query.get("with").filter(|_| met_in_workshop.is_some()).unwrap_or_default());
+    let (partner, set_partner) = signal(String::new());
+    let with = query.get("with");
+    Effect::new(move |filled: Option<bool>| {
+        // The name once the wish is confirmed (the engine may still be starting).
+        if filled != Some(true) && met_in_workshop.with(Option::is_some) {
+            set_partner.set(with.clone().unwrap_or_default());
+            return true;
+        }
+        filled.unwrap_or(false)
+    });
     let (start, set_start) = signal(today());
     let (duration, set_duration) = signal(DURATIONS[0].0.to_string());
     let (plan, set_plan) = signal(String::new());
@@ -125,7 +143,7 @@ fn StartPartnership() -> impl IntoView {
         }
         let engine = engine.clone();
         let navigate = navigate.clone();
-        let met_in_workshop = met_in_workshop.clone();
+        let met_in_workshop = met_in_workshop.get_untracked();
         let (side, partner, start, plan) = (side.get_untracked(), partner.get_untracked(), start.get_untracked(), plan.get_untracked());
         let duration = DURATIONS.iter().find(|d| d.0 == duration.get_untracked()).map(|d| d.2).unwrap_or(DURATIONS[0].2);
         spawn_local(async move {
@@ -210,7 +228,7 @@ fn StartPartnership() -> impl IntoView {
                 </select>
             </div>
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-            {invite_goes_home.then(|| view! {
+            {move || invite_goes_home().then(|| view! {
                 <p class="hint" data-testid="invite-goes-home">"You both chose to keep in touch, so the invite goes straight to their Home; no link to pass on."</p>
             })}
             <button type="submit" data-testid="start-partnership">"Start and invite my partner"</button>

@@ -271,8 +271,12 @@ fn Facilitator(
 fn WrapUpResults(local: confidant_shared::document::DocumentId, workshop: ReadSignal<Workshop, LocalStorage>, moment: Memo<Moment>, engine: SyncEngine) -> impl IntoView {
     use confidant_shared::workshop::summary::{rounds_csv, summary_markdown, EventFacts};
     use confidant_shared::workshop::wrap_up::{wrap_up_view, WrapUpView, ANONYMITY_THRESHOLD};
-    let received = move || engine.share_of(local).map(|s| s.wrap_up).unwrap_or_default();
+    let received = move || engine.wrap_up_answers(local);
     let view_now = move || workshop.with(|w| wrap_up_view(&w.wrap_up_questions, &received()));
+    // Answers show once the wrap-up is over, all at once: shown while
+    // people still send, the one that appears just after someone taps
+    // Share would be theirs.
+    let over = move || moment.get().kind == StepKind::Finished;
     let rounds_run = move || workshop.with(|w| if moment.get().kind == StepKind::Finished || moment.get().kind == StepKind::WrapUp { w.timeline.rounds() } else { 0 });
     let (saved, set_saved) = signal(None::<String>);
     let export = {
@@ -304,7 +308,10 @@ fn WrapUpResults(local: confidant_shared::document::DocumentId, workshop: ReadSi
         <div data-testid="wrap-up-shared">
             {move || match view_now() {
                 WrapUpView::Waiting { respondents } => view! {
-                    <p>{format!("{respondents} shared so far. Answers show once at least {ANONYMITY_THRESHOLD} people have shared, so nobody can be told apart.")}</p>
+                    <p>{format!("{respondents} shared so far. Answers show when the wrap-up ends, once at least {ANONYMITY_THRESHOLD} people have shared, so nobody can be told apart.")}</p>
+                }.into_any(),
+                WrapUpView::Shown { respondents, .. } if !over() => view! {
+                    <p>{format!("{respondents} shared so far. Answers show when the wrap-up ends, all at once, so nobody can be told apart.")}</p>
                 }.into_any(),
                 WrapUpView::Shown { respondents, by_question } => view! {
                     <p>{format!("Shared by {respondents} people, without names; each question's answers in alphabetical order.")}</p>

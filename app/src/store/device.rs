@@ -26,16 +26,6 @@ pub struct DeviceRecord {
     /// unlinked and gets nothing new.
     #[serde(default)]
     pub unlinked: bool,
-    /// "Keep in touch" wishes this device made: (partner's address,
-    /// workshop), posted again at every start.
-    #[serde(default)]
-    pub wishes: Vec<(String, String)>,
-    /// Keep-in-touch tokens the relay said both sides posted.
-    #[serde(default)]
-    pub met: Vec<[u8; 32]>,
-    /// Invitations to a partnership after a workshop, until answered.
-    #[serde(default)]
-    pub invitations: Vec<confidant_shared::workshop::keep_in_touch::Invitation>,
 }
 
 impl std::fmt::Debug for DeviceRecord {
@@ -84,9 +74,6 @@ impl Store {
             name: browser_name(),
             inbox_seq: 0,
             unlinked: false,
-            wishes: Vec::new(),
-            met: Vec::new(),
-            invitations: Vec::new(),
         };
         self.put_device(&record).await?;
         // Two tabs may have raced: the one that landed first wins.

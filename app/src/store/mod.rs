@@ -12,7 +12,8 @@
 //! - `shares`: one record per shared document (its keys, sync cursor and
 //!   what the relay already has), keyed by local document id;
 //! - `outbox`: sealed changes and letters the relay has not acknowledged yet;
-//! - `device`: this device's own identity (its inbox key), which never leaves it.
+//! - `device`: this device's own identity (its inbox key), which never leaves
+//!   it, and beside it small things the workshop flows keep (see `kept`).
 //!
 //! Beside the database, `localStorage` holds a write-ahead copy of edits not
 //! yet saved (see `write_ahead`), so a browser quit cannot lose them.
@@ -21,6 +22,7 @@ mod database;
 mod device;
 mod document_index;
 mod export;
+pub mod kept;
 pub mod deletion;
 pub mod load_guard;
 mod open_document;

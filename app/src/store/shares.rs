@@ -62,13 +62,6 @@ pub struct ShareRecord {
     /// Its bytes made the app stop (see `load_guard`): set aside, not followed.
     #[serde(default)]
     pub set_aside: bool,
-    /// A workshop this device runs: wrap-up answers shared without names.
-    #[serde(default)]
-    pub wrap_up: Vec<confidant_shared::workshop::wrap_up::SharedAnswers>,
-    /// A workshop this device runs: the one reader invite the room joins
-    /// with (shown as the link and QR code), made once. It holds keys.
-    #[serde(default)]
-    pub room_invite: Option<String>,
 }
 
 impl std::fmt::Debug for ShareRecord {
@@ -105,8 +98,6 @@ impl ShareRecord {
             retired: false,
             moved_from: Vec::new(),
             set_aside: false,
-            wrap_up: Vec::new(),
-            room_invite: None,
         }
     }
 
@@ -116,7 +107,6 @@ impl ShareRecord {
         let local: DocumentId = self.local_id.parse().unwrap_or_else(|_| DocumentId::from_random(*invite.keys.id().as_bytes()));
         let mut record = ShareRecord::new(local, invite);
         record.moved_from = self.moved_from.clone();
-        record.wrap_up = self.wrap_up.clone();
         if let Some(old) = self.sync_id() {
             record.moved_from.push(old.to_string());
         }

@@ -133,6 +133,7 @@ pub(super) fn start() -> SyncEngine {
         met: ArcRwSignal::new(BTreeSet::new()),
         wishes: ArcRwSignal::new(BTreeMap::new()),
         invitations: ArcRwSignal::new(Vec::new()),
+        wrap_up: ArcRwSignal::new(BTreeMap::new()),
     };
     let engine = handle.clone();
     spawn_local(async move {
@@ -183,7 +184,7 @@ async fn prepare(handle: SyncEngine) -> Result<Engine, StoreError> {
         engine.add(record);
     }
     engine.publish_devices();
-    engine.wish_again();
+    engine.wish_again().await;
     Ok(engine)
 }
 
@@ -262,7 +263,6 @@ impl Engine {
             problem: self.problems.get(&doc).map(|code| code.explain().to_string()),
             moved_from: share.record.moved_from.iter().filter_map(|id| id.parse().ok()).collect(),
             set_aside: share.record.set_aside,
-            wrap_up: share.record.wrap_up.clone(),
         };
         let local = share.local;
         self.handle.shared.update(|shared| {
@@ -384,7 +384,7 @@ impl Engine {
                 let _ = reply.send(answer);
             }
             Event::Wish(partner, workshop, reply) => {
-                let _ = reply.send(self.wish(&partner, &workshop, true).await);
+                let _ = reply.send(self.wish(&partner, &workshop).await);
             }
             Event::SendJoin(to, request, reply) => {
                 let body = confidant_shared::sync::notice::Notice::WorkshopJoin(request).encode();

@@ -62,8 +62,6 @@ pub struct ShareView {
     pub moved_from: Vec<SyncId>,
     /// Its bytes made the app stop: set aside, and no longer synced.
     pub set_aside: bool,
-    /// A workshop this device runs: wrap-up answers shared without names.
-    pub wrap_up: Vec<confidant_shared::workshop::wrap_up::SharedAnswers>,
 }
 
 /// The pairing of a new device, as the Settings page shows it.
@@ -112,6 +110,9 @@ pub struct SyncEngine {
     /// Invitations to a partnership after a workshop (all kept; shown only
     /// when their wish was mutual).
     invitations: ArcRwSignal<Vec<confidant_shared::workshop::keep_in_touch::Invitation>>,
+    /// Wrap-up answers received for the workshops this device runs, by the
+    /// workshop's sync id (kept sorted by their random ids).
+    wrap_up: ArcRwSignal<BTreeMap<String, Vec<confidant_shared::workshop::wrap_up::SharedAnswers>>>,
 }
 
 /// Ask the engine something and wait for its answer.
@@ -247,6 +248,12 @@ impl SyncEngine {
     pub fn invitations(&self) -> Vec<confidant_shared::workshop::keep_in_touch::Invitation> {
         let met = self.met.get();
         self.invitations.with(|kept| confidant_shared::workshop::keep_in_touch::shown(kept, &met).cloned().collect())
+    }
+
+    /// The wrap-up answers received for a workshop this device runs.
+    pub fn wrap_up_answers(&self, local: DocumentId) -> Vec<confidant_shared::workshop::wrap_up::SharedAnswers> {
+        let Some(share) = self.share_of(local) else { return Vec::new() };
+        self.wrap_up.with(|all| all.get(&share.sync_id.to_string()).cloned().unwrap_or_default())
     }
 
     /// Say no (or "done") to an invitation: it is no longer shown.

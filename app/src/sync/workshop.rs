@@ -15,6 +15,7 @@ use confidant_shared::workshop::Workshop;
 use leptos::prelude::*;
 
 use super::engine::{warn, Engine};
+use crate::store::kept::{self, KeptWish};
 use crate::store::{announce_saved, random_bytes, OpenDocument, StoreError};
 
 impl Engine {
@@ -55,37 +56,41 @@ impl Engine {
     /// readers), kept with the share record so the link on the projector is
     /// the same at every visit and after a reload.
     pub(super) async fn room_invite(&mut self, local: confidant_shared::document::DocumentId) -> Result<Invite, String> {
-        let kept = self.by_local.get(&local).and_then(|doc| self.shares.get(doc)).and_then(|s| s.record.room_invite.as_deref().map(Invite::parse_record));
-        if let Some(Ok(invite)) = kept {
-            return Ok(invite);
+        let key = kept::room_invite_key(&local.to_string());
+        let current = self.by_local.get(&local).copied();
+        let kept: Option<String> = self.store.kept(&key).await.map_err(|e| e.for_user())?;
+        // Still this document's keys (not from before they moved).
+        if let Some(Ok(invite)) = kept.as_deref().map(Invite::parse_record) {
+            if Some(invite.keys.id()) == current {
+                return Ok(invite);
+            }
         }
         let invite = self.invite(local, Role::Reader)?;
-        if let Some(share) = self.by_local.get(&local).and_then(|doc| self.shares.get_mut(doc)) {
-            share.record.room_invite = Some(invite.fragment());
-            self.store.put_share(&share.record).await.map_err(|e| e.for_user())?;
-        }
-        Ok(invite)
+        let fragment = invite.fragment();
+        // Two tabs may race: the link that landed first stays.
+        let (landed, ()) = self.store.change_kept::<Option<String>, _>(&key, |kept| {
+            let still_good = kept.as_deref().and_then(|k| Invite::parse_record(k).ok()).is_some_and(|i| Some(i.keys.id()) == current);
+            if !still_good {
+                *kept = Some(fragment);
+            }
+        }).await.map_err(|e| e.for_user())?;
+        landed.as_deref().map(Invite::parse_record).and_then(Result::ok).ok_or_else(|| "The join link could not be kept on this device; reload the page.".to_owned())
     }
 
-    /// Wrap-up answers arrived (anonymous by design): kept with the
-    /// workshop's share record on this device if it runs that workshop.
+    /// Wrap-up answers arrived (anonymous by design): kept on this device,
+    /// beside the workshop, if it runs that workshop.
     pub(super) async fn wrap_up_received(&mut self, workshop: &str, answers: SharedAnswers) {
-        let Some((doc, share)) = self
-            .shares
-            .iter_mut()
-            .find(|(doc, s)| doc.to_string() == workshop && s.record.kind == DocumentKind::Workshop && s.keys.role() == Role::Owner)
-        else {
-            return;
-        };
-        let doc = *doc;
-        if let Err(refused) = wrap_up::receive(&mut share.record.wrap_up, answers) {
-            warn(&format!("wrap-up answers were refused: {refused}"));
+        let ours = self.shares.iter().any(|(doc, s)| doc.to_string() == workshop && s.record.kind == DocumentKind::Workshop && s.keys.role() == Role::Owner);
+        if !ours {
             return;
         }
-        if let Err(err) = self.store.put_share(&share.record).await {
-            warn(&err.to_string());
+        match self.store.change_kept::<kept::WrapUp, _>(&kept::wrap_up_key(workshop), |received| wrap_up::receive(received, answers)).await {
+            Ok((received, Ok(()))) => self.handle.wrap_up.update(|all| {
+                all.insert(workshop.to_owned(), received);
+            }),
+            Ok((_, Err(refused))) => warn(&format!("wrap-up answers were refused: {refused}")),
+            Err(err) => warn(&err.to_string()),
         }
-        self.publish(doc);
     }
 
     /// Send this person's wrap-up answers to the facilitator, anonymously.
@@ -104,41 +109,64 @@ impl Engine {
     }
 
     /// "I'd like to keep in touch" with `partner` in `workshop`: posted at
-    /// the relay's rendezvous, and (when `keep`) remembered on this device
-    /// to post again after a restart.
-    pub(super) async fn wish(&mut self, partner: &InboxAddress, workshop: &str, keep: bool) -> Result<[u8; 32], String> {
+    /// the relay's rendezvous, and remembered on this device to post again
+    /// after a restart (for two days).
+    pub(super) async fn wish(&mut self, partner: &InboxAddress, workshop: &str) -> Result<[u8; 32], String> {
         let Some(wish) = keep_in_touch::wish(&self.inbox, partner, workshop) else {
             return Err("This person's device cannot be reached that way; ask for their contact instead.".into());
         };
         let effects = self.client.wish(wish.token, wish.side);
         self.carry_out(effects).await;
-        let key = (partner.to_text(), workshop.to_owned());
-        if keep && !self.device.wishes.contains(&key) {
-            self.device.wishes.push(key.clone());
-            if let Err(err) = self.store.put_device(&self.device).await {
-                warn(&err.to_string());
+        let made = KeptWish { partner: partner.to_text(), workshop: workshop.to_owned(), made_at_ms: super::engine::now_ms() };
+        let kept = self.store.change_kept::<kept::Wishes, _>(kept::WISHES, |wishes| {
+            if !wishes.iter().any(|w| w.partner == made.partner && w.workshop == made.workshop) {
+                wishes.push(made.clone());
             }
+        });
+        if let Err(err) = kept.await {
+            warn(&err.to_string());
         }
         self.handle.wishes.update(|wishes| {
-            wishes.insert(key, wish.token);
+            wishes.insert((made.partner, made.workshop), wish.token);
         });
         Ok(wish.token)
     }
 
-    /// At start: the wishes and what came of them, as kept on this device.
-    /// Wishes are posted on connecting (the client posts them on Welcome).
-    pub(super) fn wish_again(&mut self) {
+    /// At start: the wishes still fresh (posted on connecting: the client
+    /// posts them on Welcome), which were met, and the invitations waiting.
+    pub(super) async fn wish_again(&mut self) {
+        let now = super::engine::now_ms();
+        let fresh = self.store.change_kept::<kept::Wishes, _>(kept::WISHES, |wishes| {
+            wishes.retain(|w| now - w.made_at_ms < kept::WISH_KEPT_MS);
+        });
+        let wishes = match fresh.await {
+            Ok((wishes, ())) => wishes,
+            Err(err) => {
+                warn(&err.to_string());
+                Vec::new()
+            }
+        };
         let mut tokens = std::collections::BTreeMap::new();
-        for (partner, workshop) in self.device.wishes.clone() {
-            let Ok(address) = InboxAddress::parse(&partner) else { continue };
-            if let Some(wish) = keep_in_touch::wish(&self.inbox, &address, &workshop) {
+        for kept in wishes {
+            let Ok(address) = InboxAddress::parse(&kept.partner) else { continue };
+            if let Some(wish) = keep_in_touch::wish(&self.inbox, &address, &kept.workshop) {
                 drop(self.client.wish(wish.token, wish.side)); // not connected yet: nothing to send
-                tokens.insert((partner, workshop), wish.token);
+                tokens.insert((kept.partner, kept.workshop), wish.token);
             }
         }
         self.handle.wishes.set(tokens);
-        self.handle.met.set(self.device.met.iter().copied().collect());
-        self.handle.invitations.set(self.device.invitations.clone());
+        let met: kept::Met = self.store.kept(kept::MET).await.unwrap_or_default();
+        self.handle.met.set(met.into_iter().collect());
+        let invitations: kept::Invitations = self.store.kept(kept::INVITATIONS).await.unwrap_or_default();
+        self.handle.invitations.set(invitations);
+        // The wrap-up answers of the workshops this device runs.
+        let running: Vec<String> = self.shares.iter().filter(|(_, s)| s.record.kind == DocumentKind::Workshop && s.keys.role() == Role::Owner).map(|(doc, _)| doc.to_string()).collect();
+        for workshop in running {
+            let received: kept::WrapUp = self.store.kept(&kept::wrap_up_key(&workshop)).await.unwrap_or_default();
+            self.handle.wrap_up.update(|all| {
+                all.insert(workshop, received);
+            });
+        }
     }
 
     /// The relay said both sides posted the wish with `token`.
@@ -146,11 +174,13 @@ impl Engine {
         self.handle.met.update(|met| {
             met.insert(token);
         });
-        if !self.device.met.contains(&token) {
-            self.device.met.push(token);
-            if let Err(err) = self.store.put_device(&self.device).await {
-                warn(&err.to_string());
+        let kept = self.store.change_kept::<kept::Met, _>(kept::MET, |met| {
+            if !met.contains(&token) {
+                met.push(token);
             }
+        });
+        if let Err(err) = kept.await {
+            warn(&err.to_string());
         }
     }
 
@@ -162,35 +192,31 @@ impl Engine {
         self.send_letter(to, &body).await
     }
 
-    /// An invitation arrived: kept (checked and bounded) until answered.
+    /// An invitation arrived: kept (checked and bounded) until answered,
+    /// and only from someone this device wished to keep in touch with.
     pub(super) async fn invitation_received(&mut self, letter: &Letter, workshop: &str, from_name: &str, invite: &str) {
         let Ok(sender) = letter.named_sender() else {
             warn("an unsigned invitation was ignored");
             return;
         };
-        let before = self.device.invitations.len();
-        if let Err(refused) = keep_in_touch::receive_invitation(&mut self.device.invitations, &self.inbox, sender, workshop, from_name, invite) {
-            warn(&format!("an invitation was refused: {refused}"));
-            return;
-        }
-        if self.device.invitations.len() != before {
-            self.save_invitations().await;
+        let wishes: kept::Wishes = self.store.kept(kept::WISHES).await.unwrap_or_default();
+        let wished = wishes.iter().any(|w| w.partner == sender.to_text() && w.workshop == workshop);
+        let inbox = self.inbox.clone();
+        let kept = self.store.change_kept::<kept::Invitations, _>(kept::INVITATIONS, |kept| {
+            keep_in_touch::receive_invitation(kept, &inbox, sender, wished, workshop, from_name, invite)
+        });
+        match kept.await {
+            Ok((invitations, Ok(()))) => self.handle.invitations.set(invitations),
+            Ok((_, Err(refused))) => warn(&format!("an invitation was refused: {refused}")),
+            Err(err) => warn(&err.to_string()),
         }
     }
 
     /// Forget the invitations `answered` picks (accepted or declined).
     pub(super) async fn drop_invitation(&mut self, answered: impl Fn(&Invitation) -> bool) {
-        let before = self.device.invitations.len();
-        self.device.invitations.retain(|kept| !answered(kept));
-        if self.device.invitations.len() != before {
-            self.save_invitations().await;
+        match self.store.change_kept::<kept::Invitations, _>(kept::INVITATIONS, |kept| kept.retain(|k| !answered(k))).await {
+            Ok((invitations, ())) => self.handle.invitations.set(invitations),
+            Err(err) => warn(&err.to_string()),
         }
-    }
-
-    async fn save_invitations(&mut self) {
-        if let Err(err) = self.store.put_device(&self.device).await {
-            warn(&err.to_string());
-        }
-        self.handle.invitations.set(self.device.invitations.clone());
     }
 }

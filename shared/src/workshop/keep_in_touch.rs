@@ -71,33 +71,41 @@ pub enum InvitationRefused {
     NotAPartnership,
     #[error("the sender's address cannot have made a wish")]
     BadSender,
+    #[error("this device did not wish to keep in touch with the sender")]
+    NotWished,
     #[error("too many invitations are waiting")]
     Full,
 }
 
 /// Keep an invitation `invite` from `sender` (a signed letter's sender),
-/// made in `workshop`, on the device holding `mine`. The same invite twice
-/// is kept once.
+/// made in `workshop`, on the device holding `mine`, which `wished` to keep
+/// in touch with them there. Without that wish nothing is kept, so nobody
+/// in the room can fill the device's slots; one per sender and workshop
+/// (a new one replaces the last).
 pub fn receive_invitation(
     kept: &mut Vec<Invitation>,
     mine: &InboxKeys,
     sender: &InboxAddress,
+    wished: bool,
     workshop: &str,
     from_name: &str,
     invite: &str,
 ) -> Result<(), InvitationRefused> {
-    if crate::sync::Invite::kind_of(invite) != Some(crate::document::DocumentKind::Partnership) || invite.len() > crate::sync::invite::MAX_INVITE_CHARS {
+    if !wished {
+        return Err(InvitationRefused::NotWished);
+    }
+    let parsed = (invite.len() <= crate::sync::invite::MAX_INVITE_CHARS).then(|| crate::sync::Invite::parse_record(invite).ok()).flatten();
+    if parsed.is_none_or(|i| i.kind != crate::document::DocumentKind::Partnership) {
         return Err(InvitationRefused::NotAPartnership);
     }
     let token = wish(mine, sender, workshop).ok_or(InvitationRefused::BadSender)?.token;
-    if kept.iter().any(|k| k.invite == invite) {
-        return Ok(());
-    }
+    let from = sender.to_text();
+    kept.retain(|k| !(k.from == from && k.workshop == workshop));
     if kept.len() >= MAX_INVITATIONS {
         return Err(InvitationRefused::Full);
     }
     kept.push(Invitation {
-        from: sender.to_text(),
+        from,
         from_name: crate::sync::member::printable_name(from_name, 80),
         workshop: workshop.chars().take(80).collect(),
         invite: invite.to_owned(),
@@ -177,12 +185,12 @@ mod tests {
         let (ana, sam, eve) = (keys(1), keys(2), keys(3));
         let invite = partnership_invite();
         let mut kept = Vec::new();
-        // Sam, whom Ana also wished to keep in touch with, and Eve, who only
-        // read Ana's address off the roster, both send one.
-        receive_invitation(&mut kept, &ana, &sam.address(), "ws1", "Sam\u{202E}", &invite).unwrap();
-        receive_invitation(&mut kept, &ana, &sam.address(), "ws1", "Sam", &invite).unwrap();
-        receive_invitation(&mut kept, &ana, &eve.address(), "ws1", "Eve", &format!("{invite}x")).unwrap();
-        assert_eq!(kept.len(), 2, "the same invite twice is kept once");
+        // Ana wished to keep in touch with Sam and with Eve; Eve did not
+        // return it. Both send one, Sam twice.
+        receive_invitation(&mut kept, &ana, &sam.address(), true, "ws1", "Sam\u{202E}", &invite).unwrap();
+        receive_invitation(&mut kept, &ana, &sam.address(), true, "ws1", "Sam", &invite).unwrap();
+        receive_invitation(&mut kept, &ana, &eve.address(), true, "ws1", "Eve", &invite).unwrap();
+        assert_eq!(kept.len(), 2, "one per sender and workshop");
         let mut met = std::collections::BTreeSet::new();
         assert_eq!(shown(&kept, &met).count(), 0, "nothing before the relay says a wish was mutual");
         met.insert(wish(&ana, &sam.address(), "ws1").unwrap().token);
@@ -196,16 +204,20 @@ mod tests {
     }
 
     #[test]
-    fn invitations_to_anything_but_a_partnership_or_beyond_the_limit_are_refused() {
+    fn unwished_damaged_or_non_partnership_invitations_are_refused_and_slots_are_bounded() {
         let (ana, sam) = (keys(1), keys(2));
         let mut kept = Vec::new();
-        let journal = partnership_invite().replacen("partnership", "journal", 1);
-        assert_eq!(receive_invitation(&mut kept, &ana, &sam.address(), "ws1", "Sam", &journal), Err(InvitationRefused::NotAPartnership));
-        assert_eq!(receive_invitation(&mut kept, &ana, &sam.address(), "ws1", "Sam", "garbage"), Err(InvitationRefused::NotAPartnership));
         let invite = partnership_invite();
+        // Someone Ana never wished to keep in touch with fills nothing.
+        assert_eq!(receive_invitation(&mut kept, &ana, &sam.address(), false, "ws1", "Sam", &invite), Err(InvitationRefused::NotWished));
+        let journal = invite.replacen("partnership", "journal", 1);
+        assert_eq!(receive_invitation(&mut kept, &ana, &sam.address(), true, "ws1", "Sam", &journal), Err(InvitationRefused::NotAPartnership));
+        assert_eq!(receive_invitation(&mut kept, &ana, &sam.address(), true, "ws1", "Sam", "garbage"), Err(InvitationRefused::NotAPartnership));
+        assert_eq!(receive_invitation(&mut kept, &ana, &sam.address(), true, "ws1", "Sam", &format!("{invite}x")), Err(InvitationRefused::NotAPartnership));
+        assert!(kept.is_empty());
         for n in 0..MAX_INVITATIONS {
-            receive_invitation(&mut kept, &ana, &sam.address(), "ws1", "Sam", &format!("{invite}{n}")).unwrap();
+            receive_invitation(&mut kept, &ana, &keys(10 + n as u8).address(), true, "ws1", "Someone", &invite).unwrap();
         }
-        assert_eq!(receive_invitation(&mut kept, &ana, &sam.address(), "ws1", "Sam", &format!("{invite}z")), Err(InvitationRefused::Full));
+        assert_eq!(receive_invitation(&mut kept, &ana, &sam.address(), true, "ws1", "Sam", &invite), Err(InvitationRefused::Full));
     }
 }

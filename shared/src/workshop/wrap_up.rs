@@ -48,8 +48,8 @@ pub enum AnswersRefused {
     Full,
 }
 
-/// Keep `copy` among `received`: it replaces an earlier copy with the same
-/// id, each answer is cut to [`MAX_ANSWER_CHARS`], and hostile copies (no
+/// Keep `copy` among `received` (sorted by id): it replaces an earlier copy
+/// with the same id, each answer is cut to [`MAX_ANSWER_CHARS`], and hostile copies (no
 /// id, too many answers, one person too many) are refused.
 pub fn receive(received: &mut Vec<SharedAnswers>, copy: SharedAnswers) -> Result<(), AnswersRefused> {
     if copy.answer_id.is_empty() || copy.answer_id.len() > 64 {
@@ -59,11 +59,12 @@ pub fn receive(received: &mut Vec<SharedAnswers>, copy: SharedAnswers) -> Result
         return Err(AnswersRefused::TooManyAnswers);
     }
     let copy = SharedAnswers { answers: copy.answers.into_iter().map(|a| a.chars().take(MAX_ANSWER_CHARS).collect()).collect(), ..copy };
-    let full = received.len() >= MAX_RESPONDENTS;
-    match received.iter_mut().find(|r| r.answer_id == copy.answer_id) {
-        Some(earlier) => *earlier = copy,
-        None if full => return Err(AnswersRefused::Full),
-        None => received.push(copy),
+    // Kept in the order of their random ids: not even the device's storage
+    // says in which order they came.
+    match received.binary_search_by(|r| r.answer_id.cmp(&copy.answer_id)) {
+        Ok(at) => received[at] = copy,
+        Err(_) if received.len() >= MAX_RESPONDENTS => return Err(AnswersRefused::Full),
+        Err(at) => received.insert(at, copy),
     }
     Ok(())
 }
@@ -143,7 +144,10 @@ mod tests {
     #[test]
     fn a_second_copy_replaces_the_first_and_hostile_copies_are_refused() {
         let mut received = Vec::new();
+        receive(&mut received, answers("x9", "Came first", "")).unwrap();
         receive(&mut received, answers("x1", "First", "")).unwrap();
+        assert_eq!(received[0].answer_id, "x1", "kept by id, not by arrival");
+        received.remove(1);
         receive(&mut received, answers("x1", "Second thoughts", "")).unwrap();
         assert_eq!(received, [answers("x1", "Second thoughts", "")]);
         assert_eq!(receive(&mut received, answers("", "a", "")), Err(AnswersRefused::BadId));
