@@ -204,8 +204,14 @@ async fn participants_join_by_link_and_every_phone_shows_the_same_table_and_time
         let left = countdown(phone).await?;
         assert!((590..=596).contains(&left), "{name}'s round 3 counts down from ten minutes: {left} s");
     }
+    // Everyone asks for a buzz (the phone's vibration, counted here).
+    for phone in &phones {
+        phone.eval("window.buzzes = 0; navigator.vibrate = () => { window.buzzes += 1; return true; }; return true;").await?;
+        find::css(phone, "#workshop-buzz").await?.click().await?;
+        find::until(phone, "a buzz to show what it feels like", "window.buzzes === 1").await?;
+    }
     // Five minutes on, the trio is in its second turn: two of the three have
-    // swapped roles, and their phones say so.
+    // swapped roles, and their phones say so (and buzz).
     for phone in &phones {
         phone.eval("localStorage.setItem('confidant-clock-skew-ms', String(15 * 60 * 1000 + 5000)); return true;").await?;
     }
@@ -220,6 +226,13 @@ async fn participants_join_by_link_and_every_phone_shows_the_same_table_and_time
         }
     }
     assert_eq!(swapped, 2, "the first mentee is now a mentor, and the next one the mentee");
+    let mut buzzed = 0;
+    for phone in &phones {
+        if phone.eval("return window.buzzes;").await?.as_u64() == Some(2) {
+            buzzed += 1;
+        }
+    }
+    assert_eq!(buzzed, 2, "the two who swapped felt it, the other did not");
 
     // The notes are in Ana's journal; not on the facilitator's screen, not
     // in anything the relay stored.
