@@ -195,3 +195,82 @@ mod tests {
         assert!(w.rounds[2..].iter().all(|r| r.groups.iter().flatten().any(|p| p == "max")), "Max sits from round 3");
     }
 }
+
+#[cfg(test)]
+mod merging {
+    use super::*;
+    use automerge::AutoCommit;
+
+    const T0: i64 = 1_800_000_000_000;
+
+    fn save(doc: &mut AutoCommit, w: &Workshop) {
+        autosurgeon::reconcile(doc, w).unwrap();
+    }
+
+    /// The facilitator's laptop loses the Wi-Fi and moves the room on while
+    /// a co-facilitator pauses it; when both are back, every device holds
+    /// one of the two anchors whole, never a mix of the two.
+    #[test]
+    fn controls_made_apart_merge_to_one_whole_anchor() {
+        let mut w = Workshop::new("Career success", "lee");
+        for id in ["ana", "sam", "kim", "max"] {
+            w.roster.insert(id.into(), Participant { id: id.into(), name: id.into(), present: true, stage: None });
+        }
+        w.timeline.next(T0);
+        w.plan_remaining(T0);
+        let mut laptop = AutoCommit::new();
+        save(&mut laptop, &w);
+        let mut co = laptop.fork();
+        // Apart: the laptop skips ahead twice; the co-facilitator pauses.
+        let mut on_laptop: Workshop = autosurgeon::hydrate(&laptop).unwrap();
+        on_laptop.timeline.next(T0 + 60_000);
+        on_laptop.timeline.next(T0 + 61_000);
+        on_laptop.plan_remaining(T0 + 61_000);
+        save(&mut laptop, &on_laptop);
+        let mut on_co: Workshop = autosurgeon::hydrate(&co).unwrap();
+        on_co.timeline.pause(T0 + 62_000);
+        save(&mut co, &on_co);
+        laptop.merge(&mut co).unwrap();
+        co.merge(&mut laptop).unwrap();
+        let a: Workshop = autosurgeon::hydrate(&laptop).unwrap();
+        let b: Workshop = autosurgeon::hydrate(&co).unwrap();
+        assert_eq!(a, b, "both devices agree");
+        let anchor = a.timeline.anchor.clone();
+        assert!(anchor == on_laptop.timeline.anchor || anchor == on_co.timeline.anchor, "one whole anchor, not a mix: {anchor:?}");
+        // Every device reads the same moment from it.
+        assert_eq!(a.timeline.at(T0 + 70_000), b.timeline.at(T0 + 70_000));
+    }
+
+    #[test]
+    fn an_anchor_reads_back_as_written_from_a_map_of_before_and_never_from_junk() {
+        use crate::workshop::timeline::Anchor;
+        #[derive(autosurgeon::Reconcile)]
+        struct Legacy {
+            step: u32,
+            since_ms: i64,
+            extra_ms: i64,
+            paused_at_ms: Option<i64>,
+            set_ms: i64,
+            replaced_ms: i64,
+        }
+        #[derive(autosurgeon::Reconcile, autosurgeon::Hydrate)]
+        struct Holder<T> {
+            anchor: T,
+        }
+        let anchor = Anchor { step: 5, since_ms: T0, extra_ms: 60_000, paused_at_ms: Some(T0 + 9), set_ms: T0 + 9, replaced_ms: 0 };
+        let mut doc = AutoCommit::new();
+        autosurgeon::reconcile(&mut doc, &Holder { anchor }).unwrap();
+        let back: Holder<Anchor> = autosurgeon::hydrate(&doc).unwrap();
+        assert_eq!(back.anchor, anchor);
+        let mut old = AutoCommit::new();
+        let legacy = Legacy { step: 5, since_ms: T0, extra_ms: 60_000, paused_at_ms: Some(T0 + 9), set_ms: T0 + 9, replaced_ms: 0 };
+        autosurgeon::reconcile(&mut old, &Holder { anchor: legacy }).unwrap();
+        let back: Holder<Anchor> = autosurgeon::hydrate(&old).unwrap();
+        assert_eq!(back.anchor, anchor, "a workshop written before reads the same");
+        for junk in ["a1:5", "a2:5:1:0:-:1:0", "a1:x:1:0:-:1:0", "a1:5:1:0:-:1:0:9"] {
+            let mut bad = AutoCommit::new();
+            autosurgeon::reconcile(&mut bad, &Holder { anchor: junk.to_owned() }).unwrap();
+            assert!(autosurgeon::hydrate::<_, Holder<Anchor>>(&bad).is_err(), "{junk}");
+        }
+    }
+}

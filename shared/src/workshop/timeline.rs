@@ -42,7 +42,12 @@ pub struct Step {
 /// `extra_ms` longer than planned; frozen at `paused_at_ms` while paused.
 /// Set by a control pressed at `set_ms`; on the undo list, replaced by
 /// the next one at `replaced_ms`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Reconcile, Hydrate)]
+///
+/// It is kept in the document as one value, not a map of fields: controls
+/// pressed on two devices apart (a facilitator offline, a co-facilitator)
+/// then merge to one of the two anchors whole, never the step of one with
+/// the pause of the other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Anchor {
     pub step: u32,
     pub since_ms: i64,
@@ -50,6 +55,50 @@ pub struct Anchor {
     pub paused_at_ms: Option<i64>,
     pub set_ms: i64,
     pub replaced_ms: i64,
+}
+
+/// How an anchor is written: `a1:step:since:extra:paused-or-dash:set:replaced`.
+const ANCHOR_FORMAT: &str = "a1";
+
+impl Reconcile for Anchor {
+    type Key<'a> = autosurgeon::reconcile::NoKey;
+
+    fn reconcile<R: autosurgeon::Reconciler>(&self, mut reconciler: R) -> Result<(), R::Error> {
+        let paused = self.paused_at_ms.map_or_else(|| "-".to_owned(), |at| at.to_string());
+        reconciler.str(format!("{ANCHOR_FORMAT}:{}:{}:{}:{paused}:{}:{}", self.step, self.since_ms, self.extra_ms, self.set_ms, self.replaced_ms))
+    }
+}
+
+impl Hydrate for Anchor {
+    fn hydrate_string(text: &str) -> Result<Self, autosurgeon::HydrateError> {
+        let bad = || autosurgeon::HydrateError::unexpected("a workshop anchor", text.chars().take(80).collect());
+        let parts: Vec<&str> = text.split(':').collect();
+        let [format, step, since, extra, paused, set, replaced] = parts[..] else { return Err(bad()) };
+        if format != ANCHOR_FORMAT {
+            return Err(bad());
+        }
+        let number = |t: &str| t.parse::<i64>().map_err(|_| bad());
+        Ok(Anchor {
+            step: step.parse().map_err(|_| bad())?,
+            since_ms: number(since)?,
+            extra_ms: number(extra)?,
+            paused_at_ms: if paused == "-" { None } else { Some(number(paused)?) },
+            set_ms: number(set)?,
+            replaced_ms: number(replaced)?,
+        })
+    }
+
+    /// Workshops written before anchors were one value kept them as maps.
+    fn hydrate_map<D: autosurgeon::ReadDoc>(doc: &D, obj: &automerge::ObjId) -> Result<Self, autosurgeon::HydrateError> {
+        Ok(Anchor {
+            step: autosurgeon::hydrate_prop(doc, obj, "step")?,
+            since_ms: autosurgeon::hydrate_prop(doc, obj, "since_ms")?,
+            extra_ms: autosurgeon::hydrate_prop(doc, obj, "extra_ms")?,
+            paused_at_ms: autosurgeon::hydrate_prop(doc, obj, "paused_at_ms")?,
+            set_ms: autosurgeon::hydrate_prop(doc, obj, "set_ms")?,
+            replaced_ms: autosurgeon::hydrate_prop(doc, obj, "replaced_ms")?,
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
