@@ -49,6 +49,8 @@ async fn participants_join_by_link_and_every_phone_shows_the_same_table_and_time
     facilitator.client.goto(&server.url("/workshop")).await?;
     find::css(&facilitator, "#workshop-title").await?.send_keys("Career success").await?;
     action::set_value(&facilitator, "#workshop-rounds", "3").await?;
+    action::set_value(&facilitator, "#workshop-day", "2026-12-03").await?;
+    action::set_value(&facilitator, "#workshop-questions", "What will you try first?\n\nWhom will you call this month?").await?;
     find::css(&facilitator, "[data-testid='create-workshop']").await?.click().await?;
     find::heading(&facilitator, "Career success").await?;
     find::until(&facilitator, "the join link", "document.querySelector(\"[data-testid='workshop-join']\")?.value.includes('#')").await?;
@@ -79,6 +81,8 @@ async fn participants_join_by_link_and_every_phone_shows_the_same_table_and_time
     for (phone, name) in phones.iter().zip(names) {
         find::until_within(phone, &format!("{name} joined"), "document.querySelector(\"[data-testid='workshop-seat']\")", SYNC).await?;
     }
+    let day = find::css(&phones[0], "[data-testid='workshop-day']").await?.text().await?;
+    assert!(day.contains('3') && day.contains("2026"), "the workshop's day on the phone: {day}");
     let roster = "[...document.querySelectorAll(\"[data-testid='workshop-roster'] .roster-name\")].map(li => li.innerText).sort().join('|')";
     find::until_within(&facilitator, "all three on the facilitator's screen", &format!("{roster} === 'Ana Lima|Kim Osei|Sam Rivera'"), SYNC).await?;
     // Kim steps out: marked absent, her phone offers to join again; back, she is seated again.
@@ -301,6 +305,8 @@ async fn participants_join_by_link_and_every_phone_shows_the_same_table_and_time
     let answers = ["Both sides felt natural (ana-7)", "Shorter than a lab meeting (sam-7)", "I will email my trio (kim-7)"];
     for (at, ((phone, name), answer)) in phones.iter().zip(names).zip(answers).enumerate() {
         step_is(phone, "Wrap-up").await?;
+        let asked = phone.eval("return [...document.querySelectorAll(\"label[for^='wrap-up-']\")].map(l => l.innerText).filter(t => t.endsWith('?'));").await?;
+        assert_eq!(asked, serde_json::json!(["What will you try first?", "Whom will you call this month?"]), "the facilitator's own questions");
         find::css(phone, "#wrap-up-0").await?.send_keys(answer).await?;
         find::css(phone, "#wrap-up-share").await?.click().await?;
         find::css(phone, "[data-testid='save-wrap-up']").await?.click().await?;
@@ -344,7 +350,7 @@ async fn participants_join_by_link_and_every_phone_shows_the_same_table_and_time
     facilitator.download_into(downloads.path()).await?;
     find::css(&facilitator, "[data-testid='download-summary']").await?.click().await?;
     let summary = check::downloaded(downloads.path(), "career-success-summary.md").await?;
-    assert!(summary.starts_with("# Career success") && summary.contains("- I will email my trio (kim-7)") && summary.contains("- People: 3 present of 3 who joined"), "{summary}");
+    assert!(summary.starts_with("# Career success") && summary.contains("- I will email my trio (kim-7)") && summary.contains("- People: 3 present of 3 who joined") && summary.contains("### What will you try first?"), "{summary}");
 
     // Ana's answer is in her own journal too.
     phones[0].client.goto(&server.url("/journal")).await?;

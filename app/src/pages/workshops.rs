@@ -28,6 +28,9 @@ pub fn WorkshopsPage() -> impl IntoView {
     let (round_minutes, set_round_minutes) = signal(10u32);
     let (prep_minutes, set_prep_minutes) = signal(4u32);
     let (bye, set_bye) = signal(false);
+    let (day, set_day) = signal(crate::clock::today());
+    // The seed's four questions, one per line, for the facilitator to edit.
+    let (questions, set_questions) = signal(confidant_shared::workshop::prep::WRAP_UP_QUESTIONS.join("\n"));
     let (error, set_error) = signal(None::<String>);
     let navigate = use_navigate();
     let engine = use_sync();
@@ -45,6 +48,8 @@ pub fn WorkshopsPage() -> impl IntoView {
         let name = if name.is_empty() { "Peer Mentoring for Career Success".to_owned() } else { name };
         let agenda = Agenda { prep_minutes: prep_minutes.get_untracked(), rounds: rounds.get_untracked(), round_minutes: round_minutes.get_untracked(), ..Agenda::default() };
         let odd = if bye.get_untracked() { OddCountChoice::RotatingBye } else { OddCountChoice::Trio };
+        let day = Some(day.get_untracked()).filter(|d| d.parse::<confidant_shared::calendar_day::NaiveDate>().is_ok());
+        let questions = questions.get_untracked();
         let navigate = navigate.clone();
         spawn_local(async move {
             let created = async {
@@ -55,6 +60,8 @@ pub fn WorkshopsPage() -> impl IntoView {
                 workshop.round_minutes = agenda.round_minutes;
                 workshop.timeline = Timeline::new(&agenda);
                 workshop.odd_count = odd;
+                workshop.day = day;
+                workshop.set_wrap_up_questions(&questions);
                 let doc = create_document(&workshop).await?;
                 engine.share(doc.id(), DocumentKind::Workshop).await?;
                 Ok::<_, String>(doc.id())
@@ -100,6 +107,10 @@ pub fn WorkshopsPage() -> impl IntoView {
                         prop:value=title on:input=move |ev| set_title.set(event_target_value(&ev))/>
                 </div>
                 <div class="field">
+                    <label for="workshop-day">"Day"</label>
+                    <input id="workshop-day" type="date" prop:value=day on:input=move |ev| set_day.set(event_target_value(&ev))/>
+                </div>
+                <div class="field">
                     <label for="workshop-prep">"Minutes to prepare (3 to 5)"</label>
                     <input id="workshop-prep" type="number" min="3" max="5" prop:value=move || prep_minutes.get().to_string() on:change=number(set_prep_minutes, 3, 5)/>
                 </div>
@@ -115,6 +126,10 @@ pub fn WorkshopsPage() -> impl IntoView {
                     <input id="workshop-bye" type="checkbox" prop:checked=bye on:change=move |ev| set_bye.set(event_target_checked(&ev))/>
                     " With an odd count, one person sits out each round (a different one each time) instead of one group of three"
                 </label>
+                <div class="field">
+                    <label for="workshop-questions">"Wrap-up questions, one per line"</label>
+                    <textarea id="workshop-questions" rows="5" prop:value=questions on:input=move |ev| set_questions.set(event_target_value(&ev))></textarea>
+                </div>
                 <button type="submit" data-testid="create-workshop">"Create the workshop"</button>
             </form>
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}

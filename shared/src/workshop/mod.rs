@@ -32,6 +32,9 @@ pub struct Workshop {
     pub kind: String,
     pub schema: u64,
     pub title: String,
+    /// The day it runs (`YYYY-MM-DD`), if the facilitator set one.
+    #[autosurgeon(missing = "Default::default")]
+    pub day: Option<String>,
     pub facilitator: String,
     /// Where participants send their join requests: the facilitator's
     /// device inbox address (as text).
@@ -106,6 +109,7 @@ impl Workshop {
             kind: DocumentKind::Workshop.as_str().to_owned(),
             schema: Self::SCHEMA,
             title: title.to_owned(),
+            day: None,
             facilitator: facilitator.to_owned(),
             facilitator_inbox: String::new(),
             roster: BTreeMap::new(),
@@ -120,7 +124,24 @@ impl Workshop {
     }
 }
 
+/// The most wrap-up questions a workshop asks, and the most characters each.
+pub const MAX_WRAP_UP_QUESTIONS: usize = wrap_up::MAX_QUESTIONS;
+pub const MAX_QUESTION_CHARS: usize = 300;
+
 impl Workshop {
+    /// Set the wrap-up's questions from what the facilitator wrote, one per
+    /// line: blank lines dropped, each cut to size, at most twelve; none
+    /// written keeps the seed's four.
+    pub fn set_wrap_up_questions(&mut self, text: &str) {
+        let questions: Vec<String> = text
+            .lines()
+            .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(MAX_QUESTION_CHARS).collect::<String>())
+            .filter(|line| !line.is_empty())
+            .take(MAX_WRAP_UP_QUESTIONS)
+            .collect();
+        self.wrap_up_questions = if questions.is_empty() { prep::WRAP_UP_QUESTIONS.iter().map(|q| (*q).to_owned()).collect() } else { questions };
+    }
+
     /// A participant's name as the roster has it (their id if unknown).
     pub fn name_of(&self, id: &str) -> String {
         self.roster.get(id).map_or_else(|| id.to_owned(), |p| p.name.clone())
@@ -163,6 +184,30 @@ mod tests {
 
     const MIN: i64 = 60_000;
     const T0: i64 = 1_800_000_000_000;
+
+    #[test]
+    fn the_wrap_up_questions_are_the_facilitators_lines_bounded_or_the_seeds_four() {
+        let mut w = Workshop::new("Career success", "lee");
+        w.set_wrap_up_questions("  What surprised you?  \n\n   Who will you   call?\n");
+        assert_eq!(w.wrap_up_questions, ["What surprised you?", "Who will you call?"]);
+        w.set_wrap_up_questions(&format!("{}\n", "q\n".repeat(40)));
+        assert_eq!(w.wrap_up_questions.len(), MAX_WRAP_UP_QUESTIONS);
+        w.set_wrap_up_questions(&"x".repeat(1000));
+        assert_eq!(w.wrap_up_questions[0].len(), MAX_QUESTION_CHARS);
+        w.set_wrap_up_questions(" \n ");
+        assert_eq!(w.wrap_up_questions.len(), 4, "nothing written: the seed's questions");
+    }
+
+    #[test]
+    fn a_workshop_written_without_a_day_still_reads() {
+        let mut doc = automerge::AutoCommit::new();
+        let w = Workshop::new("Career success", "lee");
+        autosurgeon::reconcile(&mut doc, &w).unwrap();
+        // As written before workshops had a day: no such key at all.
+        automerge::transaction::Transactable::delete(&mut doc, automerge::ROOT, "day").unwrap();
+        let back: Workshop = autosurgeon::hydrate(&doc).unwrap();
+        assert_eq!(back, w);
+    }
 
     #[test]
     fn nothing_is_planned_while_the_room_gathers_and_starting_plans_every_round() {
