@@ -118,6 +118,7 @@ async fn participants_join_by_link_and_every_phone_shows_the_same_table_and_time
     up.send_keys("\u{E007}").await?; // Enter, on the focused button
     find::until(prep, "moved up one", &format!("{order} === 'Submit my first grant|Find a writing group|Are my goals realistic?'")).await?;
     find::until(prep, "focus stays on the moved item", "document.activeElement?.getAttribute('aria-label') === 'Move Find a writing group up'").await?;
+    find::until(prep, "the move said aloud", "document.querySelector(\".prep-list + [aria-live]\")?.textContent === 'Moved \u{201c}Find a writing group\u{201d} to place 2.'").await?;
     prep.eval("document.activeElement.click(); return true;").await?;
     find::until(prep, "moved to the top", &format!("{order} === 'Find a writing group|Submit my first grant|Are my goals realistic?'")).await?;
     find::until(prep, "focus on the same item at the top", "document.activeElement?.getAttribute('aria-label') === 'Move Find a writing group down'").await?;

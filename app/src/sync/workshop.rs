@@ -136,16 +136,18 @@ impl Engine {
     /// posts them on Welcome), which were met, and the invitations waiting.
     pub(super) async fn wish_again(&mut self) {
         let now = super::engine::now_ms();
-        let fresh = self.store.change_kept::<kept::Wishes, _>(kept::WISHES, |wishes| {
-            wishes.retain(|w| now - w.made_at_ms < kept::WISH_KEPT_MS);
-        });
-        let wishes = match fresh.await {
-            Ok((wishes, ())) => wishes,
-            Err(err) => {
-                warn(&err.to_string());
-                Vec::new()
+        let fresh = |w: &KeptWish| now - w.made_at_ms < kept::WISH_KEPT_MS;
+        let mut wishes: kept::Wishes = self.store.kept(kept::WISHES).await.unwrap_or_default();
+        // A write at start only when a wish has grown old.
+        if !wishes.iter().all(fresh) {
+            match self.store.change_kept::<kept::Wishes, _>(kept::WISHES, |kept| kept.retain(fresh)).await {
+                Ok((kept, ())) => wishes = kept,
+                Err(err) => {
+                    warn(&err.to_string());
+                    wishes.retain(fresh);
+                }
             }
-        };
+        }
         let mut tokens = std::collections::BTreeMap::new();
         for kept in wishes {
             let Ok(address) = InboxAddress::parse(&kept.partner) else { continue };
