@@ -6,7 +6,7 @@ use automerge::{ActorId, AutoCommit};
 use autosurgeon::{hydrate, reconcile, Hydrate, Reconcile};
 use confidant_shared::partnership::{ActionItem, AgreedDuration, Meeting, Partnership, PartnershipStatus};
 use confidant_shared::profile::{CareerStage, ChannelKind, ContactChannel, Profile, Role};
-use confidant_shared::program::{Expense, Member, Program, ProgramTemplate, Resource};
+use confidant_shared::program::{Availability, Expense, IntakeForm, IntakeRole, MeetingMode, Member, Program, ProgramTemplate, Resource};
 use confidant_shared::workshop::{Participant, Workshop};
 use proptest::prelude::*;
 
@@ -93,7 +93,25 @@ proptest! {
     fn programs_converge(a in prop::collection::vec((0u8..4, word(), 1i64..5000), 0..8), b in prop::collection::vec((0u8..4, word(), 1i64..5000), 0..8)) {
         fn apply(p: &mut Program, (op, w, cents): &(u8, String, i64)) {
             match op {
-                0 => { p.roster.entry(w.clone()).or_insert_with(|| Member { id: w.clone(), name: w.clone(), department: "Physics".into(), wants_mentor: true, volunteers_to_mentor: false, started_on: None }); }
+                0 => if !p.roster.contains_key(w) {
+                    let form = IntakeForm {
+                        role: if cents % 2 == 0 { IntakeRole::RequestMentor } else { IntakeRole::VolunteerToMentor },
+                        name: w.clone(),
+                        contact: format!("{w}@example.edu"),
+                        department: "Physics".into(),
+                        started_on: chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+                        topics: Default::default(),
+                        career_stage: confidant_shared::program::CareerStage::Mid,
+                        availability: Availability::from_slots(&[1, 2]),
+                        meeting_mode: MeetingMode::Either,
+                        capacity: (*cents % 3) as u32,
+                        avoid: vec![],
+                        note: String::new(),
+                        supervisor_informed: true,
+                        expectations_read: true,
+                    };
+                    p.roster.insert(w.clone(), Member::from_form(w, &form, chrono::NaiveDate::from_ymd_opt(2026, 9, 1).unwrap()));
+                },
                 1 => if !p.expenses.iter().any(|e| &e.id == w) {
                     p.expenses.push(Expense { id: w.clone(), date: "2026-11-20".into(), amount_cents: *cents, description: "lunch".into(), reimbursed: false });
                 },
@@ -103,7 +121,7 @@ proptest! {
                 },
             }
         }
-        let (l, r) = converge(&Program::new("Peer Connections", ProgramTemplate::PeerConnections), &a, &b, apply);
+        let (l, r) = converge(&Program::new("Peer Connections", ProgramTemplate::PeerConnections, chrono::NaiveDate::from_ymd_opt(2026, 9, 1).unwrap()), &a, &b, apply);
         prop_assert_eq!(&l, &r);
         // The budget adds up the same on both sides.
         prop_assert_eq!(l.budget_left_cents(), r.budget_left_cents());

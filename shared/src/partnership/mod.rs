@@ -13,7 +13,7 @@ mod term;
 pub use cadence::NextMeeting;
 pub use line::PartnershipLine;
 pub use meeting::{ActionItem, ItemOwner, Meeting};
-pub use term::{AcademicCalendar, ContinuationNotice, Season, Semester, NOTICE_DAYS, RENEWAL_MONTHS};
+pub use term::{agreement_ends, term_ending_after, AcademicCalendar, ContinuationNotice, Season, Semester, NOTICE_DAYS, RENEWAL_MONTHS};
 
 use std::collections::BTreeMap;
 

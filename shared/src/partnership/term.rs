@@ -108,6 +108,28 @@ impl AcademicCalendar {
 /// only a crafted document holds, is read as this.
 pub const MAX_SEMESTERS: u32 = 200;
 
+/// The last day of an agreement of `duration` that started on `start`.
+pub fn agreement_ends(duration: AgreedDuration, start: NaiveDate, calendar: &AcademicCalendar) -> Option<NaiveDate> {
+    match duration {
+        AgreedDuration::Months(months) => start.checked_add_months(Months::new(months)),
+        AgreedDuration::Semesters { count, .. } => Some(calendar.nth_semester(start, count).ends),
+    }
+}
+
+/// The term that is ending next: the semester (capped at the agreement's
+/// end) for semester agreements, the agreement's end for months. Shared by
+/// the pair's own notice and the coordinator's.
+pub fn term_ending_after(duration: AgreedDuration, start: NaiveDate, calendar: &AcademicCalendar, today: NaiveDate) -> Option<NaiveDate> {
+    let ends = agreement_ends(duration, start, calendar)?;
+    if today > ends {
+        return Some(ends);
+    }
+    Some(match duration {
+        AgreedDuration::Months(_) => ends,
+        AgreedDuration::Semesters { .. } => calendar.current_or_next(today).ends.min(ends),
+    })
+}
+
 /// The continuation notice: the term ends soon, continue or end?
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ContinuationNotice {
@@ -119,11 +141,7 @@ pub struct ContinuationNotice {
 impl Partnership {
     /// The last day of the agreement, if the start date is a valid day.
     pub fn agreement_ends(&self, calendar: &AcademicCalendar) -> Option<NaiveDate> {
-        let start = parse_day(&self.start_date)?;
-        match self.duration {
-            AgreedDuration::Months(months) => start.checked_add_months(Months::new(months)),
-            AgreedDuration::Semesters { count, .. } => Some(calendar.nth_semester(start, count).ends),
-        }
+        agreement_ends(self.duration, parse_day(&self.start_date)?, calendar)
     }
 
     /// Whether the partnership still runs (not ended, not handed over).
@@ -134,14 +152,7 @@ impl Partnership {
     /// The term that is ending next: the semester (capped at the agreement's
     /// end) for semester agreements, the agreement's end for months.
     fn term_ending_after(&self, calendar: &AcademicCalendar, today: NaiveDate) -> Option<NaiveDate> {
-        let ends = self.agreement_ends(calendar)?;
-        if today > ends {
-            return Some(ends);
-        }
-        Some(match self.duration {
-            AgreedDuration::Months(_) => ends,
-            AgreedDuration::Semesters { .. } => calendar.current_or_next(today).ends.min(ends),
-        })
+        term_ending_after(self.duration, parse_day(&self.start_date)?, calendar, today)
     }
 
     /// The continuation notice, from three weeks before a term ends until

@@ -3,11 +3,42 @@
 //! Participants' intake and survey answers arrive sealed to the coordinator;
 //! the program holds only what coordinators may see (never a pair's notes).
 
-use std::collections::BTreeMap;
+pub mod health;
+pub mod intake;
+pub mod matching;
+pub mod template;
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use autosurgeon::{Hydrate, Reconcile, Text};
+use chrono::NaiveDate;
 
+use crate::calendar_day::{day_text, parse_day};
 use crate::document::{DocumentKind, Schema};
+pub use health::{CheckIn, EndReason, Health};
+pub use intake::{Availability, CareerStage, IntakeForm, IntakeRole, MeetingMode, NotEligible};
+pub use matching::{Candidate, Draft, MatchingRules};
+pub use template::{ProgramSettings, Roles};
+
+/// A member of a program's roster; ids are made by the coordinator's device.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MemberId(String);
+
+impl MemberId {
+    pub fn new(id: &str) -> Self {
+        MemberId(id.to_string())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for MemberId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
 pub struct Program {
@@ -15,11 +46,16 @@ pub struct Program {
     pub schema: u64,
     pub name: String,
     pub template: ProgramTemplate,
+    pub settings: ProgramSettings,
     pub coordinators: Vec<String>,
     /// Members by id.
     pub roster: BTreeMap<String, Member>,
     /// Matches by id.
     pub matches: BTreeMap<String, Match>,
+    /// (mentor, mentee) pairs the coordinator fixed for the next draft.
+    pub pinned: Vec<PairRule>,
+    /// Pairs ruled out: by the coordinator, and every dissolved pair.
+    pub forbidden: Vec<PairRule>,
     /// Budget in cents (e.g. the lunch fund), and what was spent.
     pub budget_cents: i64,
     pub expenses: Vec<Expense>,
@@ -39,16 +75,166 @@ pub enum ProgramTemplate {
     GraduateHandbook,
 }
 
+impl ProgramTemplate {
+    pub const ALL: [ProgramTemplate; 4] = [
+        ProgramTemplate::PeerConnections,
+        ProgramTemplate::LibrariesMentoring,
+        ProgramTemplate::CareerSuccessWorkshop,
+        ProgramTemplate::GraduateHandbook,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ProgramTemplate::PeerConnections => "Peer Connections",
+            ProgramTemplate::LibrariesMentoring => "Libraries mentoring program",
+            ProgramTemplate::CareerSuccessWorkshop => "Career success workshop",
+            ProgramTemplate::GraduateHandbook => "Graduate peer mentoring",
+        }
+    }
+}
+
+/// Where a member is in the program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate)]
+pub enum MemberState {
+    /// On the roster, waiting for the next matching round.
+    Waiting,
+    Matched,
+    /// Left the program.
+    Left,
+}
+
+/// A member as their intake form described them.
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
 pub struct Member {
     #[key]
     pub id: String,
+    pub role: MemberRole,
     pub name: String,
+    pub contact: String,
     pub department: String,
-    pub wants_mentor: bool,
-    pub volunteers_to_mentor: bool,
-    /// ISO 8601 date the person started (mentor eligibility after a year).
-    pub started_on: Option<String>,
+    /// The day they started (mentor eligibility counts from it).
+    pub started_on: String,
+    pub topics: Vec<String>,
+    pub career_stage: MemberStage,
+    /// [`Availability`]'s bits.
+    pub availability: u32,
+    pub meeting_mode: MemberMeetingMode,
+    pub capacity: u32,
+    /// Names or addresses they asked not to be matched with.
+    pub avoid: Vec<String>,
+    pub note: String,
+    pub received_on: String,
+    pub state: MemberState,
+}
+
+/// [`IntakeRole`] as the document stores it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate)]
+pub enum MemberRole {
+    Mentee,
+    Mentor,
+}
+
+/// [`CareerStage`] as the document stores it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate)]
+pub enum MemberStage {
+    New,
+    Early,
+    Mid,
+    Senior,
+}
+
+/// [`MeetingMode`] as the document stores it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate)]
+pub enum MemberMeetingMode {
+    InPerson,
+    Online,
+    Either,
+}
+
+impl From<CareerStage> for MemberStage {
+    fn from(stage: CareerStage) -> Self {
+        match stage {
+            CareerStage::New => MemberStage::New,
+            CareerStage::Early => MemberStage::Early,
+            CareerStage::Mid => MemberStage::Mid,
+            CareerStage::Senior => MemberStage::Senior,
+        }
+    }
+}
+
+impl From<MemberStage> for CareerStage {
+    fn from(stage: MemberStage) -> Self {
+        match stage {
+            MemberStage::New => CareerStage::New,
+            MemberStage::Early => CareerStage::Early,
+            MemberStage::Mid => CareerStage::Mid,
+            MemberStage::Senior => CareerStage::Senior,
+        }
+    }
+}
+
+impl From<MeetingMode> for MemberMeetingMode {
+    fn from(mode: MeetingMode) -> Self {
+        match mode {
+            MeetingMode::InPerson => MemberMeetingMode::InPerson,
+            MeetingMode::Online => MemberMeetingMode::Online,
+            MeetingMode::Either => MemberMeetingMode::Either,
+        }
+    }
+}
+
+impl From<MemberMeetingMode> for MeetingMode {
+    fn from(mode: MemberMeetingMode) -> Self {
+        match mode {
+            MemberMeetingMode::InPerson => MeetingMode::InPerson,
+            MemberMeetingMode::Online => MeetingMode::Online,
+            MemberMeetingMode::Either => MeetingMode::Either,
+        }
+    }
+}
+
+impl Member {
+    /// The roster's entry for a checked form received on `today`.
+    pub fn from_form(id: &str, form: &IntakeForm, today: NaiveDate) -> Member {
+        Member {
+            id: id.to_string(),
+            role: match form.role {
+                IntakeRole::RequestMentor => MemberRole::Mentee,
+                IntakeRole::VolunteerToMentor => MemberRole::Mentor,
+            },
+            name: form.name.trim().to_string(),
+            contact: form.contact.trim().to_string(),
+            department: form.department.trim().to_string(),
+            started_on: day_text(form.started_on),
+            topics: form.topics.iter().cloned().collect(),
+            career_stage: form.career_stage.into(),
+            availability: u32::from(form.availability.bits()),
+            meeting_mode: form.meeting_mode.into(),
+            capacity: form.capacity,
+            avoid: form.avoid.clone(),
+            note: form.note.clone(),
+            received_on: day_text(today),
+            state: MemberState::Waiting,
+        }
+    }
+}
+
+/// A (mentor, mentee) pair the coordinator pinned or ruled out.
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+pub struct PairRule {
+    pub mentor: String,
+    pub mentee: String,
+}
+
+/// How a match ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate)]
+pub enum MatchStatus {
+    /// Published: the pair was introduced.
+    Introduced,
+    /// The agreed time ran its course.
+    Completed,
+    /// Dissolved before its time.
+    EndedEarly,
 }
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
@@ -58,9 +244,28 @@ pub struct Match {
     pub mentor: String,
     pub mentee: String,
     pub matched_on: String,
-    pub dissolved_on: Option<String>,
-    /// Meetings the pair chose to report; never their content.
-    pub reported_meetings: u32,
+    /// Why they were matched, as the draft said it.
+    pub reasons: Vec<String>,
+    pub status: MatchStatus,
+    pub ended_on: Option<String>,
+    /// The latest counts the pair chose to share, as JSON of [`CheckIn`].
+    pub check_in: Option<String>,
+    /// The term end whose continuation notice went out.
+    pub notice_sent_for: Option<String>,
+}
+
+impl Match {
+    /// The latest check-in, if one was shared and still reads.
+    pub fn latest_check_in(&self) -> Option<CheckIn> {
+        serde_json::from_str(self.check_in.as_deref()?).ok()
+    }
+
+    pub fn health(&self, settings: &ProgramSettings, today: NaiveDate) -> Option<Health> {
+        if self.status != MatchStatus::Introduced {
+            return Some(Health::Ended);
+        }
+        Some(health::health(parse_day(&self.matched_on)?, self.latest_check_in().as_ref(), settings, today))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
@@ -87,7 +292,9 @@ pub struct Resource {
 
 impl Schema for Program {
     const KIND: DocumentKind = DocumentKind::Program;
-    const SCHEMA: u64 = 1;
+    // 2: settings, the roster from intake forms, pins and ruled-out pairs.
+    // No version before it was ever written by the app.
+    const SCHEMA: u64 = 2;
 
     fn list_title(doc: &automerge::AutoCommit) -> String {
         crate::document::root_field(doc, "name")
@@ -95,15 +302,18 @@ impl Schema for Program {
 }
 
 impl Program {
-    pub fn new(name: &str, template: ProgramTemplate) -> Self {
+    pub fn new(name: &str, template: ProgramTemplate, today: NaiveDate) -> Self {
         Program {
             kind: DocumentKind::Program.as_str().to_owned(),
             schema: Self::SCHEMA,
             name: name.to_owned(),
             template,
+            settings: ProgramSettings::from_template(template, today),
             coordinators: Vec::new(),
             roster: BTreeMap::new(),
             matches: BTreeMap::new(),
+            pinned: Vec::new(),
+            forbidden: Vec::new(),
             budget_cents: 0,
             expenses: Vec::new(),
             resources: Vec::new(),
@@ -113,5 +323,211 @@ impl Program {
     /// Budget left after every expense.
     pub fn budget_left_cents(&self) -> i64 {
         self.budget_cents - self.expenses.iter().map(|e| e.amount_cents).sum::<i64>()
+    }
+
+    /// The matching's view of the members waiting for a match, and of the
+    /// mentors with places left after their running matches. Names in a
+    /// form's "people to avoid" are matched to members by name or contact.
+    pub fn candidates(&self, today: NaiveDate) -> (Vec<Candidate>, Vec<Candidate>) {
+        let running = |id: &str, mentor: bool| {
+            self.matches
+                .values()
+                .filter(|m| m.status == MatchStatus::Introduced && if mentor { m.mentor == id } else { m.mentee == id })
+                .count() as u32
+        };
+        let by_name = |text: &str| -> Option<MemberId> {
+            let text = text.trim();
+            self.roster
+                .values()
+                .find(|m| m.name.eq_ignore_ascii_case(text) || (!m.contact.is_empty() && m.contact.eq_ignore_ascii_case(text)))
+                .map(|m| MemberId::new(&m.id))
+        };
+        let mut mentors = Vec::new();
+        let mut mentees = Vec::new();
+        for member in self.roster.values().filter(|m| m.state != MemberState::Left) {
+            let started = parse_day(&member.started_on);
+            let eligible = started.is_some_and(|s| crate::calendar_day::add_days(s, u64::from(self.settings.mentor_min_service_days)) <= today);
+            let candidate = |capacity| Candidate {
+                id: MemberId::new(&member.id),
+                name: member.name.clone(),
+                department: member.department.clone(),
+                topics: member.topics.iter().cloned().collect(),
+                career_stage: member.career_stage.into(),
+                availability: Availability::from_bits(u16::try_from(member.availability & 0x7fff).unwrap_or(0)),
+                meeting_mode: member.meeting_mode.into(),
+                avoid: member.avoid.iter().filter_map(|a| by_name(a)).collect::<BTreeSet<_>>(),
+                capacity,
+                eligible,
+            };
+            match member.role {
+                MemberRole::Mentor => {
+                    let left = member.capacity.min(matching::MAX_CAPACITY).saturating_sub(running(&member.id, true));
+                    mentors.push(candidate(left));
+                }
+                MemberRole::Mentee if member.state == MemberState::Waiting && running(&member.id, false) == 0 => mentees.push(candidate(0)),
+                MemberRole::Mentee => {}
+            }
+        }
+        (mentors, mentees)
+    }
+
+    /// The coordinator's pins and ruled-out pairs as the matching reads them.
+    pub fn matching_rules(&self) -> MatchingRules {
+        let pairs = |rules: &[PairRule]| rules.iter().map(|r| (MemberId::new(&r.mentor), MemberId::new(&r.mentee))).collect();
+        MatchingRules { different_department: self.settings.different_department, pinned: pairs(&self.pinned), forbidden: pairs(&self.forbidden) }
+    }
+
+    /// The draft for everyone waiting now.
+    pub fn draft(&self, today: NaiveDate) -> Draft {
+        let (mentors, mentees) = self.candidates(today);
+        matching::draft(&mentors, &mentees, &self.matching_rules())
+    }
+
+    /// Publish `draft`'s pairs as matches made on `today`, each under the id
+    /// `new_id` gives; the pins are used up. Returns the new matches' ids.
+    pub fn publish(&mut self, draft: &Draft, today: NaiveDate, mut new_id: impl FnMut() -> String) -> Vec<String> {
+        let mut ids = Vec::new();
+        for pair in &draft.pairs {
+            let (mentor, mentee) = (pair.mentor.as_str(), pair.mentee.as_str());
+            let waiting = self.roster.get(mentee).is_some_and(|m| m.state == MemberState::Waiting);
+            if !waiting || !self.roster.contains_key(mentor) {
+                continue;
+            }
+            let id = new_id();
+            self.matches.insert(
+                id.clone(),
+                Match {
+                    id: id.clone(),
+                    mentor: mentor.to_string(),
+                    mentee: mentee.to_string(),
+                    matched_on: day_text(today),
+                    reasons: pair.fit.reasons.iter().map(|r| r.describe()).collect(),
+                    status: MatchStatus::Introduced,
+                    ended_on: None,
+                    check_in: None,
+                    notice_sent_for: None,
+                },
+            );
+            for member in [mentor, mentee] {
+                if let Some(m) = self.roster.get_mut(member) {
+                    m.state = MemberState::Matched;
+                }
+            }
+            ids.push(id);
+        }
+        self.pinned.clear();
+        ids
+    }
+
+    /// End a match on `today` for `reason`. An early end puts the mentee
+    /// back in the next round, with this pair ruled out; a mentor with no
+    /// running match left waits again too.
+    pub fn dissolve(&mut self, match_id: &str, reason: EndReason, today: NaiveDate) -> bool {
+        let Some(m) = self.matches.get_mut(match_id) else { return false };
+        if m.status != MatchStatus::Introduced {
+            return false;
+        }
+        m.status = if reason.is_early() { MatchStatus::EndedEarly } else { MatchStatus::Completed };
+        m.ended_on = Some(day_text(today));
+        let (mentor, mentee) = (m.mentor.clone(), m.mentee.clone());
+        if reason.is_early() {
+            if let Some(member) = self.roster.get_mut(&mentee) {
+                member.state = MemberState::Waiting;
+            }
+            let rule = PairRule { mentor: mentor.clone(), mentee };
+            if !self.forbidden.contains(&rule) {
+                self.forbidden.push(rule);
+            }
+        }
+        let still_mentoring = self.matches.values().any(|m| m.mentor == mentor && m.status == MatchStatus::Introduced);
+        if let Some(member) = self.roster.get_mut(&mentor) {
+            if !still_mentoring {
+                member.state = MemberState::Waiting;
+            }
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar_day::parse_day;
+
+    fn day(text: &str) -> NaiveDate {
+        parse_day(text).unwrap()
+    }
+
+    fn form(role: IntakeRole, name: &str, department: &str, capacity: u32) -> IntakeForm {
+        IntakeForm {
+            role,
+            name: name.into(),
+            contact: format!("{}@example.edu", name.to_lowercase()),
+            department: department.into(),
+            started_on: day("2020-01-01"),
+            topics: BTreeSet::from(["Job responsibilities".to_string()]),
+            career_stage: if role == IntakeRole::VolunteerToMentor { CareerStage::Senior } else { CareerStage::New },
+            availability: Availability::from_slots(&[0, 3]),
+            meeting_mode: MeetingMode::Either,
+            capacity,
+            avoid: vec![],
+            note: String::new(),
+            supervisor_informed: true,
+            expectations_read: true,
+        }
+    }
+
+    #[test]
+    fn intake_to_matches_to_a_dissolve_and_a_re_match() {
+        let today = day("2026-09-01");
+        let mut p = Program::new("Peer Connections", ProgramTemplate::PeerConnections, today);
+        p.roster.insert("m".into(), Member::from_form("m", &form(IntakeRole::VolunteerToMentor, "Mira", "Chemistry", 2), today));
+        p.roster.insert("n".into(), Member::from_form("n", &form(IntakeRole::VolunteerToMentor, "Noor", "Biology", 1), today));
+        p.roster.insert("a".into(), Member::from_form("a", &form(IntakeRole::RequestMentor, "Ana", "Chemistry", 0), today));
+        let mut bo = form(IntakeRole::RequestMentor, "Bo", "Physics", 0);
+        bo.avoid = vec!["NOOR".into()];
+        p.roster.insert("b".into(), Member::from_form("b", &bo, today));
+
+        let draft = p.draft(today);
+        // Ana cannot have Mira (same department); Bo avoids Noor.
+        let pairs: Vec<(&str, &str)> = draft.pairs.iter().map(|x| (x.mentor.as_str(), x.mentee.as_str())).collect();
+        assert_eq!(pairs, vec![("m", "b"), ("n", "a")]);
+        let mut counter = 0;
+        let ids = p.publish(&draft, today, || {
+            counter += 1;
+            format!("match-{counter}")
+        });
+        assert_eq!(ids.len(), 2);
+        assert!(p.roster.values().all(|m| m.state == MemberState::Matched));
+        assert!(p.draft(today).pairs.is_empty(), "nobody waits");
+
+        // Ana's match ends early: she waits again, Noor is ruled out for her,
+        // and Mira (same department) cannot take her: she waits with a reason.
+        let ana_match = p.matches.values().find(|m| m.mentee == "a").unwrap().id.clone();
+        assert!(p.dissolve(&ana_match, EndReason::MismatchedSchedules, today));
+        assert!(!p.dissolve(&ana_match, EndReason::MismatchedSchedules, today), "once");
+        assert_eq!(p.matches[&ana_match].status, MatchStatus::EndedEarly);
+        let next = p.draft(today);
+        assert!(next.pairs.is_empty());
+        assert_eq!(next.unplaced[0].0.as_str(), "a");
+        // A new mentor from another department takes her in the next round.
+        p.roster.insert("o".into(), Member::from_form("o", &form(IntakeRole::VolunteerToMentor, "Oli", "Math", 1), today));
+        let next = p.draft(today);
+        assert_eq!(next.pairs.len(), 1);
+        assert_eq!((next.pairs[0].mentor.as_str(), next.pairs[0].mentee.as_str()), ("o", "a"));
+        // Mira still has one place left after Bo.
+        let (mentors, _) = p.candidates(today);
+        assert_eq!(mentors.iter().find(|c| c.id.as_str() == "m").map(|c| c.capacity), Some(1));
+    }
+
+    #[test]
+    fn a_program_round_trips_through_its_document() {
+        let today = day("2026-09-01");
+        let mut p = Program::new("Libraries", ProgramTemplate::LibrariesMentoring, today);
+        p.roster.insert("m".into(), Member::from_form("m", &form(IntakeRole::VolunteerToMentor, "Mira", "Access", 2), today));
+        let mut doc = automerge::AutoCommit::new();
+        autosurgeon::reconcile(&mut doc, &p).unwrap();
+        let back: Program = autosurgeon::hydrate(&doc).unwrap();
+        assert_eq!(back, p);
     }
 }
