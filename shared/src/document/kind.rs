@@ -11,18 +11,21 @@ pub enum DocumentKind {
     Partnership,
     Workshop,
     Program,
+    /// A program's public page: what members follow read-only.
+    ProgramPage,
     /// The list of a person's documents that their linked devices follow.
     Keyring,
 }
 
 impl DocumentKind {
-    pub const ALL: [DocumentKind; 7] = [
+    pub const ALL: [DocumentKind; 8] = [
         DocumentKind::Profile,
         DocumentKind::Journal,
         DocumentKind::GoalPlan,
         DocumentKind::Partnership,
         DocumentKind::Workshop,
         DocumentKind::Program,
+        DocumentKind::ProgramPage,
         DocumentKind::Keyring,
     ];
 
@@ -35,6 +38,7 @@ impl DocumentKind {
             DocumentKind::Partnership => "partnership",
             DocumentKind::Workshop => "workshop",
             DocumentKind::Program => "program",
+            DocumentKind::ProgramPage => "program_page",
             DocumentKind::Keyring => "keyring",
         }
     }
@@ -48,6 +52,7 @@ impl DocumentKind {
             DocumentKind::Partnership => "partnership",
             DocumentKind::Workshop => "workshop",
             DocumentKind::Program => "program",
+            DocumentKind::ProgramPage => "program page",
             DocumentKind::Keyring => "list of your keys",
         }
     }

@@ -6,6 +6,7 @@
 pub mod health;
 pub mod intake;
 pub mod matching;
+pub mod page;
 pub mod template;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -125,6 +126,9 @@ pub struct Member {
     pub note: String,
     pub received_on: String,
     pub state: MemberState,
+    /// The inbox address the form came from (its signed sender): where
+    /// the introduction and notices go.
+    pub reply_to: String,
 }
 
 /// [`IntakeRole`] as the document stores it.
@@ -196,6 +200,11 @@ impl From<MemberMeetingMode> for MeetingMode {
 impl Member {
     /// The roster's entry for a checked form received on `today`.
     pub fn from_form(id: &str, form: &IntakeForm, today: NaiveDate) -> Member {
+        Member::from_letter(id, form, "", today)
+    }
+
+    /// The roster's entry for a form from the inbox `reply_to`.
+    pub fn from_letter(id: &str, form: &IntakeForm, reply_to: &str, today: NaiveDate) -> Member {
         Member {
             id: id.to_string(),
             role: match form.role {
@@ -215,6 +224,29 @@ impl Member {
             note: form.note.clone(),
             received_on: day_text(today),
             state: MemberState::Waiting,
+            reply_to: reply_to.to_string(),
+        }
+    }
+}
+
+/// Why an intake form did not join the roster; the coordinator sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IntakeRefused {
+    /// The letter names no sender: anyone could have written it.
+    Unsigned,
+    BadForm(intake::BadForm),
+    NotEligible(Vec<NotEligible>),
+    /// The sender is matched already; a new form does not undo that.
+    AlreadyMatched,
+}
+
+impl IntakeRefused {
+    pub fn describe(&self) -> String {
+        match self {
+            IntakeRefused::Unsigned => "The form was not signed by the sender's device, so who sent it cannot be known; it was set aside.".into(),
+            IntakeRefused::BadForm(bad) => format!("The form was set aside: {bad}."),
+            IntakeRefused::NotEligible(why) => why.iter().map(|w| w.describe()).collect::<Vec<_>>().join(" "),
+            IntakeRefused::AlreadyMatched => "This person is matched already; their new form was set aside.".into(),
         }
     }
 }
@@ -371,6 +403,28 @@ impl Program {
         (mentors, mentees)
     }
 
+    /// An intake form arrived in a letter from `sender` (`None`: the letter
+    /// was not signed). Checked as hostile: signed, within bounds, eligible
+    /// under this program's rules on `today`. A person (one device's
+    /// address) is one member: sending again replaces their form while they
+    /// wait. Returns the member's id.
+    pub fn receive_intake(&mut self, sender: Option<&crate::sync::inbox::InboxAddress>, form: &IntakeForm, today: NaiveDate) -> Result<String, IntakeRefused> {
+        let sender = sender.ok_or(IntakeRefused::Unsigned)?;
+        form.check_shape().map_err(IntakeRefused::BadForm)?;
+        let why = intake::eligibility(form, &self.settings, today);
+        if !why.is_empty() {
+            return Err(IntakeRefused::NotEligible(why));
+        }
+        let id = sender.id().to_string();
+        if let Some(member) = self.roster.get(&id) {
+            if member.state != MemberState::Waiting {
+                return Err(IntakeRefused::AlreadyMatched);
+            }
+        }
+        self.roster.insert(id.clone(), Member::from_letter(&id, form, &sender.to_text(), today));
+        Ok(id)
+    }
+
     /// The coordinator's pins and ruled-out pairs as the matching reads them.
     pub fn matching_rules(&self) -> MatchingRules {
         let pairs = |rules: &[PairRule]| rules.iter().map(|r| (MemberId::new(&r.mentor), MemberId::new(&r.mentee))).collect();
@@ -518,6 +572,36 @@ mod tests {
         // Mira still has one place left after Bo.
         let (mentors, _) = p.candidates(today);
         assert_eq!(mentors.iter().find(|c| c.id.as_str() == "m").map(|c| c.capacity), Some(1));
+    }
+
+    #[test]
+    fn a_form_joins_the_roster_only_signed_in_bounds_and_eligible() {
+        use crate::sync::inbox::InboxKeys;
+        let today = day("2026-08-01");
+        let mut p = Program::new("Libraries", ProgramTemplate::LibrariesMentoring, day("2026-06-01"));
+        let ana = InboxKeys::from_seed([1; 32]).address();
+        let mut request = form(IntakeRole::RequestMentor, "Ana", "Access", 0);
+        request.topics = BTreeSet::from(["Career planning".to_string()]);
+        assert_eq!(p.receive_intake(None, &request, today), Err(IntakeRefused::Unsigned));
+        assert!(p.roster.is_empty());
+        let id = p.receive_intake(Some(&ana), &request, today).unwrap();
+        assert_eq!(p.roster[&id].reply_to, ana.to_text());
+        // Sent again with another department: one member, updated.
+        request.department = "Collections".into();
+        assert_eq!(p.receive_intake(Some(&ana), &request, today), Ok(id.clone()));
+        assert_eq!(p.roster.len(), 1);
+        assert_eq!(p.roster[&id].department, "Collections");
+        // A volunteer under a year of service is told the day.
+        let bo = InboxKeys::from_seed([2; 32]).address();
+        let mut volunteer = form(IntakeRole::VolunteerToMentor, "Bo", "Access", 1);
+        volunteer.topics = request.topics.clone();
+        volunteer.started_on = day("2026-01-15");
+        let refused = p.receive_intake(Some(&bo), &volunteer, today).unwrap_err();
+        assert_eq!(refused, IntakeRefused::NotEligible(vec![NotEligible::ServiceTooShort { eligible_on: day("2027-01-15") }]));
+        assert!(refused.describe().contains("Fri 15 Jan 2027"));
+        volunteer.name = "x".repeat(500);
+        assert!(matches!(p.receive_intake(Some(&bo), &volunteer, today), Err(IntakeRefused::BadForm(_))));
+        assert_eq!(p.roster.len(), 1);
     }
 
     #[test]

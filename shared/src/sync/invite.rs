@@ -148,6 +148,7 @@ fn describe(kind: DocumentKind) -> &'static str {
         DocumentKind::Profile => "a profile",
         DocumentKind::Workshop => "a workshop",
         DocumentKind::Program => "a program",
+        DocumentKind::ProgramPage => "a program's page",
         DocumentKind::Keyring => "your linked devices",
     }
 }

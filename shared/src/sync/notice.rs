@@ -33,6 +33,10 @@ pub enum Notice {
     /// partnership, shown to the recipient only if the wish was mutual
     /// (see `workshop::keep_in_touch::Invitation`).
     KeepInTouchInvite { workshop: String, from_name: String, invite: String },
+    /// "Request a mentor" or "volunteer to mentor", for the program whose
+    /// public page has the sync id `page`; always in a signed letter (see
+    /// `Program::receive_intake`).
+    ProgramIntake { page: String, form: crate::program::IntakeForm },
 }
 
 /// The most a notice may hold.
@@ -71,6 +75,7 @@ impl std::fmt::Debug for Notice {
             Notice::WorkshopJoin(request) => write!(f, "WorkshopJoin({})", request.workshop),
             Notice::WrapUpShared { workshop, .. } => write!(f, "WrapUpShared({workshop})"),
             Notice::KeepInTouchInvite { workshop, .. } => write!(f, "KeepInTouchInvite({workshop})"),
+            Notice::ProgramIntake { page, .. } => write!(f, "ProgramIntake({page})"),
         }
     }
 }
