@@ -24,15 +24,15 @@ pub mod shell;
 pub mod sync;
 pub mod widgets;
 
-use confidant_shared::Section;
 use leptos::prelude::*;
 use leptos_meta::provide_meta_context;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::pages::{
-    GoalPlanPage, GoalPlansPage, HomePage, JoinPage, LinkDevicePage, JournalEntryPage, JournalPage, NotFound, PartnershipPage, PartnershipsPage,
-    ResourcesPage, SectionPage, SettingsPage, WorkshopPage, WorkshopsPage,
+    GoalPlanPage, GoalPlansPage, HomePage, JoinPage, LinkDevicePage, JournalEntryPage, JournalPage, NotFound, PartnershipPage, PartnershipsPage, ProgramPage,
+    ProgramPublicPage, ProgramsPage,
+    ResourcesPage, SettingsPage, WorkshopPage, WorkshopsPage,
 };
 use crate::shell::Shell;
 
@@ -59,7 +59,9 @@ pub fn App(#[prop(default = true)] service_worker: bool, #[prop(default = true)]
                     <Route path=path!("/partnerships/:id") view=PartnershipPage/>
                     <Route path=path!("/workshop") view=WorkshopsPage/>
                     <Route path=path!("/workshop/:id") view=WorkshopPage/>
-                    <Route path=path!("/program") view=|| view! { <SectionPage section=Section::Program/> }/>
+                    <Route path=path!("/program") view=ProgramsPage/>
+                    <Route path=path!("/program/:id") view=ProgramPage/>
+                    <Route path=path!("/program/page/:id") view=ProgramPublicPage/>
                     <Route path=path!("/resources") view=ResourcesPage/>
                     <Route path=path!("/settings") view=SettingsPage/>
                     <Route path=path!("/join") view=JoinPage/>

@@ -18,6 +18,8 @@ pub fn document(kind: DocumentKind, id: DocumentId) -> Option<String> {
         DocumentKind::GoalPlan => Section::Goals,
         DocumentKind::Partnership => Section::Partnerships,
         DocumentKind::Workshop => Section::Workshop,
+        DocumentKind::Program => Section::Program,
+        DocumentKind::ProgramPage => return Some(program_page(id)),
         _ => return None,
     };
     Some(format!("{}/{id}", section.path()))
@@ -43,6 +45,16 @@ pub fn workshop(id: DocumentId) -> String {
     format!("{}/{id}", Section::Workshop.path())
 }
 
+/// One program, as its coordinators run it.
+pub fn program(id: DocumentId) -> String {
+    format!("{}/{id}", Section::Program.path())
+}
+
+/// A program's public page, as its members follow it, with the intake forms.
+pub fn program_page(id: DocumentId) -> String {
+    format!("{}/page/{id}", Section::Program.path())
+}
+
 /// A partnership just started, opened where its invite is shown.
 pub fn partnership_inviting(id: DocumentId) -> String {
     format!("{}?invite=1", partnership(id))
@@ -58,7 +70,8 @@ pub fn partnership_with(name: &str, to: &str, workshop: &str) -> String {
 
 /// The routes the router must declare, with `:id` for a document id.
 pub const ROUTES: &[&str] = &[
-    "/", "/journal", "/journal/:id", "/goals", "/goals/:id", "/partnerships", "/partnerships/:id", "/workshop", "/workshop/:id", "/program",
+    "/", "/journal", "/journal/:id", "/goals", "/goals/:id", "/partnerships", "/partnerships/:id", "/workshop", "/workshop/:id", "/program", "/program/:id",
+    "/program/page/:id",
     "/resources", "/settings", JOIN, LINK,
 ];
 
@@ -78,7 +91,7 @@ mod tests {
         };
         let with = partnership_with("Sam & Ana?", "abc_-", "ws1");
         assert_eq!(with, "/partnerships?with=Sam+%26+Ana%3F&to=abc_-&workshop=ws1");
-        for path in [journal_entry(id), goal_plan(id), partnership(id), partnership_inviting(id), workshop(id), with] {
+        for path in [journal_entry(id), goal_plan(id), partnership(id), partnership_inviting(id), workshop(id), program(id), program_page(id), with] {
             assert!(matches(&path), "{path}");
         }
         for section in Section::ALL {

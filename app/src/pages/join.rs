@@ -32,7 +32,8 @@ fn page_of(kind: DocumentKind, id: DocumentId) -> String {
         DocumentKind::Journal => format!("{}/{id}", Section::Journal.path()),
         DocumentKind::Profile | DocumentKind::Keyring => Section::Settings.path().to_string(),
         DocumentKind::Workshop => confidant_shared::paths::workshop(id),
-        DocumentKind::Program => Section::Program.path().to_string(),
+        DocumentKind::Program => confidant_shared::paths::program(id),
+        DocumentKind::ProgramPage => confidant_shared::paths::program_page(id),
     }
 }
 

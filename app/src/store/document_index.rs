@@ -86,7 +86,7 @@ pub fn change_stamp() -> f64 {
 /// accepted from an invite is empty until the first changes arrive).
 pub fn summary_of(kind: DocumentKind, id: confidant_shared::document::DocumentId, doc: &automerge::AutoCommit) -> Option<DocumentSummary> {
     use confidant_shared::document::{root_field, Schema};
-    use confidant_shared::{goal_plan::GoalPlan, journal::JournalEntry, keyring::Keyring, partnership::Partnership, profile::Profile, program::Program, workshop::Workshop};
+    use confidant_shared::{goal_plan::GoalPlan, journal::JournalEntry, keyring::Keyring, partnership::Partnership, profile::Profile, program::{page::ProgramPage, Program}, workshop::Workshop};
     fn line<T: Schema>(doc: &automerge::AutoCommit) -> (String, Option<String>, Option<serde_json::Value>) {
         (T::list_title(doc), T::list_date(doc), T::list_line(doc))
     }
@@ -99,6 +99,7 @@ pub fn summary_of(kind: DocumentKind, id: confidant_shared::document::DocumentId
         DocumentKind::Partnership => line::<Partnership>(doc),
         DocumentKind::Profile => line::<Profile>(doc),
         DocumentKind::Program => line::<Program>(doc),
+        DocumentKind::ProgramPage => line::<ProgramPage>(doc),
         DocumentKind::Workshop => line::<Workshop>(doc),
         DocumentKind::Keyring => line::<Keyring>(doc),
     };

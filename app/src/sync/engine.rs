@@ -56,6 +56,7 @@ pub(super) enum Event {
     Wish(InboxAddress, String, Reply<[u8; 32]>),
     /// A workshop join (or leave) request, sealed to the facilitator's inbox.
     SendJoin(InboxAddress, confidant_shared::workshop::roster::JoinRequest, Reply<()>),
+    SendIntake(InboxAddress, String, confidant_shared::program::IntakeForm, Reply<()>),
     /// Wrap-up answers for a workshop (its sync id's text), in an anonymous
     /// letter to the facilitator's inbox.
     ShareWrapUp(InboxAddress, String, Vec<String>, Reply<()>),
@@ -389,6 +390,9 @@ impl Engine {
             Event::SendJoin(to, request, reply) => {
                 let body = confidant_shared::sync::notice::Notice::WorkshopJoin(request).encode();
                 let _ = reply.send(self.send_letter(&to, &body).await);
+            }
+            Event::SendIntake(to, page, form, reply) => {
+                let _ = reply.send(self.send_intake(&to, page, form).await);
             }
             Event::ShareWrapUp(to, workshop, answers, reply) => {
                 let _ = reply.send(self.share_wrap_up(&to, workshop, answers).await);

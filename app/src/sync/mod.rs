@@ -24,6 +24,7 @@ mod engine;
 mod relay_socket;
 mod repair;
 mod sharing;
+mod program;
 mod workshop;
 
 use std::collections::BTreeMap;
@@ -277,6 +278,12 @@ impl SyncEngine {
     /// Ask to join a workshop (a letter to the facilitator's device).
     pub async fn send_join(&self, facilitator: InboxAddress, request: confidant_shared::workshop::roster::JoinRequest) -> Result<(), String> {
         ask(&self.events, |reply| Event::SendJoin(facilitator, request, reply)).await
+    }
+
+    /// Send an intake form to a program's coordinator (a signed letter);
+    /// `page` is the sync id of the program's public page.
+    pub async fn send_intake(&self, coordinator: InboxAddress, page: String, form: confidant_shared::program::IntakeForm) -> Result<(), String> {
+        ask(&self.events, |reply| Event::SendIntake(coordinator, page, form, reply)).await
     }
 
     /// This device and the person's other devices.

@@ -259,6 +259,7 @@ impl Engine {
             Some(Notice::WorkshopJoin(request)) => return self.workshop_join(&letter, request).await,
             Some(Notice::WrapUpShared { workshop, answers }) => return self.wrap_up_received(&workshop, answers).await,
             Some(Notice::KeepInTouchInvite { workshop, from_name, invite }) => return self.invitation_received(&letter, &workshop, &from_name, &invite).await,
+            Some(Notice::ProgramIntake { page, form }) => return self.program_intake(&letter, &page, form).await,
             _ => {}
         }
         let Some(Notice::Moved { from, member, invite, signature }) = notice else { return };

@@ -48,6 +48,9 @@ pub struct Program {
     pub name: String,
     pub template: ProgramTemplate,
     pub settings: ProgramSettings,
+    /// The local id of the program's public page on the coordinator's
+    /// device (intake letters name the page; this finds the program).
+    pub page: String,
     pub coordinators: Vec<String>,
     /// Members by id.
     pub roster: BTreeMap<String, Member>,
@@ -61,6 +64,21 @@ pub struct Program {
     pub budget_cents: i64,
     pub expenses: Vec<Expense>,
     pub resources: Vec<Resource>,
+    /// Forms that did not join the roster, newest last, with why.
+    pub set_aside: Vec<SetAsideForm>,
+}
+
+/// The most set-aside forms kept: a flood of crafted letters pushes out
+/// the oldest, never a member.
+pub const MAX_SET_ASIDE: usize = 100;
+
+/// A form that did not join the roster, shown to the coordinator as such.
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct SetAsideForm {
+    /// The name the form gives (unverified if the letter was unsigned).
+    pub name: String,
+    pub why: String,
+    pub received_on: String,
 }
 
 /// The four programs Confidant is built to run.
@@ -341,6 +359,7 @@ impl Program {
             name: name.to_owned(),
             template,
             settings: ProgramSettings::from_template(template, today),
+            page: String::new(),
             coordinators: Vec::new(),
             roster: BTreeMap::new(),
             matches: BTreeMap::new(),
@@ -349,7 +368,16 @@ impl Program {
             budget_cents: 0,
             expenses: Vec::new(),
             resources: Vec::new(),
+            set_aside: Vec::new(),
         }
+    }
+
+    /// Keep a form that did not join the roster, with why, for the coordinator.
+    pub fn set_aside(&mut self, form_name: &str, why: &IntakeRefused, today: NaiveDate) {
+        let name: String = form_name.trim().chars().take(120).collect();
+        self.set_aside.push(SetAsideForm { name, why: why.describe(), received_on: day_text(today) });
+        let over = self.set_aside.len().saturating_sub(MAX_SET_ASIDE);
+        self.set_aside.drain(..over);
     }
 
     /// Budget left after every expense.

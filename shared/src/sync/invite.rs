@@ -107,7 +107,7 @@ impl InvitePlace {
     pub fn accepts(self, kind: DocumentKind) -> bool {
         use DocumentKind::*;
         match self {
-            InvitePlace::JoinPage => matches!(kind, GoalPlan | Partnership | Workshop | Program),
+            InvitePlace::JoinPage => matches!(kind, GoalPlan | Partnership | Workshop | Program | ProgramPage),
             InvitePlace::PartnershipGoalPlan => kind == GoalPlan,
             InvitePlace::KeyringEntry => kind != Keyring,
             InvitePlace::DeviceLink => kind == Keyring,

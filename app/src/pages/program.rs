@@ -1,0 +1,192 @@
+//! One program as its coordinators run it (`/program/<id>`): what the
+//! program asks, the link and QR code to its public page, the roster as
+//! intake forms fill it, forms set aside with why, and the draft matches
+//! with each pair's reasons, who is left and why, and the shortfall.
+
+use confidant_shared::program::matching::{Draft, PinRefusal, Unplaced};
+use confidant_shared::program::{MemberRole, Program, Roles};
+use confidant_shared::partnership::AgreedDuration;
+use confidant_shared::Section;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::{not_ready, use_document, DocumentState};
+use crate::store::OpenDocument;
+use crate::sync::use_sync;
+use crate::widgets::document_editing::DocumentEditing;
+use crate::widgets::invite_code::InviteCode;
+
+#[component]
+pub fn ProgramPage() -> impl IntoView {
+    let params = use_params_map();
+    let program = use_document::<Program>(move || params.with(|p| p.get("id").unwrap_or_default()));
+    view! {
+        <Title text="Program · Confidant"/>
+        <section class="page" aria-labelledby="page-title">
+            {move || program.with(|state| match state {
+                DocumentState::Ready { doc, value, notice } => view! {
+                    <ProgramDesk doc=doc.clone() initial=value.clone() notice=notice.clone()/>
+                }.into_any(),
+                other => not_ready(other, Section::Program, "program"),
+            })}
+        </section>
+    }
+}
+
+/// What the program's settings mean, in a line each.
+fn settings_lines(p: &Program) -> Vec<String> {
+    let s = &p.settings;
+    let mut lines = vec![match s.roles {
+        Roles::MentorMentee => format!("Roles: {} and {}, run by the {}.", s.mentor_role, s.mentee_role, s.coordinator_role.to_lowercase()),
+        Roles::Peers => "Everyone is a peer: pairs are made among all.".to_string(),
+    }];
+    lines.push(match s.duration {
+        AgreedDuration::Months(m) => format!("Duration: {m} months."),
+        AgreedDuration::Semesters { count, renewable } => {
+            format!("Duration: {count} consecutive semesters{}.", if renewable { ", renewable if both agree" } else { "" })
+        }
+    });
+    if s.different_department {
+        lines.push("Matches cross home departments: nobody is matched within their own department.".into());
+    }
+    if s.mentor_min_service_days > 0 {
+        lines.push(format!("Mentors serve after {} days of service.", s.mentor_min_service_days));
+    }
+    if let Some(deadline) = s.intake_deadline() {
+        lines.push(format!("Intake closes {}.", crate::clock::day_words(deadline)));
+    }
+    if !s.topics.is_empty() {
+        lines.push(format!("Topics: {}.", s.topics.join("; ")));
+    }
+    lines
+}
+
+#[component]
+fn ProgramDesk(doc: OpenDocument, initial: Program, notice: Option<String>) -> impl IntoView {
+    let (program, set_program) = signal_local(initial);
+    let (error, set_error) = signal(None::<String>);
+    let _editing = DocumentEditing::new(doc, set_program, set_error);
+    let engine = use_sync();
+
+    // The public page's link: one reader invite, the same at every visit.
+    let (link, set_link) = signal(String::new());
+    if let (Some(engine), Ok(page)) = (engine.clone(), program.with_untracked(|p| p.page.parse())) {
+        spawn_local(async move {
+            match engine.room_invite(page).await {
+                Ok(invite) => set_link.set(invite.link(&window().location().origin().unwrap_or_default())),
+                Err(err) => set_error.set(Some(err)),
+            }
+        });
+    }
+
+    let (drafted, set_drafted) = signal(false);
+    let draft = Memo::new(move |_| drafted.get().then(|| program.with(|p| p.draft(crate::clock::today_day()))));
+    let name_of = move |id: &str| program.with(|p| p.roster.get(id).map(|m| m.name.clone()).unwrap_or_else(|| "someone who left".into()));
+
+    view! {
+        <h1 id="page-title">{move || program.with(|p| p.name.clone())}</h1>
+        {notice.map(|n| view! { <p class="notice" role="status">{n}</p> })}
+        <ul class="program-settings" aria-label="What the program asks">
+            {move || program.with(settings_lines).into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+        </ul>
+
+        <h2>"Invite people"</h2>
+        <p>"Share this link (or the QR code) with everyone who may take part. It opens the program's page, where people request a mentor or volunteer; their forms come sealed to this device."</p>
+        {move || (!link.get().is_empty()).then(|| view! {
+            <InviteCode id="program-link" label="Link to the program's page" link=Signal::derive(move || link.get())/>
+        })}
+
+        <h2>"Roster"</h2>
+        {move || program.with(|p| {
+            if p.roster.is_empty() {
+                return view! { <p data-testid="roster-empty">"No one yet. Forms appear here as they arrive."</p> }.into_any();
+            }
+            let (mentor_role, mentee_role) = (p.settings.mentor_role.clone(), p.settings.mentee_role.clone());
+            view! {
+                <table class="roster" data-testid="roster" aria-label="Roster">
+                    <thead><tr><th scope="col">"Name"</th><th scope="col">"Role"</th><th scope="col">"Department"</th><th scope="col">"Topics"</th><th scope="col">"Received"</th></tr></thead>
+                    <tbody>
+                        {p.roster.values().map(|m| view! {
+                            <tr data-testid="roster-row">
+                                <th scope="row">{m.name.clone()}</th>
+                                <td>{match m.role { MemberRole::Mentor => format!("{mentor_role} ({} places)", m.capacity), MemberRole::Mentee => mentee_role.clone() }}</td>
+                                <td>{m.department.clone()}</td>
+                                <td>{m.topics.join(", ")}</td>
+                                <td>{m.received_on.clone()}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        })}
+        {move || program.with(|p| (!p.set_aside.is_empty()).then(|| view! {
+            <h3>"Forms set aside"</h3>
+            <ul data-testid="set-aside" aria-label="Forms set aside">
+                {p.set_aside.iter().rev().map(|f| view! { <li>{format!("{} ({}): {}", f.name, f.received_on, f.why)}</li> }).collect_view()}
+            </ul>
+        }))}
+
+        <h2>"Matching"</h2>
+        <button type="button" data-testid="draft-matches" on:click=move |_| set_drafted.set(true)>
+            {move || if drafted.get() { "Draft again" } else { "Draft matches" }}
+        </button>
+        {move || draft.get().map(|d| view! { <DraftView draft=d name_of=name_of/> })}
+        {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+    }
+}
+
+#[component]
+fn DraftView(draft: Draft, name_of: impl Fn(&str) -> String + Copy + Send + Sync + 'static) -> impl IntoView {
+    let rule_lines: Vec<String> = draft.ruled_out.iter().map(|(rule, n)| format!("{n} possible {} ruled out: {}.", if *n == 1 { "pair" } else { "pairs" }, rule.describe())).collect();
+    view! {
+        <section aria-label="Draft matches" data-testid="draft">
+            <p role="status">{format!("{} {} drafted from {} places.", draft.pairs.len(), if draft.pairs.len() == 1 { "pair" } else { "pairs" }, draft.places)}</p>
+            {(draft.shortfall > 0).then(|| view! { <p class="warning" data-testid="shortfall">{format!("{} more mentors' places are needed for everyone waiting.", draft.shortfall)}</p> })}
+            <ul class="draft-pairs">
+                {draft.pairs.iter().map(|pair| {
+                    let reasons: Vec<String> = pair.fit.reasons.iter().take(3).map(|r| r.describe()).collect();
+                    let broken: Vec<&str> = pair.fit.broken.iter().map(|b| b.describe_broken()).collect();
+                    view! {
+                        <li data-testid="draft-pair">
+                            <strong>{format!("{} with {}", name_of(pair.mentor.as_str()), name_of(pair.mentee.as_str()))}</strong>
+                            {pair.pinned.then_some(" (pinned)")}
+                            <span class="reasons">{if reasons.is_empty() { String::new() } else { format!(": {}", reasons.join("; ")) }}</span>
+                            {(!broken.is_empty()).then(|| view! { <span class="broken">{format!(" Not ideal: {}.", broken.join("; "))}</span> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            {(!draft.unplaced.is_empty()).then(|| view! {
+                <h3>"Not placed"</h3>
+                <ul data-testid="unplaced">
+                    {draft.unplaced.iter().map(|(id, why)| {
+                        let why = match why {
+                            Unplaced::NoPlaceLeft => "every mentor who could take them is full".to_string(),
+                            Unplaced::NoAllowedMentor(rules) => {
+                                let parts: Vec<String> = rules.keys().map(|r| r.describe().to_string()).collect();
+                                format!("no mentor is allowed ({})", parts.join("; "))
+                            }
+                        };
+                        view! { <li>{format!("{}: {why}.", name_of(id.as_str()))}</li> }
+                    }).collect_view()}
+                </ul>
+            })}
+            {(!draft.refused_pins.is_empty()).then(|| view! {
+                <ul>{draft.refused_pins.iter().map(|pin| {
+                    let why = match &pin.why {
+                        PinRefusal::NotOnRoster => "one of them is no longer on the roster".to_string(),
+                        PinRefusal::Breaks(rule) => rule.describe().to_string(),
+                        PinRefusal::MentorFull => "the mentor's places are taken by other pins".to_string(),
+                        PinRefusal::MenteePinned => "the mentee is pinned to another mentor".to_string(),
+                    };
+                    view! { <li>{format!("The pin of {} with {} was not kept: {why}.", name_of(pin.mentor.as_str()), name_of(pin.mentee.as_str()))}</li> }
+                }).collect_view()}</ul>
+            })}
+            <ul class="rule-effects" data-testid="rule-effects">
+                {rule_lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}
+            </ul>
+        </section>
+    }
+}

@@ -1,0 +1,266 @@
+//! A program's public page as a member sees it (`/program/page/<id>`):
+//! what the program is and asks, and the two intake forms, "request a
+//! mentor" and "volunteer to mentor". The form is checked here against the
+//! program's rules (the coordinator's device checks it again) and sent in
+//! a letter sealed to the coordinator and signed by this device.
+
+use std::collections::BTreeSet;
+
+use confidant_shared::calendar_day::parse_day;
+use confidant_shared::program::intake::{eligibility, Availability, CareerStage, IntakeForm, IntakeRole, MeetingMode};
+use confidant_shared::program::page::ProgramPage as Page;
+use confidant_shared::program::Roles;
+use confidant_shared::sync::inbox::InboxAddress;
+use confidant_shared::Section;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::{not_ready, use_document, DocumentState};
+use crate::store::OpenDocument;
+use crate::sync::use_sync;
+
+#[component]
+pub fn ProgramPublicPage() -> impl IntoView {
+    let params = use_params_map();
+    let page = use_document::<Page>(move || params.with(|p| p.get("id").unwrap_or_default()));
+    view! {
+        <Title text="Program · Confidant"/>
+        <section class="page" aria-labelledby="page-title">
+            {move || page.with(|state| match state {
+                DocumentState::Ready { doc, value, notice } => view! {
+                    <PublicPage doc=doc.clone() page=value.clone() notice=notice.clone()/>
+                }.into_any(),
+                other => not_ready(other, Section::Program, "program page"),
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn PublicPage(doc: OpenDocument, page: Page, notice: Option<String>) -> impl IntoView {
+    let s = page.settings.clone();
+    view! {
+        <h1 id="page-title">{page.name.clone()}</h1>
+        {notice.map(|n| view! { <p class="notice" role="status">{n}</p> })}
+        <p class="purpose">{s.purpose.clone()}</p>
+        {(!s.expectations.is_empty()).then(|| view! {
+            <h2>"What the program asks"</h2>
+            <ul>{s.expectations.iter().map(|e| view! { <li>{e.clone()}</li> }).collect_view()}</ul>
+        })}
+        {s.intake_deadline().map(|d| view! { <p>{format!("Deadline: {}.", crate::clock::day_words(d))}</p> })}
+        {(!s.contact.is_empty()).then(|| view! { <p>{format!("Questions? Contact {}.", s.contact)}</p> })}
+        <IntakeFormView doc=doc page=page/>
+    }
+}
+
+#[component]
+fn IntakeFormView(doc: OpenDocument, page: Page) -> impl IntoView {
+    let settings = page.settings.clone();
+    let peers = settings.roles == Roles::Peers;
+    let (role, set_role) = signal(IntakeRole::RequestMentor);
+    let (name, set_name) = signal(String::new());
+    let (contact, set_contact) = signal(String::new());
+    let (department, set_department) = signal(String::new());
+    let (started, set_started) = signal(String::new());
+    let (topics, set_topics) = signal(BTreeSet::<String>::new());
+    let (stage, set_stage) = signal(CareerStage::New);
+    let (free, set_free) = signal(Availability::default());
+    let (mode, set_mode) = signal(MeetingMode::Either);
+    let (capacity, set_capacity) = signal(settings.default_capacity.max(1));
+    let (avoid, set_avoid) = signal(String::new());
+    let (note, set_note) = signal(String::new());
+    let (supervisor, set_supervisor) = signal(false);
+    let (read, set_read) = signal(false);
+    let (problems, set_problems) = signal(Vec::<String>::new());
+    let (sent, set_sent) = signal(None::<IntakeRole>);
+    let (sending, set_sending) = signal(false);
+
+    let engine = use_sync();
+    let page_id = doc.id();
+    let coordinator = InboxAddress::parse(&page.intake_inbox).ok();
+    let (mentor_role, mentee_role) = (settings.mentor_role.clone(), settings.mentee_role.clone());
+    let rules = settings.clone();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(started_on) = parse_day(&started.get_untracked()) else {
+            set_problems.set(vec!["Give the day you started here.".into()]);
+            return;
+        };
+        let form = IntakeForm {
+            role: role.get_untracked(),
+            name: name.get_untracked(),
+            contact: contact.get_untracked(),
+            department: department.get_untracked(),
+            started_on,
+            topics: topics.get_untracked(),
+            career_stage: stage.get_untracked(),
+            availability: free.get_untracked(),
+            meeting_mode: mode.get_untracked(),
+            capacity: if role.get_untracked() == IntakeRole::VolunteerToMentor { capacity.get_untracked() } else { 0 },
+            avoid: avoid.get_untracked().lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect(),
+            note: note.get_untracked(),
+            supervisor_informed: supervisor.get_untracked(),
+            expectations_read: read.get_untracked(),
+        };
+        let mut why: Vec<String> = match form.check_shape() {
+            Ok(()) => Vec::new(),
+            Err(bad) => vec![format!("{}{}.", bad.to_string()[..1].to_uppercase(), &bad.to_string()[1..])],
+        };
+        why.extend(eligibility(&form, &rules, crate::clock::today_day()).iter().map(|w| w.describe()));
+        if !why.is_empty() {
+            set_problems.set(why);
+            return;
+        }
+        let (Some(engine), Some(to)) = (engine.clone(), coordinator) else {
+            set_problems.set(vec!["This page does not say where forms go; ask the coordinator for a new link.".into()]);
+            return;
+        };
+        let Some(share) = engine.share_of(page_id) else {
+            set_problems.set(vec!["This page is not synced on this device; open the program's link again.".into()]);
+            return;
+        };
+        set_problems.set(Vec::new());
+        set_sending.set(true);
+        spawn_local(async move {
+            let role = form.role;
+            match engine.send_intake(to, share.sync_id.to_string(), form).await {
+                Ok(()) => set_sent.set(Some(role)),
+                Err(err) => set_problems.set(vec![err]),
+            }
+            set_sending.set(false);
+        });
+    };
+
+    let topic_boxes = settings.topics.iter().enumerate().map(|(i, topic)| {
+        let topic = topic.clone();
+        let id = format!("intake-topic-{i}");
+        let label_for = id.clone();
+        let t = topic.clone();
+        view! {
+            <label class="choice" for=label_for>
+                <input id=id type="checkbox" prop:checked=move || topics.with(|ts| ts.contains(&t)) on:change={
+                    let topic = topic.clone();
+                    move |ev| {
+                        let on = event_target_checked(&ev);
+                        set_topics.update(|ts| { if on { ts.insert(topic.clone()); } else { ts.remove(&topic); } });
+                    }
+                }/>
+                {format!(" {topic}")}
+            </label>
+        }
+    }).collect_view();
+    let free_boxes = (0..Availability::SLOTS).map(|slot| {
+        let id = format!("intake-free-{slot}");
+        let label_for = id.clone();
+        view! {
+            <label class="choice" for=label_for>
+                <input id=id type="checkbox" prop:checked=move || free.get().has(slot)
+                    on:change=move |ev| { let on = event_target_checked(&ev); set_free.update(|f| *f = f.with(slot, on)); }/>
+                {format!(" {}", Availability::slot_label(slot))}
+            </label>
+        }
+    }).collect_view();
+
+    view! {
+        <h2>"Take part"</h2>
+        {move || sent.get().map(|role| view! {
+            <p class="notice" role="status" data-testid="intake-sent">{match role {
+                IntakeRole::RequestMentor => "Your request was sent to the coordinator. You will hear here when you are matched.",
+                IntakeRole::VolunteerToMentor => "Thank you for volunteering. Your form was sent to the coordinator.",
+            }}</p>
+        })}
+        <form class="stacked-form" aria-label="Intake form" on:submit=submit>
+            {(!peers).then(|| view! {
+                <fieldset>
+                    <legend>"I would like to"</legend>
+                    <label class="choice" for="intake-request">
+                        <input id="intake-request" type="radio" name="intake-role" prop:checked=move || role.get() == IntakeRole::RequestMentor
+                            on:change=move |_| set_role.set(IntakeRole::RequestMentor)/>
+                        {format!(" Request a {} (as a {})", mentor_role.to_lowercase(), mentee_role.to_lowercase())}
+                    </label>
+                    <label class="choice" for="intake-volunteer">
+                        <input id="intake-volunteer" type="radio" name="intake-role" prop:checked=move || role.get() == IntakeRole::VolunteerToMentor
+                            on:change=move |_| set_role.set(IntakeRole::VolunteerToMentor)/>
+                        {format!(" Volunteer to serve as a {}", settings.mentor_role.to_lowercase())}
+                    </label>
+                </fieldset>
+            })}
+            <div class="field">
+                <label for="intake-name">"Your name"</label>
+                <input id="intake-name" type="text" autocomplete="name" prop:value=name on:input=move |ev| set_name.set(event_target_value(&ev))/>
+            </div>
+            <div class="field">
+                <label for="intake-contact">"How to reach you (e-mail or phone)"</label>
+                <input id="intake-contact" type="text" autocomplete="email" prop:value=contact on:input=move |ev| set_contact.set(event_target_value(&ev))/>
+            </div>
+            <div class="field">
+                <label for="intake-department">"Department"</label>
+                <input id="intake-department" type="text" prop:value=department on:input=move |ev| set_department.set(event_target_value(&ev))/>
+            </div>
+            <div class="field">
+                <label for="intake-started">"The day you started here"</label>
+                <input id="intake-started" type="date" prop:value=started on:input=move |ev| set_started.set(event_target_value(&ev))/>
+            </div>
+            {(!page.settings.topics.is_empty()).then(|| view! {
+                <fieldset><legend>"Topics"</legend>{topic_boxes}</fieldset>
+            })}
+            <div class="field">
+                <label for="intake-stage">"How far along you are"</label>
+                <select id="intake-stage" on:change=move |ev| {
+                    let picked = event_target_value(&ev);
+                    if let Some(s) = CareerStage::ALL.into_iter().find(|s| format!("{s:?}") == picked) { set_stage.set(s); }
+                }>
+                    {CareerStage::ALL.into_iter().map(|s| view! { <option value=format!("{s:?}") selected=move || stage.get() == s>{s.label()}</option> }).collect_view()}
+                </select>
+            </div>
+            <fieldset class="availability"><legend>"When you are usually free"</legend>{free_boxes}</fieldset>
+            <div class="field">
+                <label for="intake-mode">"How you prefer to meet"</label>
+                <select id="intake-mode" on:change=move |ev| {
+                    let picked = event_target_value(&ev);
+                    if let Some(m) = [MeetingMode::InPerson, MeetingMode::Online, MeetingMode::Either].into_iter().find(|m| format!("{m:?}") == picked) { set_mode.set(m); }
+                }>
+                    {[MeetingMode::Either, MeetingMode::InPerson, MeetingMode::Online].into_iter().map(|m| view! {
+                        <option value=format!("{m:?}") selected=move || mode.get() == m>{m.describe()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            {move || (role.get() == IntakeRole::VolunteerToMentor).then(|| view! {
+                <div class="field">
+                    <label for="intake-capacity">"How many people you can mentor at once"</label>
+                    <input id="intake-capacity" type="number" min="1" max="10" prop:value=move || capacity.get().to_string()
+                        on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<u32>() { set_capacity.set(n.clamp(1, 10)) } }/>
+                </div>
+            })}
+            <div class="field">
+                <label for="intake-avoid">"People you should not be matched with (your manager, say), one per line"</label>
+                <textarea id="intake-avoid" rows="2" prop:value=avoid on:input=move |ev| set_avoid.set(event_target_value(&ev))></textarea>
+            </div>
+            <div class="field">
+                <label for="intake-note">"Anything else the coordinator should know (preferences, when not to call)"</label>
+                <textarea id="intake-note" rows="3" prop:value=note on:input=move |ev| set_note.set(event_target_value(&ev))></textarea>
+            </div>
+            {page.settings.supervisor_informed_required.then(|| view! {
+                <label class="choice" for="intake-supervisor">
+                    <input id="intake-supervisor" type="checkbox" prop:checked=supervisor on:change=move |ev| set_supervisor.set(event_target_checked(&ev))/>
+                    " I have told my supervisor I mean to take part"
+                </label>
+            })}
+            <label class="choice" for="intake-read">
+                <input id="intake-read" type="checkbox" prop:checked=read on:change=move |ev| set_read.set(event_target_checked(&ev))/>
+                " I have read what the program asks"
+            </label>
+            <button type="submit" data-testid="send-intake" prop:disabled=sending>"Send to the coordinator"</button>
+        </form>
+        {move || {
+            let list = problems.get();
+            (!list.is_empty()).then(|| view! {
+                <div class="error" role="alert" data-testid="intake-problems">
+                    {list.into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
+                </div>
+            })
+        }}
+    }
+}

@@ -1,0 +1,126 @@
+//! A program from the coordinator's side and the participants', four
+//! browsers: the coordinator starts Peer Connections from its template and
+//! shares the program page's link; a mentor (capacity two) and two mentees
+//! open it on their phones. One mentee is in the mentor's own department,
+//! which Peer Connections forbids. A form without the expectations read is
+//! stopped with the reason before it is sent. The three forms arrive in the
+//! coordinator's roster, sealed (the relay's files hold no word of them);
+//! the draft pairs the mentor with the mentee from another department, says
+//! why, and leaves the other one unplaced because of the department rule.
+//! See: issue 14.
+
+use std::time::Duration;
+
+use confidant_e2e::{action, check, find, Browser, ChromeDriver, TestServer, Viewport};
+
+/// Letters and changes cross the relay between browsers.
+const SYNC: Duration = Duration::from_secs(45);
+
+struct Person {
+    name: &'static str,
+    department: &'static str,
+    volunteer: bool,
+}
+
+async fn fill_form(phone: &Browser, person: &Person, note: &str) -> anyhow::Result<()> {
+    if person.volunteer {
+        find::css(phone, "#intake-volunteer").await?.click().await?;
+        action::set_value(phone, "#intake-capacity", "2").await?;
+        action::set_value(phone, "#intake-stage", "Senior").await?;
+    }
+    find::css(phone, "#intake-name").await?.send_keys(person.name).await?;
+    find::css(phone, "#intake-contact").await?.send_keys(&format!("{}@example.edu", person.name.split(' ').next().unwrap_or("x").to_lowercase())).await?;
+    find::css(phone, "#intake-department").await?.send_keys(person.department).await?;
+    action::set_value(phone, "#intake-started", "2024-09-01").await?;
+    find::css(phone, "#intake-topic-0").await?.click().await?;
+    find::css(phone, "#intake-free-0").await?.click().await?;
+    find::css(phone, "#intake-note").await?.send_keys(note).await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn intake_forms_reach_the_coordinator_and_the_draft_keeps_the_department_rule() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let driver = ChromeDriver::start().await?;
+    let coordinator = Browser::open(&driver, Viewport::DESKTOP).await?;
+
+    coordinator.client.goto(&server.url("/program")).await?;
+    find::css(&coordinator, "[data-testid='empty-state']").await?;
+    action::set_value(&coordinator, "#program-template", "PeerConnections").await?;
+    find::css(&coordinator, "[data-testid='start-program']").await?.click().await?;
+    find::heading(&coordinator, "Peer Connections").await?;
+    find::text_within(&coordinator, "the department rule", &["Matches cross home departments"], SYNC).await?;
+    find::until(&coordinator, "the program's link", "document.querySelector(\"[data-testid='program-link']\")?.value.includes('#')").await?;
+    let link = find::css(&coordinator, "[data-testid='program-link']").await?.prop("value").await?.unwrap_or_default();
+    find::css(&coordinator, "[data-testid='roster-empty']").await?;
+    check::accessible(&coordinator, "the coordinator's program").await?;
+
+    // Nobody's note may reach the relay in plain text.
+    const MARKER: &str = "heron-intake-5521";
+    let people = [
+        Person { name: "Mira Chen", department: "Chemistry", volunteer: true },
+        Person { name: "Ana Lima", department: "Chemistry", volunteer: false },
+        Person { name: "Oli Park", department: "Physics", volunteer: false },
+    ];
+    let mut phones = Vec::new();
+    for (i, person) in people.iter().enumerate() {
+        let phone = Browser::open(&driver, Viewport::PHONE).await?;
+        action::accept_invite_as(&phone, &link, person.name).await?;
+        find::until_within(&phone, "the program's page", "document.querySelector('h1')?.innerText === 'Peer Connections'", SYNC).await?;
+        find::css(&phone, "#intake-name").await?;
+        fill_form(&phone, person, &format!("Mornings are best. {MARKER}")).await?;
+        if i == 0 {
+            // Sent without the expectations read: stopped here, with why.
+            find::css(&phone, "[data-testid='send-intake']").await?.click().await?;
+            find::text_within(&phone, "the reason", &["Please read the program's expectations"], SYNC).await?;
+            check::accessible(&phone, "the intake form with a problem").await?;
+            check::no_horizontal_scroll(&phone).await?;
+        }
+        find::css(&phone, "#intake-read").await?.click().await?;
+        find::css(&phone, "[data-testid='send-intake']").await?.click().await?;
+        find::css(&phone, "[data-testid='intake-sent']").await?;
+        phones.push(phone);
+    }
+
+    // The roster fills from the inbox.
+    find::until_within(&coordinator, "three on the roster", "document.querySelectorAll(\"[data-testid='roster-row']\").length === 3", SYNC).await?;
+    let roster = find::css(&coordinator, "[data-testid='roster']").await?.text().await?;
+    for person in &people {
+        assert!(roster.contains(person.name), "{roster}");
+    }
+    assert!(roster.contains("Peer advisor (2 places)"), "{roster}");
+
+    find::css(&coordinator, "[data-testid='draft-matches']").await?.click().await?;
+    let pairs = find::css(&coordinator, "[data-testid='draft']").await?;
+    let pair = find::css(&coordinator, "[data-testid='draft-pair']").await?.text().await?;
+    assert!(pair.starts_with("Mira Chen with Oli Park"), "{pair}");
+    assert!(pair.contains("both chose Job responsibilities"), "the pair's reasons: {pair}");
+    assert_eq!(coordinator.eval("return document.querySelectorAll(\"[data-testid='draft-pair']\").length").await?.as_u64(), Some(1));
+    let unplaced = find::css(&coordinator, "[data-testid='unplaced']").await?.text().await?;
+    assert!(unplaced.contains("Ana Lima: no mentor is allowed (they are in the same department)"), "{unplaced}");
+    let effects = find::css(&coordinator, "[data-testid='rule-effects']").await?.text().await?;
+    assert!(effects.contains("1 possible pair ruled out: they are in the same department."), "{effects}");
+    drop(pairs);
+    check::accessible(&coordinator, "the draft").await?;
+
+    // The forms' words are on the coordinator's device, never in the relay's files.
+    for file in walk(&server.data_dir())? {
+        let bytes = std::fs::read(&file)?;
+        assert!(!bytes.windows(MARKER.len()).any(|w| w == MARKER.as_bytes()), "{} holds a form in plain text", file.display());
+    }
+    check::no_console_errors(&coordinator).await?;
+    Ok(())
+}
+
+fn walk(dir: &std::path::Path) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            files.extend(walk(&entry.path())?);
+        } else {
+            files.push(entry.path());
+        }
+    }
+    Ok(files)
+}
