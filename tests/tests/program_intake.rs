@@ -7,7 +7,9 @@
 //! coordinator's roster, sealed (the relay's files hold no word of them);
 //! the draft pairs the mentor with the mentee from another department, says
 //! why, and leaves the other one unplaced because of the department rule.
-//! See: issue 14.
+//! Published, the pair is introduced; the advisor starts the partnership
+//! and the advisee accepts it; a meeting is logged, and the coordinator's
+//! dashboard shows its count but not its agenda. See: issue 14.
 
 use std::time::Duration;
 
@@ -102,6 +104,40 @@ async fn intake_forms_reach_the_coordinator_and_the_draft_keeps_the_department_r
     assert!(effects.contains("1 possible pair ruled out: they are in the same department."), "{effects}");
     drop(pairs);
     check::accessible(&coordinator, "the draft").await?;
+
+    // Publish: each side of the pair is introduced to the other.
+    find::css(&coordinator, "[data-testid='publish-matches']").await?.click().await?;
+    find::text_within(&coordinator, "the matches published", &["1 match published; 2 introductions sent."], SYNC).await?;
+    find::until(&coordinator, "one match", "document.querySelectorAll(\"[data-testid='match-row']\").length === 1").await?;
+    let (mira, ana, oli) = (&phones[0], &phones[1], &phones[2]);
+    find::text_within(oli, "Oli's introduction", &["You are matched with Mira Chen", "Mira Chen will be in touch"], SYNC).await?;
+    find::text_within(mira, "Mira's introduction", &["You are matched with Oli Park", "oli@example.edu (Mornings are best."], SYNC).await?;
+    // The advisor arranges the introductory meeting: she starts the partnership.
+    find::css(mira, "[data-testid='start-match-partnership']").await?.click().await?;
+    find::text_within(mira, "the partnership, part of the program", &["Part of Peer Connections"], SYNC).await?;
+    find::until_within(oli, "the invitation from Mira", "!!document.querySelector(\"[data-testid='accept-match-partnership']\")", SYNC).await?;
+    find::css(oli, "[data-testid='accept-match-partnership']").await?.click().await?;
+    find::until(oli, "the accept button", "document.querySelector(\"[data-testid='accept-invite']\")?.disabled === false").await?;
+    find::css(oli, "[data-testid='accept-invite']").await?.click().await?;
+    find::text_within(oli, "the partnership on Oli's phone", &["Part of Peer Connections", "Mira Chen"], SYNC).await?;
+    // Ana, unplaced, was introduced to nobody.
+    let introduced = ana.eval("return document.querySelector(\"[data-testid='introduction']\") !== null").await?;
+    assert_eq!(introduced.as_bool(), Some(false), "an unplaced mentee gets no introduction");
+
+    // A meeting is logged: the coordinator sees its count, never its words.
+    const AGENDA: &str = "otter-agenda-8813";
+    find::css(mira, "#meeting-agenda").await?.send_keys(&format!("Finding the right lab contacts {AGENDA}")).await?;
+    find::by_text(mira, "button", "Add meeting").await?.click().await?;
+    find::until_within(&coordinator, "the meeting counted", "document.querySelector(\"[data-testid='match-meetings']\")?.innerText === '1'", SYNC).await?;
+    let health = find::css(&coordinator, "[data-testid='match-health']").await?.text().await?;
+    assert_eq!(health, "On cadence");
+    let seen = coordinator.eval(&format!("return document.body.innerText.includes({AGENDA:?});")).await?;
+    assert_eq!(seen.as_bool(), Some(false), "the coordinator never sees a meeting's agenda");
+    for file in walk(&server.data_dir())? {
+        let bytes = std::fs::read(&file)?;
+        assert!(!bytes.windows(AGENDA.len()).any(|w| w == AGENDA.as_bytes()), "{} holds an agenda in plain text", file.display());
+    }
+    check::accessible(&coordinator, "the matches").await?;
 
     // The forms' words are on the coordinator's device, never in the relay's files.
     for file in walk(&server.data_dir())? {

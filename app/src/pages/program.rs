@@ -3,7 +3,10 @@
 //! intake forms fill it, forms set aside with why, and the draft matches
 //! with each pair's reasons, who is left and why, and the shortfall.
 
+use confidant_shared::document::DocumentId;
 use confidant_shared::program::matching::{Draft, PinRefusal, Unplaced};
+use confidant_shared::sync::inbox::InboxAddress;
+use confidant_shared::sync::notice::Notice;
 use confidant_shared::program::{MemberRole, Program, Roles};
 use confidant_shared::partnership::AgreedDuration;
 use confidant_shared::Section;
@@ -67,7 +70,7 @@ fn settings_lines(p: &Program) -> Vec<String> {
 fn ProgramDesk(doc: OpenDocument, initial: Program, notice: Option<String>) -> impl IntoView {
     let (program, set_program) = signal_local(initial);
     let (error, set_error) = signal(None::<String>);
-    let _editing = DocumentEditing::new(doc, set_program, set_error);
+    let editing = DocumentEditing::new(doc, set_program, set_error);
     let engine = use_sync();
 
     // The public page's link: one reader invite, the same at every visit.
@@ -84,6 +87,46 @@ fn ProgramDesk(doc: OpenDocument, initial: Program, notice: Option<String>) -> i
     let (drafted, set_drafted) = signal(false);
     let draft = Memo::new(move |_| drafted.get().then(|| program.with(|p| p.draft(crate::clock::today_day()))));
     let name_of = move |id: &str| program.with(|p| p.roster.get(id).map(|m| m.name.clone()).unwrap_or_else(|| "someone who left".into()));
+    let (published, set_published) = signal(None::<String>);
+
+    // Publish the draft: the matches go into the program, and each side
+    // gets a sealed introduction to the other.
+    let publish = {
+        let engine = engine.clone();
+        move |_| {
+            let Some(draft) = draft.get_untracked() else { return };
+            let Some(engine) = engine.clone() else {
+                set_error.set(Some("Sync is not running in this tab; reload the page.".into()));
+                return;
+            };
+            let page_sync = program.with_untracked(|p| p.page.parse::<DocumentId>().ok()).and_then(|local| engine.share_of(local)).map(|s| s.sync_id.to_string());
+            let Some(page_sync) = page_sync else {
+                set_error.set(Some("The program's page is not shared yet; try again in a moment.".into()));
+                return;
+            };
+            let Some(ids) = (0..draft.pairs.len()).map(|_| editing.new_id()).collect::<Option<Vec<String>>>() else { return };
+            let today = crate::clock::today_day();
+            let mut made = Vec::new();
+            editing.edit(|p| {
+                let mut fresh = ids.into_iter();
+                made = p.publish(&draft, today, || fresh.next().unwrap_or_default());
+            });
+            editing.save_now();
+            let introductions = program.with_untracked(|p| p.introductions(&page_sync, &made));
+            set_drafted.set(false);
+            spawn_local(async move {
+                let mut sent = 0;
+                for (to, intro) in introductions {
+                    let Ok(to) = InboxAddress::parse(&to) else { continue };
+                    match engine.send_notice(to, Notice::ProgramIntroduction(intro)).await {
+                        Ok(()) => sent += 1,
+                        Err(err) => set_error.set(Some(err)),
+                    }
+                }
+                set_published.set(Some(format!("{} {} published; {sent} introductions sent.", made.len(), if made.len() == 1 { "match" } else { "matches" })));
+            });
+        }
+    };
 
     view! {
         <h1 id="page-title">{move || program.with(|p| p.name.clone())}</h1>
@@ -132,8 +175,58 @@ fn ProgramDesk(doc: OpenDocument, initial: Program, notice: Option<String>) -> i
         <button type="button" data-testid="draft-matches" on:click=move |_| set_drafted.set(true)>
             {move || if drafted.get() { "Draft again" } else { "Draft matches" }}
         </button>
-        {move || draft.get().map(|d| view! { <DraftView draft=d name_of=name_of/> })}
+        {move || draft.get().map(|d| {
+            let any = !d.pairs.is_empty();
+            let publish = publish.clone();
+            view! {
+                <DraftView draft=d name_of=name_of/>
+                {any.then(|| view! { <button type="button" data-testid="publish-matches" on:click=publish>"Publish and introduce the pairs"</button> })}
+            }
+        })}
+        {move || published.get().map(|p| view! { <p class="notice" role="status" data-testid="published">{p}</p> })}
+
+        <h2>"Matches"</h2>
+        <MatchesTable program=program name_of=name_of/>
         {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+    }
+}
+
+/// Every match with what the pair chose to share: meetings held, the
+/// last one's day, and the match's health. Never a note, agenda or goal.
+#[component]
+fn MatchesTable(program: ReadSignal<Program, LocalStorage>, name_of: impl Fn(&str) -> String + Copy + Send + Sync + 'static) -> impl IntoView {
+    move || {
+        program.with(|p| {
+            if p.matches.is_empty() {
+                return view! { <p>"No matches yet."</p> }.into_any();
+            }
+            let today = crate::clock::today_day();
+            let mut rows: Vec<_> = p.matches.values().collect();
+            rows.sort_by(|a, b| (&a.matched_on, &a.id).cmp(&(&b.matched_on, &b.id)));
+            view! {
+                <table class="matches" aria-label="Matches" data-testid="matches">
+                    <thead><tr>
+                        <th scope="col">"Pair"</th><th scope="col">"Matched"</th><th scope="col">"Meetings"</th>
+                        <th scope="col">"Last meeting"</th><th scope="col">"Health"</th>
+                    </tr></thead>
+                    <tbody>
+                        {rows.into_iter().map(|m| {
+                            let check_in = m.latest_check_in();
+                            let health = m.health(&p.settings, today).map(|h| h.label()).unwrap_or_default();
+                            view! {
+                                <tr data-testid="match-row">
+                                    <th scope="row">{format!("{} with {}", name_of(&m.mentor), name_of(&m.mentee))}</th>
+                                    <td>{m.matched_on.clone()}</td>
+                                    <td data-testid="match-meetings">{check_in.as_ref().map(|c| c.meetings_held().to_string()).unwrap_or_else(|| "not reported".into())}</td>
+                                    <td>{check_in.and_then(|c| c.last_meeting).map(confidant_shared::calendar_day::day_text).unwrap_or_default()}</td>
+                                    <td data-testid="match-health">{health}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        })
     }
 }
 

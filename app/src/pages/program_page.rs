@@ -7,6 +7,12 @@
 use std::collections::BTreeSet;
 
 use confidant_shared::calendar_day::parse_day;
+use confidant_shared::document::{DocumentId, DocumentKind};
+use confidant_shared::partnership::{Partnership, Side};
+use confidant_shared::paths;
+use confidant_shared::program::introduction::{Introduction, MatchInvitation};
+use confidant_shared::sync::notice::Notice;
+use confidant_shared::sync::Role;
 use confidant_shared::program::intake::{eligibility, Availability, CareerStage, IntakeForm, IntakeRole, MeetingMode};
 use confidant_shared::program::page::ProgramPage as Page;
 use confidant_shared::program::Roles;
@@ -15,9 +21,10 @@ use confidant_shared::Section;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map};
 
-use crate::api::{not_ready, use_document, DocumentState};
+use crate::api::{create_document, my_profile, not_ready, use_document, DocumentState};
 use crate::store::OpenDocument;
 use crate::sync::use_sync;
 
@@ -51,8 +58,102 @@ fn PublicPage(doc: OpenDocument, page: Page, notice: Option<String>) -> impl Int
         })}
         {s.intake_deadline().map(|d| view! { <p>{format!("Deadline: {}.", crate::clock::day_words(d))}</p> })}
         {(!s.contact.is_empty()).then(|| view! { <p>{format!("Questions? Contact {}.", s.contact)}</p> })}
+        <YourMatch local=doc.id() coordinator=page.intake_inbox.clone()/>
         <IntakeFormView doc=doc page=page/>
     }
+}
+
+/// The introductions this device received for this program: who, why, how
+/// to reach them; the mentor starts the partnership, the mentee accepts it.
+#[component]
+fn YourMatch(local: DocumentId, coordinator: String) -> impl IntoView {
+    let Some(engine) = use_sync() else { return ().into_any() };
+    let saves = crate::store::saves_counter();
+    // The partnerships this device has for a program's match, by match id.
+    let started = LocalResource::new(move || {
+        saves.track();
+        async {
+            crate::api::documents_of::<Partnership>()
+                .await
+                .map(|all| all.into_iter().filter_map(|(id, p)| p.program.map(|t| (t.match_id, id))).collect::<Vec<_>>())
+                .unwrap_or_default()
+        }
+    });
+    let (error, set_error) = signal(None::<String>);
+    let navigate = use_navigate();
+    let letters = {
+        let engine = engine.clone();
+        move || {
+            let program = engine.share_of(local).map(|s| s.sync_id.to_string()).unwrap_or_default();
+            let letters = engine.program_letters();
+            letters.introductions_in(&program).map(|i| (i.clone(), letters.invitation_for(&program, &i.match_id).cloned())).collect::<Vec<_>>()
+        }
+    };
+    let start = move |intro: Introduction| {
+        let engine = engine.clone();
+        let coordinator = coordinator.clone();
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let started = async {
+                let me = my_profile().await?.map(|(_, p)| p).ok_or("Your profile is still opening; try again in a moment.")?;
+                let mut partnership = intro.partnership(&me.display_name, &crate::clock::today(), &coordinator);
+                partnership.mentor_id = Some(me.member_id.clone());
+                let doc = create_document(&partnership).await?;
+                engine.share(doc.id(), DocumentKind::Partnership).await?;
+                let invite = engine.invite(doc.id(), Role::Writer).await?;
+                let to = InboxAddress::parse(&intro.partner_inbox).map_err(|_| "Your partner's device cannot be reached that way; ask the coordinator.".to_string())?;
+                let invitation = MatchInvitation { program: intro.program.clone(), match_id: intro.match_id.clone(), from_name: me.display_name.clone(), invite: invite.fragment() };
+                engine.send_notice(to, Notice::ProgramMatchInvitation(invitation)).await?;
+                Ok::<_, String>(doc.id())
+            };
+            match started.await {
+                Ok(id) => navigate(&paths::partnership(id), Default::default()),
+                Err(err) => set_error.set(Some(err)),
+            }
+        });
+    };
+    view! {
+        {move || {
+            let matches = letters();
+            (!matches.is_empty()).then(|| {
+                let start = start.clone();
+                view! {
+                    <h2>"Your match"</h2>
+                    {matches.into_iter().map(|(intro, invitation)| {
+                        let start = start.clone();
+                        let mine = started.get().and_then(|all| all.iter().find(|(m, _)| *m == intro.match_id).map(|(_, id)| *id));
+                        let reach = if intro.partner_note.trim().is_empty() { intro.partner_contact.clone() } else { format!("{} ({})", intro.partner_contact, intro.partner_note.trim()) };
+                        view! {
+                            <article class="card" data-testid="introduction">
+                                <h3>{format!("You are matched with {}", intro.partner_name)}</h3>
+                                <p>{format!("How to reach them: {reach}.")}</p>
+                                {(!intro.reasons.is_empty()).then(|| view! { <p>{format!("Why: {}.", intro.reasons.join("; "))}</p> })}
+                                {match (mine, intro.side, invitation) {
+                                    (Some(id), _, _) => view! { <A href=paths::partnership(id)>"Open your partnership"</A> }.into_any(),
+                                    (None, Side::Mentor, _) => {
+                                        let intro = intro.clone();
+                                        view! {
+                                            <p>"As the mentor, you arrange the introductory meeting. Start the partnership to plan it together."</p>
+                                            <button type="button" data-testid="start-match-partnership" on:click=move |_| start(intro.clone())>"Start the partnership"</button>
+                                        }.into_any()
+                                    }
+                                    (None, Side::Mentee, Some(invitation)) => view! {
+                                        <p>{format!("{} started your partnership.", invitation.from_name)}</p>
+                                        <a rel="external" data-testid="accept-match-partnership" href=format!("{}#{}", paths::JOIN, invitation.invite)>"Open the invitation"</a>
+                                    }.into_any(),
+                                    (None, Side::Mentee, None) => view! {
+                                        <p>{format!("{} will be in touch to arrange your introductory meeting.", intro.partner_name)}</p>
+                                    }.into_any(),
+                                }}
+                            </article>
+                        }
+                    }).collect_view()}
+                    {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                }
+            })
+        }}
+    }
+    .into_any()
 }
 
 #[component]

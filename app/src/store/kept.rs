@@ -32,6 +32,13 @@ pub const WISH_KEPT_MS: i64 = 2 * 24 * 60 * 60 * 1000;
 pub const WISHES: &str = "kept:wishes";
 pub const MET: &str = "kept:met";
 pub const INVITATIONS: &str = "kept:invitations";
+/// Introductions to a program's match, and the match's invitations.
+pub const PROGRAM_LETTERS: &str = "kept:program-letters";
+
+/// The key of the counts last sent for a program's match.
+pub fn check_in_key(match_id: &str) -> String {
+    format!("kept:check-in:{match_id}")
+}
 
 /// The key of a workshop's received wrap-up answers (by its sync id).
 pub fn wrap_up_key(workshop: &str) -> String {

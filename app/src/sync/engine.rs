@@ -57,6 +57,8 @@ pub(super) enum Event {
     /// A workshop join (or leave) request, sealed to the facilitator's inbox.
     SendJoin(InboxAddress, confidant_shared::workshop::roster::JoinRequest, Reply<()>),
     SendIntake(InboxAddress, String, confidant_shared::program::IntakeForm, Reply<()>),
+    /// A letter signed by this device (introductions, a match's invitation).
+    SendNotice(InboxAddress, confidant_shared::sync::notice::Notice, Reply<()>),
     /// Wrap-up answers for a workshop (its sync id's text), in an anonymous
     /// letter to the facilitator's inbox.
     ShareWrapUp(InboxAddress, String, Vec<String>, Reply<()>),
@@ -135,6 +137,7 @@ pub(super) fn start() -> SyncEngine {
         wishes: ArcRwSignal::new(BTreeMap::new()),
         invitations: ArcRwSignal::new(Vec::new()),
         wrap_up: ArcRwSignal::new(BTreeMap::new()),
+        program_letters: ArcRwSignal::new(Default::default()),
     };
     let engine = handle.clone();
     spawn_local(async move {
@@ -186,6 +189,7 @@ async fn prepare(handle: SyncEngine) -> Result<Engine, StoreError> {
     }
     engine.publish_devices();
     engine.wish_again().await;
+    engine.program_letters_again().await;
     Ok(engine)
 }
 
@@ -352,6 +356,9 @@ impl Engine {
                     self.refresh(doc).await;
                     self.push_unsent(doc).await;
                     self.keyring_dirty |= Some(doc) == self.keyring;
+                    if self.shares.get(&doc).is_some_and(|s| s.record.kind == DocumentKind::Partnership) {
+                        self.check_in_if_changed(local).await;
+                    }
                 } else {
                     // A new document: a linked device should get it too.
                     self.keyring_dirty |= self.keyring.is_some();
@@ -390,6 +397,9 @@ impl Engine {
             Event::SendJoin(to, request, reply) => {
                 let body = confidant_shared::sync::notice::Notice::WorkshopJoin(request).encode();
                 let _ = reply.send(self.send_letter(&to, &body).await);
+            }
+            Event::SendNotice(to, notice, reply) => {
+                let _ = reply.send(self.send_letter(&to, &notice.encode()).await);
             }
             Event::SendIntake(to, page, form, reply) => {
                 let _ = reply.send(self.send_intake(&to, page, form).await);

@@ -114,6 +114,8 @@ pub struct SyncEngine {
     /// Wrap-up answers received for the workshops this device runs, by the
     /// workshop's sync id (kept sorted by their random ids).
     wrap_up: ArcRwSignal<BTreeMap<String, Vec<confidant_shared::workshop::wrap_up::SharedAnswers>>>,
+    /// Introductions to a program's match and the match's invitations.
+    program_letters: ArcRwSignal<confidant_shared::program::introduction::ProgramLetters>,
 }
 
 /// Ask the engine something and wait for its answer.
@@ -284,6 +286,16 @@ impl SyncEngine {
     /// `page` is the sync id of the program's public page.
     pub async fn send_intake(&self, coordinator: InboxAddress, page: String, form: confidant_shared::program::IntakeForm) -> Result<(), String> {
         ask(&self.events, |reply| Event::SendIntake(coordinator, page, form, reply)).await
+    }
+
+    /// Send a notice in a letter signed by this device.
+    pub async fn send_notice(&self, to: InboxAddress, notice: confidant_shared::sync::notice::Notice) -> Result<(), String> {
+        ask(&self.events, |reply| Event::SendNotice(to, notice, reply)).await
+    }
+
+    /// The program letters kept on this device (tracked).
+    pub fn program_letters(&self) -> confidant_shared::program::introduction::ProgramLetters {
+        self.program_letters.get()
     }
 
     /// This device and the person's other devices.

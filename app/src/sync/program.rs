@@ -1,42 +1,144 @@
 //! The engine's part in programs: intake forms arriving in the
 //! coordinator's inbox (checked, then on the roster or set aside with
-//! why), and a participant's form sent sealed and signed.
+//! why), a participant's form sent sealed and signed, introductions and
+//! the match's invitation kept on a participant's device (only from the
+//! coordinator and the introduced partner), and the pair's check-in counts
+//! sent when they change and taken in by the coordinator's device.
 
-use confidant_shared::document::DocumentKind;
-use confidant_shared::program::{IntakeForm, Program};
+use confidant_shared::document::{DocumentId, DocumentKind};
+use confidant_shared::partnership::Partnership;
+use confidant_shared::program::introduction::{Introduction, MatchInvitation, ProgramLetters};
+use confidant_shared::program::page::ProgramPage;
+use confidant_shared::program::{CheckIn, IntakeForm, Program};
 use confidant_shared::sync::inbox::{InboxAddress, Letter};
 use confidant_shared::sync::notice::{Notice, MAX_NOTICE_BYTES};
 use confidant_shared::sync::Role;
 
+use leptos::prelude::Set;
+
 use super::engine::{warn, Engine};
+use crate::store::kept;
 use crate::store::{announce_saved, OpenDocument};
 
 impl Engine {
-    /// An intake form for the program whose page has the sync id `page`:
-    /// only a page this device owns, and only into its program's roster.
-    pub(super) async fn program_intake(&mut self, letter: &Letter, page: &str, form: IntakeForm) {
-        let Some((_, share)) = self.shares.iter().find(|(doc, s)| doc.to_string() == page && s.record.kind == DocumentKind::ProgramPage) else { return };
+    /// The program this device runs whose public page has the sync id `page`.
+    async fn program_of_page(&self, page: &str) -> Option<DocumentId> {
+        let (_, share) = self.shares.iter().find(|(doc, s)| doc.to_string() == page && s.record.kind == DocumentKind::ProgramPage)?;
         if share.keys.role() != Role::Owner {
-            return;
+            return None;
         }
         let page_local = share.local.to_string();
         let programs = match crate::api::documents_of::<Program>().await {
             Ok(programs) => programs,
-            Err(err) => return warn(&err.to_string()),
+            Err(err) => {
+                warn(&err.to_string());
+                return None;
+            }
         };
-        let Some((program_local, _)) = programs.into_iter().find(|(_, p)| p.page == page_local) else { return };
-        let Ok((open, program, _)) = OpenDocument::open::<Program>(&self.store, program_local).await else { return };
-        let today = crate::clock::today_day();
+        programs.into_iter().find(|(_, p)| p.page == page_local).map(|(local, _)| local)
+    }
+
+    /// Change the program `local` with `edit`, if it changes anything.
+    async fn change_program(&self, local: DocumentId, edit: impl FnOnce(&mut Program)) {
+        let Ok((open, program, _)) = OpenDocument::open::<Program>(&self.store, local).await else { return };
         let mut edited = program.clone();
-        if let Err(refused) = edited.receive_intake(letter.named_sender().ok(), &form, today) {
-            warn(&format!("an intake form was set aside: {refused:?}"));
-            edited.set_aside(&form.name, &refused, today);
-        }
+        edit(&mut edited);
         if edited == program {
             return;
         }
         match open.change(|p: &mut Program| *p = edited).await {
-            Ok(_) => announce_saved(program_local),
+            Ok(_) => announce_saved(local),
+            Err(err) => warn(&err.to_string()),
+        }
+    }
+
+    /// An intake form for the program whose page has the sync id `page`:
+    /// only a page this device owns, and only into its program's roster.
+    pub(super) async fn program_intake(&mut self, letter: &Letter, page: &str, form: IntakeForm) {
+        let Some(local) = self.program_of_page(page).await else { return };
+        let today = crate::clock::today_day();
+        let sender = letter.named_sender().ok().copied();
+        self.change_program(local, |program| {
+            if let Err(refused) = program.receive_intake(sender.as_ref(), &form, today) {
+                warn(&format!("an intake form was set aside: {refused:?}"));
+                program.set_aside(&form.name, &refused, today);
+            }
+        })
+        .await;
+    }
+
+    /// A pair's check-in for a match of a program this device runs.
+    pub(super) async fn program_check_in(&mut self, letter: &Letter, program: &str, match_id: &str, check_in: CheckIn) {
+        let Some(local) = self.program_of_page(program).await else { return };
+        let sender = letter.named_sender().ok().copied();
+        let today = crate::clock::today_day();
+        self.change_program(local, |p| {
+            if !p.receive_check_in(sender.as_ref(), match_id, &check_in, today) {
+                warn("a check-in was refused");
+            }
+        })
+        .await;
+    }
+
+    /// The inbox a followed program page names for its coordinator.
+    async fn coordinator_of(&self, program: &str) -> Option<InboxAddress> {
+        let (_, share) = self.shares.iter().find(|(doc, s)| doc.to_string() == program && s.record.kind == DocumentKind::ProgramPage)?;
+        let (_, page, _) = OpenDocument::open::<ProgramPage>(&self.store, share.local).await.ok()?;
+        InboxAddress::parse(&page.intake_inbox).ok()
+    }
+
+    /// An introduction to a match, from a program this device follows.
+    pub(super) async fn program_introduction(&mut self, letter: &Letter, intro: Introduction) {
+        let Some(coordinator) = self.coordinator_of(&intro.program).await else { return };
+        let sender = letter.named_sender().ok().copied();
+        self.change_program_letters(|kept| kept.receive_introduction(sender.as_ref(), &coordinator, intro)).await;
+    }
+
+    /// The partnership's invitation from the partner an introduction named.
+    pub(super) async fn program_match_invitation(&mut self, letter: &Letter, invitation: MatchInvitation) {
+        let sender = letter.named_sender().ok().copied();
+        self.change_program_letters(|kept| kept.receive_invitation(sender.as_ref(), invitation)).await;
+    }
+
+    async fn change_program_letters(&mut self, change: impl FnOnce(&mut ProgramLetters) -> Result<(), confidant_shared::program::introduction::LetterRefused>) {
+        match self.store.change_kept::<ProgramLetters, _>(kept::PROGRAM_LETTERS, change).await {
+            Ok((letters, Ok(()))) => self.handle.program_letters.set(letters),
+            Ok((_, Err(refused))) => warn(&format!("a program letter was refused: {refused}")),
+            Err(err) => warn(&err.to_string()),
+        }
+    }
+
+    /// At start: the program letters kept on this device.
+    pub(super) async fn program_letters_again(&mut self) {
+        let letters: ProgramLetters = self.store.kept(kept::PROGRAM_LETTERS).await.unwrap_or_default();
+        self.handle.program_letters.set(letters);
+    }
+
+    /// A partnership was saved: if it belongs to a program and the pair
+    /// shares counts, send them when they differ from the last sent from
+    /// this device (checked and recorded in one transaction, so two tabs
+    /// send once).
+    pub(super) async fn check_in_if_changed(&mut self, local: DocumentId) {
+        let Ok((_, partnership, _)) = OpenDocument::open::<Partnership>(&self.store, local).await else { return };
+        let Some(tie) = partnership.program.clone().filter(|t| t.share_check_ins) else { return };
+        let Ok(to) = InboxAddress::parse(&tie.coordinator_inbox) else { return };
+        let check_in = CheckIn::from_partnership(&partnership, false, crate::clock::today_day());
+        // What is compared: the counts, not the day they were made.
+        let counts = serde_json::to_string(&CheckIn { made_on: Default::default(), ..check_in.clone() }).unwrap_or_default();
+        let key = kept::check_in_key(&tie.match_id);
+        let changed = self.store.change_kept::<String, _>(&key, |last| {
+            let changed = *last != counts;
+            *last = counts.clone();
+            changed
+        });
+        match changed.await {
+            Ok((_, true)) => {
+                let body = Notice::ProgramCheckIn { program: tie.program, match_id: tie.match_id, check_in }.encode();
+                if let Err(err) = self.send_letter(&to, &body).await {
+                    warn(&err);
+                }
+            }
+            Ok((_, false)) => {}
             Err(err) => warn(&err.to_string()),
         }
     }

@@ -260,6 +260,9 @@ impl Engine {
             Some(Notice::WrapUpShared { workshop, answers }) => return self.wrap_up_received(&workshop, answers).await,
             Some(Notice::KeepInTouchInvite { workshop, from_name, invite }) => return self.invitation_received(&letter, &workshop, &from_name, &invite).await,
             Some(Notice::ProgramIntake { page, form }) => return self.program_intake(&letter, &page, form).await,
+            Some(Notice::ProgramIntroduction(intro)) => return self.program_introduction(&letter, intro).await,
+            Some(Notice::ProgramMatchInvitation(invitation)) => return self.program_match_invitation(&letter, invitation).await,
+            Some(Notice::ProgramCheckIn { program, match_id, check_in }) => return self.program_check_in(&letter, &program, &match_id, check_in).await,
             _ => {}
         }
         let Some(Notice::Moved { from, member, invite, signature }) = notice else { return };

@@ -63,6 +63,7 @@ impl Listed for Partnership {
             handover_note: Text::with_value(""),
             goal_plan_invite: None,
             continuation_answered: line.continuation_answered,
+            program: None,
         }
     }
 }

@@ -52,6 +52,9 @@ pub struct Partnership {
     /// The end day of the last term whose continuation notice was answered.
     #[autosurgeon(missing = "Default::default")]
     pub continuation_answered: Option<String>,
+    /// The program that matched the pair, if one did.
+    #[autosurgeon(missing = "Default::default")]
+    pub program: Option<crate::program::introduction::ProgramTie>,
 }
 
 /// Which side of a partnership a person is on.
@@ -137,6 +140,7 @@ impl Partnership {
             handover_note: Text::with_value(""),
             goal_plan_invite: None,
             continuation_answered: None,
+            program: None,
         }
     }
 

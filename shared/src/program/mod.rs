@@ -5,6 +5,7 @@
 
 pub mod health;
 pub mod intake;
+pub mod introduction;
 pub mod matching;
 pub mod page;
 pub mod template;

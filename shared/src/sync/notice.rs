@@ -37,6 +37,12 @@ pub enum Notice {
     /// public page has the sync id `page`; always in a signed letter (see
     /// `Program::receive_intake`).
     ProgramIntake { page: String, form: crate::program::IntakeForm },
+    /// The coordinator introduces the recipient to their match.
+    ProgramIntroduction(crate::program::introduction::Introduction),
+    /// The mentor's device invites the mentee to the match's partnership.
+    ProgramMatchInvitation(crate::program::introduction::MatchInvitation),
+    /// A pair's counts for its program (never notes).
+    ProgramCheckIn { program: String, match_id: String, check_in: crate::program::CheckIn },
 }
 
 /// The most a notice may hold.
@@ -76,6 +82,9 @@ impl std::fmt::Debug for Notice {
             Notice::WrapUpShared { workshop, .. } => write!(f, "WrapUpShared({workshop})"),
             Notice::KeepInTouchInvite { workshop, .. } => write!(f, "KeepInTouchInvite({workshop})"),
             Notice::ProgramIntake { page, .. } => write!(f, "ProgramIntake({page})"),
+            Notice::ProgramIntroduction(intro) => write!(f, "ProgramIntroduction({})", intro.program),
+            Notice::ProgramMatchInvitation(invitation) => write!(f, "ProgramMatchInvitation({})", invitation.program),
+            Notice::ProgramCheckIn { program, .. } => write!(f, "ProgramCheckIn({program})"),
         }
     }
 }

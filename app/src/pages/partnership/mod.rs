@@ -174,6 +174,7 @@ fn PartnershipEditor(doc: OpenDocument, initial: Partnership, notice: Option<Str
             }}
         </section>
         <Agreement p editing/>
+        <ProgramCheckIns p editing/>
         <section aria-labelledby="help-heading">
             <h2 id="help-heading">"When it is more than mentoring"</h2>
             <p>"Some questions need someone else: counselling, the ombuds, HR, the international office, harassment and \
@@ -214,6 +215,29 @@ pub(super) fn Continuation(p: ReadSignal<Partnership, LocalStorage>, editing: Ed
                     </div>
                 </div>
             }
+        })
+    }
+}
+
+/// A partnership a program matched: what the pair shares with it (counts
+/// only), and the switch to stop.
+#[component]
+fn ProgramCheckIns(p: ReadSignal<Partnership, LocalStorage>, editing: Editing) -> impl IntoView {
+    move || {
+        p.with(|p| p.program.clone()).map(|tie| view! {
+            <section aria-labelledby="program-heading">
+                <h2 id="program-heading">{format!("Part of {}", tie.program_name)}</h2>
+                <label class="choice" for="share-check-ins">
+                    <input id="share-check-ins" type="checkbox" prop:checked=tie.share_check_ins
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            editing.edit(|p| if let Some(t) = p.program.as_mut() { t.share_check_ins = on });
+                        }/>
+                    " Share how often we meet with the program's coordinator"
+                </label>
+                <p class="hint" data-testid="check-in-scope">"Only counts go: meetings held per month, the last meeting's day and whether the partnership runs. \
+                    Never notes, agendas, action items or goals. They are sent when they change; either of you can switch this off."</p>
+            </section>
         })
     }
 }

@@ -1,0 +1,268 @@
+//! Publishing a match: the coordinator's device sends each side a sealed
+//! introduction (who, why, how to reach each other within their stated
+//! boundaries, the program's expectations and the partnership's settings).
+//! The mentor's device then starts the partnership and sends the mentee a
+//! signed invitation; the mentee's device keeps it only from the partner
+//! its introduction named, for that match. The partnership records its
+//! program, and the pair may share counts with it (see `health::CheckIn`).
+//!
+//! Everything here arrives from the network: checked for its sender and
+//! bounded before it is kept.
+
+use autosurgeon::{Hydrate, Reconcile};
+use serde::{Deserialize, Serialize};
+
+use super::{Match, Member, Program};
+use crate::partnership::{AgreedDuration, MeetingCadence, Side};
+use crate::sync::inbox::InboxAddress;
+
+/// Introductions and invitations a device keeps, in all.
+pub const MAX_KEPT: usize = 64;
+const MAX_TEXT: usize = 2_000;
+const MAX_LINES: usize = 16;
+
+/// One side's introduction to the other.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Introduction {
+    /// The program page's sync id.
+    pub program: String,
+    pub program_name: String,
+    pub match_id: String,
+    /// The recipient's side.
+    pub side: Side,
+    pub partner_name: String,
+    pub partner_contact: String,
+    /// What the partner said of how and when to reach them.
+    pub partner_note: String,
+    /// The partner's inbox address (the mentor's device sends its invitation there).
+    pub partner_inbox: String,
+    pub reasons: Vec<String>,
+    pub expectations: Vec<String>,
+    pub topics: Vec<String>,
+    pub duration: AgreedDuration,
+    pub cadence: MeetingCadence,
+}
+
+/// The program a partnership belongs to, kept in the partnership (both
+/// sides read it; either may switch the check-ins off).
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+pub struct ProgramTie {
+    /// The program page's sync id.
+    pub program: String,
+    pub program_name: String,
+    pub match_id: String,
+    /// Where check-ins go: the coordinator's inbox address.
+    pub coordinator_inbox: String,
+    /// The pair shares counts (never notes) with the program.
+    pub share_check_ins: bool,
+}
+
+/// An invitation to the partnership of a match, from the mentor's device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatchInvitation {
+    pub program: String,
+    pub match_id: String,
+    pub from_name: String,
+    /// The partnership's invite (keys): never shown as a link.
+    pub invite: String,
+}
+
+/// What a participant's device keeps of its programs.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ProgramLetters {
+    pub introductions: Vec<Introduction>,
+    pub invitations: Vec<MatchInvitation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LetterRefused {
+    #[error("the letter was not signed")]
+    Unsigned,
+    #[error("the letter is not from this program's coordinator")]
+    NotTheCoordinator,
+    #[error("the invitation is not from the partner this device was introduced to")]
+    NotThePartner,
+    #[error("the letter is larger than a real one")]
+    TooLarge,
+    #[error("this device keeps no more program letters")]
+    Full,
+}
+
+impl Introduction {
+    /// The introduction of `to` (on `side`) to `partner`, for `m`.
+    pub fn of(program: &Program, program_sync_id: &str, m: &Match, side: Side, partner: &Member) -> Introduction {
+        Introduction {
+            program: program_sync_id.to_string(),
+            program_name: program.name.clone(),
+            match_id: m.id.clone(),
+            side,
+            partner_name: partner.name.clone(),
+            partner_contact: partner.contact.clone(),
+            partner_note: partner.note.clone(),
+            partner_inbox: partner.reply_to.clone(),
+            reasons: m.reasons.clone(),
+            expectations: program.settings.expectations.clone(),
+            topics: program.settings.topics.clone(),
+            duration: program.settings.duration,
+            cadence: program.settings.cadence,
+        }
+    }
+
+    fn in_bounds(&self) -> bool {
+        let texts = [&self.program, &self.program_name, &self.match_id, &self.partner_name, &self.partner_contact, &self.partner_note, &self.partner_inbox];
+        let lists = [&self.reasons, &self.expectations, &self.topics];
+        texts.iter().all(|t| t.len() <= MAX_TEXT)
+            && lists.iter().all(|l| l.len() <= MAX_LINES && l.iter().all(|t| t.len() <= MAX_TEXT))
+            && self.cadence.every_days > 0
+    }
+
+    /// The partnership the mentor starts from this introduction, on `start`.
+    pub fn partnership(&self, my_name: &str, start: &str, coordinator_inbox: &str) -> crate::partnership::Partnership {
+        let (mentor, mentee) = match self.side {
+            Side::Mentor => (my_name, self.partner_name.as_str()),
+            Side::Mentee => (self.partner_name.as_str(), my_name),
+        };
+        let mut p = crate::partnership::Partnership::new(mentor, mentee, start, self.duration);
+        p.topics = self.topics.clone();
+        p.cadence = self.cadence;
+        p.program = Some(ProgramTie {
+            program: self.program.clone(),
+            program_name: self.program_name.clone(),
+            match_id: self.match_id.clone(),
+            coordinator_inbox: coordinator_inbox.to_string(),
+            share_check_ins: true,
+        });
+        p
+    }
+}
+
+impl ProgramLetters {
+    /// An introduction from `sender`, for a program whose page names
+    /// `coordinator` as where forms go: kept (replacing one for the same
+    /// match) only from that coordinator.
+    pub fn receive_introduction(&mut self, sender: Option<&InboxAddress>, coordinator: &InboxAddress, intro: Introduction) -> Result<(), LetterRefused> {
+        let sender = sender.ok_or(LetterRefused::Unsigned)?;
+        if sender != coordinator {
+            return Err(LetterRefused::NotTheCoordinator);
+        }
+        if !intro.in_bounds() {
+            return Err(LetterRefused::TooLarge);
+        }
+        self.introductions.retain(|i| !(i.program == intro.program && i.match_id == intro.match_id));
+        if self.introductions.len() + self.invitations.len() >= MAX_KEPT {
+            return Err(LetterRefused::Full);
+        }
+        self.introductions.push(intro);
+        Ok(())
+    }
+
+    /// An invitation from `sender`: kept only if this device was introduced
+    /// to `sender` for that match.
+    pub fn receive_invitation(&mut self, sender: Option<&InboxAddress>, invitation: MatchInvitation) -> Result<(), LetterRefused> {
+        let sender = sender.ok_or(LetterRefused::Unsigned)?;
+        let introduced = self.introductions.iter().any(|i| {
+            i.program == invitation.program && i.match_id == invitation.match_id && InboxAddress::parse(&i.partner_inbox).is_ok_and(|a| &a == sender)
+        });
+        if !introduced {
+            return Err(LetterRefused::NotThePartner);
+        }
+        if invitation.invite.len() > MAX_TEXT || invitation.from_name.len() > MAX_TEXT {
+            return Err(LetterRefused::TooLarge);
+        }
+        self.invitations.retain(|i| !(i.program == invitation.program && i.match_id == invitation.match_id));
+        if self.introductions.len() + self.invitations.len() >= MAX_KEPT {
+            return Err(LetterRefused::Full);
+        }
+        self.invitations.push(invitation);
+        Ok(())
+    }
+
+    pub fn introductions_in<'a>(&'a self, program: &'a str) -> impl Iterator<Item = &'a Introduction> + 'a {
+        self.introductions.iter().filter(move |i| i.program == program)
+    }
+
+    pub fn invitation_for(&self, program: &str, match_id: &str) -> Option<&MatchInvitation> {
+        self.invitations.iter().find(|i| i.program == program && i.match_id == match_id)
+    }
+}
+
+impl Program {
+    /// A check-in arrived from `sender` for `match_id`: kept only from one
+    /// of the pair (the inboxes their forms came from), only if plausible,
+    /// and only if newer than the one kept.
+    pub fn receive_check_in(&mut self, sender: Option<&InboxAddress>, match_id: &str, check_in: &super::CheckIn, today: chrono::NaiveDate) -> bool {
+        let Some(sender) = sender else { return false };
+        let Some(m) = self.matches.get(match_id) else { return false };
+        let of_the_pair = [&m.mentor, &m.mentee].iter().any(|id| self.roster.get(id.as_str()).is_some_and(|member| member.reply_to == sender.to_text()));
+        if !of_the_pair || !check_in.is_plausible(today) {
+            return false;
+        }
+        if m.latest_check_in().is_some_and(|kept| kept.made_on > check_in.made_on) {
+            return false;
+        }
+        let Ok(json) = serde_json::to_string(check_in) else { return false };
+        if let Some(m) = self.matches.get_mut(match_id) {
+            m.check_in = Some(json);
+        }
+        true
+    }
+
+    /// The introductions to send for the matches `ids`: (to, introduction).
+    pub fn introductions(&self, program_sync_id: &str, ids: &[String]) -> Vec<(String, Introduction)> {
+        let mut out = Vec::new();
+        for m in ids.iter().filter_map(|id| self.matches.get(id)) {
+            let (Some(mentor), Some(mentee)) = (self.roster.get(&m.mentor), self.roster.get(&m.mentee)) else { continue };
+            out.push((mentor.reply_to.clone(), Introduction::of(self, program_sync_id, m, Side::Mentor, mentee)));
+            out.push((mentee.reply_to.clone(), Introduction::of(self, program_sync_id, m, Side::Mentee, mentor)));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sync::inbox::InboxKeys;
+
+    fn intro(partner: &InboxAddress) -> Introduction {
+        Introduction {
+            program: "page".into(),
+            program_name: "Peer Connections".into(),
+            match_id: "m1".into(),
+            side: Side::Mentee,
+            partner_name: "Mira".into(),
+            partner_contact: "mira@example.edu".into(),
+            partner_note: "No calls after 8 pm".into(),
+            partner_inbox: partner.to_text(),
+            reasons: vec!["both chose Job search".into()],
+            expectations: vec![],
+            topics: vec![],
+            duration: AgreedDuration::Semesters { count: 3, renewable: true },
+            cadence: MeetingCadence::default(),
+        }
+    }
+
+    #[test]
+    fn introductions_only_from_the_coordinator_and_invitations_only_from_the_partner() {
+        let coordinator = InboxKeys::from_seed([1; 32]).address();
+        let mira = InboxKeys::from_seed([2; 32]).address();
+        let stranger = InboxKeys::from_seed([3; 32]).address();
+        let mut kept = ProgramLetters::default();
+        assert_eq!(kept.receive_introduction(None, &coordinator, intro(&mira)), Err(LetterRefused::Unsigned));
+        assert_eq!(kept.receive_introduction(Some(&stranger), &coordinator, intro(&mira)), Err(LetterRefused::NotTheCoordinator));
+        kept.receive_introduction(Some(&coordinator), &coordinator, intro(&mira)).unwrap();
+        kept.receive_introduction(Some(&coordinator), &coordinator, intro(&mira)).unwrap();
+        assert_eq!(kept.introductions.len(), 1, "sent again: replaced");
+        let mut big = intro(&mira);
+        big.partner_note = "x".repeat(5_000);
+        big.match_id = "m2".into();
+        assert_eq!(kept.receive_introduction(Some(&coordinator), &coordinator, big), Err(LetterRefused::TooLarge));
+
+        let invitation = MatchInvitation { program: "page".into(), match_id: "m1".into(), from_name: "Mira".into(), invite: "keys".into() };
+        assert_eq!(kept.receive_invitation(Some(&stranger), invitation.clone()), Err(LetterRefused::NotThePartner));
+        let other_match = MatchInvitation { match_id: "m9".into(), ..invitation.clone() };
+        assert_eq!(kept.receive_invitation(Some(&mira), other_match), Err(LetterRefused::NotThePartner));
+        kept.receive_invitation(Some(&mira), invitation).unwrap();
+        assert!(kept.invitation_for("page", "m1").is_some());
+    }
+}
