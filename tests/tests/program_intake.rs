@@ -9,7 +9,13 @@
 //! why, and leaves the other one unplaced because of the department rule.
 //! Published, the pair is introduced; the advisor starts the partnership
 //! and the advisee accepts it; a meeting is logged, and the coordinator's
-//! dashboard shows its count but not its agenda. See: issue 14.
+//! dashboard shows its count but not its agenda. Two weeks before the
+//! term ends the continuation notice goes out and both answer; then the
+//! advisee asks to end the match, the coordinator ends it early, both are
+//! told, and a new volunteer takes the two waiting mentees (the old pair
+//! is not offered again). The coordinator's tab is closed while the forms
+//! arrive, and loses none. Every browser runs on 1 December 2026 (the
+//! app's clock seam). See: issue 14.
 
 use std::time::Duration;
 
@@ -17,6 +23,34 @@ use confidant_e2e::{action, check, find, Browser, ChromeDriver, TestServer, View
 
 /// Letters and changes cross the relay between browsers.
 const SYNC: Duration = Duration::from_secs(45);
+
+/// Fall 2026 ends on 15 December: its continuation notice is due.
+fn today() -> confidant_shared::calendar_day::NaiveDate {
+    confidant_shared::calendar_day::parse_day("2026-12-01").expect("a day")
+}
+
+/// A phone that opens the program's link and sends its form.
+/// Returns the phone and its address of the program's page.
+async fn join(driver: &ChromeDriver, server: &TestServer, link: &str, person: &Person, note: &str, first: bool) -> anyhow::Result<(Browser, String)> {
+    let phone = Browser::open(driver, Viewport::PHONE).await?;
+    action::fix_today(&phone, server, today()).await?;
+    action::accept_invite_as(&phone, link, person.name).await?;
+    find::until_within(&phone, "the program's page", "document.querySelector('h1')?.innerText === 'Peer Connections'", SYNC).await?;
+    find::css(&phone, "#intake-name").await?;
+    fill_form(&phone, person, note).await?;
+    if first {
+        // Sent without the expectations read: stopped here, with why.
+        find::css(&phone, "[data-testid='send-intake']").await?.click().await?;
+        find::text_within(&phone, "the reason", &["Please read the program's expectations"], SYNC).await?;
+        check::accessible(&phone, "the intake form with a problem").await?;
+        check::no_horizontal_scroll(&phone).await?;
+    }
+    find::css(&phone, "#intake-read").await?.click().await?;
+    find::css(&phone, "[data-testid='send-intake']").await?.click().await?;
+    find::css(&phone, "[data-testid='intake-sent']").await?;
+    let page = phone.client.current_url().await?.to_string();
+    Ok((phone, page))
+}
 
 struct Person {
     name: &'static str,
@@ -45,6 +79,7 @@ async fn intake_forms_reach_the_coordinator_and_the_draft_keeps_the_department_r
     let server = TestServer::start().await?;
     let driver = ChromeDriver::start().await?;
     let coordinator = Browser::open(&driver, Viewport::DESKTOP).await?;
+    action::fix_today(&coordinator, &server, today()).await?;
 
     coordinator.client.goto(&server.url("/program")).await?;
     find::css(&coordinator, "[data-testid='empty-state']").await?;
@@ -64,25 +99,18 @@ async fn intake_forms_reach_the_coordinator_and_the_draft_keeps_the_department_r
         Person { name: "Ana Lima", department: "Chemistry", volunteer: false },
         Person { name: "Oli Park", department: "Physics", volunteer: false },
     ];
+    // The coordinator's tab is closed while the forms arrive.
+    let program_url = coordinator.client.current_url().await?.to_string();
+    coordinator.client.goto("about:blank").await?;
     let mut phones = Vec::new();
+    let mut pages = Vec::new();
     for (i, person) in people.iter().enumerate() {
-        let phone = Browser::open(&driver, Viewport::PHONE).await?;
-        action::accept_invite_as(&phone, &link, person.name).await?;
-        find::until_within(&phone, "the program's page", "document.querySelector('h1')?.innerText === 'Peer Connections'", SYNC).await?;
-        find::css(&phone, "#intake-name").await?;
-        fill_form(&phone, person, &format!("Mornings are best. {MARKER}")).await?;
-        if i == 0 {
-            // Sent without the expectations read: stopped here, with why.
-            find::css(&phone, "[data-testid='send-intake']").await?.click().await?;
-            find::text_within(&phone, "the reason", &["Please read the program's expectations"], SYNC).await?;
-            check::accessible(&phone, "the intake form with a problem").await?;
-            check::no_horizontal_scroll(&phone).await?;
-        }
-        find::css(&phone, "#intake-read").await?.click().await?;
-        find::css(&phone, "[data-testid='send-intake']").await?.click().await?;
-        find::css(&phone, "[data-testid='intake-sent']").await?;
+        let (phone, page) = join(&driver, &server, &link, person, &format!("Mornings are best. {MARKER}"), i == 0).await?;
         phones.push(phone);
+        pages.push(page);
     }
+    coordinator.client.goto(&program_url).await?;
+    find::heading(&coordinator, "Peer Connections").await?;
 
     // The roster fills from the inbox.
     find::until_within(&coordinator, "three on the roster", "document.querySelectorAll(\"[data-testid='roster-row']\").length === 3", SYNC).await?;
@@ -138,6 +166,44 @@ async fn intake_forms_reach_the_coordinator_and_the_draft_keeps_the_department_r
         assert!(!bytes.windows(AGENDA.len()).any(|w| w == AGENDA.as_bytes()), "{} holds an agenda in plain text", file.display());
     }
     check::accessible(&coordinator, "the matches").await?;
+
+    // The term ends in two weeks: the continuation notice, answered by both.
+    find::css(&coordinator, "[data-testid='send-notice']").await?.click().await?;
+    find::text_within(&coordinator, "the notice sent", &["Sent to both."], SYNC).await?;
+    for (phone, page) in [(mira, &pages[0]), (oli, &pages[2])] {
+        phone.client.goto(page).await?;
+        find::until_within(phone, "the continuation question", "!!document.querySelector(\"[data-testid='continue-match']\")", SYNC).await?;
+        find::text_within(phone, "the term's end", &["The term ends on"], SYNC).await?;
+        find::css(phone, "[data-testid='continue-match']").await?.click().await?;
+        find::css(phone, "[data-testid='term-answered']").await?;
+    }
+    find::text_within(&coordinator, "both answers", &["Mira Chen continues", "Oli Park continues"], SYNC).await?;
+
+    // The advisee asks to end the match, with a reason and a private note.
+    find::by_text(oli, "summary", "This match is not working").await?.click().await?;
+    action::set_value(oli, "select[id^='end-reason-']", "MismatchedPersonalities").await?;
+    find::css(oli, "textarea[id^='end-note-']").await?.send_keys("We never found a time.").await?;
+    find::css(oli, "[data-testid='ask-to-end']").await?.click().await?;
+    find::css(oli, "[data-testid='end-asked']").await?;
+    find::text_within(&coordinator, "the request to end", &["Oli Park asked to end it (Mismatched personalities). Their note: We never found a time."], SYNC).await?;
+    find::css(&coordinator, "[data-testid='dissolve-early']").await?.click().await?;
+    find::until(&coordinator, "the match ended early", "document.querySelector(\"[data-testid='match-health']\")?.innerText === 'Ended early'").await?;
+    for phone in [mira, oli] {
+        find::text_within(phone, "told kindly", &["has ended. That happens, and it is no one's fault"], SYNC).await?;
+    }
+
+    // A new volunteer from another department: the re-match places both
+    // waiting mentees with her, and never Oli with Mira again.
+    let noor = Person { name: "Noor Haddad", department: "Biology", volunteer: true };
+    let _noor = join(&driver, &server, &link, &noor, "Afternoons.", false).await?;
+    find::until_within(&coordinator, "four on the roster", "document.querySelectorAll(\"[data-testid='roster-row']\").length === 4", SYNC).await?;
+    find::css(&coordinator, "[data-testid='draft-matches']").await?.click().await?;
+    find::until(&coordinator, "two drafted pairs", "document.querySelectorAll(\"[data-testid='draft-pair']\").length === 2").await?;
+    let draft = find::css(&coordinator, "[data-testid='draft']").await?.text().await?;
+    assert!(draft.contains("Noor Haddad with Ana Lima") && draft.contains("Noor Haddad with Oli Park"), "{draft}");
+    assert!(!draft.contains("Mira Chen with Oli Park"), "the dissolved pair is not offered again: {draft}");
+    let effects = find::css(&coordinator, "[data-testid='rule-effects']").await?.text().await?;
+    assert!(effects.contains("ruled out: the pair was ruled out."), "{effects}");
 
     // The forms' words are on the coordinator's device, never in the relay's files.
     for file in walk(&server.data_dir())? {

@@ -7,7 +7,10 @@ use confidant_shared::document::DocumentId;
 use confidant_shared::program::matching::{Draft, PinRefusal, Unplaced};
 use confidant_shared::sync::inbox::InboxAddress;
 use confidant_shared::sync::notice::Notice;
-use confidant_shared::program::{MemberRole, Program, Roles};
+use confidant_shared::calendar_day::{day_text, parse_day, NaiveDate};
+use confidant_shared::partnership::agreement_ends;
+use confidant_shared::program::introduction::News;
+use confidant_shared::program::{EndReason, MatchStatus, MemberRole, Program, Roles};
 use confidant_shared::partnership::AgreedDuration;
 use confidant_shared::Section;
 use leptos::prelude::*;
@@ -186,45 +189,115 @@ fn ProgramDesk(doc: OpenDocument, initial: Program, notice: Option<String>) -> i
         {move || published.get().map(|p| view! { <p class="notice" role="status" data-testid="published">{p}</p> })}
 
         <h2>"Matches"</h2>
-        <MatchesTable program=program name_of=name_of/>
+        <MatchesTable program=program editing=editing name_of=name_of/>
         {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
     }
 }
 
 /// Every match with what the pair chose to share: meetings held, the
-/// last one's day, and the match's health. Never a note, agenda or goal.
+/// last one's day, and the match's health; continuation notices due and
+/// the answers; requests to end a match, and ending it. Never a note,
+/// agenda or goal.
 #[component]
-fn MatchesTable(program: ReadSignal<Program, LocalStorage>, name_of: impl Fn(&str) -> String + Copy + Send + Sync + 'static) -> impl IntoView {
+fn MatchesTable(
+    program: ReadSignal<Program, LocalStorage>,
+    editing: DocumentEditing<Program>,
+    name_of: impl Fn(&str) -> String + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let engine = use_sync();
+    let (sent, set_sent) = signal(None::<String>);
+    // Tell both sides of a match; the program's page names the program.
+    let tell = move |match_id: String, news: News| {
+        let Some(engine) = engine.clone() else { return };
+        let page_sync = program.with_untracked(|p| p.page.parse::<DocumentId>().ok()).and_then(|local| engine.share_of(local)).map(|s| s.sync_id.to_string());
+        let Some(page_sync) = page_sync else { return };
+        let letters = program.with_untracked(|p| p.news_for(&page_sync, &match_id, news));
+        spawn_local(async move {
+            for (to, news) in letters {
+                let Ok(to) = InboxAddress::parse(&to) else { continue };
+                if let Err(err) = engine.send_notice(to, Notice::ProgramMatchNews(news)).await {
+                    editing.set_error.set(Some(err));
+                    return;
+                }
+            }
+            set_sent.set(Some("Sent to both.".into()));
+        });
+    };
     move || {
+        let tell = tell.clone();
         program.with(|p| {
             if p.matches.is_empty() {
                 return view! { <p>"No matches yet."</p> }.into_any();
             }
             let today = crate::clock::today_day();
+            let due: std::collections::BTreeMap<String, NaiveDate> = p.notices_due(today).into_iter().collect();
             let mut rows: Vec<_> = p.matches.values().collect();
             rows.sort_by(|a, b| (&a.matched_on, &a.id).cmp(&(&b.matched_on, &b.id)));
             view! {
                 <table class="matches" aria-label="Matches" data-testid="matches">
                     <thead><tr>
                         <th scope="col">"Pair"</th><th scope="col">"Matched"</th><th scope="col">"Meetings"</th>
-                        <th scope="col">"Last meeting"</th><th scope="col">"Health"</th>
+                        <th scope="col">"Last meeting"</th><th scope="col">"Health"</th><th scope="col">"Term"</th>
                     </tr></thead>
                     <tbody>
                         {rows.into_iter().map(|m| {
                             let check_in = m.latest_check_in();
-                            let health = m.health(&p.settings, today).map(|h| h.label()).unwrap_or_default();
+                            let health = match m.status {
+                                MatchStatus::Introduced => m.health(&p.settings, today).map(|h| h.label()).unwrap_or_default(),
+                                MatchStatus::Completed => "Completed".to_string(),
+                                MatchStatus::EndedEarly => "Ended early".to_string(),
+                            };
+                            let answers: Vec<String> = m.answers.iter().map(|a| format!("{} {}", name_of(&a.member), if a.continues { "continues" } else { "ends here" })).collect();
+                            let notice = due.get(&m.id).copied().map(|ends| {
+                                let (id, tell) = (m.id.clone(), tell.clone());
+                                let last_term = parse_day(&m.matched_on).and_then(|start| agreement_ends(p.settings.duration, start, &p.settings.semesters.calendar())) == Some(ends);
+                                view! {
+                                    <button type="button" data-testid="send-notice" on:click=move |_| {
+                                        let id = id.clone();
+                                        editing.edit(|p| if let Some(m) = p.matches.get_mut(&id) { m.notice_sent_for = Some(day_text(ends)) });
+                                        tell(id, News::TermEnds { term_ends: ends, last_term });
+                                    }>{format!("Send the continuation notice (the term ends {})", day_text(ends))}</button>
+                                }
+                            });
+                            let requests = m.end_requests.iter().map(|r| {
+                                let note = if r.note.trim().is_empty() { String::new() } else { format!(" Their note: {}", r.note.trim()) };
+                                format!("{} asked to end it ({}).{note}", name_of(&r.member), r.reason.label())
+                            }).collect::<Vec<_>>();
+                            let ending = (m.status == MatchStatus::Introduced && !m.end_requests.is_empty()).then(|| {
+                                let reason = m.end_requests[0].reason;
+                                let (id_done, id_early, tell_done, tell_early) = (m.id.clone(), m.id.clone(), tell.clone(), tell.clone());
+                                view! {
+                                    <button type="button" data-testid="dissolve-early" on:click=move |_| {
+                                        let id = id_early.clone();
+                                        editing.edit(|p| { p.dissolve(&id, reason, crate::clock::today_day()); });
+                                        tell_early(id, News::Ended { completed: false });
+                                    }>"End it early"</button>
+                                    <button type="button" data-testid="dissolve-completed" on:click=move |_| {
+                                        let id = id_done.clone();
+                                        editing.edit(|p| { p.dissolve(&id, EndReason::Completed, crate::clock::today_day()); });
+                                        tell_done(id, News::Ended { completed: true });
+                                    }>"End it as completed"</button>
+                                }
+                            });
                             view! {
                                 <tr data-testid="match-row">
                                     <th scope="row">{format!("{} with {}", name_of(&m.mentor), name_of(&m.mentee))}</th>
                                     <td>{m.matched_on.clone()}</td>
                                     <td data-testid="match-meetings">{check_in.as_ref().map(|c| c.meetings_held().to_string()).unwrap_or_else(|| "not reported".into())}</td>
-                                    <td>{check_in.and_then(|c| c.last_meeting).map(confidant_shared::calendar_day::day_text).unwrap_or_default()}</td>
+                                    <td>{check_in.and_then(|c| c.last_meeting).map(day_text).unwrap_or_default()}</td>
                                     <td data-testid="match-health">{health}</td>
+                                    <td data-testid="match-term">
+                                        {(!answers.is_empty()).then(|| view! { <p>{answers.join("; ")}</p> })}
+                                        {notice}
+                                        {requests.into_iter().map(|r| view! { <p data-testid="end-request">{r}</p> }).collect_view()}
+                                        {ending}
+                                    </td>
                                 </tr>
                             }
                         }).collect_view()}
                     </tbody>
                 </table>
+                {move || sent.get().map(|s| view! { <p role="status">{s}</p> })}
             }.into_any()
         })
     }

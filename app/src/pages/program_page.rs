@@ -10,7 +10,9 @@ use confidant_shared::calendar_day::parse_day;
 use confidant_shared::document::{DocumentId, DocumentKind};
 use confidant_shared::partnership::{Partnership, Side};
 use confidant_shared::paths;
-use confidant_shared::program::introduction::{Introduction, MatchInvitation};
+use confidant_shared::calendar_day::NaiveDate;
+use confidant_shared::program::introduction::{Introduction, MatchInvitation, MatchWord, News};
+use confidant_shared::program::EndReason;
 use confidant_shared::sync::notice::Notice;
 use confidant_shared::sync::Role;
 use confidant_shared::program::intake::{eligibility, Availability, CareerStage, IntakeForm, IntakeRole, MeetingMode};
@@ -86,7 +88,13 @@ fn YourMatch(local: DocumentId, coordinator: String) -> impl IntoView {
         move || {
             let program = engine.share_of(local).map(|s| s.sync_id.to_string()).unwrap_or_default();
             let letters = engine.program_letters();
-            letters.introductions_in(&program).map(|i| (i.clone(), letters.invitation_for(&program, &i.match_id).cloned())).collect::<Vec<_>>()
+            letters
+                .introductions_in(&program)
+                .map(|i| {
+                    let said: Vec<MatchWord> = letters.said_of(&program, &i.match_id).cloned().collect();
+                    (i.clone(), letters.invitation_for(&program, &i.match_id).cloned(), letters.news_of(&program, &i.match_id), said)
+                })
+                .collect::<Vec<_>>()
         }
     };
     let start = move |intro: Introduction| {
@@ -119,7 +127,7 @@ fn YourMatch(local: DocumentId, coordinator: String) -> impl IntoView {
                 let start = start.clone();
                 view! {
                     <h2>"Your match"</h2>
-                    {matches.into_iter().map(|(intro, invitation)| {
+                    {matches.into_iter().map(|(intro, invitation, news, said)| {
                         let start = start.clone();
                         let mine = started.get().and_then(|all| all.iter().find(|(m, _)| *m == intro.match_id).map(|(_, id)| *id));
                         let reach = if intro.partner_note.trim().is_empty() { intro.partner_contact.clone() } else { format!("{} ({})", intro.partner_contact, intro.partner_note.trim()) };
@@ -128,6 +136,22 @@ fn YourMatch(local: DocumentId, coordinator: String) -> impl IntoView {
                                 <h3>{format!("You are matched with {}", intro.partner_name)}</h3>
                                 <p>{format!("How to reach them: {reach}.")}</p>
                                 {(!intro.reasons.is_empty()).then(|| view! { <p>{format!("Why: {}.", intro.reasons.join("; "))}</p> })}
+                                {match news {
+                                    Some(News::Ended { completed }) => Some(view! {
+                                        <p class="notice" data-testid="match-ended">{if completed {
+                                            format!("Your match with {} is complete. Thank you for the time you gave each other.", intro.partner_name)
+                                        } else {
+                                            format!("Your match with {} has ended. That happens, and it is no one's fault; the coordinator will be in touch about what comes next.", intro.partner_name)
+                                        }}</p>
+                                    }.into_any()),
+                                    Some(News::TermEnds { term_ends, last_term }) => Some(view! {
+                                        <TermQuestion program=intro.program.clone() match_id=intro.match_id.clone() term_ends last_term said=said.clone()/>
+                                    }.into_any()),
+                                    None => None,
+                                }}
+                                {(news.is_none() || matches!(news, Some(News::TermEnds { .. }))).then(|| view! {
+                                    <AskToEnd program=intro.program.clone() match_id=intro.match_id.clone() said=said.clone()/>
+                                })}
                                 {match (mine, intro.side, invitation) {
                                     (Some(id), _, _) => view! { <A href=paths::partnership(id)>"Open your partnership"</A> }.into_any(),
                                     (None, Side::Mentor, _) => {
@@ -154,6 +178,84 @@ fn YourMatch(local: DocumentId, coordinator: String) -> impl IntoView {
         }}
     }
     .into_any()
+}
+
+/// The continuation notice: continue past the term's end, or end there.
+#[component]
+fn TermQuestion(program: String, match_id: String, term_ends: NaiveDate, last_term: bool, said: Vec<MatchWord>) -> impl IntoView {
+    let answered = said.iter().find_map(|w| match w {
+        MatchWord::Continues { term_ends: t, continues } if *t == term_ends => Some(*continues),
+        _ => None,
+    });
+    let (status, set_status) = signal(answered.map(|c| if c { "You said you would like to continue." } else { "You said you would end at the term's end." }));
+    let engine = use_sync();
+    let answer = move |continues: bool| {
+        let Some(engine) = engine.clone() else { return };
+        let (program, match_id) = (program.clone(), match_id.clone());
+        spawn_local(async move {
+            match engine.send_match_word(program, match_id, MatchWord::Continues { term_ends, continues }).await {
+                Ok(()) => set_status.set(Some(if continues { "You said you would like to continue." } else { "You said you would end at the term's end." })),
+                Err(_) => set_status.set(Some("Your answer could not be sent; try again in a moment.")),
+            }
+        });
+    };
+    let (yes, no) = (answer.clone(), answer);
+    view! {
+        <div class="term-question" data-testid="term-question">
+            <p>{format!("The {} ends on {}. Would you like to continue{}?", if last_term { "agreement" } else { "term" }, crate::clock::day_words(term_ends), if last_term { " for another term" } else { "" })}</p>
+            <button type="button" data-testid="continue-match" on:click=move |_| yes(true)>"Continue"</button>
+            <button type="button" on:click=move |_| no(false)>"End at the term's end"</button>
+            {move || status.get().map(|s| view! { <p role="status" data-testid="term-answered">{s}</p> })}
+        </div>
+    }
+}
+
+/// Alert the coordinator that the relationship should end: a reason, and
+/// a note only the coordinator reads.
+#[component]
+fn AskToEnd(program: String, match_id: String, said: Vec<MatchWord>) -> impl IntoView {
+    let asked = said.iter().any(|w| matches!(w, MatchWord::PleaseEnd { .. }));
+    let (status, set_status) = signal(asked.then_some("You asked the coordinator to end this match."));
+    let (reason, set_reason) = signal(EndReason::MismatchedSchedules);
+    let (note, set_note) = signal(String::new());
+    let field = format!("end-reason-{match_id}");
+    let note_field = format!("end-note-{match_id}");
+    let (field_for, note_for) = (field.clone(), note_field.clone());
+    let engine = use_sync();
+    let ask = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(engine) = engine.clone() else { return };
+        let (program, match_id) = (program.clone(), match_id.clone());
+        let word = MatchWord::PleaseEnd { reason: reason.get_untracked(), note: note.get_untracked() };
+        spawn_local(async move {
+            match engine.send_match_word(program, match_id, word).await {
+                Ok(()) => set_status.set(Some("You asked the coordinator to end this match.")),
+                Err(_) => set_status.set(Some("Your request could not be sent; try again in a moment.")),
+            }
+        });
+    };
+    view! {
+        <details class="ask-to-end">
+            <summary>"This match is not working"</summary>
+            <form class="stacked-form" on:submit=ask aria-label="Ask the coordinator to end this match">
+                <div class="field">
+                    <label for=field_for>"Why"</label>
+                    <select id=field on:change=move |ev| {
+                        let picked = event_target_value(&ev);
+                        if let Some(r) = EndReason::ASKED.into_iter().find(|r| format!("{r:?}") == picked) { set_reason.set(r); }
+                    }>
+                        {EndReason::ASKED.into_iter().map(|r| view! { <option value=format!("{r:?}") selected=move || reason.get() == r>{r.label()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for=note_for>"A note for the coordinator only (optional)"</label>
+                    <textarea id=note_field rows="2" prop:value=note on:input=move |ev| set_note.set(event_target_value(&ev))></textarea>
+                </div>
+                <button type="submit" data-testid="ask-to-end">"Ask the coordinator to end it"</button>
+            </form>
+        </details>
+        {move || status.get().map(|s| view! { <p role="status" data-testid="end-asked">{s}</p> })}
+    }
 }
 
 #[component]

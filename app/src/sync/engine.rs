@@ -59,6 +59,7 @@ pub(super) enum Event {
     SendIntake(InboxAddress, String, confidant_shared::program::IntakeForm, Reply<()>),
     /// A letter signed by this device (introductions, a match's invitation).
     SendNotice(InboxAddress, confidant_shared::sync::notice::Notice, Reply<()>),
+    SendMatchWord(String, String, confidant_shared::program::introduction::MatchWord, Reply<()>),
     /// Wrap-up answers for a workshop (its sync id's text), in an anonymous
     /// letter to the facilitator's inbox.
     ShareWrapUp(InboxAddress, String, Vec<String>, Reply<()>),
@@ -397,6 +398,9 @@ impl Engine {
             Event::SendJoin(to, request, reply) => {
                 let body = confidant_shared::sync::notice::Notice::WorkshopJoin(request).encode();
                 let _ = reply.send(self.send_letter(&to, &body).await);
+            }
+            Event::SendMatchWord(program, match_id, word, reply) => {
+                let _ = reply.send(self.send_match_word(program, match_id, word).await);
             }
             Event::SendNotice(to, notice, reply) => {
                 let _ = reply.send(self.send_letter(&to, &notice.encode()).await);

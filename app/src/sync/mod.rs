@@ -293,6 +293,12 @@ impl SyncEngine {
         ask(&self.events, |reply| Event::SendNotice(to, notice, reply)).await
     }
 
+    /// Tell a program's coordinator something about this device's match
+    /// (an answer to a notice, a request to end it).
+    pub async fn send_match_word(&self, program: String, match_id: String, word: confidant_shared::program::introduction::MatchWord) -> Result<(), String> {
+        ask(&self.events, |reply| Event::SendMatchWord(program, match_id, word, reply)).await
+    }
+
     /// The program letters kept on this device (tracked).
     pub fn program_letters(&self) -> confidant_shared::program::introduction::ProgramLetters {
         self.program_letters.get()

@@ -7,7 +7,7 @@
 
 use confidant_shared::document::{DocumentId, DocumentKind};
 use confidant_shared::partnership::Partnership;
-use confidant_shared::program::introduction::{Introduction, MatchInvitation, ProgramLetters};
+use confidant_shared::program::introduction::{Introduction, MatchInvitation, MatchNews, MatchWord, ProgramLetters};
 use confidant_shared::program::page::ProgramPage;
 use confidant_shared::program::{CheckIn, IntakeForm, Program};
 use confidant_shared::sync::inbox::{InboxAddress, Letter};
@@ -92,6 +92,43 @@ impl Engine {
         let Some(coordinator) = self.coordinator_of(&intro.program).await else { return };
         let sender = letter.named_sender().ok().copied();
         self.change_program_letters(|kept| kept.receive_introduction(sender.as_ref(), &coordinator, intro)).await;
+    }
+
+    /// News of a match (a continuation notice, its end) from the coordinator.
+    pub(super) async fn program_match_news(&mut self, letter: &Letter, news: MatchNews) {
+        let Some(coordinator) = self.coordinator_of(&news.program).await else { return };
+        let sender = letter.named_sender().ok().copied();
+        self.change_program_letters(|kept| kept.receive_news(sender.as_ref(), &coordinator, news)).await;
+    }
+
+    /// A side's word about its match, for a program this device runs.
+    pub(super) async fn program_match_word(&mut self, letter: &Letter, program: &str, match_id: &str, word: MatchWord) {
+        let Some(local) = self.program_of_page(program).await else { return };
+        let sender = letter.named_sender().ok().copied();
+        let today = crate::clock::today_day();
+        self.change_program(local, |p| {
+            if !p.receive_word(sender.as_ref(), match_id, word, today) {
+                warn("a word about a match was refused");
+            }
+        })
+        .await;
+    }
+
+    /// Tell the coordinator of `program` something about this device's
+    /// match, and remember it to show back.
+    pub(super) async fn send_match_word(&mut self, program: String, match_id: String, word: MatchWord) -> Result<(), String> {
+        let to = self.coordinator_of(&program).await.ok_or("This program's page is not on this device any more; open its link again.")?;
+        let body = Notice::ProgramMatchWord { program: program.clone(), match_id: match_id.clone(), word: word.clone() }.encode();
+        if body.len() > MAX_NOTICE_BYTES {
+            return Err("Your note is too long to send; shorten it and send again.".into());
+        }
+        self.send_letter(&to, &body).await?;
+        self.change_program_letters(|kept| {
+            kept.remember(&program, &match_id, word);
+            Ok(())
+        })
+        .await;
+        Ok(())
     }
 
     /// The partnership's invitation from the partner an introduction named.

@@ -263,6 +263,8 @@ impl Engine {
             Some(Notice::ProgramIntroduction(intro)) => return self.program_introduction(&letter, intro).await,
             Some(Notice::ProgramMatchInvitation(invitation)) => return self.program_match_invitation(&letter, invitation).await,
             Some(Notice::ProgramCheckIn { program, match_id, check_in }) => return self.program_check_in(&letter, &program, &match_id, check_in).await,
+            Some(Notice::ProgramMatchNews(news)) => return self.program_match_news(&letter, news).await,
+            Some(Notice::ProgramMatchWord { program, match_id, word }) => return self.program_match_word(&letter, &program, &match_id, word).await,
             _ => {}
         }
         let Some(Notice::Moved { from, member, invite, signature }) = notice else { return };

@@ -136,7 +136,7 @@ pub fn notice_due(matched_on: NaiveDate, settings: &ProgramSettings, sent_for: O
 }
 
 /// Why a relationship should end, as the seeds list the reasons.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, autosurgeon::Reconcile, autosurgeon::Hydrate)]
 pub enum EndReason {
     MismatchedPersonalities,
     MismatchedSchedules,

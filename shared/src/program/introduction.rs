@@ -67,11 +67,41 @@ pub struct MatchInvitation {
     pub invite: String,
 }
 
+/// The coordinator's continuation notice for a match, or word that it ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatchNews {
+    pub program: String,
+    pub match_id: String,
+    pub news: News,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum News {
+    /// The term ends on this day: continue?
+    TermEnds { term_ends: chrono::NaiveDate, last_term: bool },
+    /// The coordinator ended the match: completed, or ended early.
+    Ended { completed: bool },
+}
+
+/// A side's word back to the coordinator about its match.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MatchWord {
+    /// The answer to a continuation notice.
+    Continues { term_ends: chrono::NaiveDate, continues: bool },
+    /// The relationship should end, with a reason and a private note.
+    PleaseEnd { reason: super::EndReason, note: String },
+}
+
 /// What a participant's device keeps of its programs.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ProgramLetters {
     pub introductions: Vec<Introduction>,
     pub invitations: Vec<MatchInvitation>,
+    #[serde(default)]
+    pub news: Vec<MatchNews>,
+    /// What this device answered or asked, by (program, match): shown back.
+    #[serde(default)]
+    pub said: Vec<(String, String, MatchWord)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -177,6 +207,39 @@ impl ProgramLetters {
         Ok(())
     }
 
+    /// News of a match from the coordinator (the sender must be the
+    /// coordinator, and the match one this device was introduced to);
+    /// newer news of a match replaces the older.
+    pub fn receive_news(&mut self, sender: Option<&InboxAddress>, coordinator: &InboxAddress, news: MatchNews) -> Result<(), LetterRefused> {
+        let sender = sender.ok_or(LetterRefused::Unsigned)?;
+        if sender != coordinator {
+            return Err(LetterRefused::NotTheCoordinator);
+        }
+        if !self.introductions.iter().any(|i| i.program == news.program && i.match_id == news.match_id) {
+            return Err(LetterRefused::NotThePartner);
+        }
+        self.news.retain(|n| !(n.program == news.program && n.match_id == news.match_id));
+        self.news.push(news);
+        Ok(())
+    }
+
+    pub fn news_of(&self, program: &str, match_id: &str) -> Option<News> {
+        self.news.iter().find(|n| n.program == program && n.match_id == match_id).map(|n| n.news)
+    }
+
+    /// Remember what this device said of a match (one of each kind).
+    pub fn remember(&mut self, program: &str, match_id: &str, word: MatchWord) {
+        let same_kind = |w: &MatchWord| std::mem::discriminant(w) == std::mem::discriminant(&word);
+        self.said.retain(|(p, m, w)| !(p == program && m == match_id && same_kind(w)));
+        self.said.push((program.to_string(), match_id.to_string(), word));
+        let over = self.said.len().saturating_sub(MAX_KEPT);
+        self.said.drain(..over);
+    }
+
+    pub fn said_of<'a>(&'a self, program: &'a str, match_id: &'a str) -> impl Iterator<Item = &'a MatchWord> + 'a {
+        self.said.iter().filter(move |(p, m, _)| p == program && m == match_id).map(|(_, _, w)| w)
+    }
+
     pub fn introductions_in<'a>(&'a self, program: &'a str) -> impl Iterator<Item = &'a Introduction> + 'a {
         self.introductions.iter().filter(move |i| i.program == program)
     }
@@ -205,6 +268,60 @@ impl Program {
             m.check_in = Some(json);
         }
         true
+    }
+
+    /// A side's word about its match, from `sender`: kept only from one of
+    /// the pair, and bounded. Returns whether it was taken.
+    pub fn receive_word(&mut self, sender: Option<&InboxAddress>, match_id: &str, word: MatchWord, today: chrono::NaiveDate) -> bool {
+        let Some(sender) = sender else { return false };
+        let Some(m) = self.matches.get(match_id) else { return false };
+        let member = [&m.mentor, &m.mentee]
+            .into_iter()
+            .find(|id| self.roster.get(id.as_str()).is_some_and(|member| member.reply_to == sender.to_text()))
+            .cloned();
+        let Some(member) = member else { return false };
+        let Some(m) = self.matches.get_mut(match_id) else { return false };
+        match word {
+            MatchWord::Continues { term_ends, continues } => {
+                let term_ends = crate::calendar_day::day_text(term_ends);
+                m.answers.retain(|a| !(a.member == member && a.term_ends == term_ends));
+                m.answers.push(super::TermAnswer { member, term_ends, continues });
+                let over = m.answers.len().saturating_sub(MAX_LINES);
+                m.answers.drain(..over);
+            }
+            MatchWord::PleaseEnd { reason, note } => {
+                if m.status != super::MatchStatus::Introduced {
+                    return false;
+                }
+                let note: String = note.chars().take(MAX_TEXT).collect();
+                m.end_requests.retain(|r| r.member != member);
+                m.end_requests.push(super::EndRequest { member, reason, note, sent_on: crate::calendar_day::day_text(today) });
+            }
+        }
+        true
+    }
+
+    /// The continuation notices due today: (match id, term end, last term).
+    pub fn notices_due(&self, today: chrono::NaiveDate) -> Vec<(String, chrono::NaiveDate)> {
+        self.matches
+            .values()
+            .filter(|m| m.status == super::MatchStatus::Introduced)
+            .filter_map(|m| {
+                let matched = crate::calendar_day::parse_day(&m.matched_on)?;
+                let sent = m.notice_sent_for.as_deref().and_then(crate::calendar_day::parse_day);
+                super::health::notice_due(matched, &self.settings, sent, today).map(|end| (m.id.clone(), end))
+            })
+            .collect()
+    }
+
+    /// The news to send both sides of `match_id`: (to, news).
+    pub fn news_for(&self, program_sync_id: &str, match_id: &str, news: News) -> Vec<(String, MatchNews)> {
+        let Some(m) = self.matches.get(match_id) else { return Vec::new() };
+        [&m.mentor, &m.mentee]
+            .into_iter()
+            .filter_map(|id| self.roster.get(id.as_str()))
+            .map(|member| (member.reply_to.clone(), MatchNews { program: program_sync_id.to_string(), match_id: match_id.to_string(), news }))
+            .collect()
     }
 
     /// The introductions to send for the matches `ids`: (to, introduction).
@@ -243,6 +360,54 @@ mod tests {
     }
 
     #[test]
+    fn words_about_a_match_count_only_from_its_pair() {
+        use crate::program::{EndReason, IntakeForm, IntakeRole, Member, ProgramTemplate, MatchStatus};
+        let today = crate::calendar_day::parse_day("2026-12-01").unwrap();
+        let mut p = Program::new("Peer Connections", ProgramTemplate::PeerConnections, today);
+        let mira = InboxKeys::from_seed([2; 32]).address();
+        let oli = InboxKeys::from_seed([4; 32]).address();
+        let stranger = InboxKeys::from_seed([3; 32]).address();
+        let form = |role, name: &str, department: &str| IntakeForm {
+            role,
+            name: name.into(),
+            contact: "x@example.edu".into(),
+            department: department.into(),
+            started_on: crate::calendar_day::parse_day("2020-01-01").unwrap(),
+            topics: Default::default(),
+            career_stage: crate::program::CareerStage::Senior,
+            availability: Default::default(),
+            meeting_mode: crate::program::MeetingMode::Either,
+            capacity: 1,
+            avoid: vec![],
+            note: String::new(),
+            supervisor_informed: true,
+            expectations_read: true,
+        };
+        p.roster.insert("mira".into(), Member::from_letter("mira", &form(IntakeRole::VolunteerToMentor, "Mira", "Chemistry"), &mira.to_text(), today));
+        p.roster.insert("oli".into(), Member::from_letter("oli", &form(IntakeRole::RequestMentor, "Oli", "Physics"), &oli.to_text(), today));
+        let draft = p.draft(today);
+        let ids = p.publish(&draft, today, || "m1".to_string());
+        assert_eq!(ids, vec!["m1".to_string()]);
+        // Fall 2026 ends 15 December: the notice is due on 1 December.
+        assert_eq!(p.notices_due(today), vec![("m1".to_string(), crate::calendar_day::parse_day("2026-12-15").unwrap())]);
+        assert_eq!(p.news_for("page", "m1", News::Ended { completed: false }).len(), 2);
+        let ends = crate::calendar_day::parse_day("2026-12-15").unwrap();
+        let yes = MatchWord::Continues { term_ends: ends, continues: true };
+        assert!(!p.receive_word(Some(&stranger), "m1", yes.clone(), today));
+        assert!(!p.receive_word(None, "m1", yes.clone(), today));
+        assert!(p.receive_word(Some(&mira), "m1", yes.clone(), today));
+        assert!(p.receive_word(Some(&mira), "m1", yes, today));
+        assert_eq!(p.matches["m1"].answers.len(), 1, "answered again: replaced");
+        let end = MatchWord::PleaseEnd { reason: EndReason::MismatchedSchedules, note: "n".repeat(9_000) };
+        assert!(p.receive_word(Some(&oli), "m1", end.clone(), today));
+        assert_eq!(p.matches["m1"].end_requests[0].note.len(), MAX_TEXT, "bounded");
+        assert!(p.dissolve("m1", EndReason::MismatchedSchedules, today));
+        assert_eq!(p.matches["m1"].status, MatchStatus::EndedEarly);
+        assert!(!p.receive_word(Some(&oli), "m1", end, today), "no request on an ended match");
+        assert!(p.notices_due(today).is_empty());
+    }
+
+    #[test]
     fn introductions_only_from_the_coordinator_and_invitations_only_from_the_partner() {
         let coordinator = InboxKeys::from_seed([1; 32]).address();
         let mira = InboxKeys::from_seed([2; 32]).address();
@@ -264,5 +429,13 @@ mod tests {
         assert_eq!(kept.receive_invitation(Some(&mira), other_match), Err(LetterRefused::NotThePartner));
         kept.receive_invitation(Some(&mira), invitation).unwrap();
         assert!(kept.invitation_for("page", "m1").is_some());
+
+        // News only from the coordinator, and only of a match introduced.
+        let news = MatchNews { program: "page".into(), match_id: "m1".into(), news: News::Ended { completed: true } };
+        assert_eq!(kept.receive_news(Some(&mira), &coordinator, news.clone()), Err(LetterRefused::NotTheCoordinator));
+        let elsewhere = MatchNews { match_id: "m7".into(), ..news.clone() };
+        assert_eq!(kept.receive_news(Some(&coordinator), &coordinator, elsewhere), Err(LetterRefused::NotThePartner));
+        kept.receive_news(Some(&coordinator), &coordinator, news).unwrap();
+        assert_eq!(kept.news_of("page", "m1"), Some(News::Ended { completed: true }));
     }
 }

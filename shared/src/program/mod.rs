@@ -303,6 +303,29 @@ pub struct Match {
     pub check_in: Option<String>,
     /// The term end whose continuation notice went out.
     pub notice_sent_for: Option<String>,
+    /// Each side's answer to the continuation notice.
+    pub answers: Vec<TermAnswer>,
+    /// Requests from the pair to end the match.
+    pub end_requests: Vec<EndRequest>,
+}
+
+/// One side's answer to a continuation notice.
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+pub struct TermAnswer {
+    /// The member who answered.
+    pub member: String,
+    pub term_ends: String,
+    pub continues: bool,
+}
+
+/// One side asks the coordinator to end the match.
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+pub struct EndRequest {
+    pub member: String,
+    pub reason: EndReason,
+    /// Private to the coordinator.
+    pub note: String,
+    pub sent_on: String,
 }
 
 impl Match {
@@ -489,6 +512,8 @@ impl Program {
                     ended_on: None,
                     check_in: None,
                     notice_sent_for: None,
+                    answers: Vec::new(),
+                    end_requests: Vec::new(),
                 },
             );
             for member in [mentor, mentee] {

@@ -43,6 +43,10 @@ pub enum Notice {
     ProgramMatchInvitation(crate::program::introduction::MatchInvitation),
     /// A pair's counts for its program (never notes).
     ProgramCheckIn { program: String, match_id: String, check_in: crate::program::CheckIn },
+    /// The coordinator's news of a match: a continuation notice, or its end.
+    ProgramMatchNews(crate::program::introduction::MatchNews),
+    /// A side's answer to a notice, or its request to end the match.
+    ProgramMatchWord { program: String, match_id: String, word: crate::program::introduction::MatchWord },
 }
 
 /// The most a notice may hold.
@@ -85,6 +89,8 @@ impl std::fmt::Debug for Notice {
             Notice::ProgramIntroduction(intro) => write!(f, "ProgramIntroduction({})", intro.program),
             Notice::ProgramMatchInvitation(invitation) => write!(f, "ProgramMatchInvitation({})", invitation.program),
             Notice::ProgramCheckIn { program, .. } => write!(f, "ProgramCheckIn({program})"),
+            Notice::ProgramMatchNews(news) => write!(f, "ProgramMatchNews({})", news.program),
+            Notice::ProgramMatchWord { program, .. } => write!(f, "ProgramMatchWord({program})"),
         }
     }
 }
