@@ -10,7 +10,7 @@ use confidant_shared::sync::notice::Notice;
 use confidant_shared::calendar_day::{day_text, parse_day, NaiveDate};
 use confidant_shared::partnership::agreement_ends;
 use confidant_shared::program::introduction::News;
-use confidant_shared::program::{EndReason, MatchStatus, MemberRole, Program, Roles};
+use confidant_shared::program::{EndReason, MatchStatus, MemberRole, MemberState, Program, Roles};
 use confidant_shared::partnership::AgreedDuration;
 use confidant_shared::Section;
 use leptos::prelude::*;
@@ -145,28 +145,7 @@ fn ProgramDesk(doc: OpenDocument, initial: Program, notice: Option<String>) -> i
         })}
 
         <h2>"Roster"</h2>
-        {move || program.with(|p| {
-            if p.roster.is_empty() {
-                return view! { <p data-testid="roster-empty">"No one yet. Forms appear here as they arrive."</p> }.into_any();
-            }
-            let (mentor_role, mentee_role) = (p.settings.mentor_role.clone(), p.settings.mentee_role.clone());
-            view! {
-                <table class="roster" data-testid="roster" aria-label="Roster">
-                    <thead><tr><th scope="col">"Name"</th><th scope="col">"Role"</th><th scope="col">"Department"</th><th scope="col">"Topics"</th><th scope="col">"Received"</th></tr></thead>
-                    <tbody>
-                        {p.roster.values().map(|m| view! {
-                            <tr data-testid="roster-row">
-                                <th scope="row">{m.name.clone()}</th>
-                                <td>{match m.role { MemberRole::Mentor => format!("{mentor_role} ({} places)", m.capacity), MemberRole::Mentee => mentee_role.clone() }}</td>
-                                <td>{m.department.clone()}</td>
-                                <td>{m.topics.join(", ")}</td>
-                                <td>{m.received_on.clone()}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            }.into_any()
-        })}
+        <RosterTable program=program/>
         {move || program.with(|p| (!p.set_aside.is_empty()).then(|| view! {
             <h3>"Forms set aside"</h3>
             <ul data-testid="set-aside" aria-label="Forms set aside">
@@ -189,8 +168,49 @@ fn ProgramDesk(doc: OpenDocument, initial: Program, notice: Option<String>) -> i
         {move || published.get().map(|p| view! { <p class="notice" role="status" data-testid="published">{p}</p> })}
 
         <h2>"Matches"</h2>
-        <MatchesTable program=program editing=editing name_of=name_of/>
+        <MatchesTable program=program editing=editing/>
         {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+    }
+}
+
+/// The members waiting for a match (everyone, on request): who they
+/// are, their role, department and topics, and when their form came.
+#[component]
+fn RosterTable(program: ReadSignal<Program, LocalStorage>) -> impl IntoView {
+    let (everyone, set_everyone) = signal(false);
+    move || {
+        let everyone = everyone.get();
+        program.with(|p| {
+            if p.roster.is_empty() {
+                return view! { <p data-testid="roster-empty">"No one yet. Forms appear here as they arrive."</p> }.into_any();
+            }
+            let (mentor_role, mentee_role) = (p.settings.mentor_role.clone(), p.settings.mentee_role.clone());
+            let waiting = p.roster.values().filter(|m| m.state == MemberState::Waiting).count();
+            let shown: Vec<_> = p.roster.values().filter(|m| everyone || m.state == MemberState::Waiting).collect();
+            view! {
+                <p>{format!("{} on the roster; {waiting} waiting for a match.", p.roster.len())}</p>
+                <label class="choice" for="roster-everyone">
+                    <input id="roster-everyone" type="checkbox" prop:checked=everyone on:change=move |ev| set_everyone.set(event_target_checked(&ev))/>
+                    " Show everyone, matched or not"
+                </label>
+                {(!shown.is_empty()).then(|| view! {
+                    <table class="roster" data-testid="roster" aria-label="Roster">
+                        <thead><tr><th scope="col">"Name"</th><th scope="col">"Role"</th><th scope="col">"Department"</th><th scope="col">"Topics"</th><th scope="col">"Received"</th></tr></thead>
+                        <tbody>
+                            {shown.into_iter().map(|m| view! {
+                                <tr data-testid="roster-row">
+                                    <th scope="row">{m.name.clone()}</th>
+                                    <td>{match m.role { MemberRole::Mentor => format!("{mentor_role} ({} places)", m.capacity), MemberRole::Mentee => mentee_role.clone() }}</td>
+                                    <td>{m.department.clone()}</td>
+                                    <td>{m.topics.join(", ")}</td>
+                                    <td>{m.received_on.clone()}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                })}
+            }.into_any()
+        })
     }
 }
 
@@ -199,11 +219,7 @@ fn ProgramDesk(doc: OpenDocument, initial: Program, notice: Option<String>) -> i
 /// the answers; requests to end a match, and ending it. Never a note,
 /// agenda or goal.
 #[component]
-fn MatchesTable(
-    program: ReadSignal<Program, LocalStorage>,
-    editing: DocumentEditing<Program>,
-    name_of: impl Fn(&str) -> String + Copy + Send + Sync + 'static,
-) -> impl IntoView {
+fn MatchesTable(program: ReadSignal<Program, LocalStorage>, editing: DocumentEditing<Program>) -> impl IntoView {
     let engine = use_sync();
     let (sent, set_sent) = signal(None::<String>);
     // Tell both sides of a match; the program's page names the program.
@@ -231,6 +247,8 @@ fn MatchesTable(
             }
             let today = crate::clock::today_day();
             let due: std::collections::BTreeMap<String, NaiveDate> = p.notices_due(today).into_iter().collect();
+            // Names read here, once, rather than through the signal per row.
+            let name = |id: &str| p.roster.get(id).map(|m| m.name.clone()).unwrap_or_else(|| "someone who left".into());
             let mut rows: Vec<_> = p.matches.values().collect();
             rows.sort_by(|a, b| (&a.matched_on, &a.id).cmp(&(&b.matched_on, &b.id)));
             view! {
@@ -243,11 +261,13 @@ fn MatchesTable(
                         {rows.into_iter().map(|m| {
                             let check_in = m.latest_check_in();
                             let health = match m.status {
-                                MatchStatus::Introduced => m.health(&p.settings, today).map(|h| h.label()).unwrap_or_default(),
+                                MatchStatus::Introduced => parse_day(&m.matched_on)
+                                    .map(|matched| confidant_shared::program::health::health(matched, check_in.as_ref(), &p.settings, today).label())
+                                    .unwrap_or_default(),
                                 MatchStatus::Completed => "Completed".to_string(),
                                 MatchStatus::EndedEarly => "Ended early".to_string(),
                             };
-                            let answers: Vec<String> = m.answers.iter().map(|a| format!("{} {}", name_of(&a.member), if a.continues { "continues" } else { "ends here" })).collect();
+                            let answers: Vec<String> = m.answers.iter().map(|a| format!("{} {}", name(&a.member), if a.continues { "continues" } else { "ends here" })).collect();
                             let notice = due.get(&m.id).copied().map(|ends| {
                                 let (id, tell) = (m.id.clone(), tell.clone());
                                 let last_term = parse_day(&m.matched_on).and_then(|start| agreement_ends(p.settings.duration, start, &p.settings.semesters.calendar())) == Some(ends);
@@ -261,7 +281,7 @@ fn MatchesTable(
                             });
                             let requests = m.end_requests.iter().map(|r| {
                                 let note = if r.note.trim().is_empty() { String::new() } else { format!(" Their note: {}", r.note.trim()) };
-                                format!("{} asked to end it ({}).{note}", name_of(&r.member), r.reason.label())
+                                format!("{} asked to end it ({}).{note}", name(&r.member), r.reason.label())
                             }).collect::<Vec<_>>();
                             let ending = (m.status == MatchStatus::Introduced && !m.end_requests.is_empty()).then(|| {
                                 let reason = m.end_requests[0].reason;
@@ -281,7 +301,7 @@ fn MatchesTable(
                             });
                             view! {
                                 <tr data-testid="match-row">
-                                    <th scope="row">{format!("{} with {}", name_of(&m.mentor), name_of(&m.mentee))}</th>
+                                    <th scope="row">{format!("{} with {}", name(&m.mentor), name(&m.mentee))}</th>
                                     <td>{m.matched_on.clone()}</td>
                                     <td data-testid="match-meetings">{check_in.as_ref().map(|c| c.meetings_held().to_string()).unwrap_or_else(|| "not reported".into())}</td>
                                     <td>{check_in.and_then(|c| c.last_meeting).map(day_text).unwrap_or_default()}</td>
