@@ -37,6 +37,7 @@ async fn join(driver: &ChromeDriver, server: &TestServer, link: &str, person: &P
     action::accept_invite_as(&phone, link, person.name).await?;
     find::until_within(&phone, "the program's page", "document.querySelector('h1')?.innerText === 'Peer Connections'", SYNC).await?;
     find::css(&phone, "#intake-name").await?;
+    find::text_within(&phone, "the coordinator's contact as edited", &["Questions? Contact Dean Rivera, 617-555-0100."], SYNC).await?;
     fill_form(&phone, person, note).await?;
     if first {
         // Sent without the expectations read: stopped here, with why.
@@ -90,6 +91,11 @@ async fn intake_forms_reach_the_coordinator_and_the_draft_keeps_the_department_r
     find::until(&coordinator, "the program's link", "document.querySelector(\"[data-testid='program-link']\")?.value.includes('#')").await?;
     let link = find::css(&coordinator, "[data-testid='program-link']").await?.prop("value").await?.unwrap_or_default();
     find::css(&coordinator, "[data-testid='roster-empty']").await?;
+    // Everything is editable; the public page follows.
+    find::by_text(&coordinator, "summary", "Edit the program").await?.click().await?;
+    action::set_value(&coordinator, "#program-edit-contact", "Dean Rivera, 617-555-0100").await?;
+    find::css(&coordinator, "[data-testid='save-program']").await?.click().await?;
+    find::text_within(&coordinator, "the page updated", &["the program's page is updated for everyone who follows it"], SYNC).await?;
     check::accessible(&coordinator, "the coordinator's program").await?;
 
     // Nobody's note may reach the relay in plain text.

@@ -3,14 +3,15 @@
 //! intake forms fill it, forms set aside with why, and the draft matches
 //! with each pair's reasons, who is left and why, and the shortfall.
 
-use confidant_shared::document::DocumentId;
+use confidant_shared::document::{DocumentId, DocumentKind};
+use confidant_shared::program::page::ProgramPage;
 use confidant_shared::program::matching::{Draft, PinRefusal, Unplaced};
 use confidant_shared::sync::inbox::InboxAddress;
 use confidant_shared::sync::notice::Notice;
 use confidant_shared::calendar_day::{day_text, parse_day, NaiveDate};
 use confidant_shared::partnership::agreement_ends;
 use confidant_shared::program::introduction::News;
-use confidant_shared::program::{EndReason, MatchStatus, MemberRole, MemberState, Program, Roles};
+use confidant_shared::program::{EndReason, MatchStatus, MemberRole, MemberState, PairRule, Program, Roles};
 use confidant_shared::partnership::AgreedDuration;
 use confidant_shared::Section;
 use leptos::prelude::*;
@@ -23,6 +24,7 @@ use crate::store::OpenDocument;
 use crate::sync::use_sync;
 use crate::widgets::document_editing::DocumentEditing;
 use crate::widgets::invite_code::InviteCode;
+use crate::widgets::SharePanel;
 
 #[component]
 pub fn ProgramPage() -> impl IntoView {
@@ -71,6 +73,7 @@ fn settings_lines(p: &Program) -> Vec<String> {
 
 #[component]
 fn ProgramDesk(doc: OpenDocument, initial: Program, notice: Option<String>) -> impl IntoView {
+    let local = doc.id();
     let (program, set_program) = signal_local(initial);
     let (error, set_error) = signal(None::<String>);
     let editing = DocumentEditing::new(doc, set_program, set_error);
@@ -138,6 +141,8 @@ fn ProgramDesk(doc: OpenDocument, initial: Program, notice: Option<String>) -> i
             {move || program.with(settings_lines).into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
         </ul>
 
+        <SettingsForm program=program editing=editing/>
+
         <h2>"Invite people"</h2>
         <p>"Share this link (or the QR code) with everyone who may take part. It opens the program's page, where people request a mentor or volunteer; their forms come sealed to this device."</p>
         {move || (!link.get().is_empty()).then(|| view! {
@@ -161,7 +166,7 @@ fn ProgramDesk(doc: OpenDocument, initial: Program, notice: Option<String>) -> i
             let any = !d.pairs.is_empty();
             let publish = publish.clone();
             view! {
-                <DraftView draft=d name_of=name_of/>
+                <DraftView draft=d name_of=name_of editing=editing/>
                 {any.then(|| view! { <button type="button" data-testid="publish-matches" on:click=publish>"Publish and introduce the pairs"</button> })}
             }
         })}
@@ -169,7 +174,107 @@ fn ProgramDesk(doc: OpenDocument, initial: Program, notice: Option<String>) -> i
 
         <h2>"Matches"</h2>
         <MatchesTable program=program editing=editing/>
+        <div class="goal-actions">
+            <button type="button" data-testid="download-roster" on:click=move |_| {
+                let csv = program.with_untracked(confidant_shared::program::report::roster_csv);
+                if crate::widgets::file_download::download("roster.csv", "text/csv", &csv).is_err() {
+                    set_error.set(Some("The file could not be saved; try again.".into()));
+                }
+            }>"Download the roster (CSV)"</button>
+            <button type="button" data-testid="download-matches" on:click=move |_| {
+                let csv = program.with_untracked(confidant_shared::program::report::matches_csv);
+                if crate::widgets::file_download::download("matches.csv", "text/csv", &csv).is_err() {
+                    set_error.set(Some("The file could not be saved; try again.".into()));
+                }
+            }>"Download the matches (CSV)"</button>
+        </div>
         {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+
+        <h2>"Co-coordinators and your successor"</h2>
+        <p>"Invite a co-coordinator (they edit the program with you) or the person who takes it over. Intake forms keep arriving on this device."</p>
+        <SharePanel local=local kind=DocumentKind::Program what="program"/>
+    }
+}
+
+/// The program's settings, editable; saving them updates the public page
+/// members follow too (never the roster: it is not on the page).
+#[component]
+fn SettingsForm(program: ReadSignal<Program, LocalStorage>, editing: DocumentEditing<Program>) -> impl IntoView {
+    let initial = program.get_untracked();
+    let s = initial.settings.clone();
+    let (name, set_name) = signal(initial.name.clone());
+    let (purpose, set_purpose) = signal(s.purpose.clone());
+    let (topics, set_topics) = signal(s.topics.join("\n"));
+    let (expectations, set_expectations) = signal(s.expectations.join("\n"));
+    let (contact, set_contact) = signal(s.contact.clone());
+    let (deadline, set_deadline) = signal(s.intake_deadline.clone().unwrap_or_default());
+    let (across, set_across) = signal(s.different_department);
+    let (service, set_service) = signal(s.mentor_min_service_days.to_string());
+    let (status, set_status) = signal(None::<&'static str>);
+    let lines = |text: String| text.lines().map(str::trim).filter(|l| !l.is_empty()).map(|l| l.chars().take(200).collect()).take(24).collect::<Vec<String>>();
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let deadline = deadline.get_untracked();
+        let deadline = parse_day(&deadline).map(day_text);
+        let service = service.get_untracked().trim().parse::<u32>().unwrap_or(0).min(3_650);
+        editing.edit(|p| {
+            p.name = name.get_untracked().trim().chars().take(120).collect();
+            p.settings.purpose = purpose.get_untracked().trim().chars().take(2_000).collect();
+            p.settings.topics = lines(topics.get_untracked());
+            p.settings.expectations = lines(expectations.get_untracked());
+            p.settings.contact = contact.get_untracked().trim().chars().take(200).collect();
+            p.settings.intake_deadline = deadline;
+            p.settings.different_department = across.get_untracked();
+            p.settings.mentor_min_service_days = service;
+        });
+        editing.save_now();
+        let updated = program.get_untracked();
+        spawn_local(async move {
+            let republished = async {
+                let page_local = updated.page.parse::<DocumentId>().map_err(|_| ())?;
+                let page = crate::api::open_document::<ProgramPage>(page_local).await.map_err(|_| ())?;
+                page.change(|p: &mut ProgramPage| {
+                    p.name = updated.name.clone();
+                    p.settings = updated.settings.clone();
+                    p.resources = updated.resources.clone();
+                })
+                .await
+                .map_err(|_| ())?;
+                crate::store::announce_saved(page_local);
+                Ok::<_, ()>(())
+            };
+            set_status.set(Some(match republished.await {
+                Ok(()) => "Saved, and the program's page is updated for everyone who follows it.",
+                Err(()) => "Saved here; the program's page could not be updated. Open this program again and save once more.",
+            }));
+        });
+    };
+    view! {
+        <details class="program-settings-form">
+            <summary>"Edit the program"</summary>
+            <form class="stacked-form" on:submit=save aria-label="Edit the program">
+                <div class="field"><label for="program-edit-name">"Name"</label>
+                    <input id="program-edit-name" type="text" prop:value=name on:input=move |ev| set_name.set(event_target_value(&ev))/></div>
+                <div class="field"><label for="program-edit-purpose">"Purpose"</label>
+                    <textarea id="program-edit-purpose" rows="3" prop:value=purpose on:input=move |ev| set_purpose.set(event_target_value(&ev))></textarea></div>
+                <div class="field"><label for="program-edit-topics">"Topics, one per line"</label>
+                    <textarea id="program-edit-topics" rows="5" prop:value=topics on:input=move |ev| set_topics.set(event_target_value(&ev))></textarea></div>
+                <div class="field"><label for="program-edit-expectations">"What the program asks, one per line"</label>
+                    <textarea id="program-edit-expectations" rows="5" prop:value=expectations on:input=move |ev| set_expectations.set(event_target_value(&ev))></textarea></div>
+                <div class="field"><label for="program-edit-contact">"Contact"</label>
+                    <input id="program-edit-contact" type="text" prop:value=contact on:input=move |ev| set_contact.set(event_target_value(&ev))/></div>
+                <div class="field"><label for="program-edit-deadline">"Intake deadline (none: always open)"</label>
+                    <input id="program-edit-deadline" type="date" prop:value=deadline on:input=move |ev| set_deadline.set(event_target_value(&ev))/></div>
+                <div class="field"><label for="program-edit-service">"Days of service before someone may mentor"</label>
+                    <input id="program-edit-service" type="number" min="0" max="3650" prop:value=service on:input=move |ev| set_service.set(event_target_value(&ev))/></div>
+                <label class="choice" for="program-edit-across">
+                    <input id="program-edit-across" type="checkbox" prop:checked=across on:change=move |ev| set_across.set(event_target_checked(&ev))/>
+                    " Match only across home departments"
+                </label>
+                <button type="submit" data-testid="save-program">"Save"</button>
+            </form>
+        </details>
+        {move || status.get().map(|s| view! { <p role="status" data-testid="program-saved">{s}</p> })}
     }
 }
 
@@ -324,7 +429,20 @@ fn MatchesTable(program: ReadSignal<Program, LocalStorage>, editing: DocumentEdi
 }
 
 #[component]
-fn DraftView(draft: Draft, name_of: impl Fn(&str) -> String + Copy + Send + Sync + 'static) -> impl IntoView {
+fn DraftView(draft: Draft, name_of: impl Fn(&str) -> String + Copy + Send + Sync + 'static, editing: DocumentEditing<Program>) -> impl IntoView {
+    // Pin a pair (kept in the next draft) or rule it out (never offered);
+    // the draft is made again at once from the changed program.
+    let pin = move |mentor: String, mentee: String, keep: bool| {
+        editing.edit(|p| {
+            let rule = PairRule { mentor, mentee };
+            p.pinned.retain(|r| r != &rule);
+            if keep {
+                p.pinned.push(rule);
+            } else if !p.forbidden.contains(&rule) {
+                p.forbidden.push(rule);
+            }
+        })
+    };
     let rule_lines: Vec<String> = draft.ruled_out.iter().map(|(rule, n)| format!("{n} possible {} ruled out: {}.", if *n == 1 { "pair" } else { "pairs" }, rule.describe())).collect();
     view! {
         <section aria-label="Draft matches" data-testid="draft">
@@ -340,6 +458,16 @@ fn DraftView(draft: Draft, name_of: impl Fn(&str) -> String + Copy + Send + Sync
                             {pair.pinned.then_some(" (pinned)")}
                             <span class="reasons">{if reasons.is_empty() { String::new() } else { format!(": {}", reasons.join("; ")) }}</span>
                             {(!broken.is_empty()).then(|| view! { <span class="broken">{format!(" Not ideal: {}.", broken.join("; "))}</span> })}
+                            {
+                                let (m1, e1, m2, e2) = (pair.mentor.to_string(), pair.mentee.to_string(), pair.mentor.to_string(), pair.mentee.to_string());
+                                let who = format!("{} with {}", name_of(pair.mentor.as_str()), name_of(pair.mentee.as_str()));
+                                view! {
+                                    {(!pair.pinned).then(|| view! {
+                                        <button type="button" class="small" aria-label=format!("Pin {who}") on:click=move |_| pin(m1.clone(), e1.clone(), true)>"Pin"</button>
+                                    })}
+                                    <button type="button" class="small" data-testid="reject-pair" aria-label=format!("Not {who}") on:click=move |_| pin(m2.clone(), e2.clone(), false)>"Not this pair"</button>
+                                }
+                            }
                         </li>
                     }
                 }).collect_view()}

@@ -49,19 +49,40 @@ pub fn ProgramPublicPage() -> impl IntoView {
 
 #[component]
 fn PublicPage(doc: OpenDocument, page: Page, notice: Option<String>) -> impl IntoView {
-    let s = page.settings.clone();
+    // Live: the coordinators' edits show as they arrive (nothing is edited here).
+    let (page, set_page) = signal_local(page);
+    let (error, set_error) = signal(None::<String>);
+    let _live = crate::widgets::document_editing::DocumentEditing::new(doc.clone(), set_page, set_error);
+    let local = doc.id();
+    // The form is drawn again only when what it offers changes, so nobody's
+    // typing is lost to an edit of the purpose or the contact.
+    let form_shape = Memo::new(move |_| {
+        page.with(|p| {
+            let s = &p.settings;
+            (s.topics.clone(), s.roles, s.mentor_role.clone(), s.mentee_role.clone(), s.supervisor_informed_required, s.intake_deadline.clone(), s.mentor_min_service_days)
+        })
+    });
     view! {
-        <h1 id="page-title">{page.name.clone()}</h1>
+        <h1 id="page-title">{move || page.with(|p| p.name.clone())}</h1>
         {notice.map(|n| view! { <p class="notice" role="status">{n}</p> })}
-        <p class="purpose">{s.purpose.clone()}</p>
-        {(!s.expectations.is_empty()).then(|| view! {
-            <h2>"What the program asks"</h2>
-            <ul>{s.expectations.iter().map(|e| view! { <li>{e.clone()}</li> }).collect_view()}</ul>
+        {move || page.with(|p| {
+            let s = &p.settings;
+            view! {
+                <p class="purpose">{s.purpose.clone()}</p>
+                {(!s.expectations.is_empty()).then(|| view! {
+                    <h2>"What the program asks"</h2>
+                    <ul>{s.expectations.iter().map(|e| view! { <li>{e.clone()}</li> }).collect_view()}</ul>
+                })}
+                {s.intake_deadline().map(|d| view! { <p>{format!("Deadline: {}.", crate::clock::day_words(d))}</p> })}
+                {(!s.contact.is_empty()).then(|| view! { <p>{format!("Questions? Contact {}.", s.contact)}</p> })}
+            }
         })}
-        {s.intake_deadline().map(|d| view! { <p>{format!("Deadline: {}.", crate::clock::day_words(d))}</p> })}
-        {(!s.contact.is_empty()).then(|| view! { <p>{format!("Questions? Contact {}.", s.contact)}</p> })}
-        <YourMatch local=doc.id() coordinator=page.intake_inbox.clone()/>
-        <IntakeFormView doc=doc page=page/>
+        <YourMatch local coordinator=page.with_untracked(|p| p.intake_inbox.clone())/>
+        {move || {
+            form_shape.track();
+            view! { <IntakeFormView local page=page.get_untracked()/> }
+        }}
+        {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
     }
 }
 
@@ -259,7 +280,7 @@ fn AskToEnd(program: String, match_id: String, said: Vec<MatchWord>) -> impl Int
 }
 
 #[component]
-fn IntakeFormView(doc: OpenDocument, page: Page) -> impl IntoView {
+fn IntakeFormView(local: DocumentId, page: Page) -> impl IntoView {
     let settings = page.settings.clone();
     let peers = settings.roles == Roles::Peers;
     let (role, set_role) = signal(IntakeRole::RequestMentor);
@@ -281,7 +302,7 @@ fn IntakeFormView(doc: OpenDocument, page: Page) -> impl IntoView {
     let (sending, set_sending) = signal(false);
 
     let engine = use_sync();
-    let page_id = doc.id();
+    let page_id = local;
     let coordinator = InboxAddress::parse(&page.intake_inbox).ok();
     let (mentor_role, mentee_role) = (settings.mentor_role.clone(), settings.mentee_role.clone());
     let rules = settings.clone();

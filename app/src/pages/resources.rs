@@ -1,6 +1,7 @@
 //! Resources: where to refer someone, and what confidentiality covers and
 //! when a mentor must report. Linked from every partnership page.
 
+use confidant_shared::program::page::ProgramPage;
 use confidant_shared::program::Program;
 use confidant_shared::referrals::{directory, CONFIDENTIALITY_GUIDANCE};
 use confidant_shared::Section;
@@ -11,10 +12,15 @@ use crate::api::documents_of;
 
 #[component]
 pub fn ResourcesPage() -> impl IntoView {
-    // A program's own list (from its coordinators) replaces the defaults.
+    // A program's own list (from its coordinators, or from the page of a
+    // program this person belongs to) replaces the defaults.
     let program = LocalResource::new(|| async {
-        let programs = documents_of::<Program>().await.ok()?;
-        programs.into_iter().map(|(_, p)| p).find(|p| !p.resources.is_empty())
+        let programs = documents_of::<Program>().await.unwrap_or_default();
+        if let Some(own) = programs.into_iter().map(|(_, p)| p).find(|p| !p.resources.is_empty()) {
+            return Some((own.name, own.resources));
+        }
+        let pages = documents_of::<ProgramPage>().await.ok()?;
+        pages.into_iter().map(|(_, p)| p).find(|p| !p.resources.is_empty()).map(|p| (p.name, p.resources))
     });
     view! {
         <Title text="Resources · Confidant"/>
@@ -26,8 +32,8 @@ pub fn ResourcesPage() -> impl IntoView {
                 {move || match program.get() {
                     None => view! { <p class="loading" role="status">"Loading your program's list…"</p> }.into_any(),
                     Some(found) => {
-                        let own = found.as_ref().map(|p| p.name.clone());
-                        let list = directory(found.as_ref().map(|p| p.resources.as_slice()).unwrap_or(&[]));
+                        let own = found.as_ref().map(|(name, _)| name.clone());
+                        let list = directory(found.as_ref().map(|(_, resources)| resources.as_slice()).unwrap_or(&[]));
                         view! {
                             {match own {
                                 Some(name) => view! { <p>{format!("The referral list of {name}.")}</p> }.into_any(),

@@ -8,6 +8,7 @@ pub mod intake;
 pub mod introduction;
 pub mod matching;
 pub mod page;
+pub mod report;
 pub mod template;
 
 use std::collections::{BTreeMap, BTreeSet};

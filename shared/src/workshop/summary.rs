@@ -56,7 +56,7 @@ pub fn rounds_csv(workshop: &Workshop, rounds_run: u32) -> String {
 
 /// A cell a spreadsheet will not run: names come from anyone who joined,
 /// and one starting with `=` (or `+ - @`, a tab, a return) is a formula.
-fn inert(cell: &str) -> String {
+pub(crate) fn inert(cell: &str) -> String {
     if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{cell}")
     } else {
