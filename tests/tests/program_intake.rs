@@ -118,8 +118,11 @@ async fn intake_forms_reach_the_coordinator_and_the_draft_keeps_the_department_r
     coordinator.client.goto(&program_url).await?;
     find::heading(&coordinator, "Peer Connections").await?;
 
-    // The roster fills from the inbox.
+    // The roster fills from the inbox, and each sender hears that it did.
     find::until_within(&coordinator, "three on the roster", "document.querySelectorAll(\"[data-testid='roster-row']\").length === 3", SYNC).await?;
+    for phone in &phones {
+        find::text_within(phone, "the form received", &["The coordinator has your form."], SYNC).await?;
+    }
     let roster = find::css(&coordinator, "[data-testid='roster']").await?.text().await?;
     for person in &people {
         assert!(roster.contains(person.name), "{roster}");
@@ -184,6 +187,29 @@ async fn intake_forms_reach_the_coordinator_and_the_draft_keeps_the_department_r
         find::css(phone, "[data-testid='term-answered']").await?;
     }
     find::text_within(&coordinator, "both answers", &["Mira Chen continues", "Oli Park continues"], SYNC).await?;
+
+    // An announcement to the advisors, then one to everyone: each reaches
+    // Home; the advisee has the second and never the first.
+    action::set_value(&coordinator, "#announce-to", "mentors").await?;
+    find::css(&coordinator, "#announce-text").await?.send_keys("Advisor training is on Friday.").await?;
+    find::css(&coordinator, "[data-testid='send-announcement']").await?.click().await?;
+    find::text_within(&coordinator, "sent to the advisors", &["Sent to 1 member."], SYNC).await?;
+    action::set_value(&coordinator, "#announce-to", "everyone").await?;
+    find::css(&coordinator, "#announce-text").await?.send_keys("The lunch fund is open.").await?;
+    find::css(&coordinator, "[data-testid='send-announcement']").await?.click().await?;
+    find::text_within(&coordinator, "sent to everyone", &["Sent to 3 members."], SYNC).await?;
+    for phone in [mira, oli] {
+        phone.client.goto(&server.url("/")).await?;
+        find::text_within(phone, "the announcement on Home", &["The lunch fund is open."], SYNC).await?;
+    }
+    find::text_within(mira, "the advisors' announcement", &["Advisor training is on Friday."], SYNC).await?;
+    let heard = oli.eval("return document.querySelector('main').innerText.includes('Advisor training')").await?;
+    assert_eq!(heard.as_bool(), Some(false), "an announcement to the advisors does not reach an advisee");
+    check::accessible(oli, "Home with an announcement").await?;
+    for (phone, page) in [(mira, &pages[0]), (oli, &pages[2])] {
+        phone.client.goto(page).await?;
+        find::css(phone, "[data-testid='introduction']").await?;
+    }
 
     // The advisee asks to end the match, with a reason and a private note.
     find::by_text(oli, "summary", "This match is not working").await?.click().await?;

@@ -92,6 +92,7 @@ pub fn HomePage() -> impl IntoView {
             <h1 id="page-title">{Section::Home.title()}</h1>
             <p class="purpose">{Section::Home.purpose()}</p>
             <Invitations/>
+            <Announcements/>
             {move || match home.get() {
                 None => view! { <p class="loading" role="status">"Looking at what is due…"</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
@@ -161,6 +162,31 @@ fn Invitations() -> impl IntoView {
                                 <button type="button" on:click=move |_| engine.drop_invitation(&invite)>"Decline"</button>
                             </li>
                         }
+                    }).collect_view()}
+                </ul>
+            })
+        }}
+    }
+    .into_any()
+}
+
+/// Announcements from the coordinators of programs this person belongs to,
+/// newest first.
+#[component]
+fn Announcements() -> impl IntoView {
+    let Some(engine) = crate::sync::use_sync() else { return ().into_any() };
+    view! {
+        {move || {
+            let mut all = engine.program_letters().announcements;
+            all.reverse();
+            (!all.is_empty()).then(|| view! {
+                <h2 id="home-announcements">"From your programs"</h2>
+                <ul class="attention" aria-labelledby="home-announcements" data-testid="announcements">
+                    {all.into_iter().take(10).map(|a| view! {
+                        <li data-testid="announcement">
+                            <strong>{format!("{}, {}: ", a.program_name, crate::clock::day_words(a.sent_on))}</strong>
+                            {a.text}
+                        </li>
                     }).collect_view()}
                 </ul>
             })

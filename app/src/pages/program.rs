@@ -10,7 +10,7 @@ use confidant_shared::sync::inbox::InboxAddress;
 use confidant_shared::sync::notice::Notice;
 use confidant_shared::calendar_day::{day_text, parse_day, NaiveDate};
 use confidant_shared::partnership::agreement_ends;
-use confidant_shared::program::introduction::News;
+use confidant_shared::program::introduction::{Announcement, Audience, News};
 use confidant_shared::program::{EndReason, MatchStatus, MemberRole, MemberState, PairRule, Program, Roles};
 use confidant_shared::partnership::AgreedDuration;
 use confidant_shared::Section;
@@ -190,9 +190,67 @@ fn ProgramDesk(doc: OpenDocument, initial: Program, notice: Option<String>) -> i
         </div>
         {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
 
+        <AnnouncementForm program=program/>
+
         <h2>"Co-coordinators and your successor"</h2>
         <p>"Invite a co-coordinator (they edit the program with you) or the person who takes it over. Intake forms keep arriving on this device."</p>
         <SharePanel local=local kind=DocumentKind::Program what="program"/>
+    }
+}
+
+/// An announcement to every member, or to one role, sealed to each.
+#[component]
+fn AnnouncementForm(program: ReadSignal<Program, LocalStorage>) -> impl IntoView {
+    let engine = use_sync();
+    let (text, set_text) = signal(String::new());
+    let (audience, set_audience) = signal(Audience::Everyone);
+    let (status, set_status) = signal(None::<String>);
+    let send = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(engine) = engine.clone() else { return };
+        let body = text.get_untracked().trim().chars().take(2_000).collect::<String>();
+        if body.is_empty() {
+            set_status.set(Some("Write the announcement first.".into()));
+            return;
+        }
+        let page_sync = program.with_untracked(|p| p.page.parse::<DocumentId>().ok()).and_then(|local| engine.share_of(local)).map(|s| s.sync_id.to_string());
+        let Some(page_sync) = page_sync else { return };
+        let (inboxes, name) = program.with_untracked(|p| (p.announcement_inboxes(audience.get_untracked()), p.name.clone()));
+        let announcement = Announcement { program: page_sync, program_name: name, text: body, sent_on: crate::clock::today_day() };
+        spawn_local(async move {
+            let mut sent = 0;
+            for inbox in inboxes {
+                let Ok(to) = InboxAddress::parse(&inbox) else { continue };
+                if engine.send_notice(to, Notice::ProgramAnnouncement(announcement.clone())).await.is_ok() {
+                    sent += 1;
+                }
+            }
+            set_text.set(String::new());
+            set_status.set(Some(format!("Sent to {sent} {}.", if sent == 1 { "member" } else { "members" })));
+        });
+    };
+    view! {
+        <h2>"Announce"</h2>
+        <form class="stacked-form" on:submit=send aria-label="Send an announcement">
+            <div class="field">
+                <label for="announce-to">"To"</label>
+                <select id="announce-to" on:change=move |ev| set_audience.set(match event_target_value(&ev).as_str() {
+                    "mentors" => Audience::Mentors,
+                    "mentees" => Audience::Mentees,
+                    _ => Audience::Everyone,
+                })>
+                    <option value="everyone">"Everyone in the program"</option>
+                    <option value="mentors">{move || program.with(|p| format!("Every {}", p.settings.mentor_role.to_lowercase()))}</option>
+                    <option value="mentees">{move || program.with(|p| format!("Every {}", p.settings.mentee_role.to_lowercase()))}</option>
+                </select>
+            </div>
+            <div class="field">
+                <label for="announce-text">"Announcement"</label>
+                <textarea id="announce-text" rows="3" prop:value=text on:input=move |ev| set_text.set(event_target_value(&ev))></textarea>
+            </div>
+            <button type="submit" data-testid="send-announcement">"Send"</button>
+        </form>
+        {move || status.get().map(|s| view! { <p role="status" data-testid="announced">{s}</p> })}
     }
 }
 

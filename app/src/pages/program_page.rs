@@ -77,6 +77,7 @@ fn PublicPage(doc: OpenDocument, page: Page, notice: Option<String>) -> impl Int
                 {(!s.contact.is_empty()).then(|| view! { <p>{format!("Questions? Contact {}.", s.contact)}</p> })}
             }
         })}
+        <FormState local/>
         <YourMatch local coordinator=page.with_untracked(|p| p.intake_inbox.clone())/>
         {move || {
             form_shape.track();
@@ -84,6 +85,29 @@ fn PublicPage(doc: OpenDocument, page: Page, notice: Option<String>) -> impl Int
         }}
         {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
     }
+}
+
+/// Where this person's form is: sent, on the roster, or set aside and why.
+#[component]
+fn FormState(local: DocumentId) -> impl IntoView {
+    let Some(engine) = use_sync() else { return ().into_any() };
+    view! {
+        {move || {
+            let program = engine.share_of(local).map(|s| s.sync_id.to_string()).unwrap_or_default();
+            let letters = engine.program_letters();
+            let matched = letters.introductions_in(&program).next().is_some();
+            letters.form_in(&program).cloned().map(|form| {
+                let text = match (&form.answer, matched) {
+                    (_, true) => "You are matched: your introduction is below.".to_string(),
+                    (None, false) => format!("You sent your form on {}. It reaches the coordinator when their device is next online.", crate::clock::day_words(form.sent_on)),
+                    (Some(answer), false) if answer.taken => "The coordinator has your form. You will hear here when you are matched.".to_string(),
+                    (Some(answer), false) => format!("Your form was set aside: {}", answer.why),
+                };
+                view! { <p class="notice" role="status" data-testid="form-state">{text}</p> }
+            })
+        }}
+    }
+    .into_any()
 }
 
 /// The introductions this device received for this program: who, why, how

@@ -7,7 +7,7 @@
 
 use confidant_shared::document::{DocumentId, DocumentKind};
 use confidant_shared::partnership::Partnership;
-use confidant_shared::program::introduction::{Introduction, MatchInvitation, MatchNews, MatchWord, ProgramLetters};
+use confidant_shared::program::introduction::{Announcement, FormAnswer, Introduction, MatchInvitation, MatchNews, MatchWord, ProgramLetters};
 use confidant_shared::program::page::ProgramPage;
 use confidant_shared::program::{CheckIn, IntakeForm, Program};
 use confidant_shared::sync::inbox::{InboxAddress, Letter};
@@ -58,13 +58,39 @@ impl Engine {
         let Some(local) = self.program_of_page(page).await else { return };
         let today = crate::clock::today_day();
         let sender = letter.named_sender().ok().copied();
+        let mut answer = None;
         self.change_program(local, |program| {
-            if let Err(refused) = program.receive_intake(sender.as_ref(), &form, today) {
-                warn(&format!("an intake form was set aside: {refused:?}"));
-                program.set_aside(&form.name, &refused, today);
-            }
+            answer = Some(match program.receive_intake(sender.as_ref(), &form, today) {
+                Ok(_) => FormAnswer { taken: true, why: String::new() },
+                Err(refused) => {
+                    warn(&format!("an intake form was set aside: {refused:?}"));
+                    program.set_aside(&form.name, &refused, today);
+                    FormAnswer { taken: false, why: refused.describe() }
+                }
+            });
         })
         .await;
+        // The sender hears what became of it (an unsigned letter has no one to tell).
+        if let (Some(to), Some(answer)) = (sender, answer) {
+            let body = Notice::ProgramFormAnswer { program: page.to_string(), answer }.encode();
+            if let Err(err) = self.send_letter(&to, &body).await {
+                warn(&err);
+            }
+        }
+    }
+
+    /// An announcement from a program this device follows.
+    pub(super) async fn program_announcement(&mut self, letter: &Letter, announcement: Announcement) {
+        let Some(coordinator) = self.coordinator_of(&announcement.program).await else { return };
+        let sender = letter.named_sender().ok().copied();
+        self.change_program_letters(|kept| kept.receive_announcement(sender.as_ref(), &coordinator, announcement)).await;
+    }
+
+    /// What became of this device's form, from the program's coordinator.
+    pub(super) async fn program_form_answer(&mut self, letter: &Letter, program: &str, answer: FormAnswer) {
+        let Some(coordinator) = self.coordinator_of(program).await else { return };
+        let sender = letter.named_sender().ok().copied();
+        self.change_program_letters(|kept| kept.receive_form_answer(sender.as_ref(), &coordinator, program, answer)).await;
     }
 
     /// A pair's check-in for a match of a program this device runs.
@@ -183,10 +209,18 @@ impl Engine {
     /// Send this person's intake form to the program's coordinator, in a
     /// letter signed by this device (the coordinator knows who sent it).
     pub(super) async fn send_intake(&mut self, to: &InboxAddress, page: String, form: IntakeForm) -> Result<(), String> {
-        let body = Notice::ProgramIntake { page, form }.encode();
+        let role = form.role;
+        let body = Notice::ProgramIntake { page: page.clone(), form }.encode();
         if body.len() > MAX_NOTICE_BYTES {
             return Err("Your form is too long to send; shorten the note and send it again.".into());
         }
-        self.send_letter(to, &body).await
+        self.send_letter(to, &body).await?;
+        let today = crate::clock::today_day();
+        self.change_program_letters(|kept| {
+            kept.sent_form(&page, role, today);
+            Ok(())
+        })
+        .await;
+        Ok(())
     }
 }

@@ -265,6 +265,8 @@ impl Engine {
             Some(Notice::ProgramCheckIn { program, match_id, check_in }) => return self.program_check_in(&letter, &program, &match_id, check_in).await,
             Some(Notice::ProgramMatchNews(news)) => return self.program_match_news(&letter, news).await,
             Some(Notice::ProgramMatchWord { program, match_id, word }) => return self.program_match_word(&letter, &program, &match_id, word).await,
+            Some(Notice::ProgramFormAnswer { program, answer }) => return self.program_form_answer(&letter, &program, answer).await,
+            Some(Notice::ProgramAnnouncement(announcement)) => return self.program_announcement(&letter, announcement).await,
             _ => {}
         }
         let Some(Notice::Moved { from, member, invite, signature }) = notice else { return };

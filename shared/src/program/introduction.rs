@@ -92,6 +92,43 @@ pub enum MatchWord {
     PleaseEnd { reason: super::EndReason, note: String },
 }
 
+/// A form this device sent, and what the coordinator's device said of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SentForm {
+    pub program: String,
+    pub role: super::IntakeRole,
+    pub sent_on: chrono::NaiveDate,
+    pub answer: Option<FormAnswer>,
+}
+
+/// The coordinator's device took the form onto the roster, or set it aside
+/// with why (the same sentence the coordinator sees).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormAnswer {
+    pub taken: bool,
+    pub why: String,
+}
+
+/// A coordinator's announcement to the program's members (or one role).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Announcement {
+    pub program: String,
+    pub program_name: String,
+    pub text: String,
+    pub sent_on: chrono::NaiveDate,
+}
+
+/// Announcements kept per program; older ones give way.
+pub const MAX_ANNOUNCEMENTS: usize = 20;
+
+/// Who an announcement is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    Everyone,
+    Mentors,
+    Mentees,
+}
+
 /// What a participant's device keeps of its programs.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ProgramLetters {
@@ -102,6 +139,11 @@ pub struct ProgramLetters {
     /// What this device answered or asked, by (program, match): shown back.
     #[serde(default)]
     pub said: Vec<(String, String, MatchWord)>,
+    /// The forms this device sent, one per program (the latest).
+    #[serde(default)]
+    pub forms: Vec<SentForm>,
+    #[serde(default)]
+    pub announcements: Vec<Announcement>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -227,6 +269,58 @@ impl ProgramLetters {
         self.news.iter().find(|n| n.program == program && n.match_id == match_id).map(|n| n.news)
     }
 
+    /// Remember that this device sent a form to `program` (replacing an
+    /// earlier one, and what was said of it).
+    pub fn sent_form(&mut self, program: &str, role: super::IntakeRole, today: chrono::NaiveDate) {
+        self.forms.retain(|f| f.program != program);
+        self.forms.push(SentForm { program: program.to_string(), role, sent_on: today, answer: None });
+        let over = self.forms.len().saturating_sub(MAX_KEPT);
+        self.forms.drain(..over);
+    }
+
+    /// The coordinator's device said what became of this device's form:
+    /// kept only from the program's coordinator, for a form this device sent.
+    pub fn receive_form_answer(&mut self, sender: Option<&InboxAddress>, coordinator: &InboxAddress, program: &str, answer: FormAnswer) -> Result<(), LetterRefused> {
+        let sender = sender.ok_or(LetterRefused::Unsigned)?;
+        if sender != coordinator {
+            return Err(LetterRefused::NotTheCoordinator);
+        }
+        if answer.why.len() > MAX_TEXT {
+            return Err(LetterRefused::TooLarge);
+        }
+        let form = self.forms.iter_mut().find(|f| f.program == program).ok_or(LetterRefused::NotThePartner)?;
+        form.answer = Some(answer);
+        Ok(())
+    }
+
+    /// An announcement: kept only from the program's coordinator, bounded,
+    /// the newest last (the same text again is kept once).
+    pub fn receive_announcement(&mut self, sender: Option<&InboxAddress>, coordinator: &InboxAddress, announcement: Announcement) -> Result<(), LetterRefused> {
+        let sender = sender.ok_or(LetterRefused::Unsigned)?;
+        if sender != coordinator {
+            return Err(LetterRefused::NotTheCoordinator);
+        }
+        if announcement.text.len() > MAX_TEXT || announcement.program_name.len() > MAX_TEXT || announcement.text.trim().is_empty() {
+            return Err(LetterRefused::TooLarge);
+        }
+        if self.announcements.iter().any(|a| a == &announcement) {
+            return Ok(());
+        }
+        let program = announcement.program.clone();
+        self.announcements.push(announcement);
+        let of_program = self.announcements.iter().filter(|a| a.program == program).count();
+        if of_program > MAX_ANNOUNCEMENTS {
+            if let Some(oldest) = self.announcements.iter().position(|a| a.program == program) {
+                self.announcements.remove(oldest);
+            }
+        }
+        Ok(())
+    }
+
+    pub fn form_in(&self, program: &str) -> Option<&SentForm> {
+        self.forms.iter().find(|f| f.program == program)
+    }
+
     /// Remember what this device said of a match (one of each kind).
     pub fn remember(&mut self, program: &str, match_id: &str, word: MatchWord) {
         let same_kind = |w: &MatchWord| std::mem::discriminant(w) == std::mem::discriminant(&word);
@@ -322,6 +416,25 @@ impl Program {
             .filter_map(|id| self.roster.get(id.as_str()))
             .map(|member| (member.reply_to.clone(), MatchNews { program: program_sync_id.to_string(), match_id: match_id.to_string(), news }))
             .collect()
+    }
+
+    /// Where an announcement to `audience` goes: the inbox of each member
+    /// still in the program with that role.
+    pub fn announcement_inboxes(&self, audience: Audience) -> Vec<String> {
+        let mut inboxes: Vec<String> = self
+            .roster
+            .values()
+            .filter(|m| m.state != super::MemberState::Left && !m.reply_to.is_empty())
+            .filter(|m| match audience {
+                Audience::Everyone => true,
+                Audience::Mentors => m.role == super::MemberRole::Mentor,
+                Audience::Mentees => m.role == super::MemberRole::Mentee,
+            })
+            .map(|m| m.reply_to.clone())
+            .collect();
+        inboxes.sort();
+        inboxes.dedup();
+        inboxes
     }
 
     /// The introductions to send for the matches `ids`: (to, introduction).
@@ -437,5 +550,24 @@ mod tests {
         assert_eq!(kept.receive_news(Some(&coordinator), &coordinator, elsewhere), Err(LetterRefused::NotThePartner));
         kept.receive_news(Some(&coordinator), &coordinator, news).unwrap();
         assert_eq!(kept.news_of("page", "m1"), Some(News::Ended { completed: true }));
+
+        // What became of a form: only from the coordinator, only for a form sent.
+        let taken = FormAnswer { taken: true, why: String::new() };
+        assert_eq!(kept.receive_form_answer(Some(&coordinator), &coordinator, "page", taken.clone()), Err(LetterRefused::NotThePartner));
+        kept.sent_form("page", crate::program::IntakeRole::RequestMentor, crate::calendar_day::parse_day("2026-12-01").unwrap());
+        assert_eq!(kept.receive_form_answer(Some(&mira), &coordinator, "page", taken.clone()), Err(LetterRefused::NotTheCoordinator));
+        kept.receive_form_answer(Some(&coordinator), &coordinator, "page", taken.clone()).unwrap();
+        assert_eq!(kept.form_in("page").and_then(|f| f.answer.clone()), Some(taken));
+
+        // Announcements: only from the coordinator, bounded per program.
+        let day = crate::calendar_day::parse_day("2026-12-01").unwrap();
+        let say = |n: usize| Announcement { program: "page".into(), program_name: "P".into(), text: format!("Lunch fund open {n}"), sent_on: day };
+        assert_eq!(kept.receive_announcement(Some(&mira), &coordinator, say(0)), Err(LetterRefused::NotTheCoordinator));
+        for n in 0..MAX_ANNOUNCEMENTS + 5 {
+            kept.receive_announcement(Some(&coordinator), &coordinator, say(n)).unwrap();
+        }
+        kept.receive_announcement(Some(&coordinator), &coordinator, say(MAX_ANNOUNCEMENTS + 4)).unwrap();
+        assert_eq!(kept.announcements.len(), MAX_ANNOUNCEMENTS);
+        assert_eq!(kept.announcements[0].text, "Lunch fund open 5");
     }
 }

@@ -484,9 +484,22 @@ impl Program {
         MatchingRules { different_department: self.settings.different_department, pinned: pairs(&self.pinned), forbidden: pairs(&self.forbidden) }
     }
 
-    /// The draft for everyone waiting now.
+    /// The draft for everyone waiting now. A peer program (no mentor and
+    /// mentee roles) pairs everyone waiting among themselves, the one
+    /// further along named first.
     pub fn draft(&self, today: NaiveDate) -> Draft {
         let (mentors, mentees) = self.candidates(today);
+        if self.settings.roles == Roles::Peers {
+            let waiting = |c: &Candidate| self.roster.get(c.id.as_str()).is_some_and(|m| m.state == MemberState::Waiting);
+            let everyone: Vec<Candidate> = mentors.into_iter().chain(mentees).filter(|c| waiting(c)).collect();
+            let peers = matching::draft_peers(&everyone, &self.matching_rules());
+            return Draft {
+                places: (everyone.len() / 2) as u32,
+                pairs: peers.pairs,
+                unplaced: peers.unplaced.into_iter().map(|id| (id, matching::Unplaced::NoPlaceLeft)).collect(),
+                ..Draft::default()
+            };
+        }
         matching::draft(&mentors, &mentees, &self.matching_rules())
     }
 
@@ -657,6 +670,21 @@ mod tests {
         volunteer.name = "x".repeat(500);
         assert!(matches!(p.receive_intake(Some(&bo), &volunteer, today), Err(IntakeRefused::BadForm(_))));
         assert_eq!(p.roster.len(), 1);
+    }
+
+    #[test]
+    fn a_peer_program_pairs_everyone_waiting_among_themselves() {
+        let today = day("2026-09-01");
+        let mut p = Program::new("Speed mentoring", ProgramTemplate::CareerSuccessWorkshop, today);
+        for (id, name, department) in [("a", "Ada", "Chemistry"), ("b", "Bo", "Physics"), ("c", "Cy", "Math")] {
+            p.roster.insert(id.into(), Member::from_form(id, &form(IntakeRole::RequestMentor, name, department, 0), today));
+        }
+        let draft = p.draft(today);
+        assert_eq!(draft.pairs.len(), 1, "three peers: one pair, one waits");
+        assert_eq!(draft.unplaced.len(), 1);
+        let ids = p.publish(&draft, today, || "m1".into());
+        assert_eq!(ids.len(), 1);
+        assert_eq!(p.roster.values().filter(|m| m.state == MemberState::Matched).count(), 2);
     }
 
     #[test]

@@ -47,6 +47,10 @@ pub enum Notice {
     ProgramMatchNews(crate::program::introduction::MatchNews),
     /// A side's answer to a notice, or its request to end the match.
     ProgramMatchWord { program: String, match_id: String, word: crate::program::introduction::MatchWord },
+    /// The coordinator's device says what became of an intake form.
+    ProgramFormAnswer { program: String, answer: crate::program::introduction::FormAnswer },
+    /// The coordinator's announcement to the program's members.
+    ProgramAnnouncement(crate::program::introduction::Announcement),
 }
 
 /// The most a notice may hold.
@@ -91,6 +95,8 @@ impl std::fmt::Debug for Notice {
             Notice::ProgramCheckIn { program, .. } => write!(f, "ProgramCheckIn({program})"),
             Notice::ProgramMatchNews(news) => write!(f, "ProgramMatchNews({})", news.program),
             Notice::ProgramMatchWord { program, .. } => write!(f, "ProgramMatchWord({program})"),
+            Notice::ProgramFormAnswer { program, .. } => write!(f, "ProgramFormAnswer({program})"),
+            Notice::ProgramAnnouncement(a) => write!(f, "ProgramAnnouncement({})", a.program),
         }
     }
 }
