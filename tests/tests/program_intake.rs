@@ -236,6 +236,9 @@ async fn intake_forms_reach_the_coordinator_and_the_draft_keeps_the_department_r
     assert!(!draft.contains("Mira Chen with Oli Park"), "the dissolved pair is not offered again: {draft}");
     let effects = find::css(&coordinator, "[data-testid='rule-effects']").await?.text().await?;
     assert!(effects.contains("ruled out: the pair was ruled out."), "{effects}");
+    // The coordinator's Home says what needs them.
+    coordinator.client.goto(&server.url("/")).await?;
+    find::text_within(&coordinator, "the program on Home", &["Peer Connections: 2 waiting for a match: draft the next round."], SYNC).await?;
 
     // The forms' words are on the coordinator's device, never in the relay's files.
     for file in walk(&server.data_dir())? {

@@ -93,6 +93,7 @@ pub fn HomePage() -> impl IntoView {
             <p class="purpose">{Section::Home.purpose()}</p>
             <Invitations/>
             <Announcements/>
+            <ProgramsToSee/>
             {move || match home.get() {
                 None => view! { <p class="loading" role="status">"Looking at what is due…"</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
@@ -168,6 +169,33 @@ fn Invitations() -> impl IntoView {
         }}
     }
     .into_any()
+}
+
+/// For coordinators: what each program they run needs now.
+#[component]
+fn ProgramsToSee() -> impl IntoView {
+    let saves = saves_counter();
+    let programs = LocalResource::new(move || {
+        saves.track();
+        async {
+            let today = crate::clock::today_day();
+            let all = crate::api::documents_of::<confidant_shared::program::Program>().await.unwrap_or_default();
+            all.into_iter()
+                .map(|(id, p)| (id, p.name.clone(), p.attention(today)))
+                .filter(|(_, _, items)| !items.is_empty())
+                .collect::<Vec<_>>()
+        }
+    });
+    view! {
+        {move || programs.get().filter(|list| !list.is_empty()).map(|list| view! {
+            <h2 id="home-programs">"Your programs"</h2>
+            <ul class="attention" aria-labelledby="home-programs" data-testid="program-attention">
+                {list.into_iter().map(|(id, name, items)| view! {
+                    <li><A href=confidant_shared::paths::program(id)>{name}</A>{format!(": {}", items.join(" "))}</li>
+                }).collect_view()}
+            </ul>
+        })}
+    }
 }
 
 /// Announcements from the coordinators of programs this person belongs to,

@@ -478,6 +478,50 @@ impl Program {
         Ok(id)
     }
 
+    /// What needs the coordinator now, a sentence each: new forms waiting
+    /// for a match, matches that need a look, notices due, requests to end.
+    pub fn attention(&self, today: NaiveDate) -> Vec<String> {
+        let mut out = Vec::new();
+        let waiting = self.roster.values().filter(|m| m.state == MemberState::Waiting && m.role == MemberRole::Mentee).count();
+        if waiting > 0 {
+            out.push(format!("{waiting} waiting for a match: draft the next round."));
+        }
+        let mut help = 0;
+        let mut stalled = 0;
+        let mut silent = 0;
+        for m in self.matches.values() {
+            match m.health(&self.settings, today) {
+                Some(Health::NeedsHelp) => help += 1,
+                Some(Health::Stalled { .. }) => stalled += 1,
+                Some(Health::NoReport) => silent += 1,
+                _ => {}
+            }
+        }
+        let plural = |n: usize, one: &str, many: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {many}") };
+        if help > 0 {
+            out.push(format!("{} for help.", plural(help, "pair asked", "pairs asked")));
+        }
+        if stalled > 0 {
+            out.push(format!("{} with no meeting for a while.", plural(stalled, "match", "matches")));
+        }
+        if silent > 0 {
+            out.push(format!("{} sent no check-in.", plural(silent, "match has", "matches have")));
+        }
+        let notices = self.notices_due(today).len();
+        if notices > 0 {
+            out.push(format!("{} due: the term ends soon.", plural(notices, "continuation notice", "continuation notices")));
+        }
+        let ending = self.matches.values().filter(|m| m.status == MatchStatus::Introduced && !m.end_requests.is_empty()).count();
+        if ending > 0 {
+            out.push(format!("{} to end.", plural(ending, "request", "requests")));
+        }
+        let set_aside = self.set_aside.iter().filter(|f| f.received_on == day_text(today)).count();
+        if set_aside > 0 {
+            out.push(format!("{} set aside today.", plural(set_aside, "form", "forms")));
+        }
+        out
+    }
+
     /// The coordinator's pins and ruled-out pairs as the matching reads them.
     pub fn matching_rules(&self) -> MatchingRules {
         let pairs = |rules: &[PairRule]| rules.iter().map(|r| (MemberId::new(&r.mentor), MemberId::new(&r.mentee))).collect();
@@ -637,6 +681,10 @@ mod tests {
         let next = p.draft(today);
         assert_eq!(next.pairs.len(), 1);
         assert_eq!((next.pairs[0].mentor.as_str(), next.pairs[0].mentee.as_str()), ("o", "a"));
+        // Home tells the coordinator: Ana waits; Bo's match has sent no
+        // check-in a month and a week after it was made.
+        assert_eq!(p.attention(day("2026-10-08")), vec!["1 waiting for a match: draft the next round.".to_string()]);
+        assert_eq!(p.attention(day("2026-10-09")), vec!["1 waiting for a match: draft the next round.".to_string(), "1 match has sent no check-in.".to_string()]);
         // Mira still has one place left after Bo.
         let (mentors, _) = p.candidates(today);
         assert_eq!(mentors.iter().find(|c| c.id.as_str() == "m").map(|c| c.capacity), Some(1));
