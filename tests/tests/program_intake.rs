@@ -210,6 +210,13 @@ async fn intake_forms_reach_the_coordinator_and_the_draft_keeps_the_department_r
         phone.client.goto(page).await?;
         find::css(phone, "[data-testid='introduction']").await?;
     }
+    // The advisor's private mark on the person she looks after stays on
+    // her devices (her profile), and is there after a reload.
+    find::css(mira, "[data-testid='needs-attention']").await?.click().await?;
+    find::until(mira, "the mark saved", "document.querySelector(\"[data-testid='needs-attention']\")?.checked === true").await?;
+    mira.client.refresh().await?;
+    find::until_within(mira, "the mark after a reload", "document.querySelector(\"[data-testid='needs-attention']\")?.checked === true", SYNC).await?;
+    assert!(oli.eval("return document.querySelector(\"[data-testid='needs-attention']\") === null").await?.as_bool() == Some(true), "the advisee has no such mark");
 
     // The advisee asks to end the match, with a reason and a private note.
     find::by_text(oli, "summary", "This match is not working").await?.click().await?;

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use confidant_shared::calendar_day::parse_day;
 use confidant_shared::document::{DocumentId, DocumentKind};
-use confidant_shared::partnership::{Partnership, Side};
+use confidant_shared::partnership::{AcademicCalendar, Partnership, Side};
 use confidant_shared::paths;
 use confidant_shared::calendar_day::NaiveDate;
 use confidant_shared::program::introduction::{Introduction, MatchInvitation, MatchWord, News};
@@ -78,7 +78,7 @@ fn PublicPage(doc: OpenDocument, page: Page, notice: Option<String>) -> impl Int
             }
         })}
         <FormState local/>
-        <YourMatch local coordinator=page.with_untracked(|p| p.intake_inbox.clone())/>
+        <YourMatch local coordinator=page.with_untracked(|p| p.intake_inbox.clone()) calendar=page.with_untracked(|p| p.settings.semesters.calendar())/>
         {move || {
             form_shape.track();
             view! { <IntakeFormView local page=page.get_untracked()/> }
@@ -113,7 +113,7 @@ fn FormState(local: DocumentId) -> impl IntoView {
 /// The introductions this device received for this program: who, why, how
 /// to reach them; the mentor starts the partnership, the mentee accepts it.
 #[component]
-fn YourMatch(local: DocumentId, coordinator: String) -> impl IntoView {
+fn YourMatch(local: DocumentId, coordinator: String, calendar: AcademicCalendar) -> impl IntoView {
     let Some(engine) = use_sync() else { return ().into_any() };
     let saves = crate::store::saves_counter();
     // The partnerships this device has for a program's match, by match id.
@@ -122,10 +122,24 @@ fn YourMatch(local: DocumentId, coordinator: String) -> impl IntoView {
         async {
             crate::api::documents_of::<Partnership>()
                 .await
-                .map(|all| all.into_iter().filter_map(|(id, p)| p.program.map(|t| (t.match_id, id))).collect::<Vec<_>>())
+                .map(|all| all.into_iter().filter_map(|(id, p)| p.program.clone().map(|t| (t.match_id, id, p))).collect::<Vec<_>>())
                 .unwrap_or_default()
         }
     });
+    // The mentor's private marks, kept in their profile (their devices only).
+    let marks = LocalResource::new(move || {
+        saves.track();
+        async { my_profile().await.ok().flatten().map(|(_, p)| p.needs_attention).unwrap_or_default() }
+    });
+    let mark = move |match_id: String, needs: bool| {
+        spawn_local(async move {
+            let Ok(Some((open, _))) = my_profile().await else { return };
+            let local = open.id();
+            if open.change(|p: &mut confidant_shared::profile::Profile| p.mark_needs_attention(&match_id, needs)).await.is_ok() {
+                crate::store::announce_saved(local);
+            }
+        });
+    };
     let (error, set_error) = signal(None::<String>);
     let navigate = use_navigate();
     let letters = {
@@ -170,11 +184,18 @@ fn YourMatch(local: DocumentId, coordinator: String) -> impl IntoView {
             let matches = letters();
             (!matches.is_empty()).then(|| {
                 let start = start.clone();
+                let heading = if matches.len() > 1 { "The people you are matched with" } else { "Your match" };
                 view! {
-                    <h2>"Your match"</h2>
+                    <h2>{heading}</h2>
                     {matches.into_iter().map(|(intro, invitation, news, said)| {
                         let start = start.clone();
-                        let mine = started.get().and_then(|all| all.iter().find(|(m, _)| *m == intro.match_id).map(|(_, id)| *id));
+                        let found = started.get().and_then(|all| all.iter().find(|(m, _, _)| *m == intro.match_id).map(|(_, id, p)| (*id, p.clone())));
+                        let mine = found.as_ref().map(|(id, _)| *id);
+                        // A mentor checks in with each person once a semester.
+                        let check_in = found.as_ref().filter(|_| intro.side == Side::Mentor).and_then(|(_, p)| p.semester_check_in(&calendar, crate::clock::today_day()));
+                        let marked = marks.get().is_some_and(|m| m.contains(&intro.match_id));
+                        let mark_id = format!("needs-attention-{}", intro.match_id);
+                        let match_id = intro.match_id.clone();
                         let reach = if intro.partner_note.trim().is_empty() { intro.partner_contact.clone() } else { format!("{} ({})", intro.partner_contact, intro.partner_note.trim()) };
                         view! {
                             <article class="card" data-testid="introduction">
@@ -196,6 +217,19 @@ fn YourMatch(local: DocumentId, coordinator: String) -> impl IntoView {
                                 }}
                                 {(news.is_none() || matches!(news, Some(News::TermEnds { .. }))).then(|| view! {
                                     <AskToEnd program=intro.program.clone() match_id=intro.match_id.clone() said=said.clone()/>
+                                })}
+                                {check_in.map(|semester| view! {
+                                    <p data-testid="semester-check-in">{format!("Check in with {} this semester ({}).", intro.partner_name, semester.name())}</p>
+                                })}
+                                {(intro.side == Side::Mentor).then(|| {
+                                    let label_for = mark_id.clone();
+                                    view! {
+                                        <label class="choice" for=label_for>
+                                            <input id=mark_id type="checkbox" data-testid="needs-attention" prop:checked=marked
+                                                on:change=move |ev| mark(match_id.clone(), event_target_checked(&ev))/>
+                                            {format!(" {} needs attention (a note for you alone: it stays on your own devices)", intro.partner_name)}
+                                        </label>
+                                    }
                                 })}
                                 {match (mine, intro.side, invitation) {
                                     (Some(id), _, _) => view! { <A href=paths::partnership(id)>"Open your partnership"</A> }.into_any(),

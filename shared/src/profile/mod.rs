@@ -32,6 +32,12 @@ pub struct Profile {
     pub contact_channels: Vec<ContactChannel>,
     /// In the person's words: "no calls after 21:00, emergencies only at night".
     pub boundaries: Text,
+    /// A mentor's private "needs attention" marks on the people they look
+    /// after (seed 003: students at risk), by the program match's id. The
+    /// profile syncs only to the person's own devices: nobody else, no
+    /// coordinator, ever reads it.
+    #[autosurgeon(missing = "Default::default")]
+    pub needs_attention: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate)]
@@ -94,6 +100,15 @@ impl Profile {
             topics: Vec::new(),
             contact_channels: Vec::new(),
             boundaries: Text::with_value(""),
+            needs_attention: Vec::new(),
+        }
+    }
+
+    /// Mark (or unmark) the person of `match_id` as needing attention.
+    pub fn mark_needs_attention(&mut self, match_id: &str, needs: bool) {
+        self.needs_attention.retain(|m| m != match_id);
+        if needs {
+            self.needs_attention.push(match_id.to_owned());
         }
     }
 }
