@@ -269,7 +269,7 @@ fn SettingsForm(program: ReadSignal<Program, LocalStorage>, editing: DocumentEdi
     let (across, set_across) = signal(s.different_department);
     let (service, set_service) = signal(s.mentor_min_service_days.to_string());
     let (status, set_status) = signal(None::<&'static str>);
-    let lines = |text: String| text.lines().map(str::trim).filter(|l| !l.is_empty()).map(|l| l.chars().take(200).collect()).take(24).collect::<Vec<String>>();
+    let lines = |text: String| text.lines().map(str::trim).filter(|l| !l.is_empty()).map(|l| l.chars().take(200).collect()).take(16).collect::<Vec<String>>();
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let deadline = deadline.get_untracked();

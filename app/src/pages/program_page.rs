@@ -512,8 +512,8 @@ fn IntakeFormView(local: DocumentId, page: Page) -> impl IntoView {
             {move || (role.get() == IntakeRole::VolunteerToMentor).then(|| view! {
                 <div class="field">
                     <label for="intake-capacity">"How many people you can mentor at once"</label>
-                    <input id="intake-capacity" type="number" min="1" max="10" prop:value=move || capacity.get().to_string()
-                        on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<u32>() { set_capacity.set(n.clamp(1, 10)) } }/>
+                    <input id="intake-capacity" type="number" min="1" max="5" prop:value=move || capacity.get().to_string()
+                        on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<u32>() { set_capacity.set(n.clamp(1, 5)) } }/>
                 </div>
             })}
             <div class="field">

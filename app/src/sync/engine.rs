@@ -403,7 +403,13 @@ impl Engine {
                 let _ = reply.send(self.send_match_word(program, match_id, word).await);
             }
             Event::SendNotice(to, notice, reply) => {
-                let _ = reply.send(self.send_letter(&to, &notice.encode()).await);
+                let body = notice.encode();
+                let sent = if body.len() > confidant_shared::sync::notice::MAX_NOTICE_BYTES {
+                    Err("This letter is too long to send; shorten what the program says (its expectations, a note) and try again.".to_string())
+                } else {
+                    self.send_letter(&to, &body).await
+                };
+                let _ = reply.send(sent);
             }
             Event::SendIntake(to, page, form, reply) => {
                 let _ = reply.send(self.send_intake(&to, page, form).await);

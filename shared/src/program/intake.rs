@@ -19,7 +19,9 @@ pub const MAX_TOPICS: usize = 8;
 /// People a form may ask not to be matched with.
 pub const MAX_AVOID: usize = 10;
 const MAX_SHORT: usize = 120;
-const MAX_NOTE: usize = 2_000;
+/// A note's bound: it travels in the partner's introduction too, and a
+/// letter holds 8 KB.
+const MAX_NOTE: usize = 1_000;
 
 /// Which form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -183,8 +183,8 @@ impl Introduction {
     fn in_bounds(&self) -> bool {
         let texts = [&self.program, &self.program_name, &self.match_id, &self.partner_name, &self.partner_contact, &self.partner_note, &self.partner_inbox];
         let lists = [&self.reasons, &self.expectations, &self.topics];
-        texts.iter().all(|t| t.len() <= MAX_TEXT)
-            && lists.iter().all(|l| l.len() <= MAX_LINES && l.iter().all(|t| t.len() <= MAX_TEXT))
+        let short = |t: &String| t.chars().count() <= MAX_TEXT;
+        texts.iter().all(|t| short(t)) && lists.iter().all(|l| l.len() <= MAX_LINES && l.iter().all(short))
             && self.cadence.every_days > 0
     }
 

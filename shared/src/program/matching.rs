@@ -18,9 +18,9 @@ use pathfinding::matrix::Matrix;
 use super::intake::{Availability, CareerStage, MeetingMode};
 use super::MemberId;
 
-/// More places than this per mentor are read as this many: nobody mentors
-/// more at once, and the assignment stays small.
-pub const MAX_CAPACITY: u32 = 10;
+/// More places than this per mentor are read as this many: few mentor more
+/// at once, and with the roster's bound it keeps the assignment small.
+pub const MAX_CAPACITY: u32 = 5;
 
 /// What the matching knows of a person, from their intake form.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -405,15 +405,14 @@ pub fn draft_peers(people: &[Candidate], rules: &MatchingRules) -> PeerDraft {
         }
     };
     // The one further along leads; on a tie the lower id, so it is stable.
-    let ordered = |a: &'_ Candidate, b: &'_ Candidate| -> (usize, usize) {
-        let (i, j) = (people.iter().position(|p| p.id == a.id).unwrap_or(0), people.iter().position(|p| p.id == b.id).unwrap_or(0));
-        if b.career_stage > a.career_stage { (j, i) } else { (i, j) }
+    let ordered = |i: usize, j: usize| -> (usize, usize) {
+        if people[j].career_stage > people[i].career_stage { (j, i) } else { (i, j) }
     };
     let forbidden_cost = MAX_FIT * (n as i64 + 1);
     let mut cost = vec![0i64; n * n];
     for i in 0..people.len() {
         for j in i + 1..people.len() {
-            let (l, f) = ordered(people[i], people[j]);
+            let (l, f) = ordered(i, j);
             let c = match peer_rules(people[i], people[j]) {
                 Some(_) => forbidden_cost,
                 None => MAX_FIT - fit(people[l], people[f]).score,
@@ -429,7 +428,7 @@ pub fn draft_peers(people: &[Candidate], rules: &MatchingRules) -> PeerDraft {
         if j >= people.len() || peer_rules(people[i], people[j]).is_some() {
             out.unplaced.push(people[i].id.clone());
         } else if i < j {
-            let (l, f) = ordered(people[i], people[j]);
+            let (l, f) = ordered(i, j);
             out.pairs.push(DraftPair { mentor: people[l].id.clone(), mentee: people[f].id.clone(), fit: fit(people[l], people[f]), pinned: false });
         }
     }

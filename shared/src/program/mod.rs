@@ -70,6 +70,12 @@ pub struct Program {
     pub set_aside: Vec<SetAsideForm>,
 }
 
+/// Members (not counting those who left) a program holds. Anyone with the
+/// page's link can send forms, and the draft's work grows with the cube of
+/// the roster: past this, forms are set aside, so a flood cannot hang the
+/// coordinator's device.
+pub const MAX_ROSTER: usize = 1_000;
+
 /// The most set-aside forms kept: a flood of crafted letters pushes out
 /// the oldest, never a member.
 pub const MAX_SET_ASIDE: usize = 100;
@@ -258,6 +264,8 @@ pub enum IntakeRefused {
     NotEligible(Vec<NotEligible>),
     /// The sender is matched already; a new form does not undo that.
     AlreadyMatched,
+    /// The roster holds as many members as a program may.
+    RosterFull,
 }
 
 impl IntakeRefused {
@@ -267,6 +275,7 @@ impl IntakeRefused {
             IntakeRefused::BadForm(bad) => format!("The form was set aside: {bad}."),
             IntakeRefused::NotEligible(why) => why.iter().map(|w| w.describe()).collect::<Vec<_>>().join(" "),
             IntakeRefused::AlreadyMatched => "This person is matched already; their new form was set aside.".into(),
+            IntakeRefused::RosterFull => format!("The roster is full ({MAX_ROSTER} members); the form was set aside. Mark members who left, or start another program."),
         }
     }
 }
@@ -420,12 +429,15 @@ impl Program {
                 .filter(|m| m.status == MatchStatus::Introduced && if mentor { m.mentor == id } else { m.mentee == id })
                 .count() as u32
         };
-        let by_name = |text: &str| -> Option<MemberId> {
+        // Every member the text names: a second form under the same name
+        // cannot draw the avoidance away from the person meant.
+        let by_name = |text: &str| -> Vec<MemberId> {
             let text = text.trim();
             self.roster
                 .values()
-                .find(|m| m.name.eq_ignore_ascii_case(text) || (!m.contact.is_empty() && m.contact.eq_ignore_ascii_case(text)))
+                .filter(|m| m.name.eq_ignore_ascii_case(text) || (!m.contact.is_empty() && m.contact.eq_ignore_ascii_case(text)))
                 .map(|m| MemberId::new(&m.id))
+                .collect()
         };
         let mut mentors = Vec::new();
         let mut mentees = Vec::new();
@@ -440,7 +452,7 @@ impl Program {
                 career_stage: member.career_stage.into(),
                 availability: Availability::from_bits(u16::try_from(member.availability & 0x7fff).unwrap_or(0)),
                 meeting_mode: member.meeting_mode.into(),
-                avoid: member.avoid.iter().filter_map(|a| by_name(a)).collect::<BTreeSet<_>>(),
+                avoid: member.avoid.iter().flat_map(|a| by_name(a)).collect::<BTreeSet<_>>(),
                 capacity,
                 eligible,
             };
@@ -473,6 +485,8 @@ impl Program {
             if member.state != MemberState::Waiting {
                 return Err(IntakeRefused::AlreadyMatched);
             }
+        } else if self.roster.values().filter(|m| m.state != MemberState::Left).count() >= MAX_ROSTER {
+            return Err(IntakeRefused::RosterFull);
         }
         self.roster.insert(id.clone(), Member::from_letter(&id, form, &sender.to_text(), today));
         Ok(id)
@@ -718,6 +732,38 @@ mod tests {
         volunteer.name = "x".repeat(500);
         assert!(matches!(p.receive_intake(Some(&bo), &volunteer, today), Err(IntakeRefused::BadForm(_))));
         assert_eq!(p.roster.len(), 1);
+
+        // A flood of forms stops at the roster's bound; a member already on
+        // it may still send theirs again.
+        for seed in 0..MAX_ROSTER as u32 {
+            let mut bytes = [9u8; 32];
+            bytes[..4].copy_from_slice(&seed.to_le_bytes());
+            let _ = p.receive_intake(Some(&InboxKeys::from_seed(bytes).address()), &request, today);
+        }
+        assert_eq!(p.roster.len(), MAX_ROSTER);
+        let late = InboxKeys::from_seed([3; 32]).address();
+        assert_eq!(p.receive_intake(Some(&late), &request, today), Err(IntakeRefused::RosterFull));
+        assert_eq!(p.receive_intake(Some(&ana), &request, today), Ok(id));
+    }
+
+    #[test]
+    fn a_second_form_under_the_same_name_cannot_draw_an_avoidance_away() {
+        let today = day("2026-09-01");
+        let mut p = Program::new("Libraries", ProgramTemplate::LibrariesMentoring, today);
+        let mut ana = form(IntakeRole::RequestMentor, "Ana", "Access", 0);
+        ana.topics = BTreeSet::from(["Career planning".to_string()]);
+        ana.avoid = vec!["Mira".into()];
+        let mut mira = form(IntakeRole::VolunteerToMentor, "Mira", "Collections", 1);
+        mira.topics = ana.topics.clone();
+        p.roster.insert("z-mira".into(), Member::from_form("z-mira", &mira, today));
+        // A decoy of the same name, with an id sorted first.
+        let mut decoy = mira.clone();
+        decoy.capacity = 0;
+        decoy.role = IntakeRole::RequestMentor;
+        p.roster.insert("a-decoy".into(), Member::from_form("a-decoy", &decoy, today));
+        p.roster.insert("m-ana".into(), Member::from_form("m-ana", &ana, today));
+        let draft = p.draft(today);
+        assert!(draft.pairs.iter().all(|pair| !(pair.mentor.as_str() == "z-mira" && pair.mentee.as_str() == "m-ana")), "{:?}", draft.pairs);
     }
 
     #[test]
