@@ -90,20 +90,9 @@ async fn the_coordinators_page_over_500_matches() {
     let today = confidant_shared::calendar_day::parse_day("2026-12-01").unwrap();
     let mut program = Program::new("Libraries mentoring", ProgramTemplate::LibrariesMentoring, today);
     let form = |role, name: &str| IntakeForm {
-        role,
-        name: name.into(),
-        contact: format!("{name}@example.edu"),
-        department: "Libraries".into(),
-        started_on: confidant_shared::calendar_day::parse_day("2020-01-01").unwrap(),
         topics: BTreeSet::from(["Career planning".to_string()]),
-        career_stage: CareerStage::Mid,
-        availability: Availability::from_slots(&[1, 2]),
-        meeting_mode: MeetingMode::Either,
         capacity: if role == IntakeRole::VolunteerToMentor { 3 } else { 0 },
-        avoid: vec![],
-        note: String::new(),
-        supervisor_informed: true,
-        expectations_read: true,
+        ..IntakeForm::example(role, name, "Libraries")
     };
     let mut matches = BTreeMap::new();
     for i in 0..MATCHES {

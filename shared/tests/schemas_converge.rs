@@ -6,7 +6,7 @@ use automerge::{ActorId, AutoCommit};
 use autosurgeon::{hydrate, reconcile, Hydrate, Reconcile};
 use confidant_shared::partnership::{ActionItem, AgreedDuration, Meeting, Partnership, PartnershipStatus};
 use confidant_shared::profile::{CareerStage, ChannelKind, ContactChannel, Profile, Role};
-use confidant_shared::program::{Availability, Expense, IntakeForm, IntakeRole, MeetingMode, Member, Program, ProgramTemplate, Resource};
+use confidant_shared::program::{Expense, IntakeForm, IntakeRole, Member, Program, ProgramTemplate, Resource};
 use confidant_shared::workshop::{Participant, Workshop};
 use proptest::prelude::*;
 
@@ -94,22 +94,8 @@ proptest! {
         fn apply(p: &mut Program, (op, w, cents): &(u8, String, i64)) {
             match op {
                 0 => if !p.roster.contains_key(w) {
-                    let form = IntakeForm {
-                        role: if cents % 2 == 0 { IntakeRole::RequestMentor } else { IntakeRole::VolunteerToMentor },
-                        name: w.clone(),
-                        contact: format!("{w}@example.edu"),
-                        department: "Physics".into(),
-                        started_on: chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
-                        topics: Default::default(),
-                        career_stage: confidant_shared::program::CareerStage::Mid,
-                        availability: Availability::from_slots(&[1, 2]),
-                        meeting_mode: MeetingMode::Either,
-                        capacity: (*cents % 3) as u32,
-                        avoid: vec![],
-                        note: String::new(),
-                        supervisor_informed: true,
-                        expectations_read: true,
-                    };
+                    let role = if cents % 2 == 0 { IntakeRole::RequestMentor } else { IntakeRole::VolunteerToMentor };
+                    let form = IntakeForm { capacity: (*cents % 3) as u32, ..IntakeForm::example(role, w, "Physics") };
                     p.roster.insert(w.clone(), Member::from_form(w, &form, chrono::NaiveDate::from_ymd_opt(2026, 9, 1).unwrap()));
                 },
                 1 => if !p.expenses.iter().any(|e| &e.id == w) {

@@ -77,3 +77,18 @@ pub async fn downloaded(dir: &std::path::Path, name: &str) -> anyhow::Result<Str
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
+
+/// No file under `dir` (the relay's data folder) holds `marker` in plain
+/// text: what people wrote reached the relay sealed, if at all.
+pub fn never_stored(dir: &std::path::Path, marker: &str) -> anyhow::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            never_stored(&path, marker)?;
+        } else {
+            let bytes = std::fs::read(&path)?;
+            ensure!(!bytes.windows(marker.len()).any(|w| w == marker.as_bytes()), "{} holds {marker:?} in plain text", path.display());
+        }
+    }
+    Ok(())
+}

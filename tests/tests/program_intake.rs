@@ -170,11 +170,15 @@ async fn intake_forms_reach_the_coordinator_and_the_draft_keeps_the_department_r
     assert_eq!(health, "On cadence");
     let seen = coordinator.eval(&format!("return document.body.innerText.includes({AGENDA:?});")).await?;
     assert_eq!(seen.as_bool(), Some(false), "the coordinator never sees a meeting's agenda");
-    for file in walk(&server.data_dir())? {
-        let bytes = std::fs::read(&file)?;
-        assert!(!bytes.windows(AGENDA.len()).any(|w| w == AGENDA.as_bytes()), "{} holds an agenda in plain text", file.display());
-    }
+    check::never_stored(&server.data_dir(), AGENDA)?;
     check::accessible(&coordinator, "the matches").await?;
+
+    // The advisee asks for help: the coordinator sees it, with an e-mail
+    // draft to both (the seed's coordinator checks in by e-mail).
+    find::css(oli, "[data-testid='needs-help']").await?.click().await?;
+    find::until_within(&coordinator, "the call for help", "document.querySelector(\"[data-testid='match-health']\")?.innerText.startsWith('Asked for help')", SYNC).await?;
+    let mail = find::css(&coordinator, "[data-testid='check-in-email']").await?.attr("href").await?.unwrap_or_default();
+    assert!(mail.starts_with("mailto:mira@example.edu,oli@example.edu?subject=Checking%20in%3A%20Peer%20Connections"), "{mail}");
 
     // The term ends in two weeks: the continuation notice, answered by both.
     find::css(&coordinator, "[data-testid='send-notice']").await?.click().await?;
@@ -248,23 +252,7 @@ async fn intake_forms_reach_the_coordinator_and_the_draft_keeps_the_department_r
     find::text_within(&coordinator, "the program on Home", &["Peer Connections: 2 waiting for a match: draft the next round."], SYNC).await?;
 
     // The forms' words are on the coordinator's device, never in the relay's files.
-    for file in walk(&server.data_dir())? {
-        let bytes = std::fs::read(&file)?;
-        assert!(!bytes.windows(MARKER.len()).any(|w| w == MARKER.as_bytes()), "{} holds a form in plain text", file.display());
-    }
+    check::never_stored(&server.data_dir(), MARKER)?;
     check::no_console_errors(&coordinator).await?;
     Ok(())
-}
-
-fn walk(dir: &std::path::Path) -> anyhow::Result<Vec<std::path::PathBuf>> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        if entry.file_type()?.is_dir() {
-            files.extend(walk(&entry.path())?);
-        } else {
-            files.push(entry.path());
-        }
-    }
-    Ok(files)
 }

@@ -423,13 +423,16 @@ fn MatchesTable(program: ReadSignal<Program, LocalStorage>, editing: DocumentEdi
                     <tbody>
                         {rows.into_iter().map(|m| {
                             let check_in = m.latest_check_in();
+                            let state = (m.status == MatchStatus::Introduced)
+                                .then(|| parse_day(&m.matched_on).map(|matched| confidant_shared::program::health::health(matched, check_in.as_ref(), &p.settings, today)))
+                                .flatten();
                             let health = match m.status {
-                                MatchStatus::Introduced => parse_day(&m.matched_on)
-                                    .map(|matched| confidant_shared::program::health::health(matched, check_in.as_ref(), &p.settings, today).label())
-                                    .unwrap_or_default(),
+                                MatchStatus::Introduced => state.map(|h| h.label()).unwrap_or_default(),
                                 MatchStatus::Completed => "Completed".to_string(),
                                 MatchStatus::EndedEarly => "Ended early".to_string(),
                             };
+                            // A check-in by e-mail is offered where the match needs a look.
+                            let write = state.filter(|h| h.needs_attention()).and_then(|_| confidant_shared::program::report::check_in_email(p, &m.id));
                             let answers: Vec<String> = m.answers.iter().map(|a| format!("{} {}", name(&a.member), if a.continues { "continues" } else { "ends here" })).collect();
                             let notice = due.get(&m.id).copied().map(|ends| {
                                 let (id, tell) = (m.id.clone(), tell.clone());
@@ -468,7 +471,10 @@ fn MatchesTable(program: ReadSignal<Program, LocalStorage>, editing: DocumentEdi
                                     <td>{m.matched_on.clone()}</td>
                                     <td data-testid="match-meetings">{check_in.as_ref().map(|c| c.meetings_held().to_string()).unwrap_or_else(|| "not reported".into())}</td>
                                     <td>{check_in.and_then(|c| c.last_meeting).map(day_text).unwrap_or_default()}</td>
-                                    <td data-testid="match-health">{health}</td>
+                                    <td data-testid="match-health">
+                                        {health}
+                                        {write.map(|mail| view! { " " <a href=mail data-testid="check-in-email">"Write to them"</a> })}
+                                    </td>
                                     <td data-testid="match-term">
                                         {(!answers.is_empty()).then(|| view! { <p>{answers.join("; ")}</p> })}
                                         {notice}

@@ -185,7 +185,7 @@ impl Engine {
         let Ok((_, partnership, _)) = OpenDocument::open::<Partnership>(&self.store, local).await else { return };
         let Some(tie) = partnership.program.clone().filter(|t| t.share_check_ins) else { return };
         let Ok(to) = InboxAddress::parse(&tie.coordinator_inbox) else { return };
-        let check_in = CheckIn::from_partnership(&partnership, false, crate::clock::today_day());
+        let check_in = CheckIn::from_partnership(&partnership, tie.needs_help, crate::clock::today_day());
         // What is compared: the counts, not the day they were made.
         let counts = serde_json::to_string(&CheckIn { made_on: Default::default(), ..check_in.clone() }).unwrap_or_default();
         let key = kept::check_in_key(&tie.match_id);

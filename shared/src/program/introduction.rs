@@ -55,6 +55,9 @@ pub struct ProgramTie {
     pub coordinator_inbox: String,
     /// The pair shares counts (never notes) with the program.
     pub share_check_ins: bool,
+    /// The pair asks the coordinator to get in touch (sent with the counts).
+    #[autosurgeon(missing = "Default::default")]
+    pub needs_help: bool,
 }
 
 /// An invitation to the partnership of a match, from the mentor's device.
@@ -203,6 +206,7 @@ impl Introduction {
             match_id: self.match_id.clone(),
             coordinator_inbox: coordinator_inbox.to_string(),
             share_check_ins: true,
+            needs_help: false,
         });
         p
     }
@@ -481,20 +485,9 @@ mod tests {
         let oli = InboxKeys::from_seed([4; 32]).address();
         let stranger = InboxKeys::from_seed([3; 32]).address();
         let form = |role, name: &str, department: &str| IntakeForm {
-            role,
-            name: name.into(),
-            contact: "x@example.edu".into(),
-            department: department.into(),
-            started_on: crate::calendar_day::parse_day("2020-01-01").unwrap(),
-            topics: Default::default(),
             career_stage: crate::program::CareerStage::Senior,
-            availability: Default::default(),
-            meeting_mode: crate::program::MeetingMode::Either,
             capacity: 1,
-            avoid: vec![],
-            note: String::new(),
-            supervisor_informed: true,
-            expectations_read: true,
+            ..IntakeForm::example(role, name, department)
         };
         p.roster.insert("mira".into(), Member::from_letter("mira", &form(IntakeRole::VolunteerToMentor, "Mira", "Chemistry"), &mira.to_text(), today));
         p.roster.insert("oli".into(), Member::from_letter("oli", &form(IntakeRole::RequestMentor, "Oli", "Physics"), &oli.to_text(), today));

@@ -639,22 +639,7 @@ mod tests {
     }
 
     fn form(role: IntakeRole, name: &str, department: &str, capacity: u32) -> IntakeForm {
-        IntakeForm {
-            role,
-            name: name.into(),
-            contact: format!("{}@example.edu", name.to_lowercase()),
-            department: department.into(),
-            started_on: day("2020-01-01"),
-            topics: BTreeSet::from(["Job responsibilities".to_string()]),
-            career_stage: if role == IntakeRole::VolunteerToMentor { CareerStage::Senior } else { CareerStage::New },
-            availability: Availability::from_slots(&[0, 3]),
-            meeting_mode: MeetingMode::Either,
-            capacity,
-            avoid: vec![],
-            note: String::new(),
-            supervisor_informed: true,
-            expectations_read: true,
-        }
+        IntakeForm { topics: BTreeSet::from(["Job responsibilities".to_string()]), capacity, ..IntakeForm::example(role, name, department) }
     }
 
     #[test]

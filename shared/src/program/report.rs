@@ -56,31 +56,54 @@ pub fn matches_csv(program: &Program) -> String {
     finish(out)
 }
 
+/// The coordinator's check-in by e-mail (seed 000: "checks in by email
+/// with advisees"): a `mailto:` draft to both of the pair, which the
+/// coordinator reads and sends from their own mail. None if neither gave an
+/// address that looks like one.
+pub fn check_in_email(program: &Program, match_id: &str) -> Option<String> {
+    let m = program.matches.get(match_id)?;
+    let members: Vec<_> = [&m.mentor, &m.mentee].into_iter().filter_map(|id| program.roster.get(id.as_str())).collect();
+    let to: Vec<&str> = members.iter().map(|p| p.contact.trim()).filter(|c| c.contains('@') && !c.contains([',', ';', '?', '&', ' '])).collect();
+    if to.is_empty() {
+        return None;
+    }
+    let names: Vec<&str> = members.iter().map(|p| p.name.as_str()).collect();
+    let subject = format!("Checking in: {}", program.name);
+    let body = format!(
+        "Dear {},\n\nI am checking in on how your {} partnership is going. Is there anything I can help with, or anything that stands in the way of meeting?\n\nBest wishes,\n{}",
+        names.join(" and "),
+        program.name,
+        program.settings.coordinator_role
+    );
+    Some(format!("mailto:{}?subject={}&body={}", to.join(","), percent(&subject), percent(&body)))
+}
+
+/// Percent-encoding for a `mailto:` query (RFC 6068): everything but the
+/// unreserved characters.
+fn percent(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::calendar_day::parse_day;
-    use crate::program::{Availability, CareerStage, IntakeForm, IntakeRole, MeetingMode, Member, ProgramTemplate};
+    use crate::program::{IntakeForm, IntakeRole, Member, ProgramTemplate};
 
     #[test]
     fn the_roster_and_matches_export_without_formulas() {
         let today = parse_day("2026-09-01").unwrap();
         let mut p = Program::new("Libraries", ProgramTemplate::LibrariesMentoring, today);
         let form = |role, name: &str, department: &str| IntakeForm {
-            role,
-            name: name.into(),
             contact: "x@example.edu".into(),
-            department: department.into(),
-            started_on: parse_day("2020-01-01").unwrap(),
             topics: ["Job search".to_string()].into(),
-            career_stage: CareerStage::Senior,
-            availability: Availability::from_slots(&[1]),
-            meeting_mode: MeetingMode::Either,
             capacity: 2,
-            avoid: vec![],
-            note: String::new(),
-            supervisor_informed: true,
-            expectations_read: true,
+            ..IntakeForm::example(role, name, department)
         };
         p.roster.insert("a".into(), Member::from_form("a", &form(IntakeRole::VolunteerToMentor, "=HYPERLINK(\"x\")", "Access"), today));
         p.roster.insert("b".into(), Member::from_form("b", &form(IntakeRole::RequestMentor, "Bo", "Collections"), today));
@@ -92,5 +115,9 @@ mod tests {
         assert!(roster.contains("Bo,Mentee,Collections,x@example.edu,Job search,,matched,2026-09-01"), "{roster}");
         let matches = matches_csv(&p);
         assert!(matches.contains("\"'=HYPERLINK(\"\"x\"\")\",Bo,2026-09-01,running,,,"), "{matches}");
+        let mail = check_in_email(&p, "m1").unwrap();
+        assert!(mail.starts_with("mailto:x@example.edu,x@example.edu?subject=Checking%20in%3A%20Libraries&body=Dear%20"), "{mail}");
+        assert!(!mail.contains(' ') && !mail.contains('\n'), "{mail}");
+        assert_eq!(check_in_email(&p, "no such match"), None);
     }
 }

@@ -235,8 +235,16 @@ fn ProgramCheckIns(p: ReadSignal<Partnership, LocalStorage>, editing: Editing) -
                         }/>
                     " Share how often we meet with the program's coordinator"
                 </label>
-                <p class="hint" data-testid="check-in-scope">"Only counts go: meetings held per month, the last meeting's day and whether the partnership runs. \
-                    Never notes, agendas, action items or goals. They are sent when they change; either of you can switch this off."</p>
+                <label class="choice" for="needs-help">
+                    <input id="needs-help" type="checkbox" data-testid="needs-help" prop:checked=tie.needs_help prop:disabled=!tie.share_check_ins
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            editing.edit(|p| if let Some(t) = p.program.as_mut() { t.needs_help = on });
+                        }/>
+                    " We would like the coordinator to get in touch"
+                </label>
+                <p class="hint" data-testid="check-in-scope">"Only counts go: meetings held per month, the last meeting's day, whether the partnership runs \
+                    and whether you asked for help. Never notes, agendas, action items or goals. They are sent when they change; either of you can switch this off."</p>
             </section>
         })
     }
