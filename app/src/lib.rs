@@ -17,6 +17,7 @@
 
 pub mod api;
 pub mod clock;
+pub mod money;
 pub mod pages;
 pub mod store;
 pub mod service_worker;

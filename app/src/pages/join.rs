@@ -31,6 +31,8 @@ fn page_of(kind: DocumentKind, id: DocumentId) -> String {
         DocumentKind::Partnership => format!("{}/{id}", Section::Partnerships.path()),
         DocumentKind::Journal => format!("{}/{id}", Section::Journal.path()),
         DocumentKind::Profile | DocumentKind::Keyring => Section::Settings.path().to_string(),
+        // A receipt is opened from its program's desk, never from a link.
+        DocumentKind::Receipt => Section::Program.path().to_string(),
         DocumentKind::Workshop => confidant_shared::paths::workshop(id),
         DocumentKind::Program => confidant_shared::paths::program(id),
         DocumentKind::ProgramPage => confidant_shared::paths::program_page(id),

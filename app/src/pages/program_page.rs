@@ -11,7 +11,7 @@ use confidant_shared::document::{DocumentId, DocumentKind};
 use confidant_shared::partnership::{AcademicCalendar, Partnership, Side};
 use confidant_shared::paths;
 use confidant_shared::calendar_day::NaiveDate;
-use confidant_shared::program::introduction::{Introduction, MatchInvitation, MatchWord, News};
+use confidant_shared::program::introduction::{Introduction, MatchInvitation, MatchMessage, MatchWord, News};
 use confidant_shared::program::EndReason;
 use confidant_shared::sync::notice::Notice;
 use confidant_shared::sync::Role;
@@ -79,9 +79,11 @@ fn PublicPage(doc: OpenDocument, page: Page, notice: Option<String>) -> impl Int
         })}
         <FormState local/>
         <YourMatch local coordinator=page.with_untracked(|p| p.intake_inbox.clone()) calendar=page.with_untracked(|p| p.settings.semesters.calendar())/>
+        <super::survey_form::SurveysToAnswer local page/>
+        <super::claim_form::Reimbursements local page/>
         {move || {
             form_shape.track();
-            view! { <IntakeFormView local page=page.get_untracked()/> }
+            view! { <IntakeFormView local page=page.get_untracked() live_page=page/> }
         }}
         {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
     }
@@ -151,7 +153,8 @@ fn YourMatch(local: DocumentId, coordinator: String, calendar: AcademicCalendar)
                 .introductions_in(&program)
                 .map(|i| {
                     let said: Vec<MatchWord> = letters.said_of(&program, &i.match_id).cloned().collect();
-                    (i.clone(), letters.invitation_for(&program, &i.match_id).cloned(), letters.news_of(&program, &i.match_id), said)
+                    let messages: Vec<MatchMessage> = letters.messages_of(&program, &i.match_id).cloned().collect();
+                    (i.clone(), letters.invitation_for(&program, &i.match_id).cloned(), letters.news_of(&program, &i.match_id), said, messages)
                 })
                 .collect::<Vec<_>>()
         }
@@ -187,7 +190,7 @@ fn YourMatch(local: DocumentId, coordinator: String, calendar: AcademicCalendar)
                 let heading = if matches.len() > 1 { "The people you are matched with" } else { "Your match" };
                 view! {
                     <h2>{heading}</h2>
-                    {matches.into_iter().map(|(intro, invitation, news, said)| {
+                    {matches.into_iter().map(|(intro, invitation, news, said, messages)| {
                         let start = start.clone();
                         let found = started.get().and_then(|all| all.iter().find(|(m, _, _)| *m == intro.match_id).map(|(_, id, p)| (*id, p.clone())));
                         let mine = found.as_ref().map(|(id, _)| *id);
@@ -202,6 +205,12 @@ fn YourMatch(local: DocumentId, coordinator: String, calendar: AcademicCalendar)
                                 <h3>{format!("You are matched with {}", intro.partner_name)}</h3>
                                 <p>{format!("How to reach them: {reach}.")}</p>
                                 {(!intro.reasons.is_empty()).then(|| view! { <p>{format!("Why: {}.", intro.reasons.join("; "))}</p> })}
+                                {messages.into_iter().rev().map(|m| view! {
+                                    <blockquote class="coordinator-message" data-testid="coordinator-message">
+                                        <p class="meta">{format!("From the coordinator, {}:", crate::clock::day_words(m.sent_on))}</p>
+                                        {m.text.lines().map(|line| view! { <p>{line.to_string()}</p> }).collect_view()}
+                                    </blockquote>
+                                }).collect_view()}
                                 {match news {
                                     Some(News::Ended { completed }) => Some(view! {
                                         <p class="notice" data-testid="match-ended">{if completed {
@@ -225,7 +234,7 @@ fn YourMatch(local: DocumentId, coordinator: String, calendar: AcademicCalendar)
                                     let label_for = mark_id.clone();
                                     view! {
                                         <label class="choice" for=label_for>
-                                            <input id=mark_id type="checkbox" data-testid="needs-attention" prop:checked=marked
+                                            <input id=mark_id type="checkbox" data-testid="needs-attention" prop:checked=marked data-kept=marked.to_string()
                                                 on:change=move |ev| mark(match_id.clone(), event_target_checked(&ev))/>
                                             {format!(" {} needs attention (a note for you alone: it stays on your own devices)", intro.partner_name)}
                                         </label>
@@ -338,7 +347,7 @@ fn AskToEnd(program: String, match_id: String, said: Vec<MatchWord>) -> impl Int
 }
 
 #[component]
-fn IntakeFormView(local: DocumentId, page: Page) -> impl IntoView {
+fn IntakeFormView(local: DocumentId, page: Page, live_page: ReadSignal<Page, LocalStorage>) -> impl IntoView {
     let settings = page.settings.clone();
     let peers = settings.roles == Roles::Peers;
     let (role, set_role) = signal(IntakeRole::RequestMentor);
@@ -361,7 +370,6 @@ fn IntakeFormView(local: DocumentId, page: Page) -> impl IntoView {
 
     let engine = use_sync();
     let page_id = local;
-    let coordinator = InboxAddress::parse(&page.intake_inbox).ok();
     let (mentor_role, mentee_role) = (settings.mentor_role.clone(), settings.mentee_role.clone());
     let rules = settings.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -395,6 +403,9 @@ fn IntakeFormView(local: DocumentId, page: Page) -> impl IntoView {
             set_problems.set(why);
             return;
         }
+        // Where forms go now: a successor may have taken the intake over
+        // since the form was drawn.
+        let coordinator = live_page.with_untracked(|p| InboxAddress::parse(&p.intake_inbox).ok());
         let (Some(engine), Some(to)) = (engine.clone(), coordinator) else {
             set_problems.set(vec!["This page does not say where forms go; ask the coordinator for a new link.".into()]);
             return;

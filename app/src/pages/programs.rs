@@ -27,9 +27,11 @@ pub fn ProgramsPage() -> impl IntoView {
         let owner = owner.clone();
         async move {
             let run = summaries(DocumentKind::Program).await?;
-            // A coordinator's own pages are reached through their programs.
+            // A coordinator's pages (owned, or written as a co-coordinator)
+            // are reached through their programs.
             let mut followed = summaries(DocumentKind::ProgramPage).await?;
-            followed.retain(|p| !p.id.parse().is_ok_and(|id| owner.as_ref().is_some_and(|e| e.owns(id))));
+            let writes = |id| owner.as_ref().and_then(|e| e.share_of(id)).is_some_and(|s| s.role != confidant_shared::sync::Role::Reader);
+            followed.retain(|p| !p.id.parse().is_ok_and(writes));
             Ok::<_, String>((run, followed))
         }
     });

@@ -102,6 +102,7 @@ pub fn summary_of(kind: DocumentKind, id: confidant_shared::document::DocumentId
         DocumentKind::ProgramPage => line::<ProgramPage>(doc),
         DocumentKind::Workshop => line::<Workshop>(doc),
         DocumentKind::Keyring => line::<Keyring>(doc),
+        DocumentKind::Receipt => line::<confidant_shared::program::budget::Receipt>(doc),
     };
     Some(DocumentSummary { id: id.to_string(), kind, title, date, updated_ms: change_stamp(), line })
 }

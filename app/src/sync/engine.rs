@@ -63,6 +63,11 @@ pub(super) enum Event {
     /// Wrap-up answers for a workshop (its sync id's text), in an anonymous
     /// letter to the facilitator's inbox.
     ShareWrapUp(InboxAddress, String, Vec<String>, Reply<()>),
+    /// Answers to a program's survey (the page's sync id), named (a signed
+    /// letter) or not (an anonymous one).
+    /// A reimbursement request to a program's coordinator (the page's sync id).
+    SendClaim(InboxAddress, String, confidant_shared::program::budget::ClaimRequest, Reply<()>),
+    AnswerSurvey(InboxAddress, String, confidant_shared::program::survey::SurveyAnswers, bool, Reply<()>),
     /// A partnership invite for someone both wished to keep in touch with.
     SendInvitation(InboxAddress, String, Invite, Reply<()>),
     /// A workshop's one join invite for the room (made on first need).
@@ -413,6 +418,12 @@ impl Engine {
             }
             Event::SendIntake(to, page, form, reply) => {
                 let _ = reply.send(self.send_intake(&to, page, form).await);
+            }
+            Event::SendClaim(to, page, request, reply) => {
+                let _ = reply.send(self.send_claim(&to, page, request).await);
+            }
+            Event::AnswerSurvey(to, page, answers, named, reply) => {
+                let _ = reply.send(self.answer_survey(&to, page, answers, named).await);
             }
             Event::ShareWrapUp(to, workshop, answers, reply) => {
                 let _ = reply.send(self.share_wrap_up(&to, workshop, answers).await);

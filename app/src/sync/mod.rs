@@ -277,6 +277,18 @@ impl SyncEngine {
         ask(&self.events, |reply| Event::ShareWrapUp(facilitator, workshop, answers, reply)).await
     }
 
+    /// Ask a program's coordinator to reimburse something (a signed letter).
+    pub async fn send_claim(&self, coordinator: InboxAddress, page: String, request: confidant_shared::program::budget::ClaimRequest) -> Result<(), String> {
+        ask(&self.events, |reply| Event::SendClaim(coordinator, page, request, reply)).await
+    }
+
+    /// Answer a program's survey (`page`: the sync id of its public page):
+    /// `named`, in a letter signed by this device; else anonymously, with
+    /// only this device's private answer id, so answering again replaces.
+    pub async fn answer_survey(&self, coordinator: InboxAddress, page: String, answers: confidant_shared::program::survey::SurveyAnswers, named: bool) -> Result<(), String> {
+        ask(&self.events, |reply| Event::AnswerSurvey(coordinator, page, answers, named, reply)).await
+    }
+
     /// Ask to join a workshop (a letter to the facilitator's device).
     pub async fn send_join(&self, facilitator: InboxAddress, request: confidant_shared::workshop::roster::JoinRequest) -> Result<(), String> {
         ask(&self.events, |reply| Event::SendJoin(facilitator, request, reply)).await

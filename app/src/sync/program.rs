@@ -1,5 +1,5 @@
 //! The engine's part in programs: intake forms arriving in the
-//! coordinator's inbox (checked, then on the roster or set aside with
+//! coordinator's inbox (on whichever coordinator's device the page names) (checked, then on the roster or set aside with
 //! why), a participant's form sent sealed and signed, introductions and
 //! the match's invitation kept on a participant's device (only from the
 //! coordinator and the introduced partner), and the pair's check-in counts
@@ -7,8 +7,10 @@
 
 use confidant_shared::document::{DocumentId, DocumentKind};
 use confidant_shared::partnership::Partnership;
-use confidant_shared::program::introduction::{Announcement, FormAnswer, Introduction, MatchInvitation, MatchNews, MatchWord, ProgramLetters};
+use confidant_shared::program::introduction::{Announcement, FormAnswer, Introduction, MatchInvitation, MatchMessage, MatchNews, MatchWord, ProgramLetters};
 use confidant_shared::program::page::ProgramPage;
+use confidant_shared::program::budget::{ClaimNews, ClaimRequest};
+use confidant_shared::program::survey::{SurveyAnswers, SurveyLetter};
 use confidant_shared::program::{CheckIn, IntakeForm, Program};
 use confidant_shared::sync::inbox::{InboxAddress, Letter};
 use confidant_shared::sync::notice::{Notice, MAX_NOTICE_BYTES};
@@ -24,7 +26,8 @@ impl Engine {
     /// The program this device runs whose public page has the sync id `page`.
     async fn program_of_page(&self, page: &str) -> Option<DocumentId> {
         let (_, share) = self.shares.iter().find(|(doc, s)| doc.to_string() == page && s.record.kind == DocumentKind::ProgramPage)?;
-        if share.keys.role() != Role::Owner {
+        // Its coordinators write the page; a member only reads it.
+        if share.keys.role() == Role::Reader {
             return None;
         }
         let page_local = share.local.to_string();
@@ -35,7 +38,15 @@ impl Engine {
                 return None;
             }
         };
-        programs.into_iter().find(|(_, p)| p.page == page_local).map(|(local, _)| local)
+        // The one program that made the page on this device; else the one
+        // program naming it (two claiming one page: a crafted program, and
+        // neither gets the letter).
+        let only = |mut claiming: Vec<DocumentId>| (claiming.len() == 1).then(|| claiming.remove(0));
+        let made_here: Vec<DocumentId> = programs.iter().filter(|(_, p)| p.page == page_local).map(|(l, _)| *l).collect();
+        if !made_here.is_empty() {
+            return only(made_here);
+        }
+        only(programs.iter().filter(|(_, p)| p.page_sync == page).map(|(l, _)| *l).collect())
     }
 
     /// Change the program `local` with `edit`, if it changes anything.
@@ -127,6 +138,13 @@ impl Engine {
         self.change_program_letters(|kept| kept.receive_news(sender.as_ref(), &coordinator, news)).await;
     }
 
+    /// The coordinator's message to a match this device is part of.
+    pub(super) async fn program_match_message(&mut self, letter: &Letter, message: MatchMessage) {
+        let Some(coordinator) = self.coordinator_of(&message.program).await else { return };
+        let sender = letter.named_sender().ok().copied();
+        self.change_program_letters(|kept| kept.receive_message(sender.as_ref(), &coordinator, message)).await;
+    }
+
     /// A side's word about its match, for a program this device runs.
     pub(super) async fn program_match_word(&mut self, letter: &Letter, program: &str, match_id: &str, word: MatchWord) {
         let Some(local) = self.program_of_page(program).await else { return };
@@ -184,7 +202,15 @@ impl Engine {
     pub(super) async fn check_in_if_changed(&mut self, local: DocumentId) {
         let Ok((_, partnership, _)) = OpenDocument::open::<Partnership>(&self.store, local).await else { return };
         let Some(tie) = partnership.program.clone().filter(|t| t.share_check_ins) else { return };
-        let Ok(to) = InboxAddress::parse(&tie.coordinator_inbox) else { return };
+        // The coordinator the page names now (a successor may have taken
+        // the program over), else the one who introduced the pair.
+        let to = match self.coordinator_of(&tie.program).await {
+            Some(to) => to,
+            None => match InboxAddress::parse(&tie.coordinator_inbox) {
+                Ok(to) => to,
+                Err(_) => return,
+            },
+        };
         let check_in = CheckIn::from_partnership(&partnership, tie.needs_help, crate::clock::today_day());
         // What is compared: the counts, not the day they were made.
         let counts = serde_json::to_string(&CheckIn { made_on: Default::default(), ..check_in.clone() }).unwrap_or_default();
@@ -204,6 +230,88 @@ impl Engine {
             Ok((_, false)) => {}
             Err(err) => warn(&err.to_string()),
         }
+    }
+
+    /// Answers to a survey of a program this device runs (and holds the
+    /// intake of: the page names this device).
+    pub(super) async fn program_survey_answer(&mut self, letter: &Letter, page: &str, answer: SurveyLetter) {
+        let Some(local) = self.program_of_page(page).await else { return };
+        let sender = letter.named_sender().ok().copied();
+        let today = crate::clock::today_day();
+        self.change_program(local, |p| {
+            if let Err(refused) = p.receive_survey_answer(sender.as_ref(), &answer, today) {
+                warn(&format!("a survey answer was refused: {refused}"));
+            }
+        })
+        .await;
+    }
+
+    /// A member's reimbursement request for a program this device runs.
+    pub(super) async fn program_claim(&mut self, letter: &Letter, page: &str, request: ClaimRequest) {
+        let Some(local) = self.program_of_page(page).await else { return };
+        let sender = letter.named_sender().ok().copied();
+        let today = crate::clock::today_day();
+        let mut refused = None;
+        self.change_program(local, |p| {
+            if let Err(why) = p.receive_claim(sender.as_ref(), &request, today) {
+                warn(&format!("a reimbursement request was refused: {why}"));
+                refused = Some(why);
+            }
+        })
+        .await;
+        // The member hears why rather than waiting on a request that is not there.
+        let news = refused.and_then(|why| why.news_for(page, &request, today));
+        if let (Some(to), Some(news)) = (sender, news) {
+            if let Err(err) = self.send_letter(&to, &Notice::ProgramClaimNews(news).encode()).await {
+                warn(&err);
+            }
+        }
+    }
+
+    /// The coordinator's word on a request this device sent.
+    pub(super) async fn program_claim_news(&mut self, letter: &Letter, news: ClaimNews) {
+        let Some(coordinator) = self.coordinator_of(&news.program).await else { return };
+        let sender = letter.named_sender().ok().copied();
+        self.change_program_letters(|kept| kept.receive_claim_news(sender.as_ref(), &coordinator, news)).await;
+    }
+
+    /// Send a reimbursement request to the program's coordinator (signed).
+    pub(super) async fn send_claim(&mut self, to: &InboxAddress, page: String, request: ClaimRequest) -> Result<(), String> {
+        let body = Notice::ProgramClaim { page: page.clone(), request: request.clone() }.encode();
+        if body.len() > MAX_NOTICE_BYTES {
+            return Err("Your request is too long to send; shorten what it was for and send it again.".into());
+        }
+        self.send_letter(to, &body).await?;
+        let today = crate::clock::today_day();
+        self.change_program_letters(|kept| {
+            kept.sent_claim(&page, request, today);
+            Ok(())
+        })
+        .await;
+        Ok(())
+    }
+
+    /// Send this person's answers to a program's survey: signed if named,
+    /// else in an anonymous letter carrying only this device's answer id.
+    pub(super) async fn answer_survey(&mut self, to: &InboxAddress, page: String, answers: SurveyAnswers, named: bool) -> Result<(), String> {
+        let survey = answers.survey.clone();
+        let answer_id = (!named).then(|| confidant_shared::program::survey::answer_id(&self.inbox, &page, &survey));
+        let body = Notice::ProgramSurveyAnswer { page: page.clone(), letter: SurveyLetter { answer_id, answers } }.encode();
+        if body.len() > MAX_NOTICE_BYTES {
+            return Err("Your answers are too long to send; shorten what you wrote and send them again.".into());
+        }
+        if named {
+            self.send_letter(to, &body).await?;
+        } else {
+            self.post_anonymously(to, &body).await?;
+        }
+        let today = crate::clock::today_day();
+        self.change_program_letters(|kept| {
+            kept.answered_survey(&page, &survey, named, today);
+            Ok(())
+        })
+        .await;
+        Ok(())
     }
 
     /// Send this person's intake form to the program's coordinator, in a

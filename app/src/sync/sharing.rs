@@ -180,6 +180,16 @@ impl Engine {
         Ok(())
     }
 
+    /// Post a letter with no sender: it says nothing of who wrote it
+    /// (anonymous wrap-up and survey answers).
+    pub(super) async fn post_anonymously(&mut self, to: &InboxAddress, body: &[u8]) -> Result<(), String> {
+        let ephemeral = random_bytes().map_err(random_error)?;
+        let nonce = random_bytes().map_err(random_error)?;
+        let effects = self.client.post(to, None, ephemeral, nonce, body);
+        self.carry_out(effects).await;
+        Ok(())
+    }
+
     /// Retire an old document with its owner keys: the relay refuses every
     /// later write to it.
     pub(super) async fn retire(&mut self, old: &Invite, notice: &[u8]) -> Result<(), String> {
@@ -267,6 +277,10 @@ impl Engine {
             Some(Notice::ProgramMatchWord { program, match_id, word }) => return self.program_match_word(&letter, &program, &match_id, word).await,
             Some(Notice::ProgramFormAnswer { program, answer }) => return self.program_form_answer(&letter, &program, answer).await,
             Some(Notice::ProgramAnnouncement(announcement)) => return self.program_announcement(&letter, announcement).await,
+            Some(Notice::ProgramMatchMessage(message)) => return self.program_match_message(&letter, message).await,
+            Some(Notice::ProgramSurveyAnswer { page, letter: answer }) => return self.program_survey_answer(&letter, &page, answer).await,
+            Some(Notice::ProgramClaim { page, request }) => return self.program_claim(&letter, &page, request).await,
+            Some(Notice::ProgramClaimNews(news)) => return self.program_claim_news(&letter, news).await,
             _ => {}
         }
         let Some(Notice::Moved { from, member, invite, signature }) = notice else { return };

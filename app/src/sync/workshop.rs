@@ -16,7 +16,7 @@ use leptos::prelude::*;
 
 use super::engine::{warn, Engine};
 use crate::store::kept::{self, KeptWish};
-use crate::store::{announce_saved, random_bytes, OpenDocument, StoreError};
+use crate::store::{announce_saved, OpenDocument};
 
 impl Engine {
     /// A participant's join request: admitted to a workshop this device
@@ -100,12 +100,7 @@ impl Engine {
         if body.len() > confidant_shared::sync::notice::MAX_NOTICE_BYTES {
             return Err("Your answers are too long to send; shorten them and share again.".into());
         }
-        let ephemeral = random_bytes().map_err(|_| StoreError::NoRandomness.for_user())?;
-        let nonce = random_bytes().map_err(|_| StoreError::NoRandomness.for_user())?;
-        // No sender: the letter says nothing of who wrote it.
-        let effects = self.client.post(facilitator, None, ephemeral, nonce, &body);
-        self.carry_out(effects).await;
-        Ok(())
+        self.post_anonymously(facilitator, &body).await
     }
 
     /// "I'd like to keep in touch" with `partner` in `workshop`: posted at

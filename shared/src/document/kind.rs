@@ -13,12 +13,15 @@ pub enum DocumentKind {
     Program,
     /// A program's public page: what members follow read-only.
     ProgramPage,
+    /// A receipt a member attached to a reimbursement request: its own
+    /// encrypted document, read by the program's coordinators.
+    Receipt,
     /// The list of a person's documents that their linked devices follow.
     Keyring,
 }
 
 impl DocumentKind {
-    pub const ALL: [DocumentKind; 8] = [
+    pub const ALL: [DocumentKind; 9] = [
         DocumentKind::Profile,
         DocumentKind::Journal,
         DocumentKind::GoalPlan,
@@ -26,6 +29,7 @@ impl DocumentKind {
         DocumentKind::Workshop,
         DocumentKind::Program,
         DocumentKind::ProgramPage,
+        DocumentKind::Receipt,
         DocumentKind::Keyring,
     ];
 
@@ -39,6 +43,7 @@ impl DocumentKind {
             DocumentKind::Workshop => "workshop",
             DocumentKind::Program => "program",
             DocumentKind::ProgramPage => "program_page",
+            DocumentKind::Receipt => "receipt",
             DocumentKind::Keyring => "keyring",
         }
     }
@@ -53,6 +58,7 @@ impl DocumentKind {
             DocumentKind::Workshop => "workshop",
             DocumentKind::Program => "program",
             DocumentKind::ProgramPage => "program page",
+            DocumentKind::Receipt => "receipt",
             DocumentKind::Keyring => "list of your keys",
         }
     }

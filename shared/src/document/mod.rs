@@ -9,6 +9,7 @@
 //! concurrently are maps keyed by stable ids, with order kept apart.
 
 mod document_id;
+pub mod fields;
 mod kind;
 mod listed;
 mod migration;

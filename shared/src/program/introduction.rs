@@ -86,6 +86,22 @@ pub enum News {
     Ended { completed: bool },
 }
 
+/// The coordinator's word to both sides of a match (a check-in, written
+/// in the app), sealed to each.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatchMessage {
+    pub program: String,
+    pub match_id: String,
+    pub text: String,
+    pub sent_on: chrono::NaiveDate,
+}
+
+/// The most characters a coordinator's message to a pair holds.
+pub const MAX_MESSAGE_CHARS: usize = 2_000;
+
+/// Messages kept per match; older ones give way.
+pub const MAX_MESSAGES: usize = 5;
+
 /// A side's word back to the coordinator about its match.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MatchWord {
@@ -147,6 +163,37 @@ pub struct ProgramLetters {
     pub forms: Vec<SentForm>,
     #[serde(default)]
     pub announcements: Vec<Announcement>,
+    /// The coordinator's messages to this device's matches, newest last.
+    #[serde(default)]
+    pub messages: Vec<MatchMessage>,
+    /// The surveys this device answered, to show back and to answer again
+    /// the same way (a second answer replaces the first).
+    #[serde(default)]
+    pub surveys_answered: Vec<AnsweredSurvey>,
+    /// The reimbursement requests this device sent, with the
+    /// coordinator's latest word on each.
+    #[serde(default)]
+    pub claims: Vec<SentClaim>,
+}
+
+/// A reimbursement request this device sent, and where it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SentClaim {
+    pub program: String,
+    pub request: super::budget::ClaimRequest,
+    pub sent_on: chrono::NaiveDate,
+    pub status: super::budget::ClaimStatus,
+    pub reason: String,
+    pub status_on: chrono::NaiveDate,
+}
+
+/// A survey this device answered: named or not, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnsweredSurvey {
+    pub program: String,
+    pub survey: String,
+    pub named: bool,
+    pub sent_on: chrono::NaiveDate,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -275,6 +322,54 @@ impl ProgramLetters {
 
     /// Remember that this device sent a form to `program` (replacing an
     /// earlier one, and what was said of it).
+    /// This device sent `request` to `program`'s coordinator (again: it
+    /// replaces the earlier copy, which was still undecided).
+    pub fn sent_claim(&mut self, program: &str, request: super::budget::ClaimRequest, today: chrono::NaiveDate) {
+        self.claims.retain(|c| !(c.program == program && c.request.id == request.id));
+        self.claims.push(SentClaim { program: program.to_string(), request, sent_on: today, status: super::budget::ClaimStatus::Submitted, reason: String::new(), status_on: today });
+        let over = self.claims.len().saturating_sub(MAX_KEPT * 4);
+        self.claims.drain(..over);
+    }
+
+    /// The coordinator's word on a request this device sent: kept only
+    /// from the program's coordinator, for a request of this device.
+    pub fn receive_claim_news(&mut self, sender: Option<&InboxAddress>, coordinator: &InboxAddress, news: super::budget::ClaimNews) -> Result<(), LetterRefused> {
+        let sender = sender.ok_or(LetterRefused::Unsigned)?;
+        if sender != coordinator {
+            return Err(LetterRefused::NotTheCoordinator);
+        }
+        if news.reason.chars().count() > MAX_TEXT {
+            return Err(LetterRefused::TooLarge);
+        }
+        let claim = self.claims.iter_mut().find(|c| c.program == news.program && c.request.id == news.id).ok_or(LetterRefused::NotThePartner)?;
+        // Only forward: a replayed "approved" cannot undo "reimbursed".
+        if !claim.status.next().contains(&news.status) {
+            return Err(LetterRefused::NotThePartner);
+        }
+        claim.status = news.status;
+        claim.reason = news.reason;
+        claim.status_on = news.on;
+        Ok(())
+    }
+
+    /// The requests this device sent to `program`, newest first.
+    pub fn claims_in<'a>(&'a self, program: &'a str) -> impl Iterator<Item = &'a SentClaim> + 'a {
+        self.claims.iter().rev().filter(move |c| c.program == program)
+    }
+
+    /// This device answered `survey` of `program`.
+    pub fn answered_survey(&mut self, program: &str, survey: &str, named: bool, today: chrono::NaiveDate) {
+        self.surveys_answered.retain(|a| !(a.program == program && a.survey == survey));
+        self.surveys_answered.push(AnsweredSurvey { program: program.to_string(), survey: survey.to_string(), named, sent_on: today });
+        let over = self.surveys_answered.len().saturating_sub(MAX_KEPT * 4);
+        self.surveys_answered.drain(..over);
+    }
+
+    /// How this device answered `survey` of `program`, if it did.
+    pub fn survey_answered(&self, program: &str, survey: &str) -> Option<&AnsweredSurvey> {
+        self.surveys_answered.iter().find(|a| a.program == program && a.survey == survey)
+    }
+
     pub fn sent_form(&mut self, program: &str, role: super::IntakeRole, today: chrono::NaiveDate) {
         self.forms.retain(|f| f.program != program);
         self.forms.push(SentForm { program: program.to_string(), role, sent_on: today, answer: None });
@@ -319,6 +414,37 @@ impl ProgramLetters {
             }
         }
         Ok(())
+    }
+
+    /// A coordinator's message to a match: signed by the coordinator, of a
+    /// match this device was introduced to, bounded; the same message twice
+    /// is kept once, and older ones give way.
+    pub fn receive_message(&mut self, sender: Option<&InboxAddress>, coordinator: &InboxAddress, message: MatchMessage) -> Result<(), LetterRefused> {
+        let sender = sender.ok_or(LetterRefused::Unsigned)?;
+        if sender != coordinator {
+            return Err(LetterRefused::NotTheCoordinator);
+        }
+        if !self.introductions.iter().any(|i| i.program == message.program && i.match_id == message.match_id) {
+            return Err(LetterRefused::NotThePartner);
+        }
+        if message.text.chars().count() > MAX_MESSAGE_CHARS || message.text.trim().is_empty() {
+            return Err(LetterRefused::TooLarge);
+        }
+        if self.messages.contains(&message) {
+            return Ok(());
+        }
+        let of_match = |m: &MatchMessage| m.program == message.program && m.match_id == message.match_id;
+        if self.messages.iter().filter(|m| of_match(m)).count() >= MAX_MESSAGES {
+            if let Some(oldest) = self.messages.iter().position(of_match) {
+                self.messages.remove(oldest);
+            }
+        }
+        self.messages.push(message);
+        Ok(())
+    }
+
+    pub fn messages_of<'a>(&'a self, program: &'a str, match_id: &'a str) -> impl Iterator<Item = &'a MatchMessage> + 'a {
+        self.messages.iter().filter(move |m| m.program == program && m.match_id == match_id)
     }
 
     pub fn form_in(&self, program: &str) -> Option<&SentForm> {
@@ -422,6 +548,17 @@ impl Program {
             .collect()
     }
 
+    /// The coordinator's message to both sides of `match_id`: (to, message).
+    pub fn messages_for(&self, program_sync_id: &str, match_id: &str, text: &str, today: chrono::NaiveDate) -> Vec<(String, MatchMessage)> {
+        let Some(m) = self.matches.get(match_id) else { return Vec::new() };
+        let text: String = text.trim().chars().take(MAX_MESSAGE_CHARS).collect();
+        [&m.mentor, &m.mentee]
+            .into_iter()
+            .filter_map(|id| self.roster.get(id.as_str()))
+            .map(|member| (member.reply_to.clone(), MatchMessage { program: program_sync_id.to_string(), match_id: match_id.to_string(), text: text.clone(), sent_on: today }))
+            .collect()
+    }
+
     /// Where an announcement to `audience` goes: the inbox of each member
     /// still in the program with that role.
     pub fn announcement_inboxes(&self, audience: Audience) -> Vec<String> {
@@ -497,6 +634,10 @@ mod tests {
         // Fall 2026 ends 15 December: the notice is due on 1 December.
         assert_eq!(p.notices_due(today), vec![("m1".to_string(), crate::calendar_day::parse_day("2026-12-15").unwrap())]);
         assert_eq!(p.news_for("page", "m1", News::Ended { completed: false }).len(), 2);
+        let messages = p.messages_for("page", "m1", "  How is it going?  ", crate::calendar_day::parse_day("2026-12-01").unwrap());
+        assert_eq!(messages.len(), 2);
+        assert!(messages.iter().all(|(_, m)| m.text == "How is it going?" && m.match_id == "m1"));
+        assert!(p.messages_for("page", "nope", "Hi", crate::calendar_day::parse_day("2026-12-01").unwrap()).is_empty());
         let ends = crate::calendar_day::parse_day("2026-12-15").unwrap();
         let yes = MatchWord::Continues { term_ends: ends, continues: true };
         assert!(!p.receive_word(Some(&stranger), "m1", yes.clone(), today));
@@ -562,5 +703,24 @@ mod tests {
         kept.receive_announcement(Some(&coordinator), &coordinator, say(MAX_ANNOUNCEMENTS + 4)).unwrap();
         assert_eq!(kept.announcements.len(), MAX_ANNOUNCEMENTS);
         assert_eq!(kept.announcements[0].text, "Lunch fund open 5");
+
+        // The coordinator's messages: signed by the coordinator, for a match
+        // introduced here, bounded in length and in number.
+        let write = |n: usize| MatchMessage { program: "page".into(), match_id: "m1".into(), text: format!("How are the meetings going? ({n})"), sent_on: day };
+        assert_eq!(kept.receive_message(None, &coordinator, write(0)), Err(LetterRefused::Unsigned));
+        assert_eq!(kept.receive_message(Some(&mira), &coordinator, write(0)), Err(LetterRefused::NotTheCoordinator));
+        let elsewhere = MatchMessage { match_id: "m7".into(), ..write(0) };
+        assert_eq!(kept.receive_message(Some(&coordinator), &coordinator, elsewhere), Err(LetterRefused::NotThePartner));
+        let long = MatchMessage { text: "é".repeat(MAX_MESSAGE_CHARS + 1), ..write(0) };
+        assert_eq!(kept.receive_message(Some(&coordinator), &coordinator, long), Err(LetterRefused::TooLarge));
+        let full = MatchMessage { text: "é".repeat(MAX_MESSAGE_CHARS), ..write(0) };
+        kept.receive_message(Some(&coordinator), &coordinator, full).unwrap();
+        for n in 0..MAX_MESSAGES + 2 {
+            kept.receive_message(Some(&coordinator), &coordinator, write(n)).unwrap();
+            kept.receive_message(Some(&coordinator), &coordinator, write(n)).unwrap();
+        }
+        let texts: Vec<&str> = kept.messages_of("page", "m1").map(|m| m.text.as_str()).collect();
+        assert_eq!(texts.len(), MAX_MESSAGES);
+        assert_eq!(texts.last(), Some(&format!("How are the meetings going? ({})", MAX_MESSAGES + 1).as_str()));
     }
 }

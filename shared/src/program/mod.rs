@@ -3,13 +3,18 @@
 //! Participants' intake and survey answers arrive sealed to the coordinator;
 //! the program holds only what coordinators may see (never a pair's notes).
 
+pub mod budget;
+pub mod dashboard;
 pub mod health;
 pub mod intake;
 pub mod introduction;
 pub mod matching;
 pub mod page;
 pub mod report;
+pub mod settings_edit;
+pub mod survey;
 pub mod template;
+pub mod training;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -53,10 +58,23 @@ pub struct Program {
     /// The local id of the program's public page on the coordinator's
     /// device (intake letters name the page; this finds the program).
     pub page: String,
+    /// The page's sync id (the same on every coordinator's device), and a
+    /// writer invite to it: a co-coordinator or successor follows the page
+    /// from here, publishes to it, and can take the intake forms over.
+    /// Absent on programs made before; the first coordinator's desk fills them.
+    #[autosurgeon(hydrate = "crate::document::fields::missing_as_empty")]
+    pub page_sync: String,
+    #[autosurgeon(hydrate = "crate::document::fields::missing_as_empty")]
+    pub page_invite: String,
+    /// The page's link for members (a reader invite, as its owner made it).
+    #[autosurgeon(hydrate = "crate::document::fields::missing_as_empty")]
+    pub page_link: String,
     pub coordinators: Vec<String>,
     /// Members by id.
+    #[autosurgeon(hydrate = "crate::document::fields::map_by_key")]
     pub roster: BTreeMap<String, Member>,
     /// Matches by id.
+    #[autosurgeon(hydrate = "crate::document::fields::map_by_key")]
     pub matches: BTreeMap<String, Match>,
     /// (mentor, mentee) pairs the coordinator fixed for the next draft.
     pub pinned: Vec<PairRule>,
@@ -68,6 +86,20 @@ pub struct Program {
     pub resources: Vec<Resource>,
     /// Forms that did not join the roster, newest last, with why.
     pub set_aside: Vec<SetAsideForm>,
+    /// Surveys by id, with their answers (see `survey`).
+    #[autosurgeon(hydrate = "crate::document::fields::map_by_key_or_empty")]
+    pub surveys: BTreeMap<String, survey::ProgramSurvey>,
+    /// The budget by category, its proposal and members' requests.
+    #[autosurgeon(hydrate = "crate::document::fields::missing_as_default")]
+    pub budget: budget::Budget,
+    /// Training events, whether mentors need this year's before they are
+    /// matched, and the successor checklist's ticked items (see `training`).
+    #[autosurgeon(hydrate = "crate::document::fields::map_by_key_or_empty")]
+    pub trainings: BTreeMap<String, training::TrainingEvent>,
+    #[autosurgeon(hydrate = "crate::document::fields::missing_as_default")]
+    pub mentor_training_required: bool,
+    #[autosurgeon(hydrate = "crate::document::fields::missing_as_default")]
+    pub handover_done: Vec<String>,
 }
 
 /// Members (not counting those who left) a program holds. Anyone with the
@@ -131,7 +163,7 @@ pub enum MemberState {
 }
 
 /// A member as their intake form described them.
-#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Reconcile)]
 pub struct Member {
     #[key]
     pub id: String,
@@ -298,7 +330,7 @@ pub enum MatchStatus {
     EndedEarly,
 }
 
-#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Reconcile)]
 pub struct Match {
     #[key]
     pub id: String,
@@ -336,6 +368,51 @@ pub struct EndRequest {
     /// Private to the coordinator.
     pub note: String,
     pub sent_on: String,
+}
+
+// Members and matches repeat by the hundred: their fields are read in one
+// pass (see `document::fields`).
+impl Hydrate for Member {
+    fn hydrate_map<D: autosurgeon::ReadDoc>(doc: &D, obj: &automerge::ObjId) -> Result<Self, autosurgeon::HydrateError> {
+        let mut f = crate::document::fields::Fields::read(doc, obj);
+        Ok(Member {
+            id: f.take("id")?,
+            role: f.take("role")?,
+            name: f.take("name")?,
+            contact: f.take("contact")?,
+            department: f.take("department")?,
+            started_on: f.take("started_on")?,
+            topics: f.take("topics")?,
+            career_stage: f.take("career_stage")?,
+            availability: f.take("availability")?,
+            meeting_mode: f.take("meeting_mode")?,
+            capacity: f.take("capacity")?,
+            avoid: f.take("avoid")?,
+            note: f.take("note")?,
+            received_on: f.take("received_on")?,
+            state: f.take("state")?,
+            reply_to: f.take("reply_to")?,
+        })
+    }
+}
+
+impl Hydrate for Match {
+    fn hydrate_map<D: autosurgeon::ReadDoc>(doc: &D, obj: &automerge::ObjId) -> Result<Self, autosurgeon::HydrateError> {
+        let mut f = crate::document::fields::Fields::read(doc, obj);
+        Ok(Match {
+            id: f.take("id")?,
+            mentor: f.take("mentor")?,
+            mentee: f.take("mentee")?,
+            matched_on: f.take("matched_on")?,
+            reasons: f.take("reasons")?,
+            status: f.take("status")?,
+            ended_on: f.take_option("ended_on")?,
+            check_in: f.take_option("check_in")?,
+            notice_sent_for: f.take_option("notice_sent_for")?,
+            answers: f.take("answers")?,
+            end_requests: f.take("end_requests")?,
+        })
+    }
 }
 
 impl Match {
@@ -394,6 +471,9 @@ impl Program {
             template,
             settings: ProgramSettings::from_template(template, today),
             page: String::new(),
+            page_sync: String::new(),
+            page_invite: String::new(),
+            page_link: String::new(),
             coordinators: Vec::new(),
             roster: BTreeMap::new(),
             matches: BTreeMap::new(),
@@ -403,6 +483,11 @@ impl Program {
             expenses: Vec::new(),
             resources: Vec::new(),
             set_aside: Vec::new(),
+            surveys: BTreeMap::new(),
+            budget: budget::Budget::default(),
+            trainings: BTreeMap::new(),
+            mentor_training_required: false,
+            handover_done: Vec::new(),
         }
     }
 
@@ -443,7 +528,8 @@ impl Program {
         let mut mentees = Vec::new();
         for member in self.roster.values().filter(|m| m.state != MemberState::Left) {
             let started = parse_day(&member.started_on);
-            let eligible = started.is_some_and(|s| crate::calendar_day::add_days(s, u64::from(self.settings.mentor_min_service_days)) <= today);
+            let eligible = started.is_some_and(|s| crate::calendar_day::add_days(s, u64::from(self.settings.mentor_min_service_days)) <= today)
+                && (member.role != MemberRole::Mentor || self.training_allows(&member.id, today));
             let candidate = |capacity| Candidate {
                 id: MemberId::new(&member.id),
                 name: member.name.clone(),
@@ -500,34 +586,41 @@ impl Program {
         if waiting > 0 {
             out.push(format!("{waiting} waiting for a match: draft the next round."));
         }
-        let mut help = 0;
-        let mut stalled = 0;
-        let mut silent = 0;
-        for m in self.matches.values() {
-            match m.health(&self.settings, today) {
-                Some(Health::NeedsHelp) => help += 1,
-                Some(Health::Stalled { .. }) => stalled += 1,
-                Some(Health::NoReport) => silent += 1,
-                _ => {}
-            }
-        }
+        // The dashboard's own counts, so Home and the desk never disagree.
+        let board = dashboard::dashboard(self, today);
+        let count = |label: &str| board.counts.iter().find(|(l, _)| *l == label).map_or(0, |(_, n)| *n);
         let plural = |n: usize, one: &str, many: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {many}") };
+        let help = count("asked for help");
         if help > 0 {
             out.push(format!("{} for help.", plural(help, "pair asked", "pairs asked")));
         }
+        let closed_by_pair = count("ended by the pair, to close");
+        if closed_by_pair > 0 {
+            out.push(format!("{} by the pair: close {}.", plural(closed_by_pair, "match ended", "matches ended"), if closed_by_pair == 1 { "it" } else { "them" }));
+        }
+        let stalled = count("stalled");
         if stalled > 0 {
             out.push(format!("{} with no meeting for a while.", plural(stalled, "match", "matches")));
         }
+        let silent = count("no report");
         if silent > 0 {
             out.push(format!("{} sent no check-in.", plural(silent, "match has", "matches have")));
         }
-        let notices = self.notices_due(today).len();
+        let notices = board.rows.iter().filter(|r| r.notice_due.is_some()).count();
         if notices > 0 {
             out.push(format!("{} due: the term ends soon.", plural(notices, "continuation notice", "continuation notices")));
         }
-        let ending = self.matches.values().filter(|m| m.status == MatchStatus::Introduced && !m.end_requests.is_empty()).count();
+        let ending = board.rows.iter().filter(|r| r.m.status == MatchStatus::Introduced && !r.m.end_requests.is_empty()).count();
         if ending > 0 {
             out.push(format!("{} to end.", plural(ending, "request", "requests")));
+        }
+        let claims = self.budget.claims.values().filter(|c| c.status == budget::ClaimStatus::Submitted).count();
+        if claims > 0 {
+            out.push(format!("{} to decide.", plural(claims, "reimbursement request", "reimbursement requests")));
+        }
+        let untrained = self.needs_training(today).len();
+        if untrained > 0 {
+            out.push(format!("{} training before they can be matched.", plural(untrained, "mentor still needs", "mentors still need")));
         }
         let set_aside = self.set_aside.iter().filter(|f| f.received_on == day_text(today)).count();
         if set_aside > 0 {
@@ -684,6 +777,18 @@ mod tests {
         // check-in a month and a week after it was made.
         assert_eq!(p.attention(day("2026-10-08")), vec!["1 waiting for a match: draft the next round.".to_string()]);
         assert_eq!(p.attention(day("2026-10-09")), vec!["1 waiting for a match: draft the next round.".to_string(), "1 match has sent no check-in.".to_string()]);
+        // Home counts as the dashboard does: a mentor without this year's
+        // training, and a request to decide, are said too.
+        p.mentor_training_required = true;
+        p.budget.years.insert("2026-07-01".into(), vec![budget::BudgetLine { category: "Lunch fund".into(), cents: 10_000 }]);
+        let from = crate::sync::inbox::InboxKeys::from_seed([9; 32]).address();
+        let member = p.roster.keys().next().cloned().unwrap();
+        p.roster.get_mut(&member).unwrap().reply_to = from.to_text();
+        let request = budget::ClaimRequest { id: "r".into(), category: "Lunch fund".into(), cents: 900, spent_on: day("2026-10-01"), what_for: "Lunch".into(), meeting: String::new(), receipt: String::new(), receipt_type: String::new(), receipt_hash: String::new() };
+        p.receive_claim(Some(&from), &request, day("2026-10-09")).unwrap();
+        let said = p.attention(day("2026-10-09"));
+        assert!(said.contains(&"1 reimbursement request to decide.".to_string()), "{said:?}");
+        assert!(said.iter().any(|s| s.ends_with("training before they can be matched.")), "{said:?}");
         // Mira still has one place left after Bo.
         let (mentors, _) = p.candidates(today);
         assert_eq!(mentors.iter().find(|c| c.id.as_str() == "m").map(|c| c.capacity), Some(1));
@@ -771,9 +876,29 @@ mod tests {
         let today = day("2026-09-01");
         let mut p = Program::new("Libraries", ProgramTemplate::LibrariesMentoring, today);
         p.roster.insert("m".into(), Member::from_form("m", &form(IntakeRole::VolunteerToMentor, "Mira", "Access", 2), today));
+        let survey = survey::libraries_survey("before", false);
+        assert!(p.publish_survey(&survey, today));
+        let letter = survey::SurveyLetter {
+            answer_id: Some("ab".repeat(16)),
+            answers: survey::SurveyAnswers { survey: "before".into(), role: survey::SurveyRole::Mentor, answers: [("goals".to_string(), survey::AnswerValue::Likert(4))].into() },
+        };
+        assert_eq!(p.receive_survey_answer(None, &letter, today), Ok(()));
+        p.budget.set_proposal(vec![budget::BudgetLine { category: "Lunch fund".into(), cents: 50_000 }]).unwrap();
+        p.budget.submit_proposal().unwrap();
+        p.budget.approve_proposal(today).unwrap();
+        let mira = crate::sync::inbox::InboxKeys::from_seed([5; 32]).address();
+        p.roster.insert("m".into(), Member::from_letter("m", &form(IntakeRole::VolunteerToMentor, "Mira", "Access", 2), &mira.to_text(), today));
+        let claim = budget::ClaimRequest { id: "r1".into(), category: "Lunch fund".into(), cents: 1250, spent_on: today, what_for: "Lunch".into(), meeting: String::new(), receipt: String::new(), receipt_type: String::new(), receipt_hash: String::new() };
+        assert!(p.receive_claim(Some(&mira), &claim, today).is_ok());
         let mut doc = automerge::AutoCommit::new();
         autosurgeon::reconcile(&mut doc, &p).unwrap();
         let back: Program = autosurgeon::hydrate(&doc).unwrap();
         assert_eq!(back, p);
+        // A program written before surveys reads with none.
+        automerge::transaction::Transactable::delete(&mut doc, automerge::ROOT, "surveys").unwrap();
+        automerge::transaction::Transactable::delete(&mut doc, automerge::ROOT, "budget").unwrap();
+        let older: Program = autosurgeon::hydrate(&doc).unwrap();
+        assert!(older.surveys.is_empty());
+        assert_eq!(older.budget, budget::Budget::default());
     }
 }

@@ -6,6 +6,7 @@
 
 use autosurgeon::{Hydrate, Reconcile};
 
+use super::survey::Survey;
 use super::{Program, ProgramSettings, ProgramTemplate, Resource};
 use crate::document::{DocumentKind, Schema};
 
@@ -19,6 +20,16 @@ pub struct ProgramPage {
     pub resources: Vec<Resource>,
     /// The inbox intake forms go to (a coordinator's device address).
     pub intake_inbox: String,
+    /// The open surveys, as JSON (a list of `survey::Survey`); read with
+    /// [`ProgramPage::surveys`].
+    #[autosurgeon(hydrate = "crate::document::fields::missing_as_empty")]
+    pub surveys: String,
+    /// What members may ask to be reimbursed for (the budget's categories,
+    /// never its amounts), and the program's currency.
+    #[autosurgeon(hydrate = "crate::document::fields::missing_as_default")]
+    pub claim_categories: Vec<String>,
+    #[autosurgeon(hydrate = "crate::document::fields::missing_as_empty")]
+    pub currency: String,
 }
 
 impl Schema for ProgramPage {
@@ -41,6 +52,35 @@ impl ProgramPage {
             settings: program.settings.clone(),
             resources: program.resources.clone(),
             intake_inbox: intake_inbox.to_owned(),
+            surveys: Self::surveys_of(program),
+            claim_categories: Vec::new(),
+            currency: program.budget.currency.clone(),
         }
     }
+
+    /// The open surveys of `program`, as the page keeps them.
+    pub fn surveys_of(program: &Program) -> String {
+        serde_json::to_string(&program.open_surveys()).unwrap_or_default()
+    }
+
+    /// The budget a request is checked against on a member's device: the
+    /// categories only (bounded: the page is another device's words).
+    pub fn claim_budget(&self, today: chrono::NaiveDate) -> super::budget::Budget {
+        let lines = self.claim_categories.iter().take(super::budget::MAX_CATEGORIES).filter(|c| c.chars().count() <= 80).map(|c| super::budget::BudgetLine { category: c.clone(), cents: 0 }).collect();
+        let mut budget = super::budget::Budget { currency: self.currency.chars().take(3).collect(), ..Default::default() };
+        budget.years.insert(crate::calendar_day::day_text(budget.fiscal_year_of(today).first), lines);
+        budget
+    }
+
+    /// The open surveys the page lists, each checked (a page is written
+    /// by whoever holds its writer keys; anything unsound is left out).
+    pub fn surveys(&self) -> Vec<Survey> {
+        if self.surveys.len() > MAX_SURVEYS_JSON {
+            return Vec::new();
+        }
+        serde_json::from_str::<Vec<Survey>>(&self.surveys).unwrap_or_default().into_iter().filter(Survey::is_sound).take(20).collect()
+    }
 }
+
+/// The most the page's survey list may hold, in bytes.
+pub const MAX_SURVEYS_JSON: usize = 256 * 1024;

@@ -101,6 +101,10 @@ pub enum InvitePlace {
     KeyringEntry,
     /// The keyring, sealed to a newly paired device of the user's own.
     DeviceLink,
+    /// The public page a program points to (written by its coordinators).
+    ProgramPage,
+    /// A receipt a reimbursement request points to (written by its member).
+    Receipt,
 }
 
 impl InvitePlace {
@@ -111,6 +115,8 @@ impl InvitePlace {
             InvitePlace::PartnershipGoalPlan => kind == GoalPlan,
             InvitePlace::KeyringEntry => kind != Keyring,
             InvitePlace::DeviceLink => kind == Keyring,
+            InvitePlace::ProgramPage => kind == ProgramPage,
+            InvitePlace::Receipt => kind == Receipt,
         }
     }
 }
@@ -149,6 +155,7 @@ fn describe(kind: DocumentKind) -> &'static str {
         DocumentKind::Workshop => "a workshop",
         DocumentKind::Program => "a program",
         DocumentKind::ProgramPage => "a program's page",
+        DocumentKind::Receipt => "a receipt",
         DocumentKind::Keyring => "your linked devices",
     }
 }
@@ -160,6 +167,8 @@ impl InvitePlace {
             InvitePlace::PartnershipGoalPlan => "a goal plan",
             InvitePlace::KeyringEntry => "one of your documents",
             InvitePlace::DeviceLink => "your linked devices",
+            InvitePlace::ProgramPage => "a program's page",
+            InvitePlace::Receipt => "a receipt",
         }
     }
 }

@@ -51,6 +51,17 @@ pub enum Notice {
     ProgramFormAnswer { program: String, answer: crate::program::introduction::FormAnswer },
     /// The coordinator's announcement to the program's members.
     ProgramAnnouncement(crate::program::introduction::Announcement),
+    /// The coordinator's message to both sides of a match.
+    ProgramMatchMessage(crate::program::introduction::MatchMessage),
+    /// A member's answers to a survey of the program whose public page
+    /// has the sync id `page`: in a signed letter if named, an anonymous
+    /// one otherwise (see `Program::receive_survey_answer`).
+    ProgramSurveyAnswer { page: String, letter: crate::program::survey::SurveyLetter },
+    /// A member's reimbursement request, in a signed letter.
+    ProgramClaim { page: String, request: crate::program::budget::ClaimRequest },
+    /// The coordinator's word on a request: approved, passed on,
+    /// reimbursed, or declined with why.
+    ProgramClaimNews(crate::program::budget::ClaimNews),
 }
 
 /// The most a notice may hold.
@@ -97,6 +108,10 @@ impl std::fmt::Debug for Notice {
             Notice::ProgramMatchWord { program, .. } => write!(f, "ProgramMatchWord({program})"),
             Notice::ProgramFormAnswer { program, .. } => write!(f, "ProgramFormAnswer({program})"),
             Notice::ProgramAnnouncement(a) => write!(f, "ProgramAnnouncement({})", a.program),
+            Notice::ProgramMatchMessage(m) => write!(f, "ProgramMatchMessage({})", m.program),
+            Notice::ProgramSurveyAnswer { page, .. } => write!(f, "ProgramSurveyAnswer({page})"),
+            Notice::ProgramClaim { page, .. } => write!(f, "ProgramClaim({page})"),
+            Notice::ProgramClaimNews(news) => write!(f, "ProgramClaimNews({})", news.program),
         }
     }
 }
