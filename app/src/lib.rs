@@ -31,7 +31,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::pages::{
-    GoalPlanPage, GoalPlansPage, HomePage, JoinPage, LinkDevicePage, JournalEntryPage, JournalPage, NotFound, PartnershipPage, PartnershipsPage, ProgramPage,
+    GoalPlanPage, GoalPlansPage, GroupPage, HomePage, JoinPage, LinkDevicePage, JournalEntryPage, JournalPage, NotFound, PartnershipPage, PartnershipsPage, ProgramPage,
     ProgramPublicPage, ProgramsPage,
     ResourcesPage, SettingsPage, WorkshopPage, WorkshopsPage,
 };
@@ -58,6 +58,7 @@ pub fn App(#[prop(default = true)] service_worker: bool, #[prop(default = true)]
                     <Route path=path!("/goals/:id") view=GoalPlanPage/>
                     <Route path=path!("/partnerships") view=PartnershipsPage/>
                     <Route path=path!("/partnerships/:id") view=PartnershipPage/>
+                    <Route path=path!("/partnerships/group/:id") view=GroupPage/>
                     <Route path=path!("/workshop") view=WorkshopsPage/>
                     <Route path=path!("/workshop/:id") view=WorkshopPage/>
                     <Route path=path!("/program") view=ProgramsPage/>

@@ -22,6 +22,8 @@ pub enum Need {
     /// The term or agreement ends soon: continue or end?
     Continuation { with: String, term_ends: NaiveDate, last_term: bool },
     MilestoneDue { goal: String, milestone: String, due: NaiveDate, plan: String, whose: Whose },
+    /// A group's next meeting: its day, and its time and place if set.
+    GroupMeeting { group: String, day: NaiveDate, time: String, place: String },
 }
 
 /// Whose goal plan a milestone is in, seen by the person reading Home.
@@ -92,6 +94,7 @@ impl Attention {
             Need::SemesterCheckIn { ends, .. } => *ends,
             Need::Continuation { term_ends, .. } => *term_ends,
             Need::MilestoneDue { due, .. } => *due,
+            Need::GroupMeeting { day, .. } => *day,
         }
     }
 
@@ -111,7 +114,7 @@ impl Attention {
     pub fn is_late(&self, today: NaiveDate) -> bool {
         match &self.need {
             Need::MeetingOverdue { .. } => true,
-            Need::NextMeeting { .. } | Need::SemesterCheckIn { .. } => false,
+            Need::NextMeeting { .. } | Need::SemesterCheckIn { .. } | Need::GroupMeeting { .. } => false,
             Need::Continuation { term_ends, .. } => today > *term_ends,
             Need::MilestoneDue { due, .. } => today > *due,
         }
@@ -121,6 +124,7 @@ impl Attention {
     pub fn path(&self) -> String {
         match self.need {
             Need::MilestoneDue { .. } => crate::paths::goal_plan(self.document),
+            Need::GroupMeeting { .. } => crate::paths::group(self.document),
             _ => crate::paths::partnership(self.document),
         }
     }
@@ -173,8 +177,29 @@ impl Attention {
             Need::MilestoneDue { goal, milestone, due, plan, whose } => {
                 format!("Milestone \u{201c}{milestone}\u{201d} ({goal}, {}) is due by {}.", whose.words(plan), day(*due))
             }
+            Need::GroupMeeting { group, day: on, time, place } => {
+                let when = if *on == today { "today".to_owned() } else { format!("on {}", day(*on)) };
+                let at = if time.is_empty() { String::new() } else { format!(" at {time}") };
+                let place = if place.trim().is_empty() { String::new() } else { format!(", {}", place.trim()) };
+                format!("{group} meets {when}{at}{place}.")
+            }
         }
     }
+}
+
+/// A group's next meeting, for Home to remind its members.
+pub fn for_group(document: DocumentId, group: &crate::group::Group, today: NaiveDate) -> Option<Attention> {
+    let (_, meeting) = group.next_meeting(today)?;
+    let name = group.name.trim();
+    Some(Attention {
+        document,
+        need: Need::GroupMeeting {
+            group: if name.is_empty() { format!("Your {}", group.purpose.noun()) } else { name.to_owned() },
+            day: meeting.date()?,
+            time: meeting.start_time().map(|t| t.format("%H:%M").to_string()).unwrap_or_default(),
+            place: meeting.place.chars().take(crate::group::MAX_LINE_CHARS).collect(),
+        },
+    })
 }
 
 /// What a partnership needs from the person on `side` today.
@@ -232,6 +257,22 @@ mod tests {
 
     const P1: DocumentId = DocumentId::from_random([1; 16]);
     const G1: DocumentId = DocumentId::from_random([2; 16]);
+
+    #[test]
+    fn home_reminds_a_group_of_its_next_meeting() {
+        let mut g = crate::group::Group::new("Later-stage reading group", crate::group::GroupPurpose::ReadingGroup, "", true, ("d", "Dana"), day("2026-12-01")).unwrap();
+        let plan = crate::group::MeetingPlan::read("2026-12-08", "17:30", "90", "Room 204", "weekly", "2").unwrap();
+        g.plan(&plan, &["a".into(), "b".into()]).unwrap();
+        let next = for_group(G1, &g, day("2026-12-02")).unwrap();
+        assert_eq!(next.text(day("2026-12-02")), "Later-stage reading group meets on Tue 8 Dec 2026 at 17:30, Room 204.");
+        assert_eq!(next.group(day("2026-12-02")), HomeGroup::ThisWeek);
+        assert!(!next.is_pressing(day("2026-12-02")));
+        assert_eq!(next.path(), crate::paths::group(G1));
+        let today = for_group(G1, &g, day("2026-12-08")).unwrap();
+        assert_eq!(today.text(day("2026-12-08")), "Later-stage reading group meets today at 17:30, Room 204.");
+        assert!(today.is_pressing(day("2026-12-08")), "a meeting today is marked");
+        assert_eq!(for_group(G1, &g, day("2026-12-16")), None, "no meeting ahead, no reminder");
+    }
 
     #[test]
     fn pressing_means_late_due_by_today_or_a_decision_to_take() {

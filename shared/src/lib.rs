@@ -36,6 +36,7 @@ pub mod co_editing;
 pub mod document;
 pub mod export;
 pub mod goal_plan;
+pub mod group;
 pub mod journal;
 pub mod keyring;
 pub mod meeting_calendar;

@@ -20,6 +20,7 @@ pub fn document(kind: DocumentKind, id: DocumentId) -> Option<String> {
         DocumentKind::Workshop => Section::Workshop,
         DocumentKind::Program => Section::Program,
         DocumentKind::ProgramPage => return Some(program_page(id)),
+        DocumentKind::Group => return Some(group(id)),
         _ => return None,
     };
     Some(format!("{}/{id}", section.path()))
@@ -38,6 +39,11 @@ pub fn goal_plan(id: DocumentId) -> String {
 /// One partnership.
 pub fn partnership(id: DocumentId) -> String {
     format!("{}/{id}", Section::Partnerships.path())
+}
+
+/// One reading group or peer mentoring group (listed with partnerships).
+pub fn group(id: DocumentId) -> String {
+    format!("{}/group/{id}", Section::Partnerships.path())
 }
 
 /// One workshop: the facilitator's controls, or a participant's table.
@@ -70,7 +76,7 @@ pub fn partnership_with(name: &str, to: &str, workshop: &str) -> String {
 
 /// The routes the router must declare, with `:id` for a document id.
 pub const ROUTES: &[&str] = &[
-    "/", "/journal", "/journal/:id", "/goals", "/goals/:id", "/partnerships", "/partnerships/:id", "/workshop", "/workshop/:id", "/program", "/program/:id",
+    "/", "/journal", "/journal/:id", "/goals", "/goals/:id", "/partnerships", "/partnerships/:id", "/partnerships/group/:id", "/workshop", "/workshop/:id", "/program", "/program/:id",
     "/program/page/:id",
     "/resources", "/settings", JOIN, LINK,
 ];
@@ -91,7 +97,7 @@ mod tests {
         };
         let with = partnership_with("Sam & Ana?", "abc_-", "ws1");
         assert_eq!(with, "/partnerships?with=Sam+%26+Ana%3F&to=abc_-&workshop=ws1");
-        for path in [journal_entry(id), goal_plan(id), partnership(id), partnership_inviting(id), workshop(id), program(id), program_page(id), with] {
+        for path in [journal_entry(id), goal_plan(id), partnership(id), partnership_inviting(id), workshop(id), group(id), program(id), program_page(id), with] {
             assert!(matches(&path), "{path}");
         }
         for section in Section::ALL {

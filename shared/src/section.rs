@@ -65,7 +65,7 @@ impl Section {
             Section::Home => "What needs your attention now: meetings due, check-ins and goals coming up.",
             Section::Journal => "Your private notes: meeting notes, reflections, preparation and questions.",
             Section::Goals => "Goals for the next six months, with milestones, in the order that matters to you.",
-            Section::Partnerships => "Your mentoring partnerships: agreement, meeting cadence and meeting log.",
+            Section::Partnerships => "Your mentoring partnerships (agreement, meeting cadence and meeting log) and your reading and peer mentoring groups.",
             Section::Workshop => "Speed peer-mentoring rounds: preparation, pairings and the round timer.",
             Section::Program => "For coordinators: intake, matching, check-ins, surveys and budget.",
             Section::Resources => "Where to refer someone, and what confidentiality does and does not cover.",

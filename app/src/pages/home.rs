@@ -48,6 +48,9 @@ async fn load_home() -> Result<HomeView, String> {
             }
         }
     }
+    for (id, group) in lines_of::<confidant_shared::group::Group>().await.map_err(|e| e.for_user())? {
+        items.extend(confidant_shared::attention::for_group(id, &group, today));
+    }
     for (id, plan) in lines_of::<GoalPlan>().await.map_err(|e| e.for_user())? {
         items.extend(for_goal_plan(id, &plan, &Whose::of_plan(&plan.owner, me, &partners), today));
     }

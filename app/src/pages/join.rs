@@ -34,6 +34,7 @@ fn page_of(kind: DocumentKind, id: DocumentId) -> String {
         // A receipt is opened from its program's desk, never from a link.
         DocumentKind::Receipt => Section::Program.path().to_string(),
         DocumentKind::Workshop => confidant_shared::paths::workshop(id),
+        DocumentKind::Group => confidant_shared::paths::group(id),
         DocumentKind::Program => confidant_shared::paths::program(id),
         DocumentKind::ProgramPage => confidant_shared::paths::program_page(id),
     }

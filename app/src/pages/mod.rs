@@ -1,5 +1,6 @@
 //! One component per section of the app.
 
+mod group;
 mod home;
 mod partnership;
 mod partnership_calendar;
@@ -27,6 +28,7 @@ mod workshop;
 mod workshops;
 
 pub use goal_plan::GoalPlanPage;
+pub use group::GroupPage;
 pub use home::HomePage;
 pub use partnership::PartnershipPage;
 pub use partnerships::PartnershipsPage;

@@ -1,7 +1,8 @@
 //! The Partnerships section: the user's partnerships with the next meeting
 //! due, and a form to start one and invite the partner.
 
-use confidant_shared::attention::{for_partnership, Attention};
+use confidant_shared::attention::{for_group, for_partnership, Attention};
+use confidant_shared::group::{Group, GroupPurpose};
 use confidant_shared::document::{DocumentId, DocumentKind};
 use confidant_shared::partnership::{AcademicCalendar, AgreedDuration, Partnership, Side};
 use confidant_shared::sync::Role;
@@ -76,7 +77,125 @@ pub fn PartnershipsPage() -> impl IntoView {
                 }.into_any(),
             }}
             <StartPartnership/>
+            <Groups/>
         </section>
+    }
+}
+
+/// The reading groups and peer mentoring groups on this device, with
+/// their next meeting, and a form to start one.
+#[component]
+fn Groups() -> impl IntoView {
+    let saves = saves_counter();
+    let list = LocalResource::new(move || {
+        saves.track();
+        async {
+            let today = today_day();
+            let all = lines_of::<Group>().await.map_err(|e| e.for_user())?;
+            let mut rows: Vec<(String, String, Option<String>)> = all
+                .into_iter()
+                .map(|(id, g)| {
+                    let next = for_group(id, &g, today).map(|a| a.text_with(today, crate::clock::day_words));
+                    (paths::group(id), g.name.clone(), next)
+                })
+                .collect();
+            rows.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
+            Ok::<_, String>(rows)
+        }
+    });
+    view! {
+        <h2 id="groups-heading">"Groups"</h2>
+        <p>"Reading groups and peer mentoring groups: members, meetings, a reading list and shared notes."</p>
+        {move || match list.get() {
+            None => view! { <p class="loading" role="status">"Loading your groups…"</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
+            Some(Ok(rows)) if rows.is_empty() => view! { <p class="empty-state">"No groups yet. Start one below and send its members the invite link."</p> }.into_any(),
+            Some(Ok(rows)) => view! {
+                <ul class="doc-list" aria-labelledby="groups-heading">
+                    {rows.into_iter().map(|(href, name, next)| view! {
+                        <li data-testid="group"><A href=href>{name}</A>{next.map(|n| view! { <span class="hint">" · "{n}</span> })}</li>
+                    }).collect_view()}
+                </ul>
+            }.into_any(),
+        }}
+        <StartGroup/>
+    }
+}
+
+#[component]
+fn StartGroup() -> impl IntoView {
+    let engine = use_sync();
+    let profile = LocalResource::new(my_profile);
+    let (name, set_name) = signal(String::new());
+    let (purpose, set_purpose) = signal(GroupPurpose::ReadingGroup);
+    let (grouped_by, set_grouped_by) = signal(String::new());
+    let (facilitated, set_facilitated) = signal(true);
+    let (my_name, set_my_name) = signal(String::new());
+    let (error, set_error) = signal(None::<String>);
+    let navigate = use_navigate();
+    let start = move |ev: ev::SubmitEvent| {
+        ev.prevent_default();
+        let existing = match profile.get_untracked() {
+            Some(Ok(existing)) => existing.map(|(_, me)| me),
+            _ => return set_error.set(Some("Your profile is still opening; try again in a moment.".into())),
+        };
+        let my_name = my_name.get_untracked().trim().to_owned();
+        if existing.is_none() && my_name.is_empty() {
+            return set_error.set(Some("Please enter your name: the group's members see it.".into()));
+        }
+        let (name, purpose, grouped_by, facilitated) = (name.get_untracked(), purpose.get_untracked(), grouped_by.get_untracked(), facilitated.get_untracked());
+        let engine = engine.clone();
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let started = async {
+                let me = match existing {
+                    Some(me) => me,
+                    None => {
+                        let me = Profile::with_member_id(&my_name, &random_id()?);
+                        create_document(&me).await?;
+                        me
+                    }
+                };
+                let group = Group::new(&name, purpose, &grouped_by, facilitated, (&me.member_id, &me.display_name), today_day()).map_err(|e| e.to_string())?;
+                crate::pages::group::start_group(&group, engine.as_ref()).await
+            };
+            match started.await {
+                Ok(id) => navigate(&paths::group(id), Default::default()),
+                Err(err) => set_error.set(Some(err)),
+            }
+        });
+    };
+    view! {
+        <h3 id="start-group-heading">"Start a group"</h3>
+        <form class="stacked-form" on:submit=start aria-labelledby="start-group-heading">
+            {move || matches!(profile.get(), Some(Ok(None))).then(|| view! {
+                <div class="field">
+                    <label for="group-my-name">"Your name, as the members will see it"</label>
+                    <input id="group-my-name" type="text" autocomplete="name" prop:value=my_name on:input=move |ev| set_my_name.set(event_target_value(&ev))/>
+                </div>
+            })}
+            <div class="field">
+                <label for="group-name">"Name of the group"</label>
+                <input id="group-name" type="text" prop:value=name on:input=move |ev| set_name.set(event_target_value(&ev))/>
+            </div>
+            <fieldset>
+                <legend>"Kind of group"</legend>
+                {GroupPurpose::ALL.into_iter().map(|p| view! {
+                    <label class="choice"><input type="radio" name="group-purpose" value=p.token() prop:checked=move || purpose.get() == p
+                        on:change=move |_| set_purpose.set(p)/>{format!(" A {}", p.noun())}</label>
+                }).collect_view()}
+            </fieldset>
+            <div class="field">
+                <label for="group-grouped-by">"Grouped by (optional: seniority, research area…)"</label>
+                <input id="group-grouped-by" type="text" prop:value=grouped_by on:input=move |ev| set_grouped_by.set(event_target_value(&ev))/>
+            </div>
+            <label class="choice" for="group-facilitated">
+                <input id="group-facilitated" type="checkbox" prop:checked=facilitated on:change=move |ev| set_facilitated.set(event_target_checked(&ev))/>
+                " I facilitate it (leave unticked for a group its members run together)"
+            </label>
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            <button type="submit" data-testid="start-group">"Start the group"</button>
+        </form>
     }
 }
 

@@ -101,6 +101,7 @@ pub fn summary_of(kind: DocumentKind, id: confidant_shared::document::DocumentId
         DocumentKind::Program => line::<Program>(doc),
         DocumentKind::ProgramPage => line::<ProgramPage>(doc),
         DocumentKind::Workshop => line::<Workshop>(doc),
+        DocumentKind::Group => line::<confidant_shared::group::Group>(doc),
         DocumentKind::Keyring => line::<Keyring>(doc),
         DocumentKind::Receipt => line::<confidant_shared::program::budget::Receipt>(doc),
     };

@@ -15,7 +15,7 @@ fn list_of(kind: DocumentKind) -> &'static str {
     match kind {
         DocumentKind::Journal => Section::Journal.path(),
         DocumentKind::GoalPlan => Section::Goals.path(),
-        DocumentKind::Partnership => Section::Partnerships.path(),
+        DocumentKind::Partnership | DocumentKind::Group => Section::Partnerships.path(),
         _ => Section::Home.path(),
     }
 }

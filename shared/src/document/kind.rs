@@ -10,6 +10,8 @@ pub enum DocumentKind {
     GoalPlan,
     Partnership,
     Workshop,
+    /// A reading group or peer mentoring group, shared by its members.
+    Group,
     Program,
     /// A program's public page: what members follow read-only.
     ProgramPage,
@@ -21,12 +23,13 @@ pub enum DocumentKind {
 }
 
 impl DocumentKind {
-    pub const ALL: [DocumentKind; 9] = [
+    pub const ALL: [DocumentKind; 10] = [
         DocumentKind::Profile,
         DocumentKind::Journal,
         DocumentKind::GoalPlan,
         DocumentKind::Partnership,
         DocumentKind::Workshop,
+        DocumentKind::Group,
         DocumentKind::Program,
         DocumentKind::ProgramPage,
         DocumentKind::Receipt,
@@ -41,6 +44,7 @@ impl DocumentKind {
             DocumentKind::GoalPlan => "goal_plan",
             DocumentKind::Partnership => "partnership",
             DocumentKind::Workshop => "workshop",
+            DocumentKind::Group => "group",
             DocumentKind::Program => "program",
             DocumentKind::ProgramPage => "program_page",
             DocumentKind::Receipt => "receipt",
@@ -56,6 +60,7 @@ impl DocumentKind {
             DocumentKind::GoalPlan => "goal plan",
             DocumentKind::Partnership => "partnership",
             DocumentKind::Workshop => "workshop",
+            DocumentKind::Group => "group",
             DocumentKind::Program => "program",
             DocumentKind::ProgramPage => "program page",
             DocumentKind::Receipt => "receipt",

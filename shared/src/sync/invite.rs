@@ -111,7 +111,7 @@ impl InvitePlace {
     pub fn accepts(self, kind: DocumentKind) -> bool {
         use DocumentKind::*;
         match self {
-            InvitePlace::JoinPage => matches!(kind, GoalPlan | Partnership | Workshop | Program | ProgramPage),
+            InvitePlace::JoinPage => matches!(kind, GoalPlan | Partnership | Workshop | Group | Program | ProgramPage),
             InvitePlace::PartnershipGoalPlan => kind == GoalPlan,
             InvitePlace::KeyringEntry => kind != Keyring,
             InvitePlace::DeviceLink => kind == Keyring,
@@ -153,6 +153,7 @@ fn describe(kind: DocumentKind) -> &'static str {
         DocumentKind::Journal => "a journal entry",
         DocumentKind::Profile => "a profile",
         DocumentKind::Workshop => "a workshop",
+        DocumentKind::Group => "a group",
         DocumentKind::Program => "a program",
         DocumentKind::ProgramPage => "a program's page",
         DocumentKind::Receipt => "a receipt",
@@ -163,7 +164,7 @@ fn describe(kind: DocumentKind) -> &'static str {
 impl InvitePlace {
     fn expected(self) -> &'static str {
         match self {
-            InvitePlace::JoinPage => "a goal plan, partnership, workshop or program",
+            InvitePlace::JoinPage => "a goal plan, partnership, workshop, group or program",
             InvitePlace::PartnershipGoalPlan => "a goal plan",
             InvitePlace::KeyringEntry => "one of your documents",
             InvitePlace::DeviceLink => "your linked devices",
