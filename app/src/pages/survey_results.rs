@@ -210,19 +210,11 @@ fn SurveyCard(id: String, program: ReadSignal<Program, LocalStorage>, editing: D
     }
 }
 
-/// The change per question from the latest earlier closed survey that
-/// asked any of the same questions (a pre-survey before its post-survey).
+/// The change per question since the last earlier survey that asked it
+/// (`Program::change_since_earlier`, the report's rule too).
 fn earlier_change(p: &Program, id: &str) -> Vec<(String, String)> {
-    let Some(this) = p.surveys.get(id).filter(|s| !s.is_open()) else { return Vec::new() };
-    let Some(survey) = this.survey() else { return Vec::new() };
-    let asks = |other: &Survey| other.questions.iter().any(|q| survey.questions.iter().any(|o| o.id == q.id));
-    let before = p
-        .surveys
-        .iter()
-        .filter(|(other, s)| other.as_str() != id && !s.is_open() && s.published_on <= this.published_on && s.survey().is_some_and(|o| asks(&o)))
-        .max_by(|a, b| a.1.published_on.cmp(&b.1.published_on));
-    let Some((before, _)) = before else { return Vec::new() };
-    p.survey_change(before, id)
+    let Some(survey) = p.surveys.get(id).and_then(|s| s.survey()) else { return Vec::new() };
+    p.change_since_earlier(id)
         .into_iter()
         .filter_map(|(q, d)| {
             let text = survey.questions.iter().find(|x| x.id == q)?.text.clone();

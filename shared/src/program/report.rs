@@ -96,30 +96,24 @@ impl ProgramReport {
             }
         }
         let on_roster = |role: MemberRole| program.roster.values().filter(|m| m.role == role && m.state != MemberState::Left).count() as u32;
-        // Closed surveys, oldest first, each compared with the latest
-        // earlier one that asked the same question.
+        // Closed surveys, oldest first, each question compared by the rule
+        // the desk uses too (`Program::change_since_earlier`).
         let mut closed: Vec<(&String, &super::survey::ProgramSurvey)> = program.surveys.iter().filter(|(_, s)| !s.is_open()).collect();
         closed.sort_by(|a, b| (&a.1.published_on, a.0).cmp(&(&b.1.published_on, b.0)));
         let mut surveys = Vec::new();
-        let mut earlier: Vec<std::collections::BTreeMap<String, f64>> = Vec::new();
         for (id, held) in closed {
             let Some((survey, view)) = program.survey_view(id) else { continue };
             let Some([whole, _, _]) = view.results else { continue };
-            let mut shown = std::collections::BTreeMap::new();
+            let changes: std::collections::BTreeMap<String, Option<f64>> = program.change_since_earlier(id).into_iter().collect();
             let means = survey
                 .questions
                 .iter()
                 .zip(whole)
                 .filter_map(|(q, r)| match r.shown {
-                    super::survey::Shown::Points { mean, .. } => {
-                        shown.insert(q.id.clone(), mean);
-                        let before = earlier.iter().rev().find_map(|m| m.get(&q.id).copied());
-                        Some((q.text.clone(), mean, before.map(|b| mean - b)))
-                    }
+                    super::survey::Shown::Points { mean, .. } => Some((q.text.clone(), mean, changes.get(&q.id).copied().flatten())),
                     _ => None,
                 })
                 .collect();
-            earlier.push(shown);
             surveys.push(SurveyReport { title: survey.title.clone(), closed_on: held.closed_on.clone(), answered: view.answered, means });
         }
         ProgramReport {
@@ -238,6 +232,37 @@ mod tests {
         assert!(mail.starts_with("mailto:x@example.edu,x@example.edu?subject=Checking%20in%3A%20Libraries&body=Dear%20"), "{mail}");
         assert!(!mail.contains(' ') && !mail.contains('\n'), "{mail}");
         assert_eq!(check_in_email(&p, "no such match"), None);
+    }
+
+    #[test]
+    fn the_desk_and_the_report_compare_with_the_same_earlier_survey() {
+        use crate::program::survey::{libraries_survey, AnswerValue, SurveyAnswers, SurveyLetter, SurveyRole};
+        let today = parse_day("2027-06-01").unwrap();
+        let mut p = Program::new("Libraries", ProgramTemplate::LibrariesMentoring, today);
+        for name in ["Bo", "Cy", "Di", "Ed"] {
+            let form = IntakeForm { topics: ["Job search".to_string()].into(), capacity: 1, ..IntakeForm::example(IntakeRole::RequestMentor, name, "Access") };
+            p.roster.insert(name.into(), Member::from_form(name, &form, today));
+        }
+        // The same question three times: a pre-survey (mean 2), a mid-point
+        // with too few answers to show, a post-survey (mean 5). Before, the
+        // desk took the mid-point ("too few") and the report the pre-survey.
+        for (id, n, value, on) in [("pre", 3, 2u8, "2026-10-01"), ("mid", 2, 4, "2027-01-15"), ("post", 3, 5, "2027-05-20")] {
+            let survey = crate::program::survey::Survey { threshold: 3, ..libraries_survey(id, id == "post") };
+            assert!(p.publish_survey(&survey, parse_day(on).unwrap()));
+            for k in 0..n {
+                let letter = SurveyLetter { answer_id: Some(format!("{k:032}")), answers: SurveyAnswers { survey: id.into(), role: SurveyRole::Mentee, answers: [("goals".to_string(), AnswerValue::Likert(value))].into() } };
+                p.receive_survey_answer(None, &letter, today).unwrap();
+            }
+            p.close_survey(id, today);
+        }
+        let desk = p.change_since_earlier("post");
+        assert_eq!(desk.iter().find(|(q, _)| q == "goals").map(|(_, d)| *d), Some(Some(3.0)), "the last earlier mean shown: the pre-survey's");
+        let report = ProgramReport::of(&p);
+        let post = report.surveys.iter().find(|s| s.title == "After the program").unwrap();
+        assert_eq!(post.means[0].2, Some(3.0), "the report says the same");
+        // The mid-point itself shows no mean, so it has no change either.
+        assert_eq!(p.change_since_earlier("mid").iter().find(|(q, _)| q == "goals").map(|(_, d)| *d), Some(None));
+        assert!(p.change_since_earlier("pre").is_empty(), "nothing asked before the first");
     }
 
     #[test]

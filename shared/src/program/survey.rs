@@ -581,14 +581,38 @@ impl Program {
         Some((survey, SurveyView { answered: received.len(), results, named }))
     }
 
-    /// The change per question from survey `before` to survey `after`
-    /// (both closed), from their shown aggregates.
-    pub fn survey_change(&self, before: &str, after: &str) -> Vec<(String, Option<f64>)> {
-        let whole = |id: &str| self.survey_view(id).filter(|_| self.surveys.get(id).is_some_and(|s| !s.is_open())).and_then(|(_, v)| v.results).map(|[whole, _, _]| whole);
-        match (whole(before), whole(after)) {
-            (Some(b), Some(a)) => pre_post(&b, &a),
-            _ => Vec::new(),
-        }
+    /// The change of each question of closed survey `id` since the last
+    /// earlier closed survey (by the day published, then id) that asked
+    /// the same question and shows a mean for it. The one rule the desk and
+    /// the report both use. A question asked before but with no mean to
+    /// compare (too few answers, then or now) gives `None`; one never asked
+    /// before gives no row.
+    pub fn change_since_earlier(&self, id: &str) -> Vec<(String, Option<f64>)> {
+        let Some(this) = self.surveys.get(id).filter(|s| !s.is_open()) else { return Vec::new() };
+        let Some((survey, SurveyView { results: Some([now, _, _]), .. })) = self.survey_view(id) else { return Vec::new() };
+        let this_place = (this.published_on.as_str(), id);
+        let mut earlier: Vec<(&String, &ProgramSurvey)> =
+            self.surveys.iter().filter(|(other, s)| !s.is_open() && (s.published_on.as_str(), other.as_str()) < this_place).collect();
+        earlier.sort_by(|a, b| (&b.1.published_on, b.0).cmp(&(&a.1.published_on, a.0)));
+        // Latest first: each earlier survey's shown results.
+        let before: Vec<Vec<QuestionResult>> = earlier.iter().filter_map(|(other, _)| self.survey_view(other)?.1.results.map(|[whole, _, _]| whole)).collect();
+        let mean = |r: &QuestionResult| match r.shown {
+            Shown::Points { mean, .. } => Some(mean),
+            _ => None,
+        };
+        survey
+            .questions
+            .iter()
+            .zip(&now)
+            .filter_map(|(q, after)| {
+                let asked: Vec<&QuestionResult> = before.iter().filter_map(|results| results.iter().find(|r| r.question == q.id)).collect();
+                if asked.is_empty() {
+                    return None;
+                }
+                let was = asked.into_iter().find_map(mean);
+                Some((q.id.clone(), was.zip(mean(after)).map(|(b, a)| a - b)))
+            })
+            .collect()
     }
 }
 
