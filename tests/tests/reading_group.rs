@@ -83,11 +83,14 @@ async fn a_reading_group_of_three_logs_a_meeting_and_exports_its_calendar() -> a
     find::css(&dana, "[data-testid='group-plan']").await?.click().await?;
     find::until(&dana, "four meetings", &format!("document.querySelectorAll(\"{CARD}\").length === 4")).await?;
 
-    // Two members join from the link: one on a phone, one on a laptop.
-    find::css(&dana, "[data-testid='share']").await?.click().await?;
+    // Two members join, each from their own link: one on a phone, one on a laptop.
+    find::css(&dana, "[data-testid='invite-someone']").await?.click().await?;
     let link = action::invite_link(&dana).await?;
     action::accept_invite_as(&li, &link, "Li Wei").await?;
     find::until_within(&li, "the group on Li's phone", &format!("document.querySelector('h1')?.innerText === {GROUP:?}"), SYNC).await?;
+    find::css(&dana, "[data-testid='another-invite']").await?.click().await?;
+    find::until(&dana, "a second link", &format!("document.querySelector(\"[data-testid='invite-link']\")?.value.includes('#') && document.querySelector(\"[data-testid='invite-link']\").value !== {link:?}")).await?;
+    let link = action::invite_link(&dana).await?;
     action::accept_invite_as(&omar, &link, "Omar Haddad").await?;
     find::until_within(&omar, "the group on Omar's laptop", &format!("document.querySelector('h1')?.innerText === {GROUP:?}"), SYNC).await?;
     let three = "document.querySelectorAll(\"[data-testid='group-member']\").length === 3";

@@ -190,7 +190,7 @@ fn PlanMeetings(editing: Editing) -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="group-plan-minutes">"Length in minutes"</label>
-                    <input id="group-plan-minutes" type="number" inputmode="numeric" min="15" max="480" prop:value=minutes
+                    <input id="group-plan-minutes" type="number" inputmode="numeric" prop:value=minutes
                         on:input=move |ev| set_minutes.set(event_target_value(&ev))/>
                 </div>
                 <div class="field">
@@ -206,7 +206,7 @@ fn PlanMeetings(editing: Editing) -> impl IntoView {
                 {move || repeats().then(|| view! {
                     <div class="field">
                         <label for="group-plan-count">"How many meetings"</label>
-                        <input id="group-plan-count" type="number" inputmode="numeric" min="1" max="26" prop:value=count
+                        <input id="group-plan-count" type="number" inputmode="numeric" prop:value=count
                             on:input=move |ev| set_count.set(event_target_value(&ev))/>
                     </div>
                 })}
