@@ -19,7 +19,11 @@ pub fn local_date(utc_ms: i64, offset_minutes: i32) -> Option<NaiveDate> {
 
 /// A day as documents store it, `YYYY-MM-DD`; `None` for anything else.
 pub fn parse_day(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
+    let text = text.trim();
+    // Four-digit years only: chrono's `%Y` also reads "+262142-12-31", the
+    // calendar's last day, from which any later day overflows.
+    let digits = text.len() == 10 && text.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    digits.then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()).flatten()
 }
 
 /// A day as documents store it.

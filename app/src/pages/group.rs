@@ -103,7 +103,7 @@ fn GroupEditor(doc: crate::store::OpenDocument, initial: Group, notice: Option<S
     };
 
     view! {
-        <h1 id="page-title">{move || g.with(|g| g.name.clone())}</h1>
+        <h1 id="page-title">{move || g.with(|g| if g.name.trim().is_empty() { format!("A {}", g.purpose.noun()) } else { g.name.clone() })}</h1>
         {notice.map(|n| view! { <p class="notice" role="alert">{n}</p> })}
         {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
         <p class="hint" data-testid="group-about">{about}</p>
@@ -122,7 +122,7 @@ fn GroupEditor(doc: crate::store::OpenDocument, initial: Group, notice: Option<S
                 {move || g.with(|g| g.members_in_order().into_iter().map(|(id, m)| {
                     let you = me.with_value(|me| me == id);
                     let role = if m.facilitator { " · facilitator" } else { "" };
-                    view! { <li data-testid="group-member">{m.name.clone()}{role}{you.then_some(" (you)")}</li> }
+                    view! { <li data-testid="group-member">{g.member_name(id)}{role}{you.then_some(" (you)")}</li> }
                 }).collect_view())}
             </ul>
             <p class="hint" data-testid="group-counts">{move || g.with(|g| g.counts(today_day()).words())}</p>
@@ -133,12 +133,8 @@ fn GroupEditor(doc: crate::store::OpenDocument, initial: Group, notice: Option<S
         <SharePanel local=this_id kind=DocumentKind::Group what="group" note=invite_note/>
         <div class="goal-actions">
             <crate::widgets::delete_document::DeleteDocument id=this_id kind=DocumentKind::Group what="this group"
-                question="Leave this group and delete it from your devices? The other members keep their copy."
-                before=move |_| {
-                    let id = me.get_value();
-                    editing.edit(|g| g.leave(&id));
-                    editing.save_now();
-                }/>
+                question="Delete this group from your devices? The other members keep their copy, with your name on its list."
+                before=move |_| editing.save_now()/>
         </div>
     }
 }
@@ -220,6 +216,10 @@ fn PlanMeetings(editing: Editing) -> impl IntoView {
 #[component]
 fn Meetings(g: ReadSignal<Group, LocalStorage>, editing: Editing, me: String) -> impl IntoView {
     let me = StoredValue::new(me);
+    // What every card lists, read once per change of the group (not per
+    // card), and unchanged by typing in notes: cards redraw only what moved.
+    let readings = Memo::new(move |_| g.with(|g| g.readings_in_order().into_iter().take(confidant_shared::group::MAX_READINGS).map(|(id, r)| (id.clone(), r.title.clone())).collect::<Vec<_>>()));
+    let members = Memo::new(move |_| g.with(|g| g.members_in_order().into_iter().take(confidant_shared::group::MAX_MEMBERS).map(|(id, _)| (id.clone(), g.member_name(id))).collect::<Vec<_>>()));
     view! {
         <section aria-labelledby="group-meetings-heading">
             <h2 id="group-meetings-heading">"Meetings"</h2>
@@ -227,8 +227,8 @@ fn Meetings(g: ReadSignal<Group, LocalStorage>, editing: Editing, me: String) ->
                 <p class="empty-state">"No meetings yet. Plan the first one above; every member sees it."</p>
             })}
             <ol class="meetings" aria-label="Meetings, earliest first">
-                <For each=move || g.with(|g| g.meetings_in_order().into_iter().map(|(id, _)| id.clone()).collect::<Vec<_>>()) key=|id| id.clone() let:meeting_id>
-                    <MeetingCard meeting_id g editing me=me.get_value()/>
+                <For each=move || g.with(|g| g.meetings_in_order().into_iter().take(confidant_shared::group::MAX_MEETINGS).map(|(id, _)| id.clone()).collect::<Vec<_>>()) key=|id| id.clone() let:meeting_id>
+                    <MeetingCard meeting_id g editing me=me.get_value() readings members/>
                 </For>
             </ol>
         </section>
@@ -236,10 +236,19 @@ fn Meetings(g: ReadSignal<Group, LocalStorage>, editing: Editing, me: String) ->
 }
 
 #[component]
-fn MeetingCard(meeting_id: String, g: ReadSignal<Group, LocalStorage>, editing: Editing, me: String) -> impl IntoView {
+fn MeetingCard(
+    meeting_id: String,
+    g: ReadSignal<Group, LocalStorage>,
+    editing: Editing,
+    me: String,
+    readings: Memo<Vec<(String, String)>>,
+    members: Memo<Vec<(String, String)>>,
+) -> impl IntoView {
     let id = StoredValue::new(meeting_id);
     let me = StoredValue::new(me);
-    let meeting = move || g.with(|g| id.with_value(|id| g.meetings.get(id).cloned()));
+    let this = Memo::new(move |_| g.with(|g| id.with_value(|id| g.meetings.get(id).cloned())));
+    let meeting = move || this.get();
+    let reading = Memo::new(move |_| this.with(|m| m.as_ref().and_then(|m| m.reading.clone())));
     let field_id = move |what: &str| id.with_value(|id| format!("group-meeting-{id}-{what}"));
     let (confirming, set_confirming) = signal(false);
     let (journal, set_journal) = signal(None::<Result<String, String>>);
@@ -271,38 +280,39 @@ fn MeetingCard(meeting_id: String, g: ReadSignal<Group, LocalStorage>, editing: 
                     id.with_value(|id| editing.edit(|g| if let Some(m) = g.meetings.get_mut(id) { m.reading = chosen }));
                 }>
                     <option value="">"None chosen"</option>
-                    {move || {
-                        let chosen = meeting().and_then(|m| m.reading);
-                        g.with(|g| g.readings_in_order().into_iter().map(|(rid, r)| {
-                            let selected = chosen.as_deref() == Some(rid.as_str());
-                            view! { <option value=rid.clone() selected=selected>{r.title.clone()}</option> }
-                        }).collect_view())
-                    }}
+                    {move || readings.get().into_iter().map(|(rid, title)| {
+                        let selected = reading.with(|chosen| chosen.as_deref() == Some(rid.as_str()));
+                        view! { <option value=rid selected=selected>{title}</option> }
+                    }).collect_view()}
                 </select>
             </div>
             <fieldset>
                 <legend>"Who came"</legend>
-                {move || g.with(|g| g.members_in_order().into_iter().map(|(member, m)| {
-                    let member = member.clone();
-                    let there = meeting().is_some_and(|mt| mt.attended.get(&member).copied().unwrap_or(false));
-                    let input_id = format!("{}-{member}", field_id("came"));
-                    let you = me.with_value(|me| *me == member);
-                    let label_for = input_id.clone();
-                    view! {
-                        <label class="choice" for=label_for>
-                            <input id=input_id type="checkbox" data-testid="group-came" prop:checked=there on:change=move |ev| {
-                                let on = event_target_checked(&ev);
-                                let member = member.clone();
-                                let mut refused = None;
-                                id.with_value(|id| editing.edit(|g| refused = g.set_attended(id, &member, on).err()));
-                                if let Some(why) = refused {
-                                    editing.set_error.set(Some(why.to_string()));
-                                }
-                            }/>
-                            " " {m.name.clone()} {you.then_some(" (you)")}
-                        </label>
+                <For each=move || members.get() key=|member| member.clone() let:member>
+                    {
+                        let (member, name) = member;
+                        let input_id = format!("{}-{member}", field_id("came"));
+                        let label_for = input_id.clone();
+                        let you = me.with_value(|me| *me == member);
+                        let there = {
+                            let member = member.clone();
+                            move || this.with(|m| m.as_ref().is_some_and(|m| m.attended.get(&member).copied().unwrap_or(false)))
+                        };
+                        view! {
+                            <label class="choice" for=label_for>
+                                <input id=input_id type="checkbox" data-testid="group-came" prop:checked=there on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    let mut refused = None;
+                                    id.with_value(|id| editing.edit(|g| refused = g.set_attended(id, &member, on).err()));
+                                    if let Some(why) = refused {
+                                        editing.set_error.set(Some(why.to_string()));
+                                    }
+                                }/>
+                                " " {name} {you.then_some(" (you)")}
+                            </label>
+                        }
                     }
-                }).collect_view())}
+                </For>
             </fieldset>
             <div class="field">
                 <label for=move || field_id("notes")>"Shared notes (every member sees these; private thoughts go in your journal)"</label>

@@ -96,7 +96,8 @@ fn Groups() -> impl IntoView {
                 .into_iter()
                 .map(|(id, g)| {
                     let next = for_group(id, &g, today).map(|a| a.text_with(today, crate::clock::day_words));
-                    (paths::group(id), g.name.clone(), next)
+                    let name = if g.name.trim().is_empty() { format!("A {}", g.purpose.noun()) } else { g.name.clone() };
+                    (paths::group(id), name, next)
                 })
                 .collect();
             rows.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
@@ -135,21 +136,20 @@ fn StartGroup() -> impl IntoView {
     let navigate = use_navigate();
     let start = move |ev: ev::SubmitEvent| {
         ev.prevent_default();
-        let existing = match profile.get_untracked() {
-            Some(Ok(existing)) => existing.map(|(_, me)| me),
-            _ => return set_error.set(Some("Your profile is still opening; try again in a moment.".into())),
-        };
-        let my_name = my_name.get_untracked().trim().to_owned();
-        if existing.is_none() && my_name.is_empty() {
-            return set_error.set(Some("Please enter your name: the group's members see it.".into()));
-        }
         let (name, purpose, grouped_by, facilitated) = (name.get_untracked(), purpose.get_untracked(), grouped_by.get_untracked(), facilitated.get_untracked());
+        // The form is checked before anything is made (a profile included).
+        if let Err(why) = Group::new(&name, purpose, &grouped_by, facilitated, ("check", "check"), today_day()) {
+            return set_error.set(Some(why.to_string()));
+        }
+        let my_name = my_name.get_untracked().trim().to_owned();
         let engine = engine.clone();
         let navigate = navigate.clone();
         spawn_local(async move {
             let started = async {
-                let me = match existing {
+                // Read here, not from the page's resource, which may still be opening.
+                let me = match my_profile().await?.map(|(_, me)| me) {
                     Some(me) => me,
+                    None if my_name.is_empty() => return Err("Please enter your name: the group's members see it.".to_string()),
                     None => {
                         let me = Profile::with_member_id(&my_name, &random_id()?);
                         create_document(&me).await?;

@@ -14,31 +14,43 @@ use icalendar::{Calendar, CalendarDateTime, Component, DatePerhapsTime, Event, E
 use super::Group;
 use crate::calendar_day::add_days;
 
+/// A text another member wrote, fit for one iCalendar value: no control
+/// characters (a line break would start a property or an event of its
+/// own: the calendar's `NAME` is written unescaped), at most a line's length.
+fn value(text: &str) -> String {
+    text.trim().chars().filter(|c| !c.is_control()).take(super::MAX_LINE_CHARS).collect()
+}
+
 /// The calendar of `group` (document `document`), stamped `now_ms`.
 pub fn group_calendar(document: &str, group: &Group, today: NaiveDate, now_ms: i64) -> String {
     let stamp = DateTime::from_timestamp_millis(now_ms).unwrap_or_default();
+    let name = value(&group.name);
+    let name = if name.is_empty() { format!("Your {}", group.purpose.noun()) } else { name };
     let mut ics = Calendar::new();
-    ics.name(&group.name);
-    for (id, meeting) in group.meetings_in_order() {
+    ics.name(&name);
+    for (id, meeting) in group.meetings_in_order().into_iter().take(super::MAX_MEETINGS) {
         let Some(day) = meeting.date().filter(|d| *d >= today) else { continue };
+        let uid_part: String = id.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').take(64).collect();
         let mut event = Event::new();
-        event.uid(&format!("group-{id}-{document}@confidant")).timestamp(stamp).summary(&group.name);
-        match meeting.start_time() {
-            Some(time) => {
-                let start = day.and_time(time);
-                let end = start + Duration::minutes(i64::from(meeting.minutes.clamp(15, 480)));
+        event.uid(&format!("group-{uid_part}-{document}@confidant")).timestamp(stamp).summary(&name);
+        let start = meeting.start_time().map(|time| day.and_time(time));
+        let end = start.and_then(|start| start.checked_add_signed(Duration::minutes(i64::from(meeting.minutes.clamp(15, 480)))));
+        match start.zip(end) {
+            Some((start, end)) => {
                 event.starts(DatePerhapsTime::DateTime(CalendarDateTime::Floating(start))).ends(DatePerhapsTime::DateTime(CalendarDateTime::Floating(end)));
             }
             None => {
                 event.starts(day).ends(add_days(day, 1));
             }
         }
-        if !meeting.place.trim().is_empty() {
-            event.location(meeting.place.trim());
+        let place = value(&meeting.place);
+        if !place.is_empty() {
+            event.location(&place);
         }
         if let Some(reading) = group.reading_of(meeting) {
-            let by = if reading.by.trim().is_empty() { String::new() } else { format!(" by {}", reading.by.trim()) };
-            event.description(&format!("Reading: {}{by}", reading.title));
+            let by = value(&reading.by);
+            let by = if by.is_empty() { String::new() } else { format!(" by {by}") };
+            event.description(&format!("Reading: {}{by}", value(&reading.title)));
         }
         ics.push(event.done());
     }
@@ -82,5 +94,23 @@ mod tests {
         let d = events.iter().find(|e| e.get_uid() == Some("group-d-doc1@confidant")).unwrap();
         assert_eq!(d.get_start(), Some(DatePerhapsTime::Date(day("2027-01-12"))));
         assert_eq!(d.get_end(), Some(DatePerhapsTime::Date(day("2027-01-13"))));
+    }
+
+    #[test]
+    fn what_another_member_wrote_cannot_add_lines_or_overflow() {
+        let mut g = reading_group();
+        g.name = "Group\r\nBEGIN:VALARM\r\nACTION:DISPLAY".into();
+        let plan = MeetingPlan::read("2026-12-08", "23:30", "480", "Room\r\nATTACH:http://x", "once", "1").unwrap();
+        g.plan(&plan, &["a\r\nX:1".into()]).unwrap();
+        // The calendar's last day, as chrono's `%Y` would read it, is no day.
+        g.meetings.get_mut("a\r\nX:1").unwrap().place = "Room\r\nATTACH:http://x".into();
+        let mut last = g.meetings["a\r\nX:1"].clone();
+        last.day = "+262142-12-31".into();
+        g.meetings.insert("z".into(), last);
+        let text = group_calendar("doc1", &g, day("2026-12-02"), 1_795_000_000_000);
+        for line in text.split("\r\n") {
+            assert!(!line.starts_with("BEGIN:VALARM") && !line.starts_with("ATTACH") && !line.starts_with("X:1") && !line.starts_with("ACTION"), "{text}");
+        }
+        assert_eq!(events(&text).len(), 1, "{text}");
     }
 }
