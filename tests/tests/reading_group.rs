@@ -35,6 +35,13 @@ async fn tick(browser: &Browser, name: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Press a button as soon as it is there, found and clicked in one step
+/// (a page that redraws meanwhile cannot leave a stale element behind).
+async fn press(browser: &Browser, css: &str) -> anyhow::Result<()> {
+    let script = format!("(() => {{ const b = document.querySelector({css:?}); if (!b || b.disabled) return false; b.click(); return true; }})()");
+    find::until_within(browser, &format!("{css} pressed"), &script, SYNC).await
+}
+
 async fn counts_say(browser: &Browser, who: &str, text: &str) -> anyhow::Result<()> {
     let script = format!("document.querySelector(\"[data-testid='group-counts']\")?.innerText === {text:?}");
     find::until_within(browser, &format!("{text:?} on {who}'s page"), &script, SYNC).await
@@ -63,32 +70,32 @@ async fn a_reading_group_of_three_logs_a_meeting_and_exports_its_calendar() -> a
     // The facilitator starts the group.
     action::create_profile(&dana, &server, "Dana Okafor", "mentor").await?;
     dana.client.goto(&server.url("/partnerships")).await?;
-    find::css(&dana, "#group-name").await?.send_keys(GROUP).await?;
-    find::css(&dana, "#group-grouped-by").await?.send_keys("third year and beyond").await?;
-    find::css(&dana, "[data-testid='start-group']").await?.click().await?;
+    action::set_value(&dana, "#group-name", GROUP).await?;
+    action::set_value(&dana, "#group-grouped-by", "third year and beyond").await?;
+    press(&dana, "[data-testid='start-group']").await?;
     find::heading(&dana, GROUP).await?;
     find::text_within(&dana, "who runs it", &["A reading group, grouped by third year and beyond, facilitated by Dana Okafor."], SYNC).await?;
 
     // Four weekly meetings from today at 17:30; a 5-minute meeting is refused first.
     action::set_value(&dana, "#group-plan-time", "17:30").await?;
-    find::css(&dana, "#group-plan-place").await?.send_keys("Room 204, Main Library").await?;
+    action::set_value(&dana, "#group-plan-place", "Room 204, Main Library").await?;
     action::set_value(&dana, "#group-plan-repeat", "weekly").await?;
     action::set_value(&dana, "#group-plan-count", "4").await?;
     action::set_value(&dana, "#group-plan-minutes", "5").await?;
-    find::css(&dana, "[data-testid='group-plan']").await?.click().await?;
+    press(&dana, "[data-testid='group-plan']").await?;
     find::text_within(&dana, "why the length is refused", &["A meeting lasts from 15 minutes to 8 hours."], SYNC).await?;
     find::until(&dana, "the place kept", "document.querySelector('#group-plan-place').value === 'Room 204, Main Library'").await?;
     anyhow::ensure!(dana.eval(&format!("return document.querySelectorAll(\"{CARD}\").length")).await?.as_u64() == Some(0), "a refused plan planned nothing");
     action::set_value(&dana, "#group-plan-minutes", "90").await?;
-    find::css(&dana, "[data-testid='group-plan']").await?.click().await?;
+    press(&dana, "[data-testid='group-plan']").await?;
     find::until(&dana, "four meetings", &format!("document.querySelectorAll(\"{CARD}\").length === 4")).await?;
 
     // Two members join, each from their own link: one on a phone, one on a laptop.
-    find::css(&dana, "[data-testid='invite-someone']").await?.click().await?;
+    press(&dana, "[data-testid='invite-someone']").await?;
     let link = action::invite_link(&dana).await?;
     action::accept_invite_as(&li, &link, "Li Wei").await?;
     find::until_within(&li, "the group on Li's phone", &format!("document.querySelector('h1')?.innerText === {GROUP:?}"), SYNC).await?;
-    find::css(&dana, "[data-testid='another-invite']").await?.click().await?;
+    press(&dana, "[data-testid='another-invite']").await?;
     find::until(&dana, "a second link", &format!("document.querySelector(\"[data-testid='invite-link']\")?.value.includes('#') && document.querySelector(\"[data-testid='invite-link']\").value !== {link:?}")).await?;
     let link = action::invite_link(&dana).await?;
     action::accept_invite_as(&omar, &link, "Omar Haddad").await?;
@@ -100,14 +107,14 @@ async fn a_reading_group_of_three_logs_a_meeting_and_exports_its_calendar() -> a
     counts_say(&dana, "Dana", "3 members · no meeting held yet").await?;
 
     // A reading: a script link is refused, the title stays; a web link goes in.
-    find::css(&li, "#group-reading-title").await?.send_keys("How to Write a Lot").await?;
-    find::css(&li, "#group-reading-by").await?.send_keys("Paul Silvia").await?;
-    find::css(&li, "#group-reading-link").await?.send_keys("javascript:alert(1)").await?;
-    find::css(&li, "[data-testid='group-add-reading']").await?.click().await?;
+    action::set_value(&li, "#group-reading-title", "How to Write a Lot").await?;
+    action::set_value(&li, "#group-reading-by", "Paul Silvia").await?;
+    action::set_value(&li, "#group-reading-link", "javascript:alert(1)").await?;
+    press(&li, "[data-testid='group-add-reading']").await?;
     find::text_within(&li, "why the link is refused", &["A link must start with https:// or http://."], SYNC).await?;
     find::until(&li, "the title kept", "document.querySelector('#group-reading-title').value === 'How to Write a Lot'").await?;
     action::set_value(&li, "#group-reading-link", "https://example.org/silvia").await?;
-    find::css(&li, "[data-testid='group-add-reading']").await?.click().await?;
+    press(&li, "[data-testid='group-add-reading']").await?;
     let listed = "[...document.querySelectorAll(\"[data-testid='group-reading'] a\")].some(a => a.textContent === 'How to Write a Lot' && a.href === 'https://example.org/silvia')";
     find::until_within(&dana, "the reading on Dana's list", listed, SYNC).await?;
 
@@ -133,7 +140,7 @@ async fn a_reading_group_of_three_logs_a_meeting_and_exports_its_calendar() -> a
     check::no_horizontal_scroll(&li).await?;
 
     // The calendar: four meetings from today, with time, place and reading, no notes.
-    find::css(&omar, "[data-testid='group-calendar']").await?.click().await?;
+    press(&omar, "[data-testid='group-calendar']").await?;
     let ics = check::downloaded(downloads.path(), "later-stage-reading-group.ics").await?;
     anyhow::ensure!(!ics.contains("weekday"), "the shared notes stay out of the calendar: {ics}");
     let calendar: Calendar = ics.parse().map_err(|e| anyhow::anyhow!("the .ics does not parse: {e}"))?;
@@ -156,7 +163,7 @@ async fn a_reading_group_of_three_logs_a_meeting_and_exports_its_calendar() -> a
 
     // Private notes go to Li's own journal, not the group.
     li.client.back().await?;
-    find::css(&li, "[data-testid='group-private-notes']").await?.click().await?;
+    press(&li, "[data-testid='group-private-notes']").await?;
     find::until_within(&li, "Li's private notes entry", &format!("document.querySelector('h1')?.innerText.startsWith({:?})", format!("{GROUP}, ")), SYNC).await?;
 
     // The relay holds the notes sealed only.
