@@ -7,7 +7,9 @@
 //! everyone's Home reminds them of the meeting; a member exports the
 //! calendar, which holds the four meetings with time, place and reading
 //! but not the notes; private notes go to a member's own journal; the relay
-//! stores no word of the notes; the page passes axe at 375 px. See: issue 15.
+//! stores no word of the notes; the page passes axe at 375 px; the group
+//! shares its attendance with a program, whose coordinator sees the counts
+//! and no name or note. See: issue 15.
 
 use std::time::Duration;
 
@@ -74,6 +76,7 @@ async fn a_reading_group_of_three_logs_a_meeting_and_exports_its_calendar() -> a
     action::set_value(&dana, "#group-grouped-by", "third year and beyond").await?;
     press(&dana, "[data-testid='start-group']").await?;
     find::heading(&dana, GROUP).await?;
+    let group_page = dana.client.current_url().await?.to_string();
     find::text_within(&dana, "who runs it", &["A reading group, grouped by third year and beyond, facilitated by Dana Okafor."], SYNC).await?;
 
     // Four weekly meetings from today at 17:30; a 5-minute meeting is refused first.
@@ -165,6 +168,27 @@ async fn a_reading_group_of_three_logs_a_meeting_and_exports_its_calendar() -> a
     li.client.back().await?;
     press(&li, "[data-testid='group-private-notes']").await?;
     find::until_within(&li, "Li's private notes entry", &format!("document.querySelector('h1')?.innerText.startsWith({:?})", format!("{GROUP}, ")), SYNC).await?;
+
+    // The group shares its attendance with its program: the coordinator
+    // sees the counts, and nothing of the notes.
+    let coordinator = Browser::open(&driver, Viewport::DESKTOP).await?;
+    action::fix_today(&coordinator, &server, today()).await?;
+    coordinator.client.goto(&server.url("/program")).await?;
+    action::set_value(&coordinator, "#program-template", "PeerConnections").await?;
+    press(&coordinator, "[data-testid='start-program']").await?;
+    find::heading(&coordinator, "Peer Connections").await?;
+    find::css(&coordinator, "[data-testid='no-group-reports']").await?;
+    find::until(&coordinator, "the program's link", "document.querySelector(\"[data-testid='program-link']\")?.value.includes('#')").await?;
+    let program_link = find::css(&coordinator, "[data-testid='program-link']").await?.prop("value").await?.unwrap_or_default();
+    action::accept_invite(&dana, &program_link).await?;
+    find::until_within(&dana, "the program's page on Dana's laptop", "document.querySelector('h1')?.innerText === 'Peer Connections'", SYNC).await?;
+    dana.client.goto(&group_page).await?;
+    press(&dana, "[data-testid='group-share-counts']").await?;
+    find::text_within(&dana, "what the group shares", &["The group shares its attendance with Peer Connections"], SYNC).await?;
+    let report = "[...document.querySelectorAll(\"[data-testid='group-report']\")].some(e => e.innerText.includes('Later-stage reading group') && e.innerText.includes('3 members · 1 meeting held, 3.0 came on average'))";
+    find::until_within(&coordinator, "the group's counts on the coordinator's desk", report, SYNC).await?;
+    let desk = coordinator.eval("return document.body.innerText;").await?;
+    anyhow::ensure!(!desk.as_str().unwrap_or_default().contains("weekday") && !desk.as_str().unwrap_or_default().contains("Li Wei"), "the desk shows counts only");
 
     // The relay holds the notes sealed only.
     check::never_stored(&server.data_dir(), "fifteen minutes")?;

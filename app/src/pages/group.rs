@@ -6,7 +6,7 @@
 use confidant_shared::attention::for_group;
 use confidant_shared::calendar_day::parse_day;
 use confidant_shared::document::{DocumentId, DocumentKind};
-use confidant_shared::group::{group_calendar, Group, MeetingPlan, Repeat};
+use confidant_shared::group::{group_calendar, Group, GroupTie, MeetingPlan, Repeat};
 use confidant_shared::journal::{EntryKind, JournalEntry};
 use confidant_shared::paths;
 use confidant_shared::profile::Profile;
@@ -130,6 +130,7 @@ fn GroupEditor(doc: crate::store::OpenDocument, initial: Group, notice: Option<S
         <PlanMeetings editing/>
         <Meetings g editing me=me.get_value()/>
         <ReadingList g editing/>
+        <ProgramLink g editing/>
         <SharePanel local=this_id kind=DocumentKind::Group what="group" note=invite_note/>
         <div class="goal-actions">
             <crate::widgets::delete_document::DeleteDocument id=this_id kind=DocumentKind::Group what="this group"
@@ -407,6 +408,59 @@ fn ReadingList(g: ReadSignal<Group, LocalStorage>, editing: Editing) -> impl Int
                 <button type="submit" data-testid="group-add-reading">"Add to the list"</button>
             </form>
             <p><A href=Section::Journal.path()>"Your journal"</A>" keeps what you think of a reading to yourself."</p>
+        </section>
+    }
+}
+
+/// Sharing the group's attendance counts with a program whose page this
+/// device follows (counts only: `program::group_report`).
+#[component]
+fn ProgramLink(g: ReadSignal<Group, LocalStorage>, editing: Editing) -> impl IntoView {
+    let engine = crate::sync::use_sync();
+    let pages = LocalResource::new(move || {
+        let engine = engine.clone();
+        async move {
+            let all = crate::api::summaries(DocumentKind::ProgramPage).await.unwrap_or_default();
+            all.into_iter()
+                .filter_map(|s| {
+                    let local: DocumentId = s.id.parse().ok()?;
+                    let page = engine.as_ref()?.share_of(local)?.sync_id.to_string();
+                    Some((page, s.title))
+                })
+                .collect::<Vec<_>>()
+        }
+    });
+    let (chosen, set_chosen) = signal(String::new());
+    let share = move |ev: ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(list) = pages.get_untracked() else { return };
+        let wanted = chosen.get_untracked();
+        let Some((page, name)) = list.into_iter().find(|(p, _)| *p == wanted || wanted.is_empty()) else { return };
+        let (Some(a), Some(b)) = (editing.new_id(), editing.new_id()) else { return };
+        editing.edit(|g| g.program = Some(GroupTie { page, program_name: name, report: format!("{a}{b}") }));
+    };
+    view! {
+        <section aria-labelledby="group-program-heading">
+            <h2 id="group-program-heading">"Sharing attendance with a program"</h2>
+            {move || match g.with(|g| g.program.clone()) {
+                Some(tie) => view! {
+                    <p data-testid="group-shares-with">{format!("The group shares its attendance with {}: how many members, meetings held and how many came. Never names, notes or readings.", tie.program_name)}</p>
+                    <button type="button" data-testid="group-stop-sharing" on:click=move |_| editing.edit(|g| g.program = None)>"Stop sharing"</button>
+                }.into_any(),
+                None => match pages.get() {
+                    Some(list) if !list.is_empty() => view! {
+                        <form class="inline-form" on:submit=share>
+                            <label for="group-program">"Program"</label>
+                            <select id="group-program" on:change=move |ev| set_chosen.set(event_target_value(&ev))>
+                                {list.into_iter().map(|(page, title)| view! { <option value=page>{title}</option> }).collect_view()}
+                            </select>
+                            <button type="submit" data-testid="group-share-counts">"Share our attendance counts"</button>
+                        </form>
+                        <p class="hint">"Its coordinator then sees how many members the group has, meetings held and how many came; never names, notes or readings."</p>
+                    }.into_any(),
+                    _ => view! { <p class="hint">"If your group belongs to a program, open the program's link on this device; you can then share the group's attendance counts (never names or notes) with its coordinator."</p> }.into_any(),
+                },
+            }}
         </section>
     }
 }

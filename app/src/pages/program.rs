@@ -361,6 +361,7 @@ fn ProgramDesk(doc: OpenDocument, initial: Program, notice: Option<String>) -> i
         <super::survey_results::ProgramSurveys program editing/>
         <super::program_budget::ProgramBudget program editing intake_here=intake_here.0/>
         <super::program_report::ProgramReportPanel program/>
+        <GroupReports program/>
 
         <AnnouncementForm program=program/>
 
@@ -590,6 +591,29 @@ fn CheckField(edit: RwSignal<SettingsEdit>, id: &'static str, label: &'static st
 
 /// The members waiting for a match (everyone, on request): who they
 /// are, their role, department and topics, and when their form came.
+/// What reading groups and peer mentoring groups chose to share: counts only.
+#[component]
+fn GroupReports(program: ReadSignal<Program, LocalStorage>) -> impl IntoView {
+    view! {
+        <h2 id="group-reports-heading">"Groups"</h2>
+        <p class="hint">"Reading groups and peer mentoring groups that share their attendance with the program: how many members, meetings held and who came, never names or notes."</p>
+        {move || program.with(|p| {
+            let reports = p.group_reports_by_name();
+            if reports.is_empty() {
+                view! { <p class="empty-state" data-testid="no-group-reports">"No group shares its counts yet. A member links their group to the program from the group's page."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="doc-list" aria-labelledby="group-reports-heading">
+                        {reports.into_iter().map(|r| view! {
+                            <li data-testid="group-report"><strong>{r.name.clone()}</strong>" · "{r.words(crate::clock::day_words)}</li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }
+        })}
+    }
+}
+
 #[component]
 fn RosterTable(program: ReadSignal<Program, LocalStorage>) -> impl IntoView {
     let (everyone, set_everyone) = signal(false);

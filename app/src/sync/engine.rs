@@ -365,6 +365,9 @@ impl Engine {
                     if self.shares.get(&doc).is_some_and(|s| s.record.kind == DocumentKind::Partnership) {
                         self.check_in_if_changed(local).await;
                     }
+                    if self.shares.get(&doc).is_some_and(|s| s.record.kind == DocumentKind::Group) {
+                        self.group_counts_if_changed(local).await;
+                    }
                 } else {
                     // A new document: a linked device should get it too.
                     self.keyring_dirty |= self.keyring.is_some();

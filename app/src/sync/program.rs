@@ -11,6 +11,8 @@ use confidant_shared::program::introduction::{Announcement, FormAnswer, Introduc
 use confidant_shared::program::page::ProgramPage;
 use confidant_shared::program::budget::{ClaimNews, ClaimRequest};
 use confidant_shared::program::survey::{SurveyAnswers, SurveyLetter};
+use confidant_shared::group::Group;
+use confidant_shared::program::group_report::GroupCountsLetter;
 use confidant_shared::program::{CheckIn, IntakeForm, Program};
 use confidant_shared::sync::inbox::{InboxAddress, Letter};
 use confidant_shared::sync::notice::{Notice, MAX_NOTICE_BYTES};
@@ -223,6 +225,46 @@ impl Engine {
         match changed.await {
             Ok((_, true)) => {
                 let body = Notice::ProgramCheckIn { program: tie.program, match_id: tie.match_id, check_in }.encode();
+                if let Err(err) = self.send_letter(&to, &body).await {
+                    warn(&err);
+                }
+            }
+            Ok((_, false)) => {}
+            Err(err) => warn(&err.to_string()),
+        }
+    }
+
+    /// A group's attendance counts for a program this device runs.
+    pub(super) async fn program_group_counts(&mut self, letter: &Letter, page: &str, counts: GroupCountsLetter) {
+        let Some(local) = self.program_of_page(page).await else { return };
+        let sender = letter.named_sender().ok().copied();
+        let today = crate::clock::today_day();
+        self.change_program(local, |p| {
+            if let Err(why) = p.receive_group_counts(sender.as_ref(), &counts, today) {
+                warn(&format!("a group's counts were refused: {why}"));
+            }
+        })
+        .await;
+    }
+
+    /// A group was saved: if it shares counts with a program whose page
+    /// this device follows, send them when they differ from the last sent
+    /// from here (checked and recorded in one transaction, as check-ins).
+    pub(super) async fn group_counts_if_changed(&mut self, local: DocumentId) {
+        let Ok((_, group, _)) = OpenDocument::open::<Group>(&self.store, local).await else { return };
+        let Some(tie) = group.program.clone() else { return };
+        let Some(to) = self.coordinator_of(&tie.page).await else { return };
+        let counts = GroupCountsLetter::of(&tie.report, &group.name, &group.counts(crate::clock::today_day()));
+        let text = serde_json::to_string(&(&counts.name, counts.members, counts.meetings_held, counts.came, &counts.last_held)).unwrap_or_default();
+        let key = format!("kept:group-counts:{}", tie.report);
+        let changed = self.store.change_kept::<String, _>(&key, |last| {
+            let changed = *last != text;
+            *last = text.clone();
+            changed
+        });
+        match changed.await {
+            Ok((_, true)) => {
+                let body = Notice::ProgramGroupCounts { page: tie.page, counts }.encode();
                 if let Err(err) = self.send_letter(&to, &body).await {
                     warn(&err);
                 }

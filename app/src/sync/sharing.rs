@@ -280,6 +280,7 @@ impl Engine {
             Some(Notice::ProgramMatchMessage(message)) => return self.program_match_message(&letter, message).await,
             Some(Notice::ProgramSurveyAnswer { page, letter: answer }) => return self.program_survey_answer(&letter, &page, answer).await,
             Some(Notice::ProgramClaim { page, request }) => return self.program_claim(&letter, &page, request).await,
+            Some(Notice::ProgramGroupCounts { page, counts }) => return self.program_group_counts(&letter, &page, counts).await,
             Some(Notice::ProgramClaimNews(news)) => return self.program_claim_news(&letter, news).await,
             _ => {}
         }

@@ -53,6 +53,7 @@ impl Listed for Group {
                 })
                 .collect(),
             readings: BTreeMap::new(),
+            program: None,
         }
     }
 }

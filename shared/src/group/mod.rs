@@ -51,6 +51,19 @@ pub struct Group {
     pub meetings: BTreeMap<String, GroupMeeting>,
     /// The reading list by id; shown in the order added.
     pub readings: BTreeMap<String, Reading>,
+    /// The program the group shares its attendance counts with, if any.
+    #[autosurgeon(missing = "Default::default")]
+    pub program: Option<GroupTie>,
+}
+
+/// Where a group's counts go: a program whose page a member follows.
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct GroupTie {
+    /// The program page's sync id.
+    pub page: String,
+    pub program_name: String,
+    /// Names the group's report in the program: random, known to members only.
+    pub report: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
@@ -189,6 +202,7 @@ impl Group {
             members: BTreeMap::new(),
             meetings: BTreeMap::new(),
             readings: BTreeMap::new(),
+            program: None,
         };
         group.members.insert(creator.0.to_owned(), GroupMember { name: line_text(creator.1)?, facilitator: facilitated, joined: day_text(today) });
         Ok(group)

@@ -5,6 +5,7 @@
 
 pub mod budget;
 pub mod dashboard;
+pub mod group_report;
 pub mod health;
 pub mod intake;
 pub mod introduction;
@@ -96,6 +97,10 @@ pub struct Program {
     /// matched, and the successor checklist's ticked items (see `training`).
     #[autosurgeon(hydrate = "crate::document::fields::map_by_key_or_empty")]
     pub trainings: BTreeMap<String, training::TrainingEvent>,
+    /// Attendance counts reading groups and peer mentoring groups chose
+    /// to share, by their report id (see `group_report`).
+    #[autosurgeon(hydrate = "crate::document::fields::map_by_key_or_empty")]
+    pub group_reports: BTreeMap<String, group_report::GroupReport>,
     #[autosurgeon(hydrate = "crate::document::fields::missing_as_default")]
     pub mentor_training_required: bool,
     #[autosurgeon(hydrate = "crate::document::fields::missing_as_default")]
@@ -486,6 +491,7 @@ impl Program {
             surveys: BTreeMap::new(),
             budget: budget::Budget::default(),
             trainings: BTreeMap::new(),
+            group_reports: BTreeMap::new(),
             mentor_training_required: false,
             handover_done: Vec::new(),
         }

@@ -62,6 +62,9 @@ pub enum Notice {
     /// The coordinator's word on a request: approved, passed on,
     /// reimbursed, or declined with why.
     ProgramClaimNews(crate::program::budget::ClaimNews),
+    /// A group's attendance counts for the program whose public page has
+    /// the sync id `page`, in a signed letter (see `program::group_report`).
+    ProgramGroupCounts { page: String, counts: crate::program::group_report::GroupCountsLetter },
 }
 
 /// The most a notice may hold.
@@ -112,6 +115,7 @@ impl std::fmt::Debug for Notice {
             Notice::ProgramSurveyAnswer { page, .. } => write!(f, "ProgramSurveyAnswer({page})"),
             Notice::ProgramClaim { page, .. } => write!(f, "ProgramClaim({page})"),
             Notice::ProgramClaimNews(news) => write!(f, "ProgramClaimNews({})", news.program),
+            Notice::ProgramGroupCounts { page, .. } => write!(f, "ProgramGroupCounts({page})"),
         }
     }
 }
