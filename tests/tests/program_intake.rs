@@ -461,6 +461,10 @@ async fn intake_forms_reach_the_coordinator_and_the_draft_keeps_the_department_r
     let printed = successor.eval("return [getComputedStyle(document.querySelector('[data-testid=report]')).visibility, getComputedStyle(document.querySelector('[data-testid=roster]')).visibility]").await?;
     assert_eq!(printed, serde_json::json!(["visible", "hidden"]), "printing shows the report alone");
     successor.cdp("Emulation.setEmulatedMedia", serde_json::json!({ "media": "" })).await?;
+    // The desk, its survey results, budget and report open, on a phone's width.
+    successor.set_viewport(Viewport::PHONE).await?;
+    check::accessible(&successor, "the desk with survey results, budget and report at 375 px").await?;
+    successor.set_viewport(Viewport::DESKTOP).await?;
 
     // The program's referral list replaces the common directory for its members.
     ana.client.goto(&server.url("/resources")).await?;

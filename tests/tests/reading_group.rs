@@ -174,8 +174,18 @@ async fn a_reading_group_of_three_logs_a_meeting_and_exports_its_calendar() -> a
     let coordinator = Browser::open(&driver, Viewport::DESKTOP).await?;
     action::fix_today(&coordinator, &server, today()).await?;
     coordinator.client.goto(&server.url("/program")).await?;
+    find::css(&coordinator, "[data-testid='empty-state']").await?;
     action::set_value(&coordinator, "#program-template", "PeerConnections").await?;
-    press(&coordinator, "[data-testid='start-program']").await?;
+    // A browser opened a moment ago may still be starting its device: the
+    // page says so, and pressing again starts the program.
+    for _ in 0..20 {
+        press(&coordinator, "[data-testid='start-program']").await?;
+        let started_or_told = "document.querySelector('h1')?.innerText === 'Peer Connections' || document.body.innerText.includes('still starting')";
+        find::until_within(&coordinator, "the program started, or why not yet", started_or_told, SYNC).await?;
+        if coordinator.eval("return document.querySelector('h1')?.innerText === 'Peer Connections'").await?.as_bool() == Some(true) {
+            break;
+        }
+    }
     find::heading(&coordinator, "Peer Connections").await?;
     find::css(&coordinator, "[data-testid='no-group-reports']").await?;
     find::until(&coordinator, "the program's link", "document.querySelector(\"[data-testid='program-link']\")?.value.includes('#')").await?;

@@ -41,6 +41,8 @@ pub fn ProgramsPage() -> impl IntoView {
     let navigate = use_navigate();
     let start = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        // A new try says only what happens to it.
+        set_error.set(None);
         let Some(engine) = engine.clone() else {
             set_error.set(Some("A program needs sync, which is not running in this tab; reload the page.".into()));
             return;

@@ -199,8 +199,7 @@ impl Engine {
 
     /// A partnership was saved: if it belongs to a program and the pair
     /// shares counts, send them when they differ from the last sent from
-    /// this device (checked and recorded in one transaction, so two tabs
-    /// send once).
+    /// this device.
     pub(super) async fn check_in_if_changed(&mut self, local: DocumentId) {
         let Ok((_, partnership, _)) = OpenDocument::open::<Partnership>(&self.store, local).await else { return };
         let Some(tie) = partnership.program.clone().filter(|t| t.share_check_ins) else { return };
@@ -217,15 +216,22 @@ impl Engine {
         // What is compared: the counts, not the day they were made.
         let counts = serde_json::to_string(&CheckIn { made_on: Default::default(), ..check_in.clone() }).unwrap_or_default();
         let key = kept::check_in_key(&tie.match_id);
-        let changed = self.store.change_kept::<String, _>(&key, |last| {
-            let changed = *last != counts;
-            *last = counts.clone();
+        let body = Notice::ProgramCheckIn { program: tie.program, match_id: tie.match_id, check_in }.encode();
+        self.send_if_changed(&key, counts, &to, &body).await;
+    }
+
+    /// Send `body` to `to` unless `compared` is what was last sent under
+    /// `key` from this device; checked and recorded in one transaction, so
+    /// two tabs send once.
+    async fn send_if_changed(&mut self, key: &str, compared: String, to: &InboxAddress, body: &[u8]) {
+        let changed = self.store.change_kept::<String, _>(key, |last| {
+            let changed = *last != compared;
+            *last = compared.clone();
             changed
         });
         match changed.await {
             Ok((_, true)) => {
-                let body = Notice::ProgramCheckIn { program: tie.program, match_id: tie.match_id, check_in }.encode();
-                if let Err(err) = self.send_letter(&to, &body).await {
+                if let Err(err) = self.send_letter(to, body).await {
                     warn(&err);
                 }
             }
@@ -249,7 +255,7 @@ impl Engine {
 
     /// A group was saved: if it shares counts with a program whose page
     /// this device follows, send them when they differ from the last sent
-    /// from here (checked and recorded in one transaction, as check-ins).
+    /// from here.
     pub(super) async fn group_counts_if_changed(&mut self, local: DocumentId) {
         let Ok((_, group, _)) = OpenDocument::open::<Group>(&self.store, local).await else { return };
         let Some(tie) = group.program.clone() else { return };
@@ -257,21 +263,8 @@ impl Engine {
         let counts = GroupCountsLetter::of(&tie.report, &group.name, &group.counts(crate::clock::today_day()));
         let text = serde_json::to_string(&(&counts.name, counts.members, counts.meetings_held, counts.came, &counts.last_held)).unwrap_or_default();
         let key = format!("kept:group-counts:{}", tie.report);
-        let changed = self.store.change_kept::<String, _>(&key, |last| {
-            let changed = *last != text;
-            *last = text.clone();
-            changed
-        });
-        match changed.await {
-            Ok((_, true)) => {
-                let body = Notice::ProgramGroupCounts { page: tie.page, counts }.encode();
-                if let Err(err) = self.send_letter(&to, &body).await {
-                    warn(&err);
-                }
-            }
-            Ok((_, false)) => {}
-            Err(err) => warn(&err.to_string()),
-        }
+        let body = Notice::ProgramGroupCounts { page: tie.page, counts }.encode();
+        self.send_if_changed(&key, text, &to, &body).await;
     }
 
     /// Answers to a survey of a program this device runs (and holds the
