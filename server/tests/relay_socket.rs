@@ -118,7 +118,7 @@ async fn chunks_are_acknowledged_broadcast_and_survive_a_restart() {
     assert_eq!(opened(&keys, &chunk), b"SECRET-MARKER goal: get tenure");
 
     // The figures count traffic, never content; the public address does not serve them.
-    let metrics = relay.metrics.metrics();
+    let metrics = relay.metrics.metrics().await;
     assert!(metrics.contains("confidant_relay_connections 2"), "{metrics}");
     assert!(metrics.contains("confidant_relay_documents 1"), "{metrics}");
     assert!(!metrics.contains("SECRET-MARKER"));

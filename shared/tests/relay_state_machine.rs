@@ -98,6 +98,11 @@ impl Harness {
                     let more = self.relay.handle_loaded(to, id, read, head);
                     self.run(more);
                 }
+                Effect::Fetch { id, after_seq, limit, .. } => {
+                    let (read, head) = (self.read(id, after_seq, limit), self.head(id));
+                    let more = self.relay.handle_fetched(id, read, head);
+                    self.run(more);
+                }
                 Effect::DeleteLetters { inbox, through_seq } => {
                     if let Some(list) = self.stored.get_mut(&inbox) {
                         list.retain(|(seq, _)| *seq > through_seq);

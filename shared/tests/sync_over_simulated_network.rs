@@ -166,6 +166,13 @@ impl Network {
                     let more = self.relay.handle_loaded(to, id, items, head);
                     self.apply_relay(more);
                 }
+                Effect::Fetch { id, after_seq, limit, .. } => {
+                    let all = self.log.get(&id).cloned().unwrap_or_default();
+                    let head = all.last().map_or(0, |(s, _)| *s);
+                    let items = all.into_iter().filter(|(s, _)| *s > after_seq).take(limit).collect();
+                    let more = self.relay.handle_fetched(id, items, head);
+                    self.apply_relay(more);
+                }
                 Effect::DeleteLetters { inbox, through_seq } => {
                     if let Some(log) = self.log.get_mut(&inbox) {
                         log.retain(|(seq, _)| *seq > through_seq);

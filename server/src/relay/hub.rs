@@ -10,6 +10,7 @@ use axum::body::Bytes;
 use confidant_shared::sync::relay::{ConnectionId, Effect, Relay};
 use confidant_shared::sync::relay_limits::RelayLimits;
 use confidant_shared::sync::wire::{encode, ErrorCode, RelayMessage};
+use confidant_shared::sync::SyncId;
 use tokio::sync::mpsc;
 
 use super::admission::{Admission, Admissions, ConnectionLimits, Refused};
@@ -88,9 +89,6 @@ pub struct RelayHub {
     admissions: Admissions,
     next_connection: AtomicU64,
     counters: Counters,
-    /// Held from storing an item until it is forwarded, so a document's
-    /// chunks go out in the order the store numbered them.
-    write_order: tokio::sync::Mutex<()>,
     /// Flips to true when the server shuts down, so every socket closes
     /// (a graceful shutdown otherwise waits for them for ever).
     closing: tokio::sync::watch::Sender<bool>,
@@ -130,7 +128,6 @@ impl RelayHub {
             admissions: Admissions::new(connections),
             next_connection: AtomicU64::new(1),
             counters: Counters::default(),
-            write_order: tokio::sync::Mutex::new(()),
             closing: tokio::sync::watch::Sender::new(false),
         }
     }
@@ -193,8 +190,14 @@ impl RelayHub {
     }
 
     /// The relay's clockwork, until the server stops: deadlines every
-    /// second, pings every 30 s, expired letters every hour.
+    /// second, pings every 30 s, expired letters every hour; and, when
+    /// other instances share the store, a comparison of heads every
+    /// `catch_up_every` seconds, so a lost notification is only late.
     pub async fn run_timers(self: Arc<Self>) {
+        self.run_timers_with(None).await
+    }
+
+    pub async fn run_timers_with(self: Arc<Self>, catch_up_every: Option<u64>) {
         let mut second = tokio::time::interval(std::time::Duration::from_secs(1));
         second.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         let mut ticks: u64 = 0;
@@ -207,6 +210,9 @@ impl RelayHub {
             }
             if ticks % 3_600 == 1 {
                 self.expire_letters().await;
+            }
+            if catch_up_every.is_some_and(|every| ticks % every.max(1) == 0) {
+                self.catch_up().await;
             }
         }
     }
@@ -222,13 +228,36 @@ impl RelayHub {
     pub async fn expire_letters(self: &Arc<Self>) -> u64 {
         let store = self.store.clone();
         let before = now_ms() - self.store_limits.letter_ttl_ms;
-        match tokio::task::spawn_blocking(move || store.expire_letters(before)).await {
-            Ok(Ok(n)) => n,
-            Ok(Err(err)) => {
+        match store.expire_letters(before).await {
+            Ok(n) => n,
+            Err(err) => {
                 tracing::error!(error = %err, "expiring letters failed");
                 0
             }
-            Err(_) => 0,
+        }
+    }
+
+    /// Another instance stored `(id, seq)` (a notification): forward it,
+    /// and anything before it this instance has not forwarded, in order.
+    pub async fn stored_elsewhere(self: &Arc<Self>, id: SyncId, seq: u64) {
+        let effects = self.relay().handle_stored_elsewhere(id, seq);
+        self.carry_out(effects).await;
+    }
+
+    /// Compare every followed id with the store's heads: what notifications
+    /// missed goes out now (on a timer, and when the signal reconnects).
+    pub async fn catch_up(self: &Arc<Self>) {
+        let followed = self.relay().followed();
+        if followed.is_empty() {
+            return;
+        }
+        match self.store.heads(followed).await {
+            Ok(heads) => {
+                for (id, head) in heads {
+                    self.stored_elsewhere(id, head).await;
+                }
+            }
+            Err(err) => tracing::warn!(error = %err, "catching up with the store failed"),
         }
     }
 
@@ -307,42 +336,40 @@ impl RelayHub {
                     queue.extend(self.answer_in_order(|_| vec![effect]));
                 }
                 Effect::Store { from, client_ref, item } => {
-                    let _in_order = self.write_order.lock().await;
-                    let store = self.store.clone();
-                    let stored = {
-                        let item = item.clone();
-                        tokio::task::spawn_blocking(move || store.append(&item, now_ms())).await
-                    };
-                    match stored {
-                        Ok(Ok(seq)) => queue.extend(self.answer_in_order(|relay| relay.handle_stored(from, client_ref, seq, item))),
-                        Ok(Err(AppendError::Refused(refusal))) => {
+                    // Stores from many connections run at once and share a
+                    // commit; the state machine puts what they forward in order.
+                    match self.store.append(item.clone(), now_ms()).await {
+                        Ok(seq) => queue.extend(self.answer_in_order(|relay| relay.handle_stored(from, client_ref, seq, item))),
+                        Err(AppendError::Refused(refusal)) => {
                             let code = match refusal {
                                 StoreRefusal::Retired => ErrorCode::Retired,
                                 StoreRefusal::QuotaExceeded => ErrorCode::QuotaExceeded,
                             };
                             queue.extend(self.answer_in_order(|relay| relay.handle_store_refused(from, client_ref, code, &refusal.to_string())));
                         }
-                        Ok(Err(AppendError::Store(err))) => {
+                        Err(AppendError::Store(err)) => {
                             tracing::error!(error = %err, "relay store failed");
                             self.internal_error(from, Some(client_ref));
                         }
-                        Err(err) => tracing::error!(error = %err, "relay store task failed"),
                     }
                 }
-                Effect::LoadSince { to, id, after_seq, limit, max_bytes } => {
-                    let store = self.store.clone();
-                    match tokio::task::spawn_blocking(move || store.load_since(&id, after_seq, limit, max_bytes)).await {
-                        Ok(Ok((items, head))) => queue.extend(self.answer_in_order(|relay| relay.handle_loaded(to, id, items, head))),
-                        Ok(Err(err)) => {
-                            tracing::error!(error = %err, "relay load failed");
-                            self.internal_error(to, None);
-                        }
-                        Err(err) => tracing::error!(error = %err, "relay load task failed"),
+                Effect::LoadSince { to, id, after_seq, limit, max_bytes } => match self.store.load_since(id, after_seq, limit, max_bytes).await {
+                    Ok((items, head)) => queue.extend(self.answer_in_order(|relay| relay.handle_loaded(to, id, items, head))),
+                    Err(err) => {
+                        tracing::error!(error = %err, "relay load failed");
+                        self.internal_error(to, None);
                     }
-                }
+                },
+                Effect::Fetch { id, after_seq, limit, max_bytes } => match self.store.load_since(id, after_seq, limit, max_bytes).await {
+                    Ok((items, head)) => queue.extend(self.answer_in_order(|relay| relay.handle_fetched(id, items, head))),
+                    Err(err) => {
+                        // The cursor stays: the timer's next comparison fetches again.
+                        tracing::error!(error = %err, "relay fetch failed");
+                        queue.extend(self.answer_in_order(|relay| relay.handle_fetched(id, Vec::new(), 0)));
+                    }
+                },
                 Effect::DeleteLetters { inbox, through_seq } => {
-                    let store = self.store.clone();
-                    if let Ok(Err(err)) = tokio::task::spawn_blocking(move || store.delete_letters(&inbox, through_seq)).await {
+                    if let Err(err) = self.store.delete_letters(inbox, through_seq).await {
                         tracing::error!(error = %err, "deleting letters failed");
                     }
                 }
@@ -353,14 +380,14 @@ impl RelayHub {
 
 impl RelayHub {
     /// The relay's figures in Prometheus text format.
-    pub fn metrics(&self) -> String {
+    pub async fn metrics(&self) -> String {
         use prometheus_client::encoding::text::encode;
         use prometheus_client::metrics::counter::ConstCounter;
         use prometheus_client::metrics::gauge::ConstGauge;
         use prometheus_client::registry::Registry;
 
         let connections = self.outboxes.lock().unwrap_or_else(|p| p.into_inner()).len() as i64;
-        let (ids, stored_bytes) = self.store.totals().unwrap_or((0, 0));
+        let (ids, stored_bytes) = self.store.totals().await.unwrap_or((0, 0));
         let c = &self.counters;
         let mut registry = Registry::with_prefix("confidant_relay");
         let count = |v: &AtomicU64| ConstCounter::new(v.load(Ordering::Relaxed));
@@ -424,8 +451,9 @@ mod tests {
             }
         }
         assert!(got > 0, "a reading client gets what is sent");
-        assert!(hub.metrics().contains("confidant_relay_connections 2\n"), "the stalled client was dropped:\n{}", hub.metrics());
-        assert!(hub.metrics().contains("confidant_relay_stalled_total 1\n"), "{}", hub.metrics());
+        let metrics = hub.metrics().await;
+        assert!(metrics.contains("confidant_relay_connections 2\n"), "the stalled client was dropped:\n{metrics}");
+        assert!(metrics.contains("confidant_relay_stalled_total 1\n"), "{metrics}");
         drop(stalled_inbox);
     }
 }

@@ -66,27 +66,96 @@ impl Default for StoreLimits {
     }
 }
 
-/// Durable, ordered storage of each document's chunks and each inbox's letters.
+/// What a store's call resolves to, once it is done (or durable).
+pub type StoreFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
+/// A page of items after a sequence number, and the id's last sequence number.
+pub type Page = (Vec<(u64, StoredItem)>, u64);
+
+/// Durable, ordered storage of each document's chunks and each inbox's
+/// letters, shared by every relay instance that uses it.
+///
+/// Each id's next sequence number is assigned inside the storing
+/// transaction (a per-id counter row) and each id's items commit in that
+/// order, so a reader never sees an item before one numbered below it.
+/// Concurrent appends share one commit (group commit).
 pub trait RelayStore: Send + Sync + 'static {
     /// Store an item as its document's (or inbox's) next sequence number,
     /// refusing it if the document is retired or the quota is reached (a
     /// retirement is never refused for quota: the owner can always close a
     /// full document); a retiring chunk retires the document in the same
-    /// transaction. Returns
-    /// only once the item is durable (the relay acknowledges after this).
-    fn append(&self, item: &StoredItem, now_ms: i64) -> Result<u64, AppendError>;
+    /// transaction. Resolves only once the item is durable (the relay
+    /// acknowledges after this), and tells the other instances.
+    fn append(&self, item: StoredItem, now_ms: i64) -> StoreFuture<'_, Result<u64, AppendError>>;
 
     /// At most `limit` items after `after_seq`, in order, stopping after the
     /// item that brings their bytes to `max_bytes`; and the id's last
     /// sequence number.
-    fn load_since(&self, id: &SyncId, after_seq: u64, limit: usize, max_bytes: usize) -> Result<(Vec<(u64, StoredItem)>, u64), RelayStoreError>;
+    fn load_since(&self, id: SyncId, after_seq: u64, limit: usize, max_bytes: usize) -> StoreFuture<'_, Result<Page, RelayStoreError>>;
+
+    /// Each id's last sequence number (ids with nothing stored are left out).
+    fn heads(&self, ids: Vec<SyncId>) -> StoreFuture<'_, Result<Vec<(SyncId, u64)>, RelayStoreError>>;
 
     /// Delete an inbox's letters up to `through_seq` (its owner read them).
-    fn delete_letters(&self, inbox: &SyncId, through_seq: u64) -> Result<(), RelayStoreError>;
+    fn delete_letters(&self, inbox: SyncId, through_seq: u64) -> StoreFuture<'_, Result<(), RelayStoreError>>;
 
     /// Delete letters stored before `before_ms`; returns how many.
-    fn expire_letters(&self, before_ms: i64) -> Result<u64, RelayStoreError>;
+    fn expire_letters(&self, before_ms: i64) -> StoreFuture<'_, Result<u64, RelayStoreError>>;
 
     /// How many documents and inboxes, and stored bytes (for metrics).
-    fn totals(&self) -> Result<(u64, u64), RelayStoreError>;
+    fn totals(&self) -> StoreFuture<'_, Result<(u64, u64), RelayStoreError>>;
+}
+
+/// Whether storing `item` on top of what its id holds is refused; the
+/// same rule for every store.
+pub(crate) fn refusal(item: &StoredItem, held: &IdState, body_len: u64, limits: &StoreLimits) -> Option<StoreRefusal> {
+    let is_letter = matches!(item, StoredItem::Letter(_));
+    let purpose = match item {
+        StoredItem::Chunk(chunk) => Some(chunk.purpose),
+        StoredItem::Letter(_) => None,
+    };
+    let bytes = held.bytes + body_len;
+    if held.retired {
+        Some(StoreRefusal::Retired)
+    } else if purpose == Some(confidant_shared::sync::Purpose::Retire) {
+        None
+    } else if is_letter && (bytes > limits.inbox_bytes || held.letters >= limits.inbox_letters) {
+        Some(StoreRefusal::QuotaExceeded)
+    } else if !is_letter && bytes > limits.document_bytes {
+        Some(StoreRefusal::QuotaExceeded)
+    } else if purpose == Some(confidant_shared::sync::Purpose::Member) && held.introductions >= limits.introductions {
+        Some(StoreRefusal::QuotaExceeded)
+    } else {
+        None
+    }
+}
+
+/// One id's counter row: its next sequence number and what it holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct IdState {
+    pub next_seq: u64,
+    pub bytes: u64,
+    pub letters: u64,
+    pub introductions: u64,
+    pub retired: bool,
+}
+
+impl Default for IdState {
+    fn default() -> Self {
+        IdState { next_seq: 1, bytes: 0, letters: 0, introductions: 0, retired: false }
+    }
+}
+
+impl IdState {
+    /// The row once `item` (of `body_len` bytes) is stored as `next_seq`.
+    pub fn after(&self, item: &StoredItem, body_len: u64) -> IdState {
+        let member = matches!(item, StoredItem::Chunk(chunk) if chunk.purpose == confidant_shared::sync::Purpose::Member);
+        IdState {
+            next_seq: self.next_seq + 1,
+            bytes: self.bytes + body_len,
+            letters: self.letters + u64::from(matches!(item, StoredItem::Letter(_))),
+            introductions: self.introductions + u64::from(member),
+            retired: self.retired || item.retires(),
+        }
+    }
 }

@@ -8,6 +8,6 @@ use crate::app_state::AppState;
 
 pub async fn metrics_show(State(state): State<AppState>) -> impl IntoResponse {
     let hub = state.relay_hub();
-    let text = tokio::task::spawn_blocking(move || hub.metrics()).await.unwrap_or_default();
+    let text = hub.metrics().await;
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text)
 }

@@ -7,12 +7,23 @@
 //!    life: [`Relay::handle_heard`]; every second or so: [`Relay::handle_tick`]
 //!    (closes connections past the hello deadline or the idle timeout);
 //! 3. after carrying out [`Effect::Store`] durably: [`Relay::handle_stored`]
-//!    (only then is the sender acknowledged and the chunk forwarded), one
-//!    store at a time, so chunks go out in the order they were numbered; if
+//!    (only then is the sender acknowledged and the chunk forwarded); if
 //!    the store refuses (the document is retired, a quota is reached):
-//!    [`Relay::handle_store_refused`];
+//!    [`Relay::handle_store_refused`]. Stores may run concurrently and
+//!    finish in any order;
 //! 4. after carrying out [`Effect::LoadSince`]: [`Relay::handle_loaded`];
-//! 5. the socket closes: [`Relay::handle_disconnect`].
+//!    after [`Effect::Fetch`]: [`Relay::handle_fetched`];
+//! 5. another relay instance on the same store stored `(id, seq)` (a
+//!    notification, late, twice or never), or a timer read the heads of
+//!    [`Relay::followed`] from the store: [`Relay::handle_stored_elsewhere`];
+//! 6. the socket closes: [`Relay::handle_disconnect`].
+//!
+//! Several instances may share one store: the store numbers each
+//! document's items inside its storing transaction and commits them in
+//! that order, and each instance forwards a document's items to its own
+//! subscribers strictly in sequence, fetching from the store whatever it
+//! has not seen (stored by another instance, or a concurrent store of its
+//! own that finished first). A lost notification only delays delivery.
 //!
 //! The relay checks signatures, purposes and subscribe proofs but never holds
 //! a key and never sees plaintext. What it enforces:
@@ -90,9 +101,25 @@ pub enum Effect {
     /// that brings the page to `max_bytes` (at least one item), then call
     /// [`Relay::handle_loaded`].
     LoadSince { to: ConnectionId, id: SyncId, after_seq: u64, limit: usize, max_bytes: usize },
+    /// Load what this instance has not yet forwarded of a document or inbox
+    /// (as [`Effect::LoadSince`]), then call [`Relay::handle_fetched`].
+    Fetch { id: SyncId, after_seq: u64, limit: usize, max_bytes: usize },
     /// Delete an inbox's letters up to `through_seq` (its owner read them).
     DeleteLetters { inbox: SyncId, through_seq: u64 },
     Close(ConnectionId),
+}
+
+/// How far this instance has forwarded one document's (or inbox's) items
+/// to its subscribers. Kept while it has subscribers here.
+#[derive(Debug, Default)]
+struct Cursor {
+    /// The last item forwarded; unknown until a first backlog says where
+    /// the store stands.
+    forwarded: Option<u64>,
+    /// The highest sequence number heard of (stored here or elsewhere).
+    heard: u64,
+    /// A fetch is under way: hints meanwhile only raise `heard`.
+    fetching: bool,
 }
 
 #[derive(Debug)]
@@ -107,9 +134,21 @@ struct Connection {
     /// Subscriptions whose backlog is still being loaded, with the chunks
     /// stored meanwhile: these wait until the backlog is sent rather than
     /// overtake it.
-    catching_up: HashMap<SyncId, Vec<(u64, StoredItem)>>,
+    catching_up: HashMap<SyncId, CatchingUp>,
+    /// Per live subscription, the last sequence number sent: a backlog may
+    /// have read further than this instance had forwarded.
+    sent: HashMap<SyncId, u64>,
     messages: Window,
     subscribes: Window,
+}
+
+/// A subscription whose backlog is loading.
+#[derive(Debug, Default)]
+struct CatchingUp {
+    /// The last sequence number sent to it so far.
+    sent: u64,
+    /// Items forwarded meanwhile, in order.
+    waiting: Vec<(u64, StoredItem)>,
 }
 
 /// Every connection and who follows which document or inbox.
@@ -118,6 +157,8 @@ pub struct Relay {
     limits: RelayLimits,
     connections: HashMap<ConnectionId, Connection>,
     subscribers: HashMap<SyncId, BTreeSet<ConnectionId>>,
+    /// Per followed id: what has gone out, so items go out in order.
+    cursors: HashMap<SyncId, Cursor>,
     /// Mutual wishes waiting for their other side.
     rendezvous: Rendezvous,
 }
@@ -176,6 +217,7 @@ impl Relay {
                 heard_ms: now_ms,
                 subscriptions: BTreeSet::new(),
                 catching_up: HashMap::new(),
+                sent: HashMap::new(),
                 messages: Window::new(now_ms),
                 subscribes: Window::new(now_ms),
             },
@@ -245,6 +287,7 @@ impl Relay {
                 if let Some(connection) = self.connections.get_mut(&conn) {
                     connection.subscriptions.remove(&id);
                     connection.catching_up.remove(&id);
+                    connection.sent.remove(&id);
                 }
                 self.unsubscribe(conn, id);
                 Vec::new()
@@ -329,8 +372,9 @@ impl Relay {
         let (limit, max_bytes) = (self.limits.backlog_page, self.limits.backlog_page_bytes);
         let connection = self.connections.get_mut(&conn).expect("admitted");
         connection.subscriptions.insert(id);
-        connection.catching_up.insert(id, Vec::new());
+        connection.catching_up.insert(id, CatchingUp { sent: from_seq, waiting: Vec::new() });
         self.subscribers.entry(id).or_default().insert(conn);
+        self.cursors.entry(id).or_default();
         vec![Effect::LoadSince { to: conn, id, after_seq: from_seq, limit, max_bytes }]
     }
 
@@ -400,21 +444,107 @@ impl Relay {
 
     /// The adapter stored an item durably as `seq`: acknowledge it and
     /// forward it to everyone else following its document or inbox (held
-    /// back for those still loading their backlog).
-    ///
-    /// Call it in the order the store assigned sequence numbers: a client
-    /// expects each document's chunks without gaps.
+    /// back for those still loading their backlog). Stores may finish in
+    /// any order: an item that is not the next one to forward makes the
+    /// relay fetch what lies between from the store.
     pub fn handle_stored(&mut self, from: ConnectionId, client_ref: u64, seq: u64, item: StoredItem) -> Vec<Effect> {
-        let id = item.id();
-        let others: Vec<ConnectionId> = self.others(from, &id).collect();
         let mut effects = Vec::new();
         if self.connections.contains_key(&from) {
             effects.push(Effect::Send(from, RelayMessage::Ack { client_ref, seq }));
         }
+        effects.extend(self.forward(item.id(), seq, Some((from, item))));
+        effects
+    }
+
+    /// Another instance sharing the store stored `(id, seq)`, or a timer
+    /// read `seq` as the id's head: fetch what this instance has not
+    /// forwarded yet. Hints may come late, twice, out of order or never.
+    pub fn handle_stored_elsewhere(&mut self, id: SyncId, seq: u64) -> Vec<Effect> {
+        self.forward(id, seq, None)
+    }
+
+    /// The ids followed here, whose heads a timer compares (a lost
+    /// notification is then only late).
+    pub fn followed(&self) -> Vec<SyncId> {
+        self.cursors.keys().copied().collect()
+    }
+
+    /// Items this instance has forwarded of `id` (for tests and metrics).
+    pub fn forwarded(&self, id: &SyncId) -> Option<u64> {
+        self.cursors.get(id).and_then(|c| c.forwarded)
+    }
+
+    fn forward(&mut self, id: SyncId, seq: u64, item: Option<(ConnectionId, StoredItem)>) -> Vec<Effect> {
+        let Some(cursor) = self.cursors.get_mut(&id) else { return Vec::new() };
+        cursor.heard = cursor.heard.max(seq);
+        match (cursor.forwarded, item) {
+            // Until a backlog says where the store stands, it sets the start.
+            (None, _) => Vec::new(),
+            (Some(last), _) if seq <= last => Vec::new(),
+            (Some(last), Some((from, item))) if seq == last + 1 && !cursor.fetching => {
+                cursor.forwarded = Some(seq);
+                self.deliver(Some(from), id, seq, item)
+            }
+            _ => self.fetch(id),
+        }
+    }
+
+    /// Ask the store for what follows the cursor, unless a fetch is under way.
+    fn fetch(&mut self, id: SyncId) -> Vec<Effect> {
+        let (limit, max_bytes) = (self.limits.backlog_page, self.limits.backlog_page_bytes);
+        let Some(cursor) = self.cursors.get_mut(&id) else { return Vec::new() };
+        match cursor.forwarded {
+            Some(after_seq) if !cursor.fetching && cursor.heard > after_seq => {
+                cursor.fetching = true;
+                vec![Effect::Fetch { id, after_seq, limit, max_bytes }]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The adapter loaded what followed the cursor: forward it in order,
+    /// and fetch again if more was heard of meanwhile. The store is the
+    /// truth: it commits each id's items in sequence order, so a gap in
+    /// what it returns is an inbox's deleted letters, never a late item.
+    pub fn handle_fetched(&mut self, id: SyncId, items: Vec<(u64, StoredItem)>, head_seq: u64) -> Vec<Effect> {
+        let Some(cursor) = self.cursors.get_mut(&id) else { return Vec::new() };
+        cursor.fetching = false;
+        let Some(mut last) = cursor.forwarded else { return Vec::new() };
+        let mut effects = Vec::new();
+        let mut progressed = false;
+        for (seq, item) in items {
+            if seq > last {
+                last = seq;
+                progressed = true;
+                effects.extend(self.deliver(None, id, seq, item));
+            }
+        }
+        let Some(cursor) = self.cursors.get_mut(&id) else { return effects };
+        cursor.forwarded = Some(last);
+        cursor.heard = cursor.heard.max(head_seq);
+        if !progressed {
+            // A hint of something the store does not hold: let it go (the
+            // timer's heads hint again if it ever appears).
+            cursor.heard = last;
+        }
+        effects.extend(self.fetch(id));
+        effects
+    }
+
+    /// Send `seq` to every subscriber here but its sender (held back for
+    /// those still loading their backlog).
+    fn deliver(&mut self, from: Option<ConnectionId>, id: SyncId, seq: u64, item: StoredItem) -> Vec<Effect> {
+        let others: Vec<ConnectionId> = self.subscribers.get(&id).into_iter().flatten().copied().filter(|c| Some(*c) != from).collect();
+        let mut effects = Vec::new();
         let mut live = Vec::new();
         for to in others {
-            let Some(waiting) = self.connections.get_mut(&to).and_then(|c| c.catching_up.get_mut(&id)) else {
-                live.push(to);
+            let Some(connection) = self.connections.get_mut(&to) else { continue };
+            let Some(waiting) = connection.catching_up.get_mut(&id).map(|c| &mut c.waiting) else {
+                let sent = connection.sent.entry(id).or_default();
+                if *sent < seq {
+                    *sent = seq;
+                    live.push(to);
+                }
                 continue;
             };
             let waiting_bytes: usize = waiting.iter().map(|(_, item)| item.size()).sum();
@@ -450,14 +580,23 @@ impl Relay {
         let Some(connection) = self.connections.get_mut(&to).filter(|c| c.subscriptions.contains(&id)) else {
             return Vec::new();
         };
+        let Some(catching_up) = connection.catching_up.get_mut(&id) else { return Vec::new() };
         let more = items.last().is_some_and(|(seq, _)| *seq < head_seq);
-        let mut last = items.last().map_or(0, |(seq, _)| *seq);
+        let read_something = !items.is_empty();
+        let mut last = items.last().map_or(catching_up.sent, |(seq, _)| *seq).max(catching_up.sent);
+        catching_up.sent = last;
         let mut effects: Vec<Effect> = items.into_iter().map(|(seq, item)| Effect::Send(to, item.into_message(seq))).collect();
-        if more {
+        // What went out here before this subscription began must be in its
+        // backlog; when another backlog set the cursor beyond what this one
+        // read, and nothing waiting joins on, read on (an empty page means
+        // the rest was deleted: an inbox's read letters).
+        let forwarded = self.cursors.get(&id).and_then(|c| c.forwarded);
+        let joins = |waiting: &[(u64, StoredItem)]| waiting.first().is_some_and(|(seq, _)| *seq <= last + 1);
+        if more || (read_something && forwarded.is_some_and(|f| f > last && !joins(&catching_up.waiting))) {
             effects.push(Effect::LoadSince { to, id, after_seq: last, limit, max_bytes });
             return effects;
         }
-        let waiting = connection.catching_up.remove(&id).unwrap_or_default();
+        let waiting = connection.catching_up.remove(&id).map(|c| c.waiting).unwrap_or_default();
         for (seq, item) in waiting {
             if seq > last {
                 last = seq;
@@ -465,6 +604,15 @@ impl Relay {
             }
         }
         effects.push(Effect::Send(to, RelayMessage::CaughtUp { id, seq: head_seq.max(last) }));
+        connection.sent.insert(id, head_seq.max(last));
+        // The first backlog here to finish says where forwarding starts;
+        // whatever was heard of beyond it is fetched.
+        if let Some(cursor) = self.cursors.get_mut(&id) {
+            if cursor.forwarded.is_none() {
+                cursor.forwarded = Some(head_seq.max(last));
+                effects.extend(self.fetch(id));
+            }
+        }
         effects
     }
 
@@ -473,6 +621,7 @@ impl Relay {
             set.remove(&conn);
             if set.is_empty() {
                 self.subscribers.remove(&id);
+                self.cursors.remove(&id);
             }
         }
     }
