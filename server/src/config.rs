@@ -18,6 +18,9 @@ pub struct ServerConfig {
     /// subscription proofs must name. Without it, the `Host` header each
     /// client sent is used, which a relay in the middle could set.
     pub public_host: Option<String>,
+    /// A `postgres://` URL: the relay's store on PostgreSQL, shared by every
+    /// instance given the same URL. Without it, SQLite in `data_dir`.
+    pub database_url: Option<String>,
 }
 
 /// The relay's limits, all in one place (the defaults suit one machine).

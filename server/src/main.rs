@@ -48,6 +48,11 @@ struct ServeArgs {
     /// proof made for another relay is refused here. Set it in production.
     #[arg(long, env = "CONFIDANT_PUBLIC_HOST")]
     public_host: Option<String>,
+    /// Keep the relay's data on PostgreSQL (postgres://user:password@host/db)
+    /// instead of SQLite in the data folder. Every instance given the same
+    /// database serves the same documents; put them behind a load balancer.
+    #[arg(long, env = "CONFIDANT_DATABASE_URL")]
+    database_url: Option<String>,
     /// Log as JSON lines instead of text.
     #[arg(long, env = "CONFIDANT_LOG_JSON")]
     log_json: bool,
@@ -98,13 +103,14 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         data_dir: args.data_dir,
         metrics_listen: args.metrics_listen,
         public_host: args.public_host,
+        database_url: args.database_url,
     };
     let mut limits = confidant_server::config::Limits::default();
     limits.connections.per_address = args.connections_per_address;
     limits.connections.total = args.max_connections;
-    let state = AppState::load_with(&config, limits)?;
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
+        let state = AppState::open(&config, limits).await?;
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("cannot listen on {}", config.listen))?;

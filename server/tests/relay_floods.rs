@@ -30,7 +30,7 @@ async fn start(limits: Limits) -> Relay {
     let dist = dir.path().join("dist");
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(dist.join("index.html"), "<html></html>").unwrap();
-    let config = ServerConfig { listen: "127.0.0.1:0".parse().unwrap(), dist_dir: dist, data_dir: dir.path().join("data"), metrics_listen: None, public_host: None };
+    let config = ServerConfig { listen: "127.0.0.1:0".parse().unwrap(), dist_dir: dist, data_dir: dir.path().join("data"), metrics_listen: None, public_host: None, database_url: None };
     let state = AppState::load_with(&config, limits).unwrap();
     let listener = tokio::net::TcpListener::bind(config.listen).await.unwrap();
     let addr = listener.local_addr().unwrap();

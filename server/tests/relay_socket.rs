@@ -45,7 +45,7 @@ async fn start_with(dir: &std::path::Path, addr: SocketAddr, limits: Limits) -> 
     let dist = dir.join("dist");
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(dist.join("index.html"), "<html></html>").unwrap();
-    let config = ServerConfig { listen: addr, dist_dir: dist, data_dir: dir.join("data"), metrics_listen: None, public_host: None };
+    let config = ServerConfig { listen: addr, dist_dir: dist, data_dir: dir.join("data"), metrics_listen: None, public_host: None, database_url: None };
     let state = AppState::load_with(&config, limits).unwrap();
     let metrics = state.relay_hub();
     let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
@@ -427,6 +427,7 @@ async fn with_a_public_host_set_proofs_must_name_it_whatever_host_the_client_sen
         data_dir: dir.path().join("data"),
         metrics_listen: None,
         public_host: Some("mentor.example.edu".into()),
+        database_url: None,
     };
     let state = AppState::load(&config).unwrap();
     let listener = tokio::net::TcpListener::bind(config.listen).await.unwrap();

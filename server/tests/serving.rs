@@ -35,6 +35,7 @@ fn built_app() -> BuiltApp {
         data_dir: dir.path().join("data"),
         metrics_listen: None,
         public_host: None,
+        database_url: None,
     };
     let state = AppState::load(&config).unwrap();
     BuiltApp { _dir: dir, state }
@@ -137,6 +138,7 @@ fn starting_without_a_built_app_says_how_to_build_it() {
         data_dir: dir.path().join("data"),
         metrics_listen: None,
         public_host: None,
+        database_url: None,
     };
     let err = AppState::load(&config).err().expect("no app, no start").to_string();
     assert!(err.contains("trunk build"), "{err}");

@@ -7,7 +7,8 @@
 //! - [`action`]: what a user does (click, type, press keys).
 //! - [`check`]: what a user would notice (headings, console errors, layout).
 //! - [`bench_relay_process`]: the relay binary as its own process, for the
-//!   benchmarks in `src/bin`.
+//!   benchmarks in `src/bin` and the tests of several relay instances.
+//! - [`postgres`]: a throwaway PostgreSQL cluster.
 //!
 //! The app must be built first (`trunk build --release`); `scripts/test` does.
 
@@ -16,6 +17,7 @@ pub mod bench_relay_process;
 pub mod browser;
 pub mod check;
 pub mod find;
+pub mod postgres;
 pub mod server;
 
 pub use browser::{Browser, ChromeDriver, Viewport};

@@ -47,6 +47,7 @@ impl TestServer {
             data_dir: self.dir.path().join("data"),
             metrics_listen: None,
             public_host: None,
+        database_url: None,
         };
         let state = AppState::load(&config)?;
         let listener = tokio::net::TcpListener::bind(self.addr)

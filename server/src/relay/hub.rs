@@ -89,6 +89,9 @@ pub struct RelayHub {
     admissions: Admissions,
     next_connection: AtomicU64,
     counters: Counters,
+    /// Seconds between comparisons with the store's heads; 0 when no other
+    /// instance shares the store.
+    compare_heads_every: AtomicU64,
     /// Flips to true when the server shuts down, so every socket closes
     /// (a graceful shutdown otherwise waits for them for ever).
     closing: tokio::sync::watch::Sender<bool>,
@@ -128,6 +131,7 @@ impl RelayHub {
             admissions: Admissions::new(connections),
             next_connection: AtomicU64::new(1),
             counters: Counters::default(),
+            compare_heads_every: AtomicU64::new(0),
             closing: tokio::sync::watch::Sender::new(false),
         }
     }
@@ -189,15 +193,16 @@ impl RelayHub {
         self.carry_out(effects).await;
     }
 
-    /// The relay's clockwork, until the server stops: deadlines every
-    /// second, pings every 30 s, expired letters every hour; and, when
-    /// other instances share the store, a comparison of heads every
-    /// `catch_up_every` seconds, so a lost notification is only late.
-    pub async fn run_timers(self: Arc<Self>) {
-        self.run_timers_with(None).await
+    /// Other instances share the store: compare heads every `seconds`.
+    pub fn compare_heads_every(&self, seconds: u64) {
+        self.compare_heads_every.store(seconds, Ordering::Relaxed);
     }
 
-    pub async fn run_timers_with(self: Arc<Self>, catch_up_every: Option<u64>) {
+    /// The relay's clockwork, until the server stops: deadlines every
+    /// second, pings every 30 s, expired letters every hour; and, when
+    /// other instances share the store, a comparison of heads every few
+    /// seconds, so a lost notification is only late.
+    pub async fn run_timers(self: Arc<Self>) {
         let mut second = tokio::time::interval(std::time::Duration::from_secs(1));
         second.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         let mut ticks: u64 = 0;
@@ -211,7 +216,8 @@ impl RelayHub {
             if ticks % 3_600 == 1 {
                 self.expire_letters().await;
             }
-            if catch_up_every.is_some_and(|every| ticks % every.max(1) == 0) {
+            let every = self.compare_heads_every.load(Ordering::Relaxed);
+            if every > 0 && ticks % every == 0 {
                 self.catch_up().await;
             }
         }

@@ -3,16 +3,20 @@
 //!
 //! The protocol rules live in `confidant_shared::sync::relay` (a state
 //! machine); this module is the storage and the sockets it asks for.
-//! [`RelayStore`] is the storage boundary: [`SqliteStore`] is the embedded
-//! default, in the data folder. Every method is blocking; the hub calls them
-//! from `spawn_blocking`. Only ciphertext is ever written.
+//! [`RelayStore`] is the storage boundary, async: [`SqliteStore`] is the
+//! embedded default, in the data folder; [`PostgresStore`] lets several
+//! relay instances share one database, hearing of each other's stores
+//! through [`signal`]. Only ciphertext is ever written.
 
 mod admission;
 mod hub;
+mod postgres_store;
+pub mod signal;
 mod sqlite_store;
 
 pub use admission::{Admission, Admissions, ConnectionLimits, Refused};
 pub use hub::{Outbox, OutboxFrame, RelayHub, OUTBOX_BYTES};
+pub use postgres_store::PostgresStore;
 pub use sqlite_store::SqliteStore;
 
 use confidant_shared::sync::relay::StoredItem;

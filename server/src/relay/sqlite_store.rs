@@ -59,6 +59,8 @@ impl SqliteStore {
         // WAL keeps readers off the writer's back; FULL syncs each commit, so
         // an acknowledged chunk survives a crash or power loss.
         writer.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;").map_err(storage)?;
+        // Another process on the same file waits its turn rather than fails.
+        writer.busy_timeout(std::time::Duration::from_secs(10)).map_err(storage)?;
         migrate(&writer)?;
         let reader = Connection::open(&path).map_err(storage)?;
         let (writes, queue) = mpsc::channel();
@@ -128,7 +130,9 @@ fn append_all(connection: &mut Connection, appends: Vec<(StoredItem, i64, Answer
     }
     let mut answers = Vec::with_capacity(appends.len());
     let stored = (|| -> Result<Vec<Result<u64, AppendError>>, RelayStoreError> {
-        let tx = connection.transaction().map_err(storage)?;
+        // Take the write lock at once: a read first would have to upgrade,
+        // which fails rather than waits when another writer holds the file.
+        let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(storage)?;
         let mut rows: HashMap<SyncId, IdState> = HashMap::new();
         let mut results = Vec::with_capacity(appends.len());
         for (item, now_ms, done) in appends {
@@ -193,14 +197,14 @@ fn read_row(tx: &rusqlite::Transaction<'_>, id: &SyncId) -> Result<IdState, Rela
 }
 
 fn delete_letters(connection: &mut Connection, inbox: &SyncId, through_seq: u64) -> Result<(), RelayStoreError> {
-    let tx = connection.transaction().map_err(storage)?;
+    let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(storage)?;
     tx.execute("DELETE FROM items WHERE id = ?1 AND seq <= ?2", params![&inbox.as_bytes()[..], through_seq as i64]).map_err(storage)?;
     recount(&tx, inbox)?;
     tx.commit().map_err(storage)
 }
 
 fn expire_letters(connection: &mut Connection, before_ms: i64) -> Result<u64, RelayStoreError> {
-    let tx = connection.transaction().map_err(storage)?;
+    let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(storage)?;
     let inboxes: Vec<Vec<u8>> = {
         let mut statement = tx.prepare("SELECT DISTINCT id FROM items WHERE stored_ms < ?1 AND id IN (SELECT id FROM ids WHERE letters > 0)").map_err(storage)?;
         let rows = statement.query_map(params![before_ms], |row| row.get(0)).map_err(storage)?;
