@@ -36,15 +36,37 @@ pub fn server_binary() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/server/confidant-server"))
 }
 
+/// The relay binary of this checkout's debug build, built if need be (the
+/// native test layer has built it already), for tests that run it as its
+/// own process.
+pub fn debug_server_binary() -> anyhow::Result<PathBuf> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo).args(["build", "--quiet", "-p", "confidant-server", "--bin", "confidant-server"]).status()?;
+    if !status.success() {
+        bail!("cannot build the relay");
+    }
+    Ok(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/debug/confidant-server"))
+}
+
 /// Start the relay binary on a free loopback port, allowing `connections`
 /// from one address (every benchmark client comes from 127.0.0.1).
 pub async fn start_relay(connections: usize) -> anyhow::Result<Relay> {
+    start_relay_with(&server_binary(), connections, &[], None).await
+}
+
+/// As [`start_relay`], with more flags (`--database-url …`), on `port` if
+/// given (a restarted instance comes back where it was).
+pub async fn start_relay_with(binary: &std::path::Path, connections: usize, flags: &[String], port: Option<u16>) -> anyhow::Result<Relay> {
     let dir = tempfile::tempdir()?;
     std::fs::create_dir_all(dir.path().join("dist"))?;
     std::fs::write(dir.path().join("dist/index.html"), "<!doctype html><title>bench</title>")?;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-    let binary = server_binary();
+    let port = match port {
+        Some(port) => port,
+        None => std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port(),
+    };
+    let binary = binary.to_path_buf();
     let child = Command::new(&binary)
+        .args(flags)
         .args(["--port", &port.to_string(), "--host", "127.0.0.1"])
         .args(["--connections-per-address", &connections.to_string()])
         .arg("--dist-dir")

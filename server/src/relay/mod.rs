@@ -31,6 +31,16 @@ pub enum RelayStoreError {
     Corrupt(String),
 }
 
+impl RelayStoreError {
+    /// The same error again, for each of the writes a failed commit held.
+    pub fn again(&self) -> Self {
+        match self {
+            RelayStoreError::Storage(why) => RelayStoreError::Storage(why.clone()),
+            RelayStoreError::Corrupt(why) => RelayStoreError::Corrupt(why.clone()),
+        }
+    }
+}
+
 /// Why the store would not take an item: the sender is told.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum StoreRefusal {

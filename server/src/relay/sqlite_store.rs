@@ -174,7 +174,7 @@ fn append_all(connection: &mut Connection, appends: Vec<(StoredItem, i64, Answer
         // Nothing of the batch was kept: every sender is told, none acknowledged.
         Err(err) => {
             for done in answers {
-                let _ = done.send(Err(AppendError::Store(RelayStoreError::Storage(err.to_string()))));
+                let _ = done.send(Err(AppendError::Store(err.again())));
             }
         }
     }
