@@ -26,7 +26,7 @@ pub async fn press(browser: &Browser, key: Key) -> anyhow::Result<()> {
 
 /// Create the user's profile in Settings with a name and one role
 /// (`mentee`, `mentor` or `coordinator`).
-pub async fn create_profile(browser: &Browser, server: &crate::TestServer, name: &str, role: &str) -> anyhow::Result<()> {
+pub async fn create_profile(browser: &Browser, server: &impl crate::Site, name: &str, role: &str) -> anyhow::Result<()> {
     browser.client.goto(&server.url("/settings")).await?;
     find::css(browser, "#profile-new-name").await?.send_keys(name).await?;
     find::css(browser, &format!("input[name='profile-new-role'][value='{role}']")).await?.click().await?;
@@ -83,7 +83,7 @@ pub async fn set_value(browser: &Browser, css: &str, value: &str) -> anyhow::Res
 /// Make `day` the app's today in this browser (its clock seam), so that a
 /// date scenario runs on a fixed day rather than the wall clock. Opens the
 /// app's start page first: the setting lives in the app's origin.
-pub async fn fix_today(browser: &Browser, server: &crate::TestServer, day: confidant_shared::calendar_day::NaiveDate) -> anyhow::Result<()> {
+pub async fn fix_today(browser: &Browser, server: &impl crate::Site, day: confidant_shared::calendar_day::NaiveDate) -> anyhow::Result<()> {
     browser.client.goto(&server.url("/")).await?;
     let text = confidant_shared::calendar_day::day_text(day);
     browser.eval(&format!("localStorage.setItem('confidant-fixed-today', {text:?}); return true;")).await?;
@@ -134,7 +134,7 @@ pub async fn add_goal(browser: &Browser, title: &str) -> anyhow::Result<()> {
 /// writes the plan `title` with `goals`, shares it, and the mentor (no
 /// profile yet) accepts as "Ana Lima" and sees every goal. Both browsers end
 /// on the plan.
-pub async fn share_a_plan(mentee: &Browser, mentor: &Browser, server: &crate::TestServer, title: &str, goals: &[&str]) -> anyhow::Result<()> {
+pub async fn share_a_plan(mentee: &Browser, mentor: &Browser, server: &impl crate::Site, title: &str, goals: &[&str]) -> anyhow::Result<()> {
     create_profile(mentee, server, "Sam Rivera", "mentee").await?;
     mentee.client.goto(&server.url("/goals")).await?;
     find::css(mentee, "#new-plan-title").await?.send_keys(title).await?;
@@ -158,7 +158,7 @@ const SYNC: std::time::Duration = std::time::Duration::from_secs(45);
 
 /// Write a journal entry `title` with `body`, and go back to the journal
 /// (leaving the page saves at once).
-pub async fn write_entry(browser: &Browser, server: &crate::TestServer, title: &str, body: &str) -> anyhow::Result<()> {
+pub async fn write_entry(browser: &Browser, server: &impl crate::Site, title: &str, body: &str) -> anyhow::Result<()> {
     browser.client.goto(&server.url("/journal")).await?;
     find::css(browser, "#new-entry-title").await?.send_keys(title).await?;
     find::by_text(browser, "button", "Write entry").await?.click().await?;
@@ -176,7 +176,7 @@ pub fn journal_lists(title: &str) -> String {
 
 /// Wait until the journal lists `title` (written here or on a linked
 /// device) and the entry reads `body`.
-pub async fn journal_shows(browser: &Browser, server: &crate::TestServer, title: &str, body: &str) -> anyhow::Result<()> {
+pub async fn journal_shows(browser: &Browser, server: &impl crate::Site, title: &str, body: &str) -> anyhow::Result<()> {
     browser.client.goto(&server.url("/journal")).await?;
     find::until_within(browser, &format!("the entry {title:?} in the journal"), &journal_lists(title), SYNC).await?;
     find::by_text(browser, "a", title).await?.click().await?;
@@ -188,7 +188,7 @@ pub async fn journal_shows(browser: &Browser, server: &crate::TestServer, title:
 /// Link `new` to the person's device `from`: a device link from Settings,
 /// the same code confirmed on both screens (see linked_devices.rs for the
 /// steps checked one by one).
-pub async fn link_device(from: &Browser, new: &Browser, server: &crate::TestServer) -> anyhow::Result<()> {
+pub async fn link_device(from: &Browser, new: &Browser, server: &impl crate::Site) -> anyhow::Result<()> {
     from.client.goto(&server.url("/settings")).await?;
     find::css(from, "[data-testid='link-device']").await?.click().await?;
     find::until(from, "the device link", "document.querySelector(\"[data-testid='device-link']\")?.value.includes('/link#device.')").await?;

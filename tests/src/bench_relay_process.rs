@@ -51,15 +51,22 @@ pub fn debug_server_binary() -> anyhow::Result<PathBuf> {
 /// Start the relay binary on a free loopback port, allowing `connections`
 /// from one address (every benchmark client comes from 127.0.0.1).
 pub async fn start_relay(connections: usize) -> anyhow::Result<Relay> {
-    start_relay_with(&server_binary(), connections, &[], None).await
+    start_relay_with(&server_binary(), connections, &[], None, None).await
 }
 
-/// As [`start_relay`], with more flags (`--database-url …`), on `port` if
-/// given (a restarted instance comes back where it was).
-pub async fn start_relay_with(binary: &std::path::Path, connections: usize, flags: &[String], port: Option<u16>) -> anyhow::Result<Relay> {
+/// As [`start_relay`], with more flags (`--database-url …`), serving the
+/// app in `dist` if given, on `port` if given (a restarted instance comes
+/// back where it was).
+pub async fn start_relay_with(binary: &std::path::Path, connections: usize, flags: &[String], dist: Option<&std::path::Path>, port: Option<u16>) -> anyhow::Result<Relay> {
     let dir = tempfile::tempdir()?;
-    std::fs::create_dir_all(dir.path().join("dist"))?;
-    std::fs::write(dir.path().join("dist/index.html"), "<!doctype html><title>bench</title>")?;
+    let dist = match dist {
+        Some(dist) => dist.to_path_buf(),
+        None => {
+            std::fs::create_dir_all(dir.path().join("dist"))?;
+            std::fs::write(dir.path().join("dist/index.html"), "<!doctype html><title>bench</title>")?;
+            dir.path().join("dist")
+        }
+    };
     let port = match port {
         Some(port) => port,
         None => std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port(),
@@ -70,7 +77,7 @@ pub async fn start_relay_with(binary: &std::path::Path, connections: usize, flag
         .args(["--port", &port.to_string(), "--host", "127.0.0.1"])
         .args(["--connections-per-address", &connections.to_string()])
         .arg("--dist-dir")
-        .arg(dir.path().join("dist"))
+        .arg(&dist)
         .arg("--data-dir")
         .arg(dir.path().join("data"))
         .env("CONFIDANT_LOG", "warn")

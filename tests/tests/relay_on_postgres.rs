@@ -2,8 +2,8 @@
 //! clients spread over both push to four shared documents, each following
 //! its document; the database is stopped at once and started again while
 //! they push. Every client ends with every chunk of its document, in order,
-//! each once, and nothing the relay acknowledged is missing from the
-//! database.
+//! each once, nothing the relay acknowledged is missing from the database,
+//! and the database's files hold no plaintext.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -72,7 +72,7 @@ async fn push_all(client: &mut Client, keys: &DocumentKeys, me: u64, acked_total
         let mut nonce = [0u8; 24];
         nonce[..8].copy_from_slice(&me.to_le_bytes());
         nonce[8..16].copy_from_slice(&n.to_le_bytes());
-        let chunk = SealedChunk::seal(keys, &member, Purpose::Change, nonce, format!("client {me} change {n}").as_bytes())?;
+        let chunk = SealedChunk::seal(keys, &member, Purpose::Change, nonce, format!("PLAINTEXT-MARKER client {me} change {n}").as_bytes())?;
         let mut tries = 0;
         'acked: loop {
             tries += 1;
@@ -106,7 +106,7 @@ async fn two_relays_on_one_database_deliver_everything_in_order_through_a_databa
     let url = postgres.database("relay").unwrap();
     let binary = debug_server_binary().unwrap();
     let flags = |url: &str| vec!["--database-url".to_string(), url.to_string(), "--public-host".into(), HOST.into()];
-    let relays = [start_relay_with(&binary, 100, &flags(&url), None).await.unwrap(), start_relay_with(&binary, 100, &flags(&url), None).await.unwrap()];
+    let relays = [start_relay_with(&binary, 100, &flags(&url), None, None).await.unwrap(), start_relay_with(&binary, 100, &flags(&url), None, None).await.unwrap()];
     let documents: Vec<DocumentKeys> = (0..DOCUMENTS).map(|d| DocumentKeys::create([d as u8 + 1; 32])).collect();
 
     // Everyone follows first, spread over both instances.
@@ -183,4 +183,17 @@ async fn two_relays_on_one_database_deliver_everything_in_order_through_a_databa
         task.await.unwrap();
     }
     drop(relays);
+
+    // The database's files (tables and write-ahead log) hold ciphertext only.
+    let mut files = vec![postgres.dir().to_path_buf()];
+    let mut scanned = 0;
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            scanned += bytes.len();
+            assert!(!bytes.windows(16).any(|w| w == b"PLAINTEXT-MARKER"), "{} holds plaintext", path.display());
+        }
+    }
+    assert!(scanned > 1_000_000, "the database's files were read ({scanned} bytes)");
 }

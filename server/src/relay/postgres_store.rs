@@ -170,7 +170,7 @@ async fn write_batch(writer: &Reconnecting, batch: Vec<Write>, limits: &StoreLim
         Err(err) => {
             // The database is away: every waiting write is told, none kept.
             for write in batch {
-                let message = RelayStoreError::Storage(err.to_string());
+                let message = err.again();
                 match write {
                     Write::Append { done, .. } => drop(done.send(Err(AppendError::Store(message)))),
                     Write::DeleteLetters { done, .. } => drop(done.send(Err(message))),
