@@ -3,7 +3,8 @@
 # anything already present at the right version. Safe to run again and again.
 #
 #   scripts/install.sh          toolchain for building and running the app
-#   scripts/install.sh --test   also Chromium and ChromeDriver for the browser tests
+#   scripts/install.sh --test   also Chromium and ChromeDriver for the browser tests,
+#                               PostgreSQL and nginx for the tests of several relays
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -59,6 +60,17 @@ if [ "${1:-}" = "--test" ]; then
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
     say "installing Chromium and ChromeDriver"
     apt_install chromium chromium-driver
+  fi
+  # Several relay instances on one database behind a load balancer: the
+  # tests start a throwaway cluster and an nginx of their own, on free
+  # ports, and stop them when they end.
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    say "installing PostgreSQL"
+    apt_install postgresql
+  fi
+  if ! command -v nginx >/dev/null; then
+    say "installing nginx"
+    apt_install nginx
   fi
   if ! grep -qs "\"version\": \"$AXE_VERSION\"" tests/axe/node_modules/axe-core/package.json; then
     if ! command -v npm >/dev/null; then

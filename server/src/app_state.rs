@@ -77,10 +77,11 @@ impl AppState {
         let (index_html, _) = Self::prepare(config)?;
         // The URL may hold a password: errors name the database, not the URL.
         let store = PostgresStore::open(&url, limits.store).await.map_err(|err| StartError::Database(err.to_string()))?;
+        let instance = store.instance();
         let state = Self::assemble(config, &index_html, Arc::new(store), limits);
         let hub = state.relay_hub();
         hub.compare_heads_every(CATCH_UP_SECONDS);
-        tokio::spawn(signal::follow(hub, signal::listen_postgres(url)));
+        tokio::spawn(signal::follow(hub, signal::listen_postgres(url, instance)));
         Ok(state)
     }
 

@@ -2,11 +2,13 @@
 //! state machine and hears of the others' stores only through hints that
 //! come late, twice, out of order or never, and stores finish in any order.
 //! Every subscriber on every instance must still get every chunk once, in
-//! sequence order, without a gap its client would have to repair.
+//! sequence order, without a gap its client would have to repair. Signals
+//! and mutual wishes, never stored, reach the other instances too.
 
 use std::collections::{BTreeMap, HashMap};
 
-use confidant_shared::sync::relay::{ConnectionId, Effect, Relay, StoredItem};
+use confidant_shared::sync::rendezvous::token_for;
+use confidant_shared::sync::relay::{ConnectionId, Effect, Relay, Shared, StoredItem};
 use confidant_shared::sync::relay_limits::RelayLimits;
 use confidant_shared::sync::wire::{encode, ClientMessage, RelayMessage, PROTOCOL_VERSION};
 use confidant_shared::sync::{DocumentKeys, MemberKeys, Purpose, Role, SealedChunk, SyncId};
@@ -23,6 +25,8 @@ enum Task {
     Hint { instance: usize, id: SyncId, seq: u64 },
     Load { instance: usize, to: ConnectionId, id: SyncId, after_seq: u64, limit: usize },
     Fetch { instance: usize, id: SyncId, after_seq: u64, limit: usize },
+    /// A signal or rendezvous side passed to another instance.
+    Shared { instance: usize, shared: Shared },
 }
 
 /// A fixed-seed generator: each seed is one schedule.
@@ -43,6 +47,7 @@ struct World {
     tasks: Vec<Task>,
     received: BTreeMap<ConnectionId, Vec<u64>>,
     acked: BTreeMap<ConnectionId, Vec<u64>>,
+    messages: BTreeMap<ConnectionId, Vec<RelayMessage>>,
     rng: Rng,
     /// Out of 10: how often a notification is lost, and sent twice.
     lose: usize,
@@ -58,6 +63,7 @@ impl World {
             tasks: Vec::new(),
             received: BTreeMap::new(),
             acked: BTreeMap::new(),
+            messages: BTreeMap::new(),
             rng: Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1),
             lose,
             twice,
@@ -85,12 +91,18 @@ impl World {
                 Effect::LoadSince { to, id, after_seq, limit, .. } => self.tasks.push(Task::Load { instance, to, id, after_seq, limit }),
                 Effect::Fetch { id, after_seq, limit, .. } => self.tasks.push(Task::Fetch { instance, id, after_seq, limit }),
                 Effect::DeleteLetters { .. } => {}
+                Effect::Share(shared) => {
+                    for other in (0..self.relays.len()).filter(|o| *o != instance) {
+                        self.tasks.push(Task::Shared { instance: other, shared: shared.clone() });
+                    }
+                }
                 Effect::Close(conn) => panic!("{conn:?} was closed: nothing here should overflow"),
             }
         }
     }
 
     fn deliver(&mut self, to: ConnectionId, message: RelayMessage) {
+        self.messages.entry(to).or_default().push(message.clone());
         match message {
             RelayMessage::Chunk { seq, .. } => self.received.entry(to).or_default().push(seq),
             RelayMessage::Ack { seq, .. } => self.acked.entry(to).or_default().push(seq),
@@ -132,6 +144,10 @@ impl World {
             Task::Load { instance, to, id, after_seq, limit } => {
                 let (items, head) = (self.read(&id, after_seq, limit), self.head(&id));
                 let effects = self.relays[instance].handle_loaded(to, id, items, head);
+                self.carry_out(instance, effects);
+            }
+            Task::Shared { instance, shared } => {
+                let effects = self.relays[instance].handle_shared(shared, 1_000);
                 self.carry_out(instance, effects);
             }
             Task::Fetch { instance, id, after_seq, limit } => {
@@ -253,4 +269,42 @@ fn lost_notifications_only_delay_delivery_until_the_timer_compares_heads() {
 fn with_every_notification_lost_the_timer_alone_delivers() {
     let world = run_schedule(7, 10, 0);
     check(&world, 7);
+}
+
+#[test]
+fn signals_and_mutual_wishes_reach_members_on_the_other_instances() {
+    let keys = DocumentKeys::create([3; 32]);
+    let mut world = World::new(2, 1, 0, 0);
+    world.connect(0, ConnectionId(1), &keys, true);
+    world.connect(1, ConnectionId(2), &keys, true);
+    while world.step() {}
+
+    // A signal sent on instance 0 reaches the member on instance 1.
+    let owner = MemberKeys::issue(&keys, Role::Owner, [7; 32]).unwrap();
+    let signal = SealedChunk::seal(&keys, &owner, Purpose::Signal, [5; 24], b"here").unwrap();
+    world.send(0, ConnectionId(1), &ClientMessage::Ephemeral { chunk: signal.clone() });
+    while world.step() {}
+    let got = |world: &World, conn: u64| world.messages.get(&ConnectionId(conn)).cloned().unwrap_or_default();
+    assert!(got(&world, 2).contains(&RelayMessage::Ephemeral { chunk: signal.clone() }), "the member on the other instance hears it");
+    assert!(!got(&world, 1).iter().any(|m| matches!(m, RelayMessage::Ephemeral { .. })), "the sender does not hear itself");
+
+    // Passed on by another instance, a change is not a signal: dropped.
+    let change = SealedChunk::seal(&keys, &owner, Purpose::Change, [6; 24], b"edit").unwrap();
+    assert!(world.relays[1].handle_shared(Shared::Signal(change), 1_000).is_empty());
+
+    // Two sides of a wish posted on two instances meet; both are told.
+    let (side_a, side_b) = ([1u8; 32], [2u8; 32]);
+    let token = token_for(&side_a, &side_b);
+    world.send(0, ConnectionId(1), &ClientMessage::Rendezvous { token, side: side_a });
+    while world.step() {}
+    assert!(!got(&world, 1).iter().any(|m| matches!(m, RelayMessage::Met { .. })), "one side alone hears nothing");
+    world.send(1, ConnectionId(2), &ClientMessage::Rendezvous { token, side: side_b });
+    while world.step() {}
+    for conn in [1, 2] {
+        assert!(got(&world, conn).contains(&RelayMessage::Met { token }), "connection {conn} is told they met");
+    }
+    // A made-up side from elsewhere meets nothing.
+    let lone = token_for(&[8; 32], &[9; 32]);
+    world.send(0, ConnectionId(1), &ClientMessage::Rendezvous { token: lone, side: [8; 32] });
+    assert!(world.relays[1].handle_shared(Shared::Rendezvous { token: lone, side: [7; 32] }, 1_000).is_empty());
 }

@@ -103,6 +103,7 @@ impl Harness {
                     let more = self.relay.handle_fetched(id, read, head);
                     self.run(more);
                 }
+                Effect::Share(_) => {}
                 Effect::DeleteLetters { inbox, through_seq } => {
                     if let Some(list) = self.stored.get_mut(&inbox) {
                         list.retain(|(seq, _)| *seq > through_seq);

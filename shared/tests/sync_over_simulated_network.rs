@@ -173,6 +173,7 @@ impl Network {
                     let more = self.relay.handle_fetched(id, items, head);
                     self.apply_relay(more);
                 }
+                Effect::Share(_) => {}
                 Effect::DeleteLetters { inbox, through_seq } => {
                     if let Some(log) = self.log.get_mut(&inbox) {
                         log.retain(|(seq, _)| *seq > through_seq);

@@ -197,3 +197,60 @@ async fn two_relays_on_one_database_deliver_everything_in_order_through_a_databa
     }
     assert!(scanned > 1_000_000, "the database's files were read ({scanned} bytes)");
 }
+
+/// Receive until `want` matches, noting everything else.
+async fn until(stream: &mut SplitStream<Socket>, what: &str, want: impl Fn(&RelayMessage) -> bool) -> RelayMessage {
+    loop {
+        let message = receive(stream).await.unwrap_or_else(|err| panic!("waiting for {what}: {err}"));
+        if want(&message) {
+            return message;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn letters_signals_and_mutual_wishes_cross_from_one_relay_to_the_other() {
+    use confidant_shared::sync::inbox::InboxKeys;
+    use confidant_shared::sync::rendezvous::token_for;
+
+    let postgres = Postgres::start().unwrap();
+    let url = postgres.database("relay").unwrap();
+    let binary = debug_server_binary().unwrap();
+    let flags = vec!["--database-url".to_string(), url.clone(), "--public-host".into(), HOST.into()];
+    let relays = [start_relay_with(&binary, 100, &flags, None, None).await.unwrap(), start_relay_with(&binary, 100, &flags, None, None).await.unwrap()];
+    let keys = DocumentKeys::create([9; 32]);
+    let mut one = connect(&relays[0].addr, &keys).await.unwrap();
+    let mut two = connect(&relays[1].addr, &keys).await.unwrap();
+
+    // The coordinator's inbox is followed on the second relay; a letter
+    // sealed to it is posted on the first.
+    let inbox = InboxKeys::from_seed([4; 32]);
+    let (socket, _) = tokio_tungstenite::connect_async(format!("ws://{}/sync", relays[1].addr)).await.unwrap();
+    let (mut owner_sink, mut owner) = socket.split();
+    let RelayMessage::Welcome { challenge, .. } = receive(&mut owner).await.unwrap() else { panic!("no welcome") };
+    send(&mut owner_sink, &ClientMessage::Hello { version: PROTOCOL_VERSION }).await.unwrap();
+    let subscribe = ClientMessage::SubscribeInbox { inbox: inbox.address().verifying_key, from_seq: 0, proof: inbox.subscribe_proof(HOST, &challenge) };
+    send(&mut owner_sink, &subscribe).await.unwrap();
+    until(&mut owner, "the inbox caught up", |m| matches!(m, RelayMessage::CaughtUp { .. })).await;
+    let post = inbox.address().seal(None, [1; 32], [2; 24], b"an intake form");
+    send(&mut one.sink, &ClientMessage::Post { post: post.clone(), client_ref: 1 }).await.unwrap();
+    until(&mut one.stream, "the letter acknowledged", |m| matches!(m, RelayMessage::Ack { client_ref: 1, .. })).await;
+    let letter = until(&mut owner, "the letter on the other relay", |m| matches!(m, RelayMessage::Letter { .. })).await;
+    assert_eq!(letter, RelayMessage::Letter { seq: 1, post });
+
+    // A member's presence signal sent on the first reaches the member on the second.
+    let member = MemberKeys::issue(&keys, Role::Owner, [3; 32]).unwrap();
+    let signal = SealedChunk::seal(&keys, &member, Purpose::Signal, [7; 24], b"here").unwrap();
+    send(&mut one.sink, &ClientMessage::Ephemeral { chunk: signal.clone() }).await.unwrap();
+    let heard = until(&mut two.stream, "the signal on the other relay", |m| matches!(m, RelayMessage::Ephemeral { .. })).await;
+    assert_eq!(heard, RelayMessage::Ephemeral { chunk: signal });
+
+    // Two partners' sides of a mutual wish, on two relays, meet; both are told.
+    let (side_a, side_b) = ([5u8; 32], [6u8; 32]);
+    let token = token_for(&side_a, &side_b);
+    send(&mut one.sink, &ClientMessage::Rendezvous { token, side: side_a }).await.unwrap();
+    // Whichever relay hears of the other side first tells its own.
+    send(&mut two.sink, &ClientMessage::Rendezvous { token, side: side_b }).await.unwrap();
+    until(&mut two.stream, "met, on the second relay", |m| *m == RelayMessage::Met { token }).await;
+    until(&mut one.stream, "met, on the first relay", |m| *m == RelayMessage::Met { token }).await;
+}

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
-use confidant_shared::sync::relay::{ConnectionId, Effect, Relay};
+use confidant_shared::sync::relay::{ConnectionId, Effect, Relay, Shared};
 use confidant_shared::sync::relay_limits::RelayLimits;
 use confidant_shared::sync::wire::{encode, ErrorCode, RelayMessage};
 use confidant_shared::sync::SyncId;
@@ -250,6 +250,12 @@ impl RelayHub {
         self.carry_out(effects).await;
     }
 
+    /// Another instance passed on a signal or a rendezvous side.
+    pub async fn shared_elsewhere(self: &Arc<Self>, shared: Shared) {
+        let effects = self.relay().handle_shared(shared, now_ms());
+        self.carry_out(effects).await;
+    }
+
     /// Compare every followed id with the store's heads: what notifications
     /// missed goes out now (on a timer, and when the signal reconnects).
     pub async fn catch_up(self: &Arc<Self>) {
@@ -374,6 +380,11 @@ impl RelayHub {
                         queue.extend(self.answer_in_order(|relay| relay.handle_fetched(id, Vec::new(), 0)));
                     }
                 },
+                Effect::Share(shared) => {
+                    if let Err(err) = self.store.share(shared).await {
+                        tracing::warn!(error = %err, "passing a signal to the other instances failed");
+                    }
+                }
                 Effect::DeleteLetters { inbox, through_seq } => {
                     if let Err(err) = self.store.delete_letters(inbox, through_seq).await {
                         tracing::error!(error = %err, "deleting letters failed");

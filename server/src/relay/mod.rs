@@ -19,7 +19,7 @@ pub use hub::{Outbox, OutboxFrame, RelayHub, OUTBOX_BYTES};
 pub use postgres_store::PostgresStore;
 pub use sqlite_store::SqliteStore;
 
-use confidant_shared::sync::relay::StoredItem;
+use confidant_shared::sync::relay::{Shared, StoredItem};
 use confidant_shared::sync::SyncId;
 
 /// Why storage failed (internal: the client sees "Something went wrong").
@@ -118,6 +118,12 @@ pub trait RelayStore: Send + Sync + 'static {
 
     /// How many documents and inboxes, and stored bytes (for metrics).
     fn totals(&self) -> StoreFuture<'_, Result<(u64, u64), RelayStoreError>>;
+
+    /// Pass what is never stored (a signal, a rendezvous side) to the other
+    /// instances on this store; nothing when no other can share it.
+    fn share(&self, _shared: Shared) -> StoreFuture<'_, Result<(), RelayStoreError>> {
+        Box::pin(async { Ok(()) })
+    }
 }
 
 /// Whether storing `item` on top of what its id holds is refused; the

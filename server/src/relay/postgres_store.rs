@@ -14,7 +14,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use confidant_shared::sync::relay::StoredItem;
+use confidant_shared::sync::relay::{Shared, StoredItem};
 use confidant_shared::sync::SyncId;
 use tokio::sync::{mpsc, oneshot, Mutex};
 use tokio_postgres::{Client, NoTls};
@@ -85,6 +85,8 @@ pub struct PostgresStore {
     /// replaced when the database restarted.
     reader: std::sync::Mutex<Arc<Client>>,
     url: String,
+    /// This instance's random name: it skips what it shared itself.
+    instance: [u8; 8],
 }
 
 enum Write {
@@ -118,12 +120,19 @@ impl PostgresStore {
                 write_batch(&writer, batch, &limits).await;
             }
         });
-        Ok(PostgresStore { writes, reader: std::sync::Mutex::new(Arc::new(connect(url).await?)), url: url.to_owned() })
+        let mut instance = [0u8; 8];
+        getrandom::fill(&mut instance).map_err(|_| storage("no randomness for the instance's name"))?;
+        Ok(PostgresStore { writes, reader: std::sync::Mutex::new(Arc::new(connect(url).await?)), url: url.to_owned(), instance })
     }
 
     /// The database this store is on (for the notification listener).
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// This instance's name in what it shares.
+    pub fn instance(&self) -> [u8; 8] {
+        self.instance
     }
 
     fn write<T>(&self, make: impl FnOnce(oneshot::Sender<T>) -> Write) -> Result<oneshot::Receiver<T>, RelayStoreError> {
@@ -366,6 +375,17 @@ impl RelayStore for PostgresStore {
     fn expire_letters(&self, before_ms: i64) -> StoreFuture<'_, Result<u64, RelayStoreError>> {
         let answer = self.write(|done| Write::Expire { before_ms, done });
         Box::pin(async move { answer?.await.map_err(stopped)? })
+    }
+
+    fn share(&self, shared: Shared) -> StoreFuture<'_, Result<(), RelayStoreError>> {
+        Box::pin(async move {
+            // A notification holds under 8,000 bytes: what is bigger stays
+            // on this instance (the app's signals are far smaller).
+            let Some(payload) = super::signal::shared_payload(&self.instance, &shared) else { return Ok(()) };
+            let client = self.reader().await?;
+            client.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &payload]).await.map_err(storage)?;
+            Ok(())
+        })
     }
 
     fn totals(&self) -> StoreFuture<'_, Result<(u64, u64), RelayStoreError>> {

@@ -2,6 +2,9 @@
 //! carrying only `(id, sequence number)`, never content. The instance
 //! fetches the items from the store itself, in order ([`RelayHub::stored_elsewhere`]).
 //!
+//! Signals and rendezvous sides, never stored, go the same way
+//! ([`shared_payload`]), each instance skipping its own.
+//!
 //! On PostgreSQL the store's own transaction sends the hint
 //! (`pg_notify`, delivered at commit) and [`listen_postgres`] receives
 //! them. A message bus (NATS, say) could take its place: publish each
@@ -12,6 +15,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use confidant_shared::sync::relay::Shared;
 use confidant_shared::sync::SyncId;
 use futures_util::StreamExt;
 use tokio::sync::mpsc;
@@ -21,12 +25,41 @@ use super::postgres_store::CHANNEL;
 use super::RelayHub;
 
 /// What the signal says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Hint {
     /// Some instance stored `seq` of `id`.
     Stored { id: SyncId, seq: u64 },
     /// Hints may have been missed (the signal reconnected): compare heads.
     Resync,
+    /// Another instance passed on a signal or a rendezvous side.
+    Shared(Shared),
+}
+
+/// The most a notification's text may hold (PostgreSQL's limit is 8,000 bytes).
+const MAX_PAYLOAD: usize = 7_900;
+
+/// What is shared, as a notification's text: `s:`, the sending instance
+/// in hex, a colon, the postcard bytes in base64; `None` if too big.
+pub fn shared_payload(instance: &[u8; 8], shared: &Shared) -> Option<String> {
+    use base64::Engine;
+    let bytes = postcard::to_allocvec(shared).ok()?;
+    let text = format!("s:{}:{}", hex::encode(instance), base64::engine::general_purpose::STANDARD_NO_PAD.encode(bytes));
+    (text.len() <= MAX_PAYLOAD).then_some(text)
+}
+
+/// Read a notification: a stored item's hint, or what another instance
+/// shared (not this one's own). Anything else is ignored.
+pub fn read_payload(payload: &str, own: &[u8; 8]) -> Option<Hint> {
+    use base64::Engine;
+    if let Some(rest) = payload.strip_prefix("s:") {
+        let (instance, body) = rest.split_once(':')?;
+        if hex::decode(instance).ok()? == own {
+            return None;
+        }
+        let bytes = base64::engine::general_purpose::STANDARD_NO_PAD.decode(body).ok()?;
+        return postcard::from_bytes(&bytes).ok().map(Hint::Shared);
+    }
+    read_hint(payload).map(|(id, seq)| Hint::Stored { id, seq })
 }
 
 /// How long the listener waits before reconnecting to the database.
@@ -46,7 +79,7 @@ pub fn read_hint(payload: &str) -> Option<(SyncId, u64)> {
 
 /// LISTEN on the database at `url`, reconnecting for as long as the
 /// receiver is kept; each (re)connection starts with [`Hint::Resync`].
-pub fn listen_postgres(url: String) -> mpsc::UnboundedReceiver<Hint> {
+pub fn listen_postgres(url: String, own: [u8; 8]) -> mpsc::UnboundedReceiver<Hint> {
     let (hints, receiver) = mpsc::unbounded_channel();
     tokio::spawn(async move {
         while !hints.is_closed() {
@@ -58,8 +91,8 @@ pub fn listen_postgres(url: String) -> mpsc::UnboundedReceiver<Hint> {
                         while let Some(message) = messages.next().await {
                             match message {
                                 Ok(AsyncMessage::Notification(note)) => {
-                                    if let Some((id, seq)) = read_hint(note.payload()) {
-                                        let _ = forward.send(Hint::Stored { id, seq });
+                                    if let Some(hint) = read_payload(note.payload(), &own) {
+                                        let _ = forward.send(hint);
                                     }
                                 }
                                 Ok(_) => {}
@@ -97,6 +130,7 @@ pub async fn follow(hub: Arc<RelayHub>, mut hints: mpsc::UnboundedReceiver<Hint>
         match hint {
             Hint::Stored { id, seq } => hub.stored_elsewhere(id, seq).await,
             Hint::Resync => hub.catch_up().await,
+            Hint::Shared(shared) => hub.shared_elsewhere(shared).await,
         }
     }
 }
@@ -109,6 +143,11 @@ mod tests {
     fn a_hint_reads_back_and_anything_else_is_ignored() {
         let id = SyncId::from_bytes([7; 16]);
         assert_eq!(read_hint(&hint_payload(&id, 42)), Some((id, 42)));
+        let shared = Shared::Rendezvous { token: [1; 32], side: [2; 32] };
+        let text = shared_payload(&[3; 8], &shared).unwrap();
+        assert_eq!(read_payload(&text, &[4; 8]), Some(Hint::Shared(shared)), "another instance's");
+        assert_eq!(read_payload(&text, &[3; 8]), None, "this instance's own");
+        assert_eq!(read_payload("s:0303030303030303:!!", &[4; 8]), None);
         for junk in ["", "07:1", "zz:1", &format!("{}:-1", hex::encode([7; 16])), &format!("{}", hex::encode([7; 16]))] {
             assert_eq!(read_hint(junk), None, "{junk}");
         }

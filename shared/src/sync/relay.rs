@@ -16,6 +16,8 @@
 //! 5. another relay instance on the same store stored `(id, seq)` (a
 //!    notification, late, twice or never), or a timer read the heads of
 //!    [`Relay::followed`] from the store: [`Relay::handle_stored_elsewhere`];
+//!    it passed on a signal or a rendezvous side ([`Effect::Share`]):
+//!    [`Relay::handle_shared`];
 //! 6. the socket closes: [`Relay::handle_disconnect`].
 //!
 //! Several instances may share one store: the store numbers each
@@ -107,6 +109,19 @@ pub enum Effect {
     /// Delete an inbox's letters up to `through_seq` (its owner read them).
     DeleteLetters { inbox: SyncId, through_seq: u64 },
     Close(ConnectionId),
+    /// Tell the other relay instances sharing the store, if any; they pass
+    /// it to [`Relay::handle_shared`].
+    Share(Shared),
+}
+
+/// What relay instances sharing a store tell each other besides stored
+/// items: what is never stored.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Shared {
+    /// A signal (presence, heads) for the document's members on every instance.
+    Signal(SealedChunk),
+    /// A side of a mutual wish, which may meet one posted on another instance.
+    Rendezvous { token: [u8; 32], side: [u8; 32] },
 }
 
 /// How far this instance has forwarded one document's (or inbox's) items
@@ -317,9 +332,10 @@ impl Relay {
                 RelayMessage::Error { code: ErrorCode::RateLimited, message: "too many messages at once; retry shortly".into(), client_ref: None, id: None, retry_after_ms: Some(wait) },
             )];
         }
+        let share = Effect::Share(Shared::Rendezvous { token, side });
         match self.rendezvous.post(conn, token, side, now_ms) {
-            Ok(told) if told.is_empty() => Vec::new(),
-            Ok(told) => vec![Effect::Broadcast(told, RelayMessage::Met { token })],
+            Ok(told) if told.is_empty() => vec![share],
+            Ok(told) => vec![Effect::Broadcast(told, RelayMessage::Met { token }), share],
             Err(RendezvousRefusal::TooMany) => vec![error(conn, ErrorCode::QuotaExceeded, "this connection has posted as many wishes as one may")],
         }
     }
@@ -432,10 +448,37 @@ impl Relay {
             return vec![error(conn, ErrorCode::NotSubscribed, "subscribe before sending signals")];
         }
         let to: Vec<ConnectionId> = self.others(conn, &doc).collect();
-        if to.is_empty() {
-            return Vec::new();
+        let mut effects = Vec::new();
+        if !to.is_empty() {
+            effects.push(Effect::Broadcast(to, RelayMessage::Ephemeral { chunk: chunk.clone() }));
         }
-        vec![Effect::Broadcast(to, RelayMessage::Ephemeral { chunk })]
+        effects.push(Effect::Share(Shared::Signal(chunk)));
+        effects
+    }
+
+    /// Another relay instance sharing the store passed on a signal or a
+    /// rendezvous side. Checked as if a client had sent it: a signal must
+    /// be one, within its size, and signed by a member.
+    pub fn handle_shared(&mut self, shared: Shared, now_ms: i64) -> Vec<Effect> {
+        match shared {
+            Shared::Signal(chunk) => {
+                if chunk.purpose != Purpose::Signal || chunk.ciphertext.len() > MAX_SIGNAL_BYTES || chunk.verify().is_err() {
+                    return Vec::new();
+                }
+                let to: Vec<ConnectionId> = self.subscribers.get(&chunk.document()).into_iter().flatten().copied().collect();
+                if to.is_empty() {
+                    return Vec::new();
+                }
+                vec![Effect::Broadcast(to, RelayMessage::Ephemeral { chunk })]
+            }
+            Shared::Rendezvous { token, side } => {
+                let told = self.rendezvous.post_elsewhere(token, side, now_ms);
+                if told.is_empty() {
+                    return Vec::new();
+                }
+                vec![Effect::Broadcast(told, RelayMessage::Met { token })]
+            }
+        }
     }
 
     fn others(&self, conn: ConnectionId, id: &SyncId) -> impl Iterator<Item = ConnectionId> + '_ {

@@ -18,7 +18,9 @@
 //! connection is known to the relay by that inbox.
 //!
 //! The table lives in the relay's memory: devices post their wishes again
-//! on every connection, so a restart loses nothing that matters. It is
+//! on every connection, so a restart loses nothing that matters. Relay
+//! instances sharing a store tell each other of every side posted
+//! ([`Rendezvous::post_elsewhere`]), so two partners on two instances meet. It is
 //! bounded: per connection, and overall (the oldest tokens make room).
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
@@ -87,6 +89,21 @@ impl Rendezvous {
         if new_wait && (waits >= MAX_WAITING_PER_CONNECTION || posted >= MAX_POSTS_PER_CONNECTION) {
             return Err(RendezvousRefusal::TooMany);
         }
+        *self.posted_by.entry(conn).or_default() += 1;
+        Ok(self.add_side(token, side, Some(conn), now_ms))
+    }
+
+    /// A side of `token` was posted on another relay instance sharing the
+    /// store: it may meet a side posted here. Returns the connections here
+    /// to tell that the token met.
+    pub fn post_elsewhere(&mut self, token: [u8; 32], side: [u8; 32], now_ms: i64) -> Vec<ConnectionId> {
+        if self.meetings.get(&token).is_some_and(|m| m.met) {
+            return Vec::new();
+        }
+        self.add_side(token, side, None, now_ms)
+    }
+
+    fn add_side(&mut self, token: [u8; 32], side: [u8; 32], conn: Option<ConnectionId>, now_ms: i64) -> Vec<ConnectionId> {
         if !self.meetings.contains_key(&token) {
             while self.meetings.len() >= MAX_TOKENS {
                 let Some((_, oldest)) = self.by_age.pop_front() else { break };
@@ -95,7 +112,6 @@ impl Rendezvous {
             self.meetings.insert(token, Meeting { sides: Vec::new(), waiting: BTreeSet::new(), met: false });
             self.by_age.push_back((now_ms, token));
         }
-        *self.posted_by.entry(conn).or_default() += 1;
         let meeting = self.meetings.get_mut(&token).expect("inserted above");
         // Met only by two sides that make the token: a made-up side never does.
         if meeting.sides.iter().any(|other| *other != side && token_for(other, &side) == token) {
@@ -107,17 +123,19 @@ impl Rendezvous {
                     tokens.remove(&token);
                 }
             }
-            if !told.contains(&conn) {
+            if let Some(conn) = conn.filter(|c| !told.contains(c)) {
                 told.push(conn);
             }
-            return Ok(told);
+            return told;
         }
         if !meeting.sides.contains(&side) && meeting.sides.len() < MAX_SIDES {
             meeting.sides.push(side);
         }
-        meeting.waiting.insert(conn);
-        self.waiting_of.entry(conn).or_default().insert(token);
-        Ok(Vec::new())
+        if let Some(conn) = conn {
+            meeting.waiting.insert(conn);
+            self.waiting_of.entry(conn).or_default().insert(token);
+        }
+        Vec::new()
     }
 
     fn drop_meeting(&mut self, token: &[u8; 32]) {
