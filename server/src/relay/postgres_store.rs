@@ -229,56 +229,82 @@ async fn append_all(client: &mut Client, appends: Vec<(StoredItem, i64, Answer)>
     }
 }
 
+/// One batch in one transaction, in a fixed number of round trips
+/// whatever its size: set-based statements over arrays, sent pipelined.
 async fn store_all(client: &mut Client, items: &[(StoredItem, i64)], limits: &StoreLimits) -> Result<Vec<Result<u64, AppendError>>, RelayStoreError> {
     let tx = client.transaction().await.map_err(storage)?;
     // Lock every id's row in one order, so batches on two instances never
     // wait on each other in a circle.
-    let mut ids: Vec<SyncId> = items.iter().map(|(item, _)| item.id()).collect();
-    ids.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+    let mut ids: Vec<Vec<u8>> = items.iter().map(|(item, _)| item.id().as_bytes().to_vec()).collect();
+    ids.sort();
     ids.dedup();
+    tx.execute("INSERT INTO relay_ids SELECT id, 1, 0, 0, 0, FALSE FROM unnest($1::bytea[]) AS id ON CONFLICT (id) DO NOTHING", &[&ids]).await.map_err(storage)?;
+    let locked = tx
+        .query("SELECT id, next_seq, bytes, letters, introductions, retired FROM relay_ids WHERE id = ANY($1) ORDER BY id FOR UPDATE", &[&ids])
+        .await
+        .map_err(storage)?;
     let mut rows: HashMap<SyncId, IdState> = HashMap::new();
-    for id in &ids {
-        let key = &id.as_bytes()[..];
-        tx.execute("INSERT INTO relay_ids VALUES ($1, 1, 0, 0, 0, FALSE) ON CONFLICT (id) DO NOTHING", &[&key]).await.map_err(storage)?;
-        let row = tx
-            .query_one("SELECT next_seq, bytes, letters, introductions, retired FROM relay_ids WHERE id = $1 FOR UPDATE", &[&key])
-            .await
-            .map_err(storage)?;
+    for row in locked {
         rows.insert(
-            *id,
+            sync_id(row.get(0))?,
             IdState {
-                next_seq: row.get::<_, i64>(0) as u64,
-                bytes: row.get::<_, i64>(1) as u64,
-                letters: row.get::<_, i64>(2) as u64,
-                introductions: row.get::<_, i64>(3) as u64,
-                retired: row.get(4),
+                next_seq: row.get::<_, i64>(1) as u64,
+                bytes: row.get::<_, i64>(2) as u64,
+                letters: row.get::<_, i64>(3) as u64,
+                introductions: row.get::<_, i64>(4) as u64,
+                retired: row.get(5),
             },
         );
     }
     let mut results = Vec::with_capacity(items.len());
+    let (mut keys, mut seqs, mut bodies, mut stored_ms, mut hints) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (item, now_ms) in items {
         let body = encode(item)?;
         let id = item.id();
-        let held = rows[&id];
+        let held = *rows.get(&id).ok_or_else(|| storage("an id's row was not locked"))?;
         if let Some(refused) = refusal(item, &held, body.len() as u64, limits) {
             results.push(Err(AppendError::Refused(refused)));
             continue;
         }
-        let key = &id.as_bytes()[..];
-        let seq = held.next_seq as i64;
-        tx.execute("INSERT INTO relay_items (id, seq, body, stored_ms) VALUES ($1, $2, $3, $4)", &[&key, &seq, &body, now_ms]).await.map_err(storage)?;
+        keys.push(id.as_bytes().to_vec());
+        seqs.push(held.next_seq as i64);
+        stored_ms.push(*now_ms);
         // Delivered at commit, and only then: carries no content.
-        tx.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &super::signal::hint_payload(&id, held.next_seq)]).await.map_err(storage)?;
+        hints.push(super::signal::hint_payload(&id, held.next_seq));
         rows.insert(id, held.after(item, body.len() as u64));
+        bodies.push(body);
         results.push(Ok(held.next_seq));
     }
-    for (id, row) in &rows {
-        tx.execute(
-            "UPDATE relay_ids SET next_seq = $2, bytes = $3, letters = $4, introductions = $5, retired = $6 WHERE id = $1",
-            &[&&id.as_bytes()[..], &(row.next_seq as i64), &(row.bytes as i64), &(row.letters as i64), &(row.introductions as i64), &row.retired],
-        )
-        .await
-        .map_err(storage)?;
+    let (row_ids, next, bytes, letters, introductions, retired): (Vec<Vec<u8>>, Vec<i64>, Vec<i64>, Vec<i64>, Vec<i64>, Vec<bool>) = rows
+        .iter()
+        .map(|(id, row)| (id.as_bytes().to_vec(), row.next_seq as i64, row.bytes as i64, row.letters as i64, row.introductions as i64, row.retired))
+        .fold(Default::default(), |mut all, (a, b, c, d, e, f)| {
+            all.0.push(a);
+            all.1.push(b);
+            all.2.push(c);
+            all.3.push(d);
+            all.4.push(e);
+            all.5.push(f);
+            all
+        });
+    if !keys.is_empty() {
+        // Pipelined: three statements, one wait.
+        let item_params: [&(dyn tokio_postgres::types::ToSql + Sync); 4] = [&keys, &seqs, &bodies, &stored_ms];
+        let notify_params: [&(dyn tokio_postgres::types::ToSql + Sync); 2] = [&CHANNEL, &hints];
+        let row_params: [&(dyn tokio_postgres::types::ToSql + Sync); 6] = [&row_ids, &next, &bytes, &letters, &introductions, &retired];
+        let insert = tx.execute(
+            "INSERT INTO relay_items (id, seq, body, stored_ms) SELECT * FROM unnest($1::bytea[], $2::bigint[], $3::bytea[], $4::bigint[])",
+            &item_params,
+        );
+        let notify = tx.execute("SELECT pg_notify($1, hint) FROM unnest($2::text[]) AS hint", &notify_params);
+        let update = tx.execute(
+            "UPDATE relay_ids AS r SET next_seq = u.next_seq, bytes = u.bytes, letters = u.letters, introductions = u.introductions, retired = u.retired
+             FROM unnest($1::bytea[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::boolean[])
+                 AS u(id, next_seq, bytes, letters, introductions, retired)
+             WHERE r.id = u.id",
+            &row_params,
+        );
+        tokio::try_join!(insert, notify, update).map_err(storage)?;
     }
     tx.commit().await.map_err(storage)?;
     Ok(results)
