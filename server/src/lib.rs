@@ -94,6 +94,9 @@ pub async fn serve_app(
             },
             _ = &mut shutdown => break,
         };
+        // Small frames (acknowledgements, changes) go out at once rather
+        // than wait on Nagle's algorithm for the peer's delayed ACK.
+        let _ = stream.set_nodelay(true);
         let service = app.clone().map_request(move |mut request: axum::extract::Request<hyper::body::Incoming>| {
             request.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
             request

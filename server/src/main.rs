@@ -43,6 +43,10 @@ struct ServeArgs {
     /// Relay connections taken in all.
     #[arg(long, env = "CONFIDANT_MAX_CONNECTIONS", default_value_t = confidant_server::relay::ConnectionLimits::default().total)]
     max_connections: usize,
+    /// Messages one relay connection may send per second (pushes, signals,
+    /// posts); past it the client is told to retry shortly.
+    #[arg(long, env = "CONFIDANT_MESSAGES_PER_SECOND", default_value_t = confidant_shared::sync::relay_limits::RelayLimits::default().messages_per_window)]
+    messages_per_second: u32,
     /// The host clients reach this relay at, e.g. mentor.example.edu (with
     /// the port if not the default). Subscription proofs must name it, so a
     /// proof made for another relay is refused here. Set it in production.
@@ -108,6 +112,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let mut limits = confidant_server::config::Limits::default();
     limits.connections.per_address = args.connections_per_address;
     limits.connections.total = args.max_connections;
+    limits.relay.messages_per_window = args.messages_per_second;
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
         let state = AppState::open(&config, limits).await?;

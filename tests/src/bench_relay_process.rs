@@ -80,7 +80,7 @@ pub async fn start_relay_with(binary: &std::path::Path, connections: usize, flag
         .arg(&dist)
         .arg("--data-dir")
         .arg(dir.path().join("data"))
-        .env("CONFIDANT_LOG", "warn")
+        .env("CONFIDANT_LOG", std::env::var("CONFIDANT_BENCH_LOG").unwrap_or_else(|_| "warn".into()))
         .stdout(Stdio::null())
         .spawn()
         .with_context(|| format!("start {} (scripts/bench builds it)", binary.display()))?;

@@ -148,18 +148,21 @@ fn append_all(connection: &mut Connection, appends: Vec<(StoredItem, i64, Answer
                 results.push(Err(AppendError::Refused(refused)));
                 continue;
             }
-            tx.execute("INSERT INTO items (id, seq, body, stored_ms) VALUES (?1, ?2, ?3, ?4)", params![&id.as_bytes()[..], held.next_seq as i64, &body, now_ms])
+            tx.prepare_cached("INSERT INTO items (id, seq, body, stored_ms) VALUES (?1, ?2, ?3, ?4)")
+                .and_then(|mut insert| insert.execute(params![&id.as_bytes()[..], held.next_seq as i64, &body, now_ms]))
                 .map_err(storage)?;
             rows.insert(id, held.after(&item, body.len() as u64));
             results.push(Ok(held.next_seq));
         }
         for (id, row) in &rows {
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO ids (id, next_seq, bytes, letters, introductions, retired) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT (id) DO UPDATE SET next_seq = excluded.next_seq, bytes = excluded.bytes,
                      letters = excluded.letters, introductions = excluded.introductions, retired = excluded.retired",
-                params![&id.as_bytes()[..], row.next_seq as i64, row.bytes as i64, row.letters as i64, row.introductions as i64, i64::from(row.retired)],
             )
+            .and_then(|mut upsert| {
+                upsert.execute(params![&id.as_bytes()[..], row.next_seq as i64, row.bytes as i64, row.letters as i64, row.introductions as i64, i64::from(row.retired)])
+            })
             .map_err(storage)?;
         }
         tx.commit().map_err(storage)?;
@@ -182,7 +185,9 @@ fn append_all(connection: &mut Connection, appends: Vec<(StoredItem, i64, Answer
 
 fn read_row(tx: &rusqlite::Transaction<'_>, id: &SyncId) -> Result<IdState, RelayStoreError> {
     let row = tx
-        .query_row("SELECT next_seq, bytes, letters, introductions, retired FROM ids WHERE id = ?1", params![&id.as_bytes()[..]], |row| {
+        .prepare_cached("SELECT next_seq, bytes, letters, introductions, retired FROM ids WHERE id = ?1")
+        .map_err(storage)?
+        .query_row(params![&id.as_bytes()[..]], |row| {
             Ok(IdState {
                 next_seq: row.get::<_, i64>(0)? as u64,
                 bytes: row.get::<_, i64>(1)? as u64,

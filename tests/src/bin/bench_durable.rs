@@ -21,13 +21,18 @@ use std::time::{Duration, Instant};
 use anyhow::bail;
 use confidant_e2e::bench_relay_process::{receive, send, server_binary, start_relay_with, Relay};
 use confidant_e2e::postgres::Postgres;
-use confidant_shared::sync::wire::{decode, ClientMessage, RelayMessage, PROTOCOL_VERSION};
+use confidant_shared::sync::wire::{decode, ClientMessage, ErrorCode, RelayMessage, PROTOCOL_VERSION};
 use confidant_shared::sync::{DocumentKeys, MemberKeys, Purpose, Role, SealedChunk};
 use futures_util::StreamExt;
 use tokio_tungstenite::tungstenite::Message;
 
 const QUICK: bool = option_env!("CONFIDANT_BENCH_QUICK").is_some();
 const DOCUMENTS: usize = if QUICK { 10 } else { 100 };
+
+/// Documents, unless CONFIDANT_BENCH_DOCUMENTS says otherwise.
+fn documents() -> usize {
+    std::env::var("CONFIDANT_BENCH_DOCUMENTS").ok().and_then(|n| n.parse().ok()).unwrap_or(DOCUMENTS)
+}
 const IN_FLIGHT: usize = 20;
 const SECONDS: u64 = if QUICK { 1 } else { 10 };
 const HOST: &str = "bench.relay";
@@ -35,7 +40,8 @@ const HOST: &str = "bench.relay";
 const SEALED: u64 = if QUICK { 200 } else { 2_000 };
 
 async fn follow(addr: &str, keys: &DocumentKeys) -> anyhow::Result<(confidant_e2e::bench_relay_process::Sink, futures_util::stream::SplitStream<confidant_e2e::bench_relay_process::Socket>)> {
-    let (socket, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/sync")).await?;
+    // As a browser does, small frames go out at once (no Nagle).
+    let (socket, _) = tokio_tungstenite::connect_async_with_config(format!("ws://{addr}/sync"), None, true).await?;
     let (mut sink, mut stream) = socket.split();
     let RelayMessage::Welcome { challenge, .. } = receive(&mut stream).await? else { bail!("no welcome") };
     send(&mut sink, &ClientMessage::Hello { version: PROTOCOL_VERSION }).await?;
@@ -53,7 +59,7 @@ async fn workload(writers: &str, readers: &str) -> anyhow::Result<(f64, f64)> {
     let delivered = Arc::new(AtomicU64::new(0));
     let mut tasks = Vec::new();
     let mut pairs = Vec::new();
-    for d in 0..DOCUMENTS {
+    for d in 0..documents() {
         let keys = DocumentKeys::create([(d % 251) as u8, (d / 251) as u8, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7]);
         let writer = follow(writers, &keys).await?;
         let reader = follow(readers, &keys).await?;
@@ -74,6 +80,7 @@ async fn workload(writers: &str, readers: &str) -> anyhow::Result<(f64, f64)> {
     for (chunks, (mut sink, mut stream), (_reader_sink, mut reader)) in pairs {
         let (acked, delivered) = (acked.clone(), delivered.clone());
         tasks.push(tokio::spawn(async move {
+            let kept = chunks.clone();
             let mut chunks = chunks.into_iter().enumerate();
             for _ in 0..IN_FLIGHT {
                 if let Some((n, chunk)) = chunks.next() {
@@ -82,7 +89,18 @@ async fn workload(writers: &str, readers: &str) -> anyhow::Result<(f64, f64)> {
             }
             while Instant::now() < end {
                 let Ok(Some(Ok(Message::Binary(bytes)))) = tokio::time::timeout(Duration::from_secs(5), stream.next()).await else { break };
-                if let Ok(RelayMessage::Ack { .. }) = decode::<RelayMessage>(&bytes) {
+                let message = decode::<RelayMessage>(&bytes);
+                // Past the per-connection rate, a push is retried as a client
+                // does, after the time the relay names.
+                if let Ok(RelayMessage::Error { code: ErrorCode::RateLimited, client_ref: Some(n), retry_after_ms, .. }) = &message {
+                    tokio::time::sleep(Duration::from_millis(retry_after_ms.unwrap_or(100))).await;
+                    send(&mut sink, &ClientMessage::Push { chunk: kept[*n as usize].clone(), client_ref: *n }).await?;
+                    continue;
+                }
+                if let Ok(RelayMessage::Error { code, message, .. }) = &message {
+                    bail!("a push was refused: {code:?}: {message}");
+                }
+                if let Ok(RelayMessage::Ack { .. }) = message {
                     acked.fetch_add(1, Ordering::Relaxed);
                     match chunks.next() {
                         Some((n, chunk)) => send(&mut sink, &ClientMessage::Push { chunk, client_ref: n as u64 }).await?,
@@ -112,9 +130,10 @@ async fn workload(writers: &str, readers: &str) -> anyhow::Result<(f64, f64)> {
 }
 
 async fn relay(flags: &[String]) -> anyhow::Result<Relay> {
-    let mut all = vec!["--public-host".to_string(), HOST.into()];
+    // The per-connection rate limit is not what is measured.
+    let mut all = vec!["--public-host".to_string(), HOST.into(), "--messages-per-second".into(), "1000000".into()];
     all.extend_from_slice(flags);
-    start_relay_with(&server_binary(), 4 * DOCUMENTS, &all, None, None).await
+    start_relay_with(&server_binary(), 4 * documents(), &all, None, None).await
 }
 
 /// Notifications per second one listening connection takes.
@@ -151,11 +170,14 @@ async fn notification_ceiling(url: &str) -> anyhow::Result<f64> {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    println!("durable relaying: {DOCUMENTS} documents, a writer and a reader each, {IN_FLIGHT} changes of 200 bytes in flight per writer, {SECONDS} s");
+    println!("durable relaying: {} documents, a writer and a reader each, {IN_FLIGHT} changes of 200 bytes in flight per writer, {SECONDS} s", documents());
     {
         let one = relay(&[]).await?;
         let (stored, relayed) = workload(&one.addr, &one.addr).await?;
         println!("  one relay, SQLite:                 {stored:7.0} changes/s stored, {relayed:7.0}/s reaching readers");
+    }
+    if std::env::var_os("CONFIDANT_BENCH_SQLITE_ONLY").is_some() {
+        return Ok(());
     }
     let postgres = Postgres::start()?;
     {
