@@ -154,6 +154,10 @@ async fn the_coordinators_page_over_500_matches() {
         }
         times.push(now() - start);
         assert_eq!(shown, FIRST_ROWS, "the first rows on the page");
+        // Every member here still waits: the roster draws its first page only.
+        let roster_rows = container.query_selector_all("[data-testid='roster-row']").unwrap().length() as usize;
+        assert_eq!(roster_rows, 25.min(program.roster.len()), "the roster's first page");
+        assert_eq!(container.query_selector("[data-testid='more-roster']").unwrap().is_some(), program.roster.len() > 25, "the rest of the roster a click away");
         let counts = container.query_selector("[data-testid='match-counts']").unwrap().unwrap().text_content().unwrap_or_default();
         assert!(counts.starts_with(&format!("{MATCHES} matches")), "{counts}");
         if visit == 1 && MATCHES > FIRST_ROWS {

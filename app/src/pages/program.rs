@@ -617,15 +617,20 @@ fn GroupReports(program: ReadSignal<Program, LocalStorage>) -> impl IntoView {
 #[component]
 fn RosterTable(program: ReadSignal<Program, LocalStorage>) -> impl IntoView {
     let (everyone, set_everyone) = signal(false);
+    // A roster of hundreds draws a page at a time, as the matches do.
+    let (limit, set_limit) = signal(ROWS_AT_ONCE);
     move || {
         let everyone = everyone.get();
+        let limit = limit.get();
         program.with(|p| {
             if p.roster.is_empty() {
                 return view! { <p data-testid="roster-empty">"No one yet. Forms appear here as they arrive."</p> }.into_any();
             }
             let (mentor_role, mentee_role) = (p.settings.mentor_role.clone(), p.settings.mentee_role.clone());
             let waiting = p.roster.values().filter(|m| m.state == MemberState::Waiting).count();
-            let shown: Vec<_> = p.roster.values().filter(|m| everyone || m.state == MemberState::Waiting).collect();
+            let listed: Vec<_> = p.roster.values().filter(|m| everyone || m.state == MemberState::Waiting).collect();
+            let total = listed.len();
+            let shown: Vec<_> = listed.into_iter().take(limit).collect();
             view! {
                 <p>{format!("{} on the roster; {waiting} waiting for a match.", p.roster.len())}</p>
                 <label class="choice" for="roster-everyone">
@@ -647,6 +652,11 @@ fn RosterTable(program: ReadSignal<Program, LocalStorage>) -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
+                })}
+                {(total > limit).then(|| view! {
+                    <button type="button" data-testid="more-roster" on:click=move |_| set_limit.update(|n| *n += ROWS_AT_ONCE)>
+                        {format!("Show {} more ({} not shown)", ROWS_AT_ONCE.min(total - limit), total - limit)}
+                    </button>
                 })}
             }.into_any()
         })
