@@ -48,6 +48,8 @@ struct World {
     received: BTreeMap<ConnectionId, Vec<u64>>,
     acked: BTreeMap<ConnectionId, Vec<u64>>,
     messages: BTreeMap<ConnectionId, Vec<RelayMessage>>,
+    /// Where each reader asked to start.
+    starts: BTreeMap<ConnectionId, u64>,
     rng: Rng,
     /// Out of 10: how often a notification is lost, and sent twice.
     lose: usize,
@@ -64,6 +66,7 @@ impl World {
             received: BTreeMap::new(),
             acked: BTreeMap::new(),
             messages: BTreeMap::new(),
+            starts: BTreeMap::new(),
             rng: Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1),
             lose,
             twice,
@@ -176,13 +179,19 @@ impl World {
     }
 
     fn connect(&mut self, instance: usize, conn: ConnectionId, keys: &DocumentKeys, subscribe: bool) {
+        self.connect_from(instance, conn, keys, subscribe, 0);
+    }
+
+    /// Connect and (if `subscribe`) follow from `from_seq`, as a device
+    /// that read that far before does.
+    fn connect_from(&mut self, instance: usize, conn: ConnectionId, keys: &DocumentKeys, subscribe: bool, from_seq: u64) {
         let challenge = [conn.0 as u8; 32];
         let effects = self.relays[instance].handle_connect(conn, challenge, ORIGIN, 1_000);
         self.carry_out(instance, effects);
         self.send(instance, conn, &ClientMessage::Hello { version: PROTOCOL_VERSION });
         if subscribe {
             let proof = keys.subscribe_proof(ORIGIN, &challenge);
-            self.send(instance, conn, &ClientMessage::Subscribe { public: *keys.public(), from_seq: 0, proof });
+            self.send(instance, conn, &ClientMessage::Subscribe { public: *keys.public(), from_seq, proof });
         }
     }
 }
@@ -218,7 +227,11 @@ fn run_schedule(seed: u64, lose: usize, twice: usize) -> World {
                 pushes += 1;
             }
             1 if readers < READERS => {
-                world.connect(readers as usize % INSTANCES, ConnectionId(200 + readers), &keys, true);
+                // Every other reader read before and asks from the head it
+                // knew: a reconnecting device.
+                let from = if readers % 2 == 1 { world.head(&keys.id()) } else { 0 };
+                world.starts.insert(ConnectionId(200 + readers), from);
+                world.connect_from(readers as usize % INSTANCES, ConnectionId(200 + readers), &keys, true, from);
                 readers += 1;
             }
             _ => {
@@ -236,7 +249,9 @@ fn check(world: &World, seed: u64) {
     let all: Vec<u64> = (1..=36).collect();
     for reader in 200..206 {
         let got = world.received.get(&ConnectionId(reader)).cloned().unwrap_or_default();
-        assert_eq!(got, all, "seed {seed}: reader {reader} got every chunk once, in order");
+        let from = world.starts[&ConnectionId(reader)];
+        let want: Vec<u64> = all.iter().copied().filter(|s| *s > from).collect();
+        assert_eq!(got, want, "seed {seed}: reader {reader} (from {from}) got every chunk after it once, in order");
     }
     for writer in 100..103 {
         let conn = ConnectionId(writer);
@@ -307,4 +322,22 @@ fn signals_and_mutual_wishes_reach_members_on_the_other_instances() {
     let lone = token_for(&[8; 32], &[9; 32]);
     world.send(0, ConnectionId(1), &ClientMessage::Rendezvous { token: lone, side: [8; 32] });
     assert!(world.relays[1].handle_shared(Shared::Rendezvous { token: lone, side: [7; 32] }, 1_000).is_empty());
+}
+
+#[test]
+fn a_subscriber_asking_from_past_the_head_does_not_stop_what_others_are_sent() {
+    let keys = DocumentKeys::create([3; 32]);
+    let mut world = World::new(1, 1, 0, 0);
+    // The first to follow asks from far past anything stored.
+    world.connect_from(0, ConnectionId(1), &keys, true, 1_000_000);
+    while world.step() {}
+    world.connect(0, ConnectionId(2), &keys, true);
+    world.connect(0, ConnectionId(3), &keys, true);
+    while world.step() {}
+    for n in 0..3 {
+        world.send(0, ConnectionId(2), &ClientMessage::Push { chunk: chunk(&keys, n), client_ref: n });
+        while world.step() {}
+    }
+    assert_eq!(world.received.get(&ConnectionId(3)).cloned().unwrap_or_default(), vec![1, 2, 3], "the others still get every change");
+    assert_eq!(world.relays[0].forwarded(&keys.id()), Some(3));
 }

@@ -92,6 +92,8 @@ pub struct RelayHub {
     /// Seconds between comparisons with the store's heads; 0 when no other
     /// instance shares the store.
     compare_heads_every: AtomicU64,
+    /// A fetch failed: compare heads at the next tick.
+    catch_up_due: std::sync::atomic::AtomicBool,
     /// Flips to true when the server shuts down, so every socket closes
     /// (a graceful shutdown otherwise waits for them for ever).
     closing: tokio::sync::watch::Sender<bool>,
@@ -132,6 +134,7 @@ impl RelayHub {
             next_connection: AtomicU64::new(1),
             counters: Counters::default(),
             compare_heads_every: AtomicU64::new(0),
+            catch_up_due: std::sync::atomic::AtomicBool::new(false),
             closing: tokio::sync::watch::Sender::new(false),
         }
     }
@@ -217,8 +220,12 @@ impl RelayHub {
                 self.expire_letters().await;
             }
             let every = self.compare_heads_every.load(Ordering::Relaxed);
-            if every > 0 && ticks % every == 0 {
-                self.catch_up().await;
+            let due = self.catch_up_due.swap(false, Ordering::Relaxed);
+            if due || (every > 0 && ticks % every == 0) {
+                // Off the clockwork: a slow database must not hold up
+                // deadlines and pings.
+                let hub = self.clone();
+                tokio::spawn(async move { hub.catch_up().await });
             }
         }
     }
@@ -369,15 +376,17 @@ impl RelayHub {
                     Ok((items, head)) => queue.extend(self.answer_in_order(|relay| relay.handle_loaded(to, id, items, head))),
                     Err(err) => {
                         tracing::error!(error = %err, "relay load failed");
-                        self.internal_error(to, None);
+                        queue.extend(self.answer_in_order(|relay| relay.handle_load_failed(to, id)));
                     }
                 },
                 Effect::Fetch { id, after_seq, limit, max_bytes } => match self.store.load_since(id, after_seq, limit, max_bytes).await {
                     Ok((items, head)) => queue.extend(self.answer_in_order(|relay| relay.handle_fetched(id, items, head))),
                     Err(err) => {
-                        // The cursor stays: the timer's next comparison fetches again.
+                        // The cursor stays; the next comparison of heads
+                        // (due now, even with no other instance) asks again.
                         tracing::error!(error = %err, "relay fetch failed");
-                        queue.extend(self.answer_in_order(|relay| relay.handle_fetched(id, Vec::new(), 0)));
+                        self.relay().handle_fetch_failed(id);
+                        self.catch_up_due.store(true, Ordering::Relaxed);
                     }
                 },
                 Effect::Share(shared) => {

@@ -324,6 +324,9 @@ async fn recount(tx: &tokio_postgres::Transaction<'_>, inbox: &[u8]) -> Result<(
 async fn delete_letters(client: &mut Client, inbox: &SyncId, through_seq: u64) -> Result<(), RelayStoreError> {
     let tx = client.transaction().await.map_err(storage)?;
     let key = &inbox.as_bytes()[..];
+    // The inbox's row first, as appends lock it: a concurrent append waits
+    // rather than being missed by the recount.
+    tx.execute("SELECT 1 FROM relay_ids WHERE id = $1 FOR UPDATE", &[&key]).await.map_err(storage)?;
     tx.execute("DELETE FROM relay_items WHERE id = $1 AND seq <= $2", &[&key, &(through_seq as i64)]).await.map_err(storage)?;
     recount(&tx, key).await?;
     tx.commit().await.map_err(storage)
@@ -332,12 +335,13 @@ async fn delete_letters(client: &mut Client, inbox: &SyncId, through_seq: u64) -
 async fn expire_letters(client: &mut Client, before_ms: i64) -> Result<u64, RelayStoreError> {
     let tx = client.transaction().await.map_err(storage)?;
     let inboxes = tx
-        .query("SELECT DISTINCT id FROM relay_items WHERE stored_ms < $1 AND id IN (SELECT id FROM relay_ids WHERE letters > 0)", &[&before_ms])
+        .query("SELECT DISTINCT id FROM relay_items WHERE stored_ms < $1 AND id IN (SELECT id FROM relay_ids WHERE letters > 0) ORDER BY id", &[&before_ms])
         .await
         .map_err(storage)?;
     let mut deleted = 0;
     for row in inboxes {
         let inbox: Vec<u8> = row.get(0);
+        tx.execute("SELECT 1 FROM relay_ids WHERE id = $1 FOR UPDATE", &[&inbox]).await.map_err(storage)?;
         deleted += tx.execute("DELETE FROM relay_items WHERE id = $1 AND stored_ms < $2", &[&inbox, &before_ms]).await.map_err(storage)?;
         recount(&tx, &inbox).await?;
     }
@@ -366,7 +370,7 @@ impl RelayStore for PostgresStore {
                 .map_err(storage)?
                 .map_or(0, |row| row.get(0));
             let rows = client
-                .query("SELECT seq, body FROM relay_items WHERE id = $1 AND seq > $2 ORDER BY seq LIMIT $3", &[&key, &(after_seq as i64), &(limit as i64)])
+                .query("SELECT seq, body FROM relay_items WHERE id = $1 AND seq > $2 ORDER BY seq LIMIT $3", &[&key, &((after_seq.min(i64::MAX as u64) as i64)), &(limit as i64)])
                 .await
                 .map_err(storage)?;
             let mut items = Vec::new();

@@ -26,6 +26,17 @@ const GROUP_COMMIT: usize = 256;
 pub struct SqliteStore {
     writes: mpsc::Sender<Write>,
     reader: Arc<Mutex<Connection>>,
+    writer: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for SqliteStore {
+    /// Dropped, the store has finished every write and closed its files.
+    fn drop(&mut self) {
+        self.writes = mpsc::channel().0;
+        if let Some(writer) = self.writer.take() {
+            let _ = writer.join();
+        }
+    }
 }
 
 /// A write for the writer thread, and where its answer goes.
@@ -64,7 +75,7 @@ impl SqliteStore {
         migrate(&writer)?;
         let reader = Connection::open(&path).map_err(storage)?;
         let (writes, queue) = mpsc::channel();
-        std::thread::Builder::new()
+        let writer = std::thread::Builder::new()
             .name("relay-sqlite-writer".into())
             .spawn(move || {
                 while let Ok(first) = queue.recv() {
@@ -79,7 +90,7 @@ impl SqliteStore {
                 }
             })
             .map_err(storage)?;
-        Ok(SqliteStore { writes, reader: Arc::new(Mutex::new(reader)) })
+        Ok(SqliteStore { writes, reader: Arc::new(Mutex::new(reader)), writer: Some(writer) })
     }
 
     fn read<T: Send + 'static>(&self, f: impl FnOnce(&Connection) -> Result<T, RelayStoreError> + Send + 'static) -> StoreFuture<'_, Result<T, RelayStoreError>> {
@@ -288,7 +299,7 @@ impl RelayStore for SqliteStore {
                 .prepare_cached("SELECT seq, body FROM items WHERE id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3")
                 .map_err(storage)?;
             let rows = statement
-                .query_map(params![&id.as_bytes()[..], after_seq as i64, limit as i64], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, Vec<u8>>(1)?)))
+                .query_map(params![&id.as_bytes()[..], (after_seq.min(i64::MAX as u64) as i64), limit as i64], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, Vec<u8>>(1)?)))
                 .map_err(storage)?;
             let mut items = Vec::new();
             let mut bytes = 0;

@@ -135,6 +135,8 @@ struct Cursor {
     heard: u64,
     /// A fetch is under way: hints meanwhile only raise `heard`.
     fetching: bool,
+    /// `heard` when the fetch under way was asked for.
+    heard_at_fetch: u64,
 }
 
 #[derive(Debug)]
@@ -160,8 +162,11 @@ struct Connection {
 /// A subscription whose backlog is loading.
 #[derive(Debug, Default)]
 struct CatchingUp {
-    /// The last sequence number sent to it so far.
+    /// The last sequence number sent to it so far (from where it asked).
     sent: u64,
+    /// The highest sequence number of an item actually read for it: what
+    /// it asked for says nothing of where the store stands.
+    read: u64,
     /// Items forwarded meanwhile, in order.
     waiting: Vec<(u64, StoredItem)>,
 }
@@ -388,7 +393,7 @@ impl Relay {
         let (limit, max_bytes) = (self.limits.backlog_page, self.limits.backlog_page_bytes);
         let connection = self.connections.get_mut(&conn).expect("admitted");
         connection.subscriptions.insert(id);
-        connection.catching_up.insert(id, CatchingUp { sent: from_seq, waiting: Vec::new() });
+        connection.catching_up.insert(id, CatchingUp { sent: from_seq, read: 0, waiting: Vec::new() });
         self.subscribers.entry(id).or_default().insert(conn);
         self.cursors.entry(id).or_default();
         vec![Effect::LoadSince { to: conn, id, after_seq: from_seq, limit, max_bytes }]
@@ -462,11 +467,9 @@ impl Relay {
     pub fn handle_shared(&mut self, shared: Shared, now_ms: i64) -> Vec<Effect> {
         match shared {
             Shared::Signal(chunk) => {
-                if chunk.purpose != Purpose::Signal || chunk.ciphertext.len() > MAX_SIGNAL_BYTES || chunk.verify().is_err() {
-                    return Vec::new();
-                }
+                // Nobody here follows it: not worth a signature check.
                 let to: Vec<ConnectionId> = self.subscribers.get(&chunk.document()).into_iter().flatten().copied().collect();
-                if to.is_empty() {
+                if to.is_empty() || chunk.purpose != Purpose::Signal || chunk.ciphertext.len() > MAX_SIGNAL_BYTES || chunk.verify().is_err() {
                     return Vec::new();
                 }
                 vec![Effect::Broadcast(to, RelayMessage::Ephemeral { chunk })]
@@ -539,6 +542,7 @@ impl Relay {
         match cursor.forwarded {
             Some(after_seq) if !cursor.fetching && cursor.heard > after_seq => {
                 cursor.fetching = true;
+                cursor.heard_at_fetch = cursor.heard;
                 vec![Effect::Fetch { id, after_seq, limit, max_bytes }]
             }
             _ => Vec::new(),
@@ -563,15 +567,44 @@ impl Relay {
             }
         }
         let Some(cursor) = self.cursors.get_mut(&id) else { return effects };
+        if !progressed && head_seq > last {
+            // Nothing after the cursor up to the head read first: those
+            // items were deleted (an inbox's read letters).
+            last = head_seq;
+        }
         cursor.forwarded = Some(last);
         cursor.heard = cursor.heard.max(head_seq);
-        if !progressed {
-            // A hint of something the store does not hold: let it go (the
-            // timer's heads hint again if it ever appears).
-            cursor.heard = last;
+        if !progressed && cursor.heard <= cursor.heard_at_fetch {
+            // A hint of something the store does not hold, and nothing new
+            // heard meanwhile: let it go (the next hint or comparison of
+            // heads asks again if it ever appears).
+            cursor.heard = cursor.heard.min(last);
         }
         effects.extend(self.fetch(id));
         effects
+    }
+
+    /// The adapter could not fetch: the cursor stays where it was and the
+    /// next hint (or comparison of heads) asks again.
+    pub fn handle_fetch_failed(&mut self, id: SyncId) {
+        if let Some(cursor) = self.cursors.get_mut(&id) {
+            cursor.fetching = false;
+        }
+    }
+
+    /// The adapter could not load a subscriber's backlog: end the
+    /// subscription (rather than hold what arrives for it) and tell the
+    /// client to subscribe again shortly.
+    pub fn handle_load_failed(&mut self, to: ConnectionId, id: SyncId) -> Vec<Effect> {
+        let Some(connection) = self.connections.get_mut(&to) else { return Vec::new() };
+        connection.subscriptions.remove(&id);
+        connection.catching_up.remove(&id);
+        connection.sent.remove(&id);
+        self.unsubscribe(to, id);
+        vec![Effect::Send(
+            to,
+            RelayMessage::Error { code: ErrorCode::Internal, message: "Something went wrong; subscribe again shortly".into(), client_ref: None, id: Some(id), retry_after_ms: Some(2_000) },
+        )]
     }
 
     /// Send `seq` to every subscriber here but its sender (held back for
@@ -628,19 +661,22 @@ impl Relay {
         let read_something = !items.is_empty();
         let mut last = items.last().map_or(catching_up.sent, |(seq, _)| *seq).max(catching_up.sent);
         catching_up.sent = last;
+        catching_up.read = items.last().map_or(catching_up.read, |(seq, _)| *seq).max(catching_up.read);
         let mut effects: Vec<Effect> = items.into_iter().map(|(seq, item)| Effect::Send(to, item.into_message(seq))).collect();
         // What went out here before this subscription began must be in its
         // backlog; when another backlog set the cursor beyond what this one
-        // read, and nothing waiting joins on, read on (an empty page means
-        // the rest was deleted: an inbox's read letters).
+        // read, and nothing waiting joins on, read on. An empty page with
+        // the head at or past the cursor means the rest was deleted (an
+        // inbox's read letters): head numbers never go down.
         let forwarded = self.cursors.get(&id).and_then(|c| c.forwarded);
         let joins = |waiting: &[(u64, StoredItem)]| waiting.first().is_some_and(|(seq, _)| *seq <= last + 1);
-        if more || (read_something && forwarded.is_some_and(|f| f > last && !joins(&catching_up.waiting))) {
+        if more || forwarded.is_some_and(|f| f > last && !joins(&catching_up.waiting) && (read_something || head_seq < f)) {
             effects.push(Effect::LoadSince { to, id, after_seq: last, limit, max_bytes });
             return effects;
         }
-        let waiting = connection.catching_up.remove(&id).map(|c| c.waiting).unwrap_or_default();
+        let (waiting, mut read) = connection.catching_up.remove(&id).map(|c| (c.waiting, c.read)).unwrap_or_default();
         for (seq, item) in waiting {
+            read = read.max(seq);
             if seq > last {
                 last = seq;
                 effects.push(Effect::Send(to, item.into_message(seq)));
@@ -650,9 +686,11 @@ impl Relay {
         connection.sent.insert(id, head_seq.max(last));
         // The first backlog here to finish says where forwarding starts;
         // whatever was heard of beyond it is fetched.
+        // Where the store stood, from what was read, never from what the
+        // client asked for (a number past the head would stop forwarding).
         if let Some(cursor) = self.cursors.get_mut(&id) {
             if cursor.forwarded.is_none() {
-                cursor.forwarded = Some(head_seq.max(last));
+                cursor.forwarded = Some(head_seq.max(read));
                 effects.extend(self.fetch(id));
             }
         }
