@@ -60,7 +60,13 @@ impl World {
     fn new(instances: usize, seed: u64, lose: usize, twice: usize) -> Self {
         let limits = RelayLimits { backlog_page: 3, messages_per_window: 100_000, subscribes_per_window: 100_000, ..RelayLimits::default() };
         World {
-            relays: (0..instances).map(|_| Relay::new(limits)).collect(),
+            relays: (0..instances)
+                .map(|_| {
+                    let mut relay = Relay::new(limits);
+                    relay.share_with_other_instances();
+                    relay
+                })
+                .collect(),
             store: HashMap::new(),
             tasks: Vec::new(),
             received: BTreeMap::new(),

@@ -196,8 +196,10 @@ impl RelayHub {
         self.carry_out(effects).await;
     }
 
-    /// Other instances share the store: compare heads every `seconds`.
+    /// Other instances share the store: compare heads every `seconds`, and
+    /// pass them signals and wishes.
     pub fn compare_heads_every(&self, seconds: u64) {
+        self.relay().share_with_other_instances();
         self.compare_heads_every.store(seconds, Ordering::Relaxed);
     }
 

@@ -179,6 +179,8 @@ pub struct Relay {
     subscribers: HashMap<SyncId, BTreeSet<ConnectionId>>,
     /// Per followed id: what has gone out, so items go out in order.
     cursors: HashMap<SyncId, Cursor>,
+    /// Other instances share the store: pass them signals and wishes.
+    shared: bool,
     /// Mutual wishes waiting for their other side.
     rendezvous: Rendezvous,
 }
@@ -209,6 +211,12 @@ impl Relay {
 
     pub fn limits(&self) -> &RelayLimits {
         &self.limits
+    }
+
+    /// Other relay instances share the store: signals and mutual wishes
+    /// posted here go to them too ([`Effect::Share`]).
+    pub fn share_with_other_instances(&mut self) {
+        self.shared = true;
     }
 
     pub fn connection_count(&self) -> usize {
@@ -337,10 +345,10 @@ impl Relay {
                 RelayMessage::Error { code: ErrorCode::RateLimited, message: "too many messages at once; retry shortly".into(), client_ref: None, id: None, retry_after_ms: Some(wait) },
             )];
         }
-        let share = Effect::Share(Shared::Rendezvous { token, side });
+        let share = self.shared.then_some(Effect::Share(Shared::Rendezvous { token, side }));
         match self.rendezvous.post(conn, token, side, now_ms) {
-            Ok(told) if told.is_empty() => vec![share],
-            Ok(told) => vec![Effect::Broadcast(told, RelayMessage::Met { token }), share],
+            Ok(told) if told.is_empty() => share.into_iter().collect(),
+            Ok(told) => std::iter::once(Effect::Broadcast(told, RelayMessage::Met { token })).chain(share).collect(),
             Err(RendezvousRefusal::TooMany) => vec![error(conn, ErrorCode::QuotaExceeded, "this connection has posted as many wishes as one may")],
         }
     }
@@ -454,10 +462,12 @@ impl Relay {
         }
         let to: Vec<ConnectionId> = self.others(conn, &doc).collect();
         let mut effects = Vec::new();
-        if !to.is_empty() {
-            effects.push(Effect::Broadcast(to, RelayMessage::Ephemeral { chunk: chunk.clone() }));
+        if self.shared {
+            effects.push(Effect::Share(Shared::Signal(chunk.clone())));
         }
-        effects.push(Effect::Share(Shared::Signal(chunk)));
+        if !to.is_empty() {
+            effects.push(Effect::Broadcast(to, RelayMessage::Ephemeral { chunk }));
+        }
         effects
     }
 
