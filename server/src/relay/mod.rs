@@ -150,6 +150,24 @@ pub(crate) fn refusal(item: &StoredItem, held: &IdState, body_len: u64, limits: 
     }
 }
 
+/// Tell each append of a batch how it ended: its own result once the batch
+/// committed; if the commit failed, nothing of the batch was kept and every
+/// sender is told so (none is acknowledged).
+pub(crate) fn answer_batch(answers: Vec<tokio::sync::oneshot::Sender<Result<u64, AppendError>>>, stored: Result<Vec<Result<u64, AppendError>>, RelayStoreError>) {
+    match stored {
+        Ok(results) => {
+            for (done, result) in answers.into_iter().zip(results) {
+                let _ = done.send(result);
+            }
+        }
+        Err(err) => {
+            for done in answers {
+                let _ = done.send(Err(AppendError::Store(err.again())));
+            }
+        }
+    }
+}
+
 /// One id's counter row: its next sequence number and what it holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct IdState {

@@ -214,19 +214,7 @@ async fn append_all(client: &mut Client, appends: Vec<(StoredItem, i64, Answer)>
         return;
     }
     let (items, answers): (Vec<(StoredItem, i64)>, Vec<Answer>) = appends.into_iter().map(|(item, now, done)| ((item, now), done)).unzip();
-    match store_all(client, &items, limits).await {
-        Ok(results) => {
-            for (done, result) in answers.into_iter().zip(results) {
-                let _ = done.send(result);
-            }
-        }
-        // Nothing of the batch was kept: every sender is told, none acknowledged.
-        Err(err) => {
-            for done in answers {
-                let _ = done.send(Err(AppendError::Store(err.again())));
-            }
-        }
-    }
+    super::answer_batch(answers, store_all(client, &items, limits).await);
 }
 
 /// One batch in one transaction, in a fixed number of round trips

@@ -179,19 +179,7 @@ fn append_all(connection: &mut Connection, appends: Vec<(StoredItem, i64, Answer
         tx.commit().map_err(storage)?;
         Ok(results)
     })();
-    match stored {
-        Ok(results) => {
-            for (done, result) in answers.into_iter().zip(results) {
-                let _ = done.send(result);
-            }
-        }
-        // Nothing of the batch was kept: every sender is told, none acknowledged.
-        Err(err) => {
-            for done in answers {
-                let _ = done.send(Err(AppendError::Store(err.again())));
-            }
-        }
-    }
+    super::answer_batch(answers, stored);
 }
 
 fn read_row(tx: &rusqlite::Transaction<'_>, id: &SyncId) -> Result<IdState, RelayStoreError> {
