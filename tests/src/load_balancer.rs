@@ -82,7 +82,17 @@ impl crate::Site for LoadBalancer {
 }
 
 impl Drop for LoadBalancer {
+    /// A fast shutdown (SIGTERM) stops nginx's workers with it; SIGKILL
+    /// would leave them running.
     fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
