@@ -17,7 +17,8 @@ use chrono::{DateTime, NaiveDate};
 use icalendar::{Calendar, Component, Event, EventLike};
 
 use crate::calendar_day::{add_days, parse_day};
-use crate::partnership::{AcademicCalendar, MeetingCadence, Partnership, Side};
+use crate::partnership::{MeetingCadence, Partnership, Side};
+use crate::program::calendars::ProgramCalendars;
 
 /// One partnership to export, seen from the user's side.
 pub struct PartnershipMeetings<'a> {
@@ -30,7 +31,7 @@ pub struct PartnershipMeetings<'a> {
 /// Agendas go in only with `with_agendas`.
 pub fn meetings_calendar(
     partnerships: &[PartnershipMeetings<'_>],
-    calendar: &AcademicCalendar,
+    calendars: &ProgramCalendars,
     today: NaiveDate,
     now_ms: i64,
     with_agendas: bool,
@@ -62,7 +63,7 @@ pub fn meetings_calendar(
             }
             ics.push(event.done());
         }
-        if let (Some(next), Some(ends)) = (p.next_meeting(today), p.agreement_ends(calendar)) {
+        if let (Some(next), Some(ends)) = (p.next_meeting(today), p.agreement_ends(&calendars.of(p))) {
             // The series starts at the next meeting due, or after the one planned.
             let first = match next.planned {
                 Some(planned) => add_days(planned, u64::from(p.cadence.every_days.max(1))),
@@ -144,7 +145,7 @@ mod tests {
             PartnershipMeetings { document: "p1", partnership: &p, side: Side::Mentee },
             PartnershipMeetings { document: "p2", partnership: &ended, side: Side::Mentee },
         ];
-        let text = meetings_calendar(&list, &AcademicCalendar::default(), day("2026-11-10"), 1_795_000_000_000, false);
+        let text = meetings_calendar(&list, &ProgramCalendars::default(), day("2026-11-10"), 1_795_000_000_000, false);
         assert!(text.starts_with("BEGIN:VCALENDAR\r\n"));
         assert!(text.contains("\r\nVERSION:2.0\r\n"));
         check_all_day_events(&text);
@@ -163,7 +164,7 @@ mod tests {
         assert_eq!(series.property_value("RRULE"), None);
         assert!(text.contains("DTSTAMP:"));
         // Asked for, the agenda goes in.
-        let with = meetings_calendar(&list, &AcademicCalendar::default(), day("2026-11-10"), 1_795_000_000_000, true);
+        let with = meetings_calendar(&list, &ProgramCalendars::default(), day("2026-11-10"), 1_795_000_000_000, true);
         assert!(self::events(&with).iter().any(|e| e.get_description() == Some("Goals for spring; CV review")));
     }
 

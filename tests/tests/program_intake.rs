@@ -122,6 +122,8 @@ async fn intake_forms_reach_the_coordinator_and_the_draft_keeps_the_department_r
     find::css(&coordinator, "[data-testid='save-program']").await?.click().await?;
     find::text_within(&coordinator, "the refusal", &["Days without a meeting before a match counts as stalled must be a whole number from 7 to 365."], SYNC).await?;
     action::set_value(&coordinator, "#program-edit-stalled", "21").await?;
+    // This university's fall ends on 12 December, not the common 15th.
+    action::set_value(&coordinator, "#program-edit-fall-ends", "12-12").await?;
     find::css(&coordinator, "[data-testid='save-program']").await?.click().await?;
     find::text_within(&coordinator, "the page updated", &["the program's page is updated for everyone who follows it"], SYNC).await?;
     check::accessible(&coordinator, "the coordinator's program").await?;
@@ -180,6 +182,15 @@ async fn intake_forms_reach_the_coordinator_and_the_draft_keeps_the_department_r
     // The advisor arranges the introductory meeting: she starts the partnership.
     find::css(mira, "[data-testid='start-match-partnership']").await?.click().await?;
     find::text_within(mira, "the partnership, part of the program", &["Part of Peer Connections"], SYNC).await?;
+    // The pair's own dates count by the program's calendar: the term's
+    // notice on the partnership page names the program's last day of fall.
+    let fall_ends = mira
+        .eval("return new Intl.DateTimeFormat([], {weekday: 'short', day: 'numeric', month: 'short', year: 'numeric'}).format(new Date(2026, 11, 12))")
+        .await?
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    find::text_within(mira, "the program's end of term on the partnership", &[&format!("The term ends on {fall_ends}")], SYNC).await?;
     find::until_within(oli, "the invitation from Mira", "!!document.querySelector(\"[data-testid='accept-match-partnership']\")", SYNC).await?;
     find::css(oli, "[data-testid='accept-match-partnership']").await?.click().await?;
     find::until(oli, "the accept button", "document.querySelector(\"[data-testid='accept-invite']\")?.disabled === false").await?;

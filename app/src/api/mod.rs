@@ -10,6 +10,7 @@
 //!   Home and the partnership list need, from the document index alone.
 //! - [`create_document`], [`open_document`], [`summaries`], [`export_all`],
 //!   [`import`]: making and opening documents, the document index, export files.
+//! - [`program_calendars`]: the academic calendar each followed program sets.
 //! - [`my_profile`]: the person's own profile; [`random_id`]: ids for items
 //!   inside a document.
 
@@ -17,11 +18,13 @@ mod document;
 mod documents;
 mod lists;
 mod profile;
+mod programs;
 
 pub use document::{not_ready, use_document, DocumentState};
 pub use documents::{create_document, export_all, import, open_document, summaries};
 pub use lists::{documents_of, documents_opened_for_lists, lines_of};
 pub use profile::{my_profile, random_id};
+pub use programs::program_calendars;
 
 /// A message (a core error's text, written to follow "…:") as the start of a
 /// sentence shown on its own.

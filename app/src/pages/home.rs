@@ -5,7 +5,7 @@
 
 use confidant_shared::attention::{for_goal_plan, for_partnership, in_order, Attention, HomeGroup, Whose};
 use confidant_shared::goal_plan::GoalPlan;
-use confidant_shared::partnership::{AcademicCalendar, Partnership};
+use confidant_shared::partnership::Partnership;
 use confidant_shared::Section;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -31,17 +31,17 @@ struct HomeView {
     groups: Vec<HomeGroup>,
 }
 
-async fn load_home() -> Result<HomeView, String> {
+async fn load_home(engine: Option<crate::sync::SyncEngine>) -> Result<HomeView, String> {
     let profile = my_profile().await?.map(|(_, p)| p);
     let today = today_day();
-    let calendar = AcademicCalendar::default();
+    let calendars = crate::api::program_calendars(engine.as_ref()).await;
     let me = profile.as_ref().map(|p| p.member_id.as_str());
     let mut items: Vec<Attention> = Vec::new();
     // Partners by member id, to say whose plan a milestone is in.
     let mut partners: Vec<(String, String)> = Vec::new();
     for (id, p) in lines_of::<Partnership>().await.map_err(|e| e.for_user())? {
         let side = p.side_for(profile.as_ref());
-        items.extend(for_partnership(id, &p, side, &calendar, today));
+        items.extend(for_partnership(id, &p, side, &calendars.of(&p), today));
         for (member, name) in [(&p.mentor_id, &p.mentor), (&p.mentee_id, &p.mentee)] {
             if let Some(member) = member.as_deref().filter(|m| Some(*m) != me) {
                 partners.push((member.to_owned(), name.clone()));
@@ -69,9 +69,10 @@ async fn load_home() -> Result<HomeView, String> {
 #[component]
 pub fn HomePage() -> impl IntoView {
     let saves = saves_counter();
+    let engine = crate::sync::use_sync();
     let home = LocalResource::new(move || {
         saves.track();
-        load_home()
+        load_home(engine.clone())
     });
     Effect::new(move || {
         if let Some(Ok(view)) = home.get() {
@@ -80,9 +81,11 @@ pub fn HomePage() -> impl IntoView {
     });
     let (message, set_message) = signal(None::<String>);
     let (with_agendas, set_with_agendas) = signal(false);
+    let engine = StoredValue::new_local(crate::sync::use_sync());
     let calendar = move |_| {
+        let engine = engine.get_value();
         spawn_local(async move {
-            set_message.set(Some(match download_meetings(with_agendas.get_untracked()).await {
+            set_message.set(Some(match download_meetings(engine.as_ref(), with_agendas.get_untracked()).await {
                 Ok(n) => format!("Saved confidant-meetings.ics with the meetings of {n} partnership(s)."),
                 Err(e) => e,
             }));

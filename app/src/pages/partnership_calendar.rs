@@ -1,7 +1,7 @@
 //! "Add to my calendar": the user's planned meetings as an `.ics` file.
 
 use confidant_shared::meeting_calendar::{meetings_calendar, PartnershipMeetings};
-use confidant_shared::partnership::{AcademicCalendar, Partnership};
+use confidant_shared::partnership::Partnership;
 
 use crate::clock::{now_ms, today_day};
 use crate::widgets::file_download::download;
@@ -12,7 +12,7 @@ use crate::api::documents_of;
 /// `confidant-meetings.ics`, with agendas only if the user asked (they
 /// leave the encryption for the calendar provider). Returns how many
 /// partnerships it covers.
-pub async fn download_meetings(with_agendas: bool) -> Result<usize, String> {
+pub async fn download_meetings(engine: Option<&crate::sync::SyncEngine>, with_agendas: bool) -> Result<usize, String> {
     let profile = my_profile().await?.map(|(_, p)| p);
     let all = documents_of::<Partnership>().await.map_err(|e| e.for_user())?;
     let ids: Vec<String> = all.iter().map(|(id, _)| id.to_string()).collect();
@@ -21,7 +21,7 @@ pub async fn download_meetings(with_agendas: bool) -> Result<usize, String> {
         .zip(&ids)
         .map(|((_, p), id)| PartnershipMeetings { document: id, partnership: p, side: p.side_for(profile.as_ref()) })
         .collect();
-    let text = meetings_calendar(&list, &AcademicCalendar::default(), today_day(), now_ms(), with_agendas);
+    let text = meetings_calendar(&list, &crate::api::program_calendars(engine).await, today_day(), now_ms(), with_agendas);
     download("confidant-meetings.ics", "text/calendar", &text).map_err(|()| "The browser did not allow the download; try again.".to_string())?;
     Ok(list.iter().filter(|p| p.partnership.is_running()).count())
 }

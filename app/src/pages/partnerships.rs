@@ -4,7 +4,7 @@
 use confidant_shared::attention::{for_group, for_partnership, Attention};
 use confidant_shared::group::{Group, GroupPurpose};
 use confidant_shared::document::{DocumentId, DocumentKind};
-use confidant_shared::partnership::{AcademicCalendar, AgreedDuration, Partnership, Side};
+use confidant_shared::partnership::{AgreedDuration, Partnership, Side};
 use confidant_shared::sync::Role;
 use confidant_shared::Section;
 use leptos::ev;
@@ -34,17 +34,20 @@ const DURATIONS: [(&str, &str, AgreedDuration); 4] = [
 #[component]
 pub fn PartnershipsPage() -> impl IntoView {
     let saves = saves_counter();
+    let engine = crate::sync::use_sync();
     let list = LocalResource::new(move || {
         saves.track();
-        async {
+        let engine = engine.clone();
+        async move {
             let profile = my_profile().await?.map(|(_, p)| p);
+            let calendars = crate::api::program_calendars(engine.as_ref()).await;
             let all = lines_of::<Partnership>().await.map_err(|e| e.for_user())?;
             let today = today_day();
             let rows: Vec<(String, String, Option<String>)> = all
                 .into_iter()
                 .map(|(id, p)| {
                     let side = p.side_for(profile.as_ref());
-                    let next = for_partnership(id, &p, side, &AcademicCalendar::default(), today).into_iter().next();
+                    let next = for_partnership(id, &p, side, &calendars.of(&p), today).into_iter().next();
                     let title = p.pair_title();
                     (paths::partnership(id), title, next.map(|a: Attention| a.text_with(today, crate::clock::day_words)))
                 })

@@ -23,6 +23,10 @@ pub struct PartnershipLine {
     /// Meeting ids and days; agendas, notes and action items stay out.
     meetings: Vec<(String, String)>,
     continuation_answered: Option<String>,
+    /// The program the pair belongs to: its calendar sets the terms. Required,
+    /// so that a line written before it was kept is read from the document.
+    #[serde(deserialize_with = "Option::deserialize")]
+    program: Option<crate::program::introduction::ProgramTie>,
 }
 
 impl Listed for Partnership {
@@ -42,6 +46,7 @@ impl Listed for Partnership {
             // By the map's key, which the page counts by (an `id` field could repeat).
             meetings: self.meetings.iter().map(|(key, m)| (key.clone(), m.date.clone())).collect(),
             continuation_answered: self.continuation_answered.clone(),
+            program: self.program.clone(),
         }
     }
 
@@ -63,7 +68,7 @@ impl Listed for Partnership {
             handover_note: Text::with_value(""),
             goal_plan_invite: None,
             continuation_answered: line.continuation_answered,
-            program: None,
+            program: line.program,
         }
     }
 }
@@ -102,5 +107,9 @@ mod tests {
         }
         assert_eq!(from_line.pair_title(), p.pair_title());
         assert!(Partnership::from_index(&serde_json::json!({"mentor": 1})).is_none(), "a line that does not read is refused");
+        // A line written before lines kept the program is read from the document instead.
+        let mut old = line.clone();
+        old.as_object_mut().unwrap().remove("program");
+        assert!(Partnership::from_index(&old).is_none(), "a line without the program is not taken as no program");
     }
 }

@@ -45,7 +45,7 @@ pub struct Introduction {
 
 /// The program a partnership belongs to, kept in the partnership (both
 /// sides read it; either may switch the check-ins off).
-#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate, Serialize, Deserialize)]
 pub struct ProgramTie {
     /// The program page's sync id.
     pub program: String,

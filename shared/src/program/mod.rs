@@ -4,6 +4,7 @@
 //! the program holds only what coordinators may see (never a pair's notes).
 
 pub mod budget;
+pub mod calendars;
 pub mod dashboard;
 pub mod group_report;
 pub mod health;

@@ -42,7 +42,7 @@ pub(super) fn duration_words(d: AgreedDuration) -> String {
 }
 
 #[component]
-pub(super) fn Agreement(p: ReadSignal<Partnership, LocalStorage>, editing: Editing) -> impl IntoView {
+pub(super) fn Agreement(p: ReadSignal<Partnership, LocalStorage>, editing: Editing, calendar: Signal<AcademicCalendar>) -> impl IntoView {
     let checklist: [(&str, &str, fn(&mut Partnership) -> &mut bool); 4] = [
         ("agree-confidentiality", "We keep what is said confidential", |p| &mut p.agreement.confidentiality),
         ("agree-supervisor", "The mentee's supervisor knows about the partnership", |p| &mut p.agreement.supervisor_informed),
@@ -67,7 +67,7 @@ pub(super) fn Agreement(p: ReadSignal<Partnership, LocalStorage>, editing: Editi
             }
         }
     });
-    let ends = move || p.with(|p| p.agreement_ends(&AcademicCalendar::default()).map(crate::clock::day_words).unwrap_or_default());
+    let ends = move || p.with(|p| p.agreement_ends(&calendar.get()).map(crate::clock::day_words).unwrap_or_default());
     view! {
         <section aria-labelledby="agreement-heading">
             <h2 id="agreement-heading">"What you agreed"</h2>

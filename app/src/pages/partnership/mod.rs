@@ -26,7 +26,7 @@ use crate::api::{not_ready, use_document, DocumentState};
 use crate::widgets::document_editing::DocumentEditing;
 use crate::pages::partnership_calendar::{download_meetings, AgendasChoice};
 use crate::pages::partnerships::name_or;
-use crate::api::{my_profile, random_id};
+use crate::api::{my_profile, program_calendars, random_id};
 use crate::widgets::SharePanel;
 use crate::store::{announce_saved, OpenDocument};
 use crate::sync::use_sync;
@@ -118,19 +118,33 @@ fn PartnershipEditor(doc: OpenDocument, initial: Partnership, notice: Option<Str
         });
     }
 
+    // Terms, renewals and notices count by the program's calendar when the
+    // pair belongs to one (its coordinator may change it), else the common one.
+    let calendars = {
+        let engine = engine.clone();
+        let saves = crate::store::saves_counter();
+        LocalResource::new(move || {
+            saves.track();
+            let engine = engine.clone();
+            async move { program_calendars(engine.as_ref()).await }
+        })
+    };
+    let calendar = Signal::derive(move || p.with(|p| calendars.get().unwrap_or_default().of(p)));
+
     let attention = move || {
         let today = today_day();
-        p.with(|p| in_order(for_partnership(this_id, p, side(), &AcademicCalendar::default(), today), today))
+        p.with(|p| in_order(for_partnership(this_id, p, side(), &calendar.get(), today), today))
             .into_iter()
             .map(|a| a.text_with(today, crate::clock::day_words))
             .collect::<Vec<_>>()
     };
     let (calendar_message, set_calendar_message) = signal(None::<String>);
     let (with_agendas, set_with_agendas) = signal(false);
-    let calendar = move |_| {
+    let download = move |_| {
+        let engine = engine.clone();
         spawn_local(async move {
             editing.flush().await;
-            set_calendar_message.set(Some(match download_meetings(with_agendas.get_untracked()).await {
+            set_calendar_message.set(Some(match download_meetings(engine.as_ref(), with_agendas.get_untracked()).await {
                 Ok(_) => "Saved confidant-meetings.ics: open it to add the meetings to your calendar.".into(),
                 Err(e) => e,
             }));
@@ -146,7 +160,7 @@ fn PartnershipEditor(doc: OpenDocument, initial: Partnership, notice: Option<Str
             {move || format!("You are the {} here. ", match side() { Side::Mentor => "mentor", Side::Mentee => "mentee" })}
             {move || p.with(|p| {
                 // "Renewal due" follows from the dates: the last term's notice is open.
-                let renewal_due = p.continuation_notice(&AcademicCalendar::default(), today_day()).is_some_and(|n| n.last_term);
+                let renewal_due = p.continuation_notice(&calendar.get(), today_day()).is_some_and(|n| n.last_term);
                 status_words(if renewal_due { PartnershipStatus::RenewalDue } else { p.status })
             })}
         </p>
@@ -155,9 +169,9 @@ fn PartnershipEditor(doc: OpenDocument, initial: Partnership, notice: Option<Str
             <ul class="attention" data-testid="partnership-attention">
                 {move || attention().into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}
             </ul>
-            <Continuation p editing/>
+            <Continuation p editing calendar/>
             <div class="goal-actions">
-                <AgendasChoice set_with_agendas/><button type="button" data-testid="download-calendar" on:click=calendar>"Add meetings to my calendar (.ics)"</button>
+                <AgendasChoice set_with_agendas/><button type="button" data-testid="download-calendar" on:click=download>"Add meetings to my calendar (.ics)"</button>
             </div>
             {move || calendar_message.get().map(|m| view! { <p role="status">{m}</p> })}
         </section>
@@ -173,7 +187,7 @@ fn PartnershipEditor(doc: OpenDocument, initial: Partnership, notice: Option<Str
                 None => view! { <LinkPlan editing/> }.into_any(),
             }}
         </section>
-        <Agreement p editing/>
+        <Agreement p editing calendar/>
         <ProgramCheckIns p editing/>
         <section aria-labelledby="help-heading">
             <h2 id="help-heading">"When it is more than mentoring"</h2>
@@ -202,8 +216,8 @@ pub(super) fn status_words(status: PartnershipStatus) -> &'static str {
 }
 
 #[component]
-pub(super) fn Continuation(p: ReadSignal<Partnership, LocalStorage>, editing: Editing) -> impl IntoView {
-    let notice = move || p.with(|p| p.continuation_notice(&AcademicCalendar::default(), today_day()));
+pub(super) fn Continuation(p: ReadSignal<Partnership, LocalStorage>, editing: Editing, calendar: Signal<AcademicCalendar>) -> impl IntoView {
+    let notice = move || p.with(|p| p.continuation_notice(&calendar.get(), today_day()));
     move || {
         notice().map(|n| {
             view! {
