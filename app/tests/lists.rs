@@ -55,7 +55,7 @@ async fn home_and_the_partnership_list_read_lines_without_opening_documents() {
     assert_eq!(documents_opened_for_lists() - before, 0, "no document opened: the index has their lines");
     let (_, seen) = lines.iter().find(|(id, _)| *id == doc.id()).expect("listed");
     assert_eq!(seen.pair_title(), "Lined mentor and Lined mentee");
-    assert_eq!(seen.meetings["m1"].date, "2026-09-01", "meeting days are in the line");
+    assert_eq!(seen.meetings["m1"].date, confidant_shared::calendar_day::parse_day("2026-09-01"), "meeting days are in the line");
     assert_eq!(seen.meetings["m1"].agenda.as_str(), "", "agendas are not");
 
     // An edit rewrites the line.

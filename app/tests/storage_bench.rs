@@ -158,7 +158,7 @@ async fn lists_of_500_partnerships_and_500_goal_plans() {
         let mut plan = GoalPlan::new(&format!("Plan {i}"), "sam");
         for g in 0..3 {
             plan.add_goal(&format!("g{g}"), "A goal with a title", "and why it matters");
-            plan.goal_mut(&format!("g{g}")).unwrap().add_milestone("m", "A milestone", Some("2026-12-01"));
+            plan.goal_mut(&format!("g{g}")).unwrap().add_milestone("m", "A milestone", confidant_shared::calendar_day::parse_day("2026-12-01"));
         }
         plans.push(OpenDocument::create(&store, &plan).await.unwrap());
     }

@@ -33,7 +33,7 @@ async fn a_document_survives_reopening_the_database() {
         .change(|plan: &mut GoalPlan| {
             let goal = plan.goal_mut("g1").unwrap();
             goal.why.update("because my advisor suggested it");
-            goal.add_milestone("m1", "Draft", Some("2027-02-01"));
+            goal.add_milestone("m1", "Draft", confidant_shared::calendar_day::parse_day("2027-02-01"));
         })
         .await
         .unwrap();

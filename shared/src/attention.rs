@@ -303,7 +303,7 @@ mod tests {
         let today = day("2026-03-10");
         let mut plan = GoalPlan::new("Year two", "sam-id");
         plan.add_goal("g", "Publish", "");
-        plan.goal_mut("g").unwrap().add_milestone("m", "Draft", Some("2026-03-12"));
+        plan.goal_mut("g").unwrap().add_milestone("m", "Draft", crate::calendar_day::parse_day("2026-03-12"));
         let partners = [("sam-id".to_owned(), "Sam Rivera".to_owned())];
         let for_mentor = for_goal_plan(G1, &plan, &Whose::of_plan(&plan.owner, Some("ana-id"), &partners), today);
         assert_eq!(for_mentor[0].text(today), "Milestone \u{201c}Draft\u{201d} (Publish, in Sam Rivera's plan \u{201c}Year two\u{201d}) is due by Thu 12 Mar 2026.");
@@ -365,9 +365,9 @@ mod tests {
         let mut plan = GoalPlan::new("Plan", "sam");
         plan.add_goal("g", "Publish", "");
         let g = plan.goal_mut("g").unwrap();
-        g.add_milestone("a", "Draft", Some("2026-11-30"));
-        g.add_milestone("b", "Submit", Some("2026-11-20"));
-        g.add_milestone("c", "Revise", Some("2027-01-30"));
+        g.add_milestone("a", "Draft", crate::calendar_day::parse_day("2026-11-30"));
+        g.add_milestone("b", "Submit", crate::calendar_day::parse_day("2026-11-20"));
+        g.add_milestone("c", "Revise", crate::calendar_day::parse_day("2027-01-30"));
         let today = day("2026-11-22");
         let items = in_order(for_goal_plan(G1, &plan, &Whose::Mine, today), today);
         let texts: Vec<String> = items.iter().map(|a| a.text(today)).collect();

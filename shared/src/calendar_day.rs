@@ -46,6 +46,35 @@ pub fn day_label(day: NaiveDate) -> String {
     day.format("%a %-d %b %Y").to_string()
 }
 
+/// Days in documents, for `#[autosurgeon(with = "crate::calendar_day::stored")]`
+/// on an `Option<NaiveDate>`: written as `YYYY-MM-DD` text, as they always
+/// were (no migration). Read leniently: text that is not a day (a partner's
+/// malformed edit, an empty field from an older version), another type, or
+/// no field at all is no day, never a document that cannot be opened.
+pub mod stored {
+    use autosurgeon::{HydrateError, Prop, ReadDoc, Reconciler};
+    use automerge::{ObjId, ScalarValue, Value};
+
+    use super::{day_text, parse_day, NaiveDate};
+
+    pub fn hydrate<D: ReadDoc>(doc: &D, obj: &ObjId, prop: Prop<'_>) -> Result<Option<NaiveDate>, HydrateError> {
+        Ok(match doc.get(obj, &prop)? {
+            Some((Value::Scalar(value), _)) => match value.as_ref() {
+                ScalarValue::Str(text) => parse_day(text),
+                _ => None,
+            },
+            _ => None,
+        })
+    }
+
+    pub fn reconcile<R: Reconciler>(day: &Option<NaiveDate>, mut reconciler: R) -> Result<(), R::Error> {
+        match day {
+            Some(day) => reconciler.str(day_text(*day)),
+            None => reconciler.none(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,4 +105,31 @@ mod tests {
         assert_eq!(day_text(parse_day("2027-03-04").unwrap()), "2027-03-04");
         assert_eq!(day_label(parse_day("2026-12-07").unwrap()), "Mon 7 Dec 2026");
     }
+
+    #[derive(Debug, PartialEq, autosurgeon::Reconcile, autosurgeon::Hydrate)]
+    struct Held {
+        #[autosurgeon(with = "crate::calendar_day::stored")]
+        on: Option<NaiveDate>,
+    }
+
+    #[test]
+    fn days_are_stored_as_text_and_what_is_not_a_day_reads_as_none() {
+        use automerge::transaction::Transactable;
+        use automerge::{AutoCommit, ReadDoc, ScalarValue, ROOT};
+        let mut doc = AutoCommit::new();
+        autosurgeon::reconcile(&mut doc, &Held { on: parse_day("2026-12-07") }).unwrap();
+        // The same ISO text older versions wrote and read.
+        assert_eq!(doc.get(ROOT, "on").unwrap().map(|(v, _)| v.to_string()), Some("\"2026-12-07\"".to_string()));
+        let read: Held = autosurgeon::hydrate(&doc).unwrap();
+        assert_eq!(read.on, parse_day("2026-12-07"));
+        // A partner's malformed day, an empty field, a number, or nothing:
+        // the document still opens, with no day.
+        for odd in [ScalarValue::Str("next Tuesday".into()), ScalarValue::Str("".into()), ScalarValue::Int(7), ScalarValue::Str("+262143-12-20".into())] {
+            doc.put(ROOT, "on", odd).unwrap();
+            assert_eq!(autosurgeon::hydrate::<_, Held>(&doc).unwrap(), Held { on: None });
+        }
+        doc.delete(ROOT, "on").unwrap();
+        assert_eq!(autosurgeon::hydrate::<_, Held>(&doc).unwrap(), Held { on: None });
+    }
+
 }

@@ -16,7 +16,7 @@
 use chrono::{DateTime, NaiveDate};
 use icalendar::{Calendar, Component, Event, EventLike};
 
-use crate::calendar_day::{add_days, parse_day};
+use crate::calendar_day::add_days;
 use crate::partnership::{MeetingCadence, Partnership, Side};
 use crate::program::calendars::ProgramCalendars;
 
@@ -50,7 +50,7 @@ pub fn meetings_calendar(
         };
         let summary = format!("Mentoring meeting with {with}");
         for meeting in p.meetings.values() {
-            let Some(day) = parse_day(&meeting.date).filter(|d| *d >= today) else { continue };
+            let Some(day) = meeting.date.filter(|d| *d >= today) else { continue };
             let mut event = Event::new();
             event
                 .uid(&format!("meeting-{}-{}@confidant", meeting.id, entry.document))
@@ -117,7 +117,7 @@ mod tests {
     use icalendar::{CalendarComponent, DatePerhapsTime};
 
     fn day(text: &str) -> NaiveDate {
-        parse_day(text).unwrap()
+        crate::calendar_day::parse_day(text).unwrap()
     }
 
     fn events(text: &str) -> Vec<Event> {

@@ -40,7 +40,7 @@ fn apply(doc: &mut AutoCommit, edit: &Edit) {
                 plan.add_goal(&gid(*id), title, "");
             }
         }
-        Edit::RemoveGoal { id } => plan.remove_goal(&gid(*id), "2027-01-02", "a partner"),
+        Edit::RemoveGoal { id } => plan.remove_goal(&gid(*id), confidant_shared::calendar_day::parse_day("2027-01-02").unwrap(), "a partner"),
         Edit::MoveGoal { id, to } => plan.move_goal(&gid(*id), *to),
         Edit::EditWhy { id, at, insert } => {
             if let Some(goal) = plan.goal_mut(&gid(*id)) {
@@ -52,7 +52,7 @@ fn apply(doc: &mut AutoCommit, edit: &Edit) {
             if let Some(goal) = plan.goal_mut(&gid(*goal)) {
                 let mid = format!("m{id}");
                 if goal.milestone_mut(&mid).is_none() {
-                    goal.add_milestone(&mid, "step", Some("2027-01-31"));
+                    goal.add_milestone(&mid, "step", confidant_shared::calendar_day::parse_day("2027-01-31"));
                 }
             }
         }

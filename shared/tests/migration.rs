@@ -21,7 +21,7 @@ fn a_schema_1_plan_migrates_once_and_keeps_its_content() {
     let milestones = &plan.goals["g1"].milestones;
     assert_eq!(milestones[0].status, MilestoneStatus::Done);
     assert_eq!(milestones[1].status, MilestoneStatus::Planned);
-    assert_eq!(milestones[0].due.as_deref(), Some("2026-12-15"));
+    assert_eq!(milestones[0].due, confidant_shared::calendar_day::parse_day("2026-12-15"));
     assert_eq!(milestones[0].from_action_item, None);
 
     let heads = doc.get_heads();

@@ -22,7 +22,7 @@ use crate::widgets::document_editing::DocumentEditing;
 use crate::widgets::SharePanel;
 use crate::store::OpenDocument;
 use crate::api::my_profile;
-use crate::clock::{today, today_day};
+use crate::clock::today_day;
 
 /// How long Undo is offered after removing a goal.
 const UNDO_MS: u64 = 10_000;
@@ -118,7 +118,7 @@ fn GoalPlanEditor(doc: OpenDocument, initial: GoalPlan, notice: Option<String>) 
     let remove = Callback::new(move |goal: String| {
         let by = my_name.get_untracked().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| "someone".into());
         let title = plan.with_untracked(|p| p.goals.get(&goal).map(|g| g.title.as_str().to_owned())).unwrap_or_default();
-        editing.edit(|p| p.remove_goal(&goal, &today(), &by));
+        editing.edit(|p| p.remove_goal(&goal, today_day(), &by));
         set_undo.set(Some((goal.clone(), title)));
         set_timeout(
             move || {
@@ -292,9 +292,9 @@ fn GoalCard(goal_id: String, plan: ReadSignal<GoalPlan, LocalStorage>, editing: 
                         let mid = StoredValue::new(m.id.clone());
                         let done = m.status == MilestoneStatus::Done;
                         let overdue = m.is_overdue(today_day());
-                        let due_words = m.due.as_deref().and_then(confidant_shared::calendar_day::parse_day).map(|d| format!(" (due {})", crate::clock::day_words(d)));
+                        let due_words = m.due.map(|d| format!(" (due {})", crate::clock::day_words(d)));
                         let label = format!("{}{}", m.title.as_str(), due_words.unwrap_or_default());
-                        let (m_title, m_due) = (m.title.as_str().to_owned(), m.due.clone().unwrap_or_default());
+                        let (m_title, m_due) = (m.title.as_str().to_owned(), m.due.map(confidant_shared::calendar_day::day_text).unwrap_or_default());
                         let m_status = MILESTONE_STATUSES.iter().find(|(s, ..)| *s == m.status).map(|(_, token, _)| *token).unwrap_or("planned");
                         let save = move || {
                             let (title, due) = (edit_title.get_untracked().trim().to_owned(), edit_due.get_untracked());
@@ -302,11 +302,11 @@ fn GoalCard(goal_id: String, plan: ReadSignal<GoalPlan, LocalStorage>, editing: 
                                 id.with_value(|gid| mid.with_value(|mid| editing.edit(|p| {
                                     if let Some(m) = p.goal_mut(gid).and_then(|g| g.milestone_mut(mid)) {
                                         if m.title.as_str() != title { m.title.update(&title); }
-                                        m.due = (!due.is_empty()).then_some(due);
+                                        m.due = confidant_shared::calendar_day::parse_day(&due);
                                         // The one place a status other than done or not is chosen.
                                         if let Some(status) = MILESTONE_STATUSES.iter().find(|(_, token, _)| *token == edit_status.get_untracked()).map(|(s, ..)| *s) {
                                             if status != m.status {
-                                                m.set_done(status == MilestoneStatus::Done, &crate::clock::today());
+                                                m.set_done(status == MilestoneStatus::Done, today_day());
                                                 m.status = status;
                                             }
                                         }
@@ -358,7 +358,7 @@ fn GoalCard(goal_id: String, plan: ReadSignal<GoalPlan, LocalStorage>, editing: 
                                         let checked = event_target_checked(&ev);
                                         id.with_value(|gid| mid.with_value(|mid| editing.edit(|p| {
                                             if let Some(m) = p.goal_mut(gid).and_then(|g| g.milestone_mut(mid)) {
-                                                m.set_done(checked, &crate::clock::today());
+                                                m.set_done(checked, today_day());
                                             }
                                         })))
                                     }/>
@@ -399,9 +399,9 @@ fn GoalCard(goal_id: String, plan: ReadSignal<GoalPlan, LocalStorage>, editing: 
                         let title = new_milestone.get_untracked().trim().to_owned();
                         if title.is_empty() { return; }
                         let due = new_due.get_untracked();
-                        let due = (!due.is_empty()).then_some(due);
+                        let due = confidant_shared::calendar_day::parse_day(&due);
                         let Some(mid) = editing.new_id() else { return };
-                        id.with_value(|gid| editing.edit(|p| if let Some(g) = p.goal_mut(gid) { g.add_milestone(&mid, &title, due.as_deref()) }));
+                        id.with_value(|gid| editing.edit(|p| if let Some(g) = p.goal_mut(gid) { g.add_milestone(&mid, &title, due) }));
                         set_new_milestone.set(String::new());
                         set_new_due.set(String::new());
                         if let Some(input) = milestone_input.get() { let _ = input.focus(); }

@@ -151,7 +151,7 @@ pub fn JournalPage() -> impl IntoView {
                         <ul class="doc-list" aria-label="Your journal entries">
                             {shown.into_iter().map(|(id, entry)| view! {
                                 <li data-testid="journal-entry">
-                                    <span class="date">{entry.date.clone()}</span>" "
+                                    <span class="date">{entry.date.map(confidant_shared::calendar_day::day_text).unwrap_or_default()}</span>" "
                                     <A href=id.parse().map(paths::journal_entry).unwrap_or_default()>{
                                         let t = entry.title.as_str().trim().to_owned();
                                         if t.is_empty() { "Untitled entry".to_owned() } else { t }

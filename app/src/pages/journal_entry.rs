@@ -63,8 +63,8 @@ fn EntryEditor(doc: OpenDocument, initial: JournalEntry, notice: Option<String>)
         </div>
         <div class="field">
             <label for="entry-date">"Date"</label>
-            <input id="entry-date" type="date" prop:value=move || entry.with(|e| e.date.clone())
-                on:change=move |ev| { let v = event_target_value(&ev); if !v.is_empty() { editing.edit(|e| e.date = v) } }/>
+            <input id="entry-date" type="date" prop:value=move || entry.with(|e| e.date.map(confidant_shared::calendar_day::day_text).unwrap_or_default())
+                on:change=move |ev| { let v = event_target_value(&ev); if let Some(day) = confidant_shared::calendar_day::parse_day(&v) { editing.edit(|e| e.date = Some(day)) } }/>
         </div>
         <div class="field">
             <label for="entry-kind">"Kind"</label>

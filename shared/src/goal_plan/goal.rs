@@ -1,6 +1,7 @@
 //! A goal and its milestones.
 
 use autosurgeon::{Hydrate, Reconcile, Text};
+use chrono::NaiveDate;
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
 pub struct Goal {
@@ -13,8 +14,8 @@ pub struct Goal {
     /// The day it was removed, and by whom. A removed goal stays in the plan,
     /// with every change anyone makes to it (a partner editing offline
     /// included), under "Recently removed" until restored or purged.
-    #[autosurgeon(missing = "Default::default")]
-    pub removed_on: Option<String>,
+    #[autosurgeon(with = "crate::calendar_day::stored")]
+    pub removed_on: Option<NaiveDate>,
     #[autosurgeon(missing = "Default::default")]
     pub removed_by: Option<String>,
 }
@@ -24,15 +25,16 @@ pub struct Milestone {
     #[key]
     pub id: String,
     pub title: Text,
-    /// ISO 8601 date, e.g. "2027-03-31".
-    pub due: Option<String>,
+    /// The day it is due by, if any.
+    #[autosurgeon(with = "crate::calendar_day::stored")]
+    pub due: Option<NaiveDate>,
     pub status: MilestoneStatus,
     /// The meeting action item this milestone came from, if any.
     pub from_action_item: Option<String>,
     /// ISO 8601 day it was marked done, for the progress chart. Older
     /// milestones have none (read as empty).
-    #[autosurgeon(missing = "Default::default")]
-    pub done_on: Option<String>,
+    #[autosurgeon(with = "crate::calendar_day::stored")]
+    pub done_on: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
@@ -47,14 +49,14 @@ impl Milestone {
     /// Due before `today` and still open.
     pub fn is_overdue(&self, today: chrono::NaiveDate) -> bool {
         matches!(self.status, MilestoneStatus::Planned | MilestoneStatus::InProgress)
-            && self.due.as_deref().and_then(crate::calendar_day::parse_day).is_some_and(|due| due < today)
+            && self.due.is_some_and(|due| due < today)
     }
 
-    /// Mark done on `today` (an ISO day), or open again.
-    pub fn set_done(&mut self, done: bool, today: &str) {
+    /// Mark done on `today`, or open again.
+    pub fn set_done(&mut self, done: bool, today: NaiveDate) {
         if done {
             self.status = MilestoneStatus::Done;
-            self.done_on = Some(today.to_owned());
+            self.done_on = Some(today);
         } else {
             self.status = MilestoneStatus::Planned;
             self.done_on = None;
@@ -74,11 +76,11 @@ impl Goal {
         }
     }
 
-    pub fn add_milestone(&mut self, id: &str, title: &str, due: Option<&str>) {
+    pub fn add_milestone(&mut self, id: &str, title: &str, due: Option<NaiveDate>) {
         self.milestones.push(Milestone {
             id: id.to_owned(),
             title: Text::with_value(title),
-            due: due.map(str::to_owned),
+            due,
             status: MilestoneStatus::Planned,
             from_action_item: None,
             done_on: None,
@@ -93,11 +95,11 @@ impl Goal {
     }
 
     /// The day the goal was done: its last milestone's done day.
-    pub fn done_on(&self) -> Option<&str> {
+    pub fn done_on(&self) -> Option<NaiveDate> {
         if !self.is_done() {
             return None;
         }
-        self.milestones.iter().filter(|m| m.status == MilestoneStatus::Done).filter_map(|m| m.done_on.as_deref()).max()
+        self.milestones.iter().filter(|m| m.status == MilestoneStatus::Done).filter_map(|m| m.done_on).max()
     }
 
     pub fn is_removed(&self) -> bool {
@@ -132,12 +134,12 @@ mod tests {
     #[test]
     fn a_milestone_is_overdue_only_while_open_and_comes_back_in_place() {
         let mut goal = Goal::new("g", "Publish", "");
-        goal.add_milestone("m1", "Draft", Some("2027-01-10"));
-        goal.add_milestone("m2", "Submit", Some("2027-03-01"));
+        goal.add_milestone("m1", "Draft", crate::calendar_day::parse_day("2027-01-10"));
+        goal.add_milestone("m2", "Submit", crate::calendar_day::parse_day("2027-03-01"));
         let today = parse_day("2027-02-01").unwrap();
         assert!(goal.milestones[0].is_overdue(today));
         assert!(!goal.milestones[1].is_overdue(today));
-        goal.milestone_mut("m1").unwrap().set_done(true, "2027-01-20");
+        goal.milestone_mut("m1").unwrap().set_done(true, crate::calendar_day::parse_day("2027-01-20").unwrap());
         assert!(!goal.milestones[0].is_overdue(today), "done is never overdue");
 
         let (at, removed) = goal.remove_milestone("m1").unwrap();
@@ -153,7 +155,7 @@ mod tests {
         use crate::goal_plan::GoalPlan;
         let mut plan = GoalPlan::new("Plan", "sam");
         plan.add_goal("g", "Teach", "");
-        plan.goal_mut("g").unwrap().add_milestone("m1", "Syllabus", Some("2027-06-30"));
+        plan.goal_mut("g").unwrap().add_milestone("m1", "Syllabus", crate::calendar_day::parse_day("2027-06-30"));
         let mut doc = automerge::AutoCommit::new();
         autosurgeon::reconcile(&mut doc, &plan).unwrap();
         let mut p: GoalPlan = autosurgeon::hydrate(&doc).unwrap();
@@ -164,6 +166,6 @@ mod tests {
         autosurgeon::reconcile(&mut doc, &p).unwrap();
         let back: GoalPlan = autosurgeon::hydrate(&doc).unwrap();
         let m = &back.goals["g"].milestones[0];
-        assert_eq!((m.id.as_str(), m.title.as_str(), m.due.as_deref()), ("m1", "Syllabus", Some("2027-06-30")));
+        assert_eq!((m.id.as_str(), m.title.as_str(), m.due), ("m1", "Syllabus", crate::calendar_day::parse_day("2027-06-30")));
     }
 }

@@ -29,9 +29,9 @@ struct GoalLine {
 struct MilestoneLine {
     id: String,
     title: String,
-    due: Option<String>,
+    due: Option<chrono::NaiveDate>,
     status: MilestoneStatus,
-    done_on: Option<String>,
+    done_on: Option<chrono::NaiveDate>,
 }
 
 impl Listed for GoalPlan {
@@ -55,7 +55,7 @@ impl Listed for GoalPlan {
                     milestones: g
                         .milestones
                         .iter()
-                        .map(|m| MilestoneLine { id: m.id.clone(), title: m.title.as_str().to_owned(), due: m.due.clone(), status: m.status, done_on: m.done_on.clone() })
+                        .map(|m| MilestoneLine { id: m.id.clone(), title: m.title.as_str().to_owned(), due: m.due, status: m.status, done_on: m.done_on })
                         .collect(),
                 })
                 .collect(),
@@ -101,8 +101,8 @@ mod tests {
         let mut plan = GoalPlan::new("Year two", "sam");
         plan.add_goal("a", "Publish", "Because it matters to me a great deal");
         plan.add_goal("b", "Teach", "");
-        plan.goal_mut("a").unwrap().add_milestone("m1", "Draft", Some("2026-03-01"));
-        plan.goal_mut("b").unwrap().add_milestone("m2", "Syllabus", Some("2026-03-05"));
+        plan.goal_mut("a").unwrap().add_milestone("m1", "Draft", crate::calendar_day::parse_day("2026-03-01"));
+        plan.goal_mut("b").unwrap().add_milestone("m2", "Syllabus", crate::calendar_day::parse_day("2026-03-05"));
         plan.goal_mut("b").unwrap().add_milestone("m3", "No date", None);
         let line = serde_json::to_value(plan.line()).unwrap();
         assert!(!line.to_string().contains("a great deal"), "why-texts stay out");

@@ -23,6 +23,7 @@ pub use removal_news::{removal_news, RemovalNews};
 use std::collections::BTreeMap;
 
 use autosurgeon::{Hydrate, Reconcile, Text};
+use chrono::NaiveDate;
 
 use crate::document::{DocumentKind, Schema};
 
@@ -104,12 +105,12 @@ impl GoalPlan {
         self.order.push(id.to_owned());
     }
 
-    /// Remove a goal on `today` (an ISO day) by `by` (a name): it leaves the
+    /// Remove a goal on `today` by `by` (a name): it leaves the
     /// plan but is kept, restorable, under "Recently removed"; it keeps its
     /// place in the order, so a restore puts it back where it was.
-    pub fn remove_goal(&mut self, id: &str, today: &str, by: &str) {
+    pub fn remove_goal(&mut self, id: &str, today: NaiveDate, by: &str) {
         if let Some(goal) = self.goals.get_mut(id) {
-            goal.removed_on = Some(today.to_owned());
+            goal.removed_on = Some(today);
             goal.removed_by = Some(by.to_owned());
         }
     }
@@ -188,9 +189,9 @@ impl GoalPlan {
                 item.new_goal.to_owned()
             }
         };
-        let due = item.due.and_then(crate::calendar_day::parse_day).map(crate::calendar_day::day_text);
+        let due = item.due.and_then(crate::calendar_day::parse_day);
         if let Some(g) = self.goal_mut(&goal) {
-            g.add_milestone(item.milestone, item.text, due.as_deref());
+            g.add_milestone(item.milestone, item.text, due);
             if let Some(m) = g.milestone_mut(item.milestone) {
                 m.from_action_item = Some(item.action_item.to_owned());
             }
@@ -249,9 +250,9 @@ mod tests {
         assert!(plan.goals["a"].milestones.is_empty());
         // The goal and day the pair chose.
         assert_eq!(plan.milestone_from_action_item(item(Some("a"), "m3", "item-3", "Send the draft", Some("2027-04-01"))), "a");
-        assert_eq!(plan.goals["a"].milestones[0].due.as_deref(), Some("2027-04-01"));
+        assert_eq!(plan.goals["a"].milestones[0].due, crate::calendar_day::parse_day("2027-04-01"));
         // A goal that is gone, or a day that is no day, falls back safely.
-        plan.remove_goal("a", "2027-03-01", "Sam");
+        plan.remove_goal("a", crate::calendar_day::parse_day("2027-03-01").unwrap(), "Sam");
         assert_eq!(plan.milestone_from_action_item(item(Some("a"), "m4", "item-4", "Call", Some("soon"))), "b");
         assert_eq!(plan.milestone_from_action_item(item(Some("zzz"), "m5", "item-5", "Call", None)), "b");
         assert_eq!(plan.goals["b"].milestones.iter().find(|m| m.id == "m4").unwrap().due, None);
@@ -263,14 +264,14 @@ mod tests {
         let mut plan = GoalPlan::new("Plan", "sam");
         plan.add_goal("a", "Publish", "");
         plan.add_goal("b", "Teach", "");
-        plan.goals.get_mut("a").unwrap().add_milestone("m1", "Draft", Some("2027-01-10"));
+        plan.goals.get_mut("a").unwrap().add_milestone("m1", "Draft", crate::calendar_day::parse_day("2027-01-10"));
         let mut mine = automerge::AutoCommit::new();
         autosurgeon::reconcile(&mut mine, &plan).unwrap();
         let mut theirs = mine.fork();
 
         // I remove "Publish" while my partner, offline, writes why it matters.
         let mut p: GoalPlan = autosurgeon::hydrate(&mine).unwrap();
-        p.remove_goal("a", "2027-01-02", "Sam");
+        p.remove_goal("a", crate::calendar_day::parse_day("2027-01-02").unwrap(), "Sam");
         autosurgeon::reconcile(&mut mine, &p).unwrap();
         let mut q: GoalPlan = autosurgeon::hydrate(&theirs).unwrap();
         q.goal_mut("a").unwrap().why.update("It decides the job market");
@@ -293,7 +294,7 @@ mod tests {
 
         // Deleted for good only when removed, and only when asked.
         assert!(!merged.delete_for_good("a"), "a goal in the plan stays");
-        merged.remove_goal("a", "2027-01-02", "Sam");
+        merged.remove_goal("a", crate::calendar_day::parse_day("2027-01-02").unwrap(), "Sam");
         assert!(merged.delete_for_good("a"));
         assert!(!merged.goals.contains_key("a") && merged.order == ["b"]);
     }

@@ -4,7 +4,6 @@
 use chrono::NaiveDate;
 
 use super::{GoalPlan, MilestoneStatus};
-use crate::calendar_day::parse_day;
 
 /// How much was done by the end of `day`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,9 +30,9 @@ impl GoalPlan {
             .live_goals()
             .flat_map(|g| &g.milestones)
             .filter(|m| m.status == MilestoneStatus::Done)
-            .filter_map(|m| m.done_on.as_deref().and_then(parse_day))
+            .filter_map(|m| m.done_on)
             .collect();
-        let goal_days: Vec<NaiveDate> = self.live_goals().filter_map(|g| g.done_on().and_then(parse_day)).collect();
+        let goal_days: Vec<NaiveDate> = self.live_goals().filter_map(|g| g.done_on()).collect();
         milestone_days.sort();
         let mut days = milestone_days.clone();
         days.dedup();
@@ -54,7 +53,7 @@ impl GoalPlan {
             .flat_map(|g| g.milestones.iter().map(move |m| (g, m)))
             .filter(|(_, m)| matches!(m.status, MilestoneStatus::Planned | MilestoneStatus::InProgress))
             .filter_map(|(g, m)| {
-                let day = m.due.as_deref().and_then(parse_day)?;
+                let day = m.due?;
                 (day <= until).then(|| MilestoneDue { goal: g.title.as_str().to_owned(), milestone: m.title.as_str().to_owned(), due: day })
             })
             .collect();
@@ -68,7 +67,7 @@ mod tests {
     use super::*;
 
     fn day(text: &str) -> NaiveDate {
-        parse_day(text).unwrap()
+        crate::calendar_day::parse_day(text).unwrap()
     }
 
     fn plan() -> GoalPlan {
@@ -76,9 +75,9 @@ mod tests {
         plan.add_goal("g1", "Submit a paper", "");
         plan.add_goal("g2", "Find a lab", "");
         let g1 = plan.goal_mut("g1").unwrap();
-        g1.add_milestone("m1", "Draft", Some("2026-12-01"));
-        g1.add_milestone("m2", "Submit", Some("2027-01-15"));
-        plan.goal_mut("g2").unwrap().add_milestone("m3", "Visit three labs", Some("2026-11-30"));
+        g1.add_milestone("m1", "Draft", crate::calendar_day::parse_day("2026-12-01"));
+        g1.add_milestone("m2", "Submit", crate::calendar_day::parse_day("2027-01-15"));
+        plan.goal_mut("g2").unwrap().add_milestone("m3", "Visit three labs", crate::calendar_day::parse_day("2026-11-30"));
         plan
     }
 
@@ -86,9 +85,9 @@ mod tests {
     fn the_chart_counts_what_was_done_by_each_day() {
         let mut plan = plan();
         assert!(plan.progress_over_time().is_empty());
-        plan.goal_mut("g1").unwrap().milestone_mut("m1").unwrap().set_done(true, "2026-11-28");
-        plan.goal_mut("g2").unwrap().milestone_mut("m3").unwrap().set_done(true, "2026-12-03");
-        plan.goal_mut("g1").unwrap().milestone_mut("m2").unwrap().set_done(true, "2026-12-03");
+        plan.goal_mut("g1").unwrap().milestone_mut("m1").unwrap().set_done(true, crate::calendar_day::parse_day("2026-11-28").unwrap());
+        plan.goal_mut("g2").unwrap().milestone_mut("m3").unwrap().set_done(true, crate::calendar_day::parse_day("2026-12-03").unwrap());
+        plan.goal_mut("g1").unwrap().milestone_mut("m2").unwrap().set_done(true, crate::calendar_day::parse_day("2026-12-03").unwrap());
         let points = plan.progress_over_time();
         assert_eq!(
             points,
@@ -98,7 +97,7 @@ mod tests {
             ]
         );
         // Opening a milestone again takes its goal out of "done".
-        plan.goal_mut("g1").unwrap().milestone_mut("m2").unwrap().set_done(false, "2026-12-04");
+        plan.goal_mut("g1").unwrap().milestone_mut("m2").unwrap().set_done(false, crate::calendar_day::parse_day("2026-12-04").unwrap());
         assert_eq!(plan.progress_over_time().last().unwrap().goals_done, 1);
         assert_eq!(plan.progress(), (2, 3));
     }
@@ -109,7 +108,7 @@ mod tests {
         let due = plan.milestones_due(day("2026-12-05"));
         let names: Vec<&str> = due.iter().map(|d| d.milestone.as_str()).collect();
         assert_eq!(names, ["Visit three labs", "Draft"]);
-        plan.goal_mut("g2").unwrap().milestone_mut("m3").unwrap().set_done(true, "2026-11-29");
+        plan.goal_mut("g2").unwrap().milestone_mut("m3").unwrap().set_done(true, crate::calendar_day::parse_day("2026-11-29").unwrap());
         assert_eq!(plan.milestones_due(day("2026-12-05")).len(), 1);
         assert_eq!(plan.milestones_due(day("2026-11-01")).len(), 0);
     }

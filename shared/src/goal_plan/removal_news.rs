@@ -72,7 +72,7 @@ mod tests {
     fn a_goal_removed_elsewhere_is_news_naming_who() {
         let before = plan();
         let mut after = before.clone();
-        after.remove_goal("g1", "2026-12-01", "Ana");
+        after.remove_goal("g1", crate::calendar_day::parse_day("2026-12-01").unwrap(), "Ana");
         let news = removal_news(&before, &after);
         assert_eq!(news, [RemovalNews::Removed { goal: "g1".into(), title: "Teach a course".into(), by: "Ana".into() }]);
         assert!(news[0].sentence().starts_with("Ana removed \u{201c}Teach a course\u{201d}."));
@@ -81,7 +81,7 @@ mod tests {
     #[test]
     fn edits_to_a_removed_goal_are_news_and_nothing_else_is() {
         let mut before = plan();
-        before.remove_goal("g1", "2026-12-01", "Ana");
+        before.remove_goal("g1", crate::calendar_day::parse_day("2026-12-01").unwrap(), "Ana");
         let mut after = before.clone();
         // Unrelated changes and a restore are not news.
         after.goal_mut("g2").unwrap().why.update("because");
@@ -101,7 +101,7 @@ mod tests {
         let mut mine = theirs.fork();
         // Ana removes the goal; Sam, offline, writes why it matters.
         let mut removed: GoalPlan = hydrate(&theirs).unwrap();
-        removed.remove_goal("g1", "2026-12-01", "Ana");
+        removed.remove_goal("g1", crate::calendar_day::parse_day("2026-12-01").unwrap(), "Ana");
         reconcile(&mut theirs, &removed).unwrap();
         let mut edited: GoalPlan = hydrate(&mine).unwrap();
         edited.goal_mut("g1").unwrap().why.update("students asked for it");

@@ -1,6 +1,7 @@
 //! One journal entry, a document of its own.
 
 use autosurgeon::{Hydrate, Reconcile, Text};
+use chrono::NaiveDate;
 
 use crate::document::{root_field, DocumentKind, Schema};
 
@@ -16,8 +17,9 @@ pub enum EntryKind {
 pub struct JournalEntry {
     pub kind: String,
     pub schema: u64,
-    /// ISO 8601 date the entry is about.
-    pub date: String,
+    /// The day the entry is about; none when what was written is not a day.
+    #[autosurgeon(with = "crate::calendar_day::stored")]
+    pub date: Option<NaiveDate>,
     pub entry_kind: EntryKind,
     pub title: Text,
     pub body: Text,
@@ -44,11 +46,12 @@ impl Schema for JournalEntry {
 }
 
 impl JournalEntry {
+    /// `date` as a date field gives it (`YYYY-MM-DD`).
     pub fn new(date: &str, entry_kind: EntryKind, title: &str, body: &str, created_ms: i64) -> Self {
         JournalEntry {
             kind: DocumentKind::Journal.as_str().to_owned(),
             schema: Self::SCHEMA,
-            date: date.to_owned(),
+            date: crate::calendar_day::parse_day(date),
             entry_kind,
             title: Text::with_value(title),
             body: Text::with_value(body),

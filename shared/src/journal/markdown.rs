@@ -17,7 +17,8 @@ pub fn kind_label(kind: EntryKind) -> &'static str {
 pub fn entry_markdown(entry: &JournalEntry) -> String {
     let title = entry.title.as_str().trim();
     let title = if title.is_empty() { "Untitled entry" } else { title };
-    let mut out = format!("## {} · {}\n\n", entry.date, title.replace('\n', " "));
+    let day = entry.date.map(crate::calendar_day::day_text).unwrap_or_default();
+    let mut out = format!("## {} · {}\n\n", day, title.replace('\n', " "));
     let mut about = vec![format!("*{}*", kind_label(entry.entry_kind))];
     if !entry.topics.is_empty() {
         about.push(format!("Topics: {}", entry.topics.join(", ")));
@@ -48,8 +49,8 @@ pub fn entry_file_name(entry: &JournalEntry) -> String {
         }
     }
     let slug = slug.trim_end_matches('-');
-    // A stored date is checked, never trusted to be a file name.
-    let date = crate::calendar_day::parse_day(&entry.date).map(crate::calendar_day::day_text);
+    // A typed day, never the stored text, goes into a file name.
+    let date = entry.date.map(crate::calendar_day::day_text);
     match (date, slug.is_empty()) {
         (Some(date), false) => format!("journal-{date}-{slug}.md"),
         (Some(date), true) => format!("journal-{date}.md"),

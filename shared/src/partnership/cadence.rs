@@ -7,7 +7,7 @@ use chrono::{Months, NaiveDate};
 
 use super::term::{AcademicCalendar, Semester};
 use super::{MeetingCadence, Partnership};
-use crate::calendar_day::{add_days, parse_day};
+use crate::calendar_day::add_days;
 
 /// Meetings in the first month are at least this many days apart.
 const MIN_DAYS_APART: u64 = 7;
@@ -54,7 +54,7 @@ impl MeetingCadence {
 impl Partnership {
     /// Days of the meetings held on or before `today`, oldest first.
     pub fn held_meetings(&self, today: NaiveDate) -> Vec<NaiveDate> {
-        let mut days: Vec<NaiveDate> = self.meetings.values().filter_map(|m| parse_day(&m.date)).filter(|d| *d <= today).collect();
+        let mut days: Vec<NaiveDate> = self.meetings.values().filter_map(|m| m.date).filter(|d| *d <= today).collect();
         days.sort();
         days
     }
@@ -64,9 +64,9 @@ impl Partnership {
         if !self.is_running() {
             return None;
         }
-        let start = parse_day(&self.start_date)?;
+        let start = self.start_date?;
         let held = self.held_meetings(today);
-        let planned = self.meetings.values().filter_map(|m| parse_day(&m.date)).filter(|d| *d > today).min();
+        let planned = self.meetings.values().filter_map(|m| m.date).filter(|d| *d > today).min();
         Some(NextMeeting { due: self.cadence.next_due(start, &held), planned, last_held: held.last().copied() })
     }
 
@@ -78,7 +78,7 @@ impl Partnership {
             return None;
         }
         let semester = calendar.semester_of(today)?;
-        let met = self.meetings.values().filter_map(|m| parse_day(&m.date)).any(|d| semester.contains(d));
+        let met = self.meetings.values().filter_map(|m| m.date).any(|d| semester.contains(d));
         (!met).then_some(semester)
     }
 }
@@ -89,7 +89,7 @@ mod tests {
     use crate::partnership::{AgreedDuration, Meeting, PartnershipStatus};
 
     fn day(text: &str) -> NaiveDate {
-        parse_day(text).unwrap()
+        crate::calendar_day::parse_day(text).unwrap()
     }
 
     fn partnership(start: &str, met_on: &[&str]) -> Partnership {

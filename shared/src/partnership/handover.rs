@@ -145,7 +145,7 @@ mod tests {
         assert_eq!(flow.step(Event::TookBack), Step::InviteToPlan { plan: 7 });
         let next = next_of(flow.step(Event::Invited { fragment: "fresh-plan-invite".into() }));
         assert_eq!(next.goal_plan_invite.as_deref(), Some("fresh-plan-invite"), "only the fresh keys travel");
-        assert_eq!((next.mentee.as_str(), next.mentee_id.as_deref(), next.start_date.as_str()), ("Sam", Some("sam-id"), "2026-03-01"));
+        assert_eq!((next.mentee.as_str(), next.mentee_id.as_deref(), next.start_date), ("Sam", Some("sam-id"), crate::calendar_day::parse_day("2026-03-01")));
         assert_eq!(next.mentor, "", "the next mentor names themself on joining");
         assert_eq!(next.handover_note.as_str(), "Sam wants to focus on teaching.");
         assert_eq!(flow.step(Event::Created { next: 9 }), Step::ShareNext { next: 9 });

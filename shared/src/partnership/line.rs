@@ -16,12 +16,12 @@ pub struct PartnershipLine {
     mentor_id: Option<String>,
     mentee_id: Option<String>,
     topics: Vec<String>,
-    start_date: String,
+    start_date: Option<chrono::NaiveDate>,
     duration: AgreedDuration,
     cadence: MeetingCadence,
     status: PartnershipStatus,
     /// Meeting ids and days; agendas, notes and action items stay out.
-    meetings: Vec<(String, String)>,
+    meetings: Vec<(String, Option<chrono::NaiveDate>)>,
     continuation_answered: Option<String>,
     /// The program the pair belongs to: its calendar sets the terms. Required,
     /// so that a line written before it was kept is read from the document.
@@ -39,12 +39,12 @@ impl Listed for Partnership {
             mentor_id: self.mentor_id.clone(),
             mentee_id: self.mentee_id.clone(),
             topics: self.topics.clone(),
-            start_date: self.start_date.clone(),
+            start_date: self.start_date,
             duration: self.duration,
             cadence: self.cadence,
             status: self.status,
             // By the map's key, which the page counts by (an `id` field could repeat).
-            meetings: self.meetings.iter().map(|(key, m)| (key.clone(), m.date.clone())).collect(),
+            meetings: self.meetings.iter().map(|(key, m)| (key.clone(), m.date)).collect(),
             continuation_answered: self.continuation_answered.clone(),
             program: self.program.clone(),
         }
@@ -63,7 +63,7 @@ impl Listed for Partnership {
             duration: line.duration,
             cadence: line.cadence,
             agreement: Agreement::default(),
-            meetings: line.meetings.into_iter().map(|(id, date)| (id.clone(), Meeting::new(&id, &date))).collect::<BTreeMap<_, _>>(),
+            meetings: line.meetings.into_iter().map(|(id, date)| (id.clone(), Meeting { date, ..Meeting::new(&id, "") })).collect::<BTreeMap<_, _>>(),
             status: line.status,
             handover_note: Text::with_value(""),
             goal_plan_invite: None,

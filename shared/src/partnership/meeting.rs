@@ -1,13 +1,15 @@
 //! A logged meeting and its action items.
 
 use autosurgeon::{Hydrate, Reconcile, Text};
+use chrono::NaiveDate;
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
 pub struct Meeting {
     #[key]
     pub id: String,
-    /// ISO 8601 date.
-    pub date: String,
+    /// The day it is (or was) held; none when what was written is not a day.
+    #[autosurgeon(with = "crate::calendar_day::stored")]
+    pub date: Option<NaiveDate>,
     pub agenda: Text,
     /// Notes both partners see; private notes go to each one's journal.
     pub shared_notes: Text,
@@ -25,9 +27,9 @@ pub struct ActionItem {
     /// Who takes it on. Items from older versions have no owner.
     #[autosurgeon(missing = "Default::default")]
     pub owner: Option<ItemOwner>,
-    /// ISO 8601 day it is due by, if any.
-    #[autosurgeon(missing = "Default::default")]
-    pub due: Option<String>,
+    /// The day it is due by, if any.
+    #[autosurgeon(with = "crate::calendar_day::stored")]
+    pub due: Option<NaiveDate>,
 }
 
 /// Who takes an action item on.
@@ -55,23 +57,24 @@ impl ItemOwner {
 }
 
 impl ActionItem {
-    pub fn new(id: &str, text: &str, owner: Option<ItemOwner>, due: Option<&str>) -> Self {
+    pub fn new(id: &str, text: &str, owner: Option<ItemOwner>, due: Option<NaiveDate>) -> Self {
         ActionItem {
             id: id.to_owned(),
             text: Text::with_value(text),
             done: false,
             milestone: None,
             owner,
-            due: due.and_then(crate::calendar_day::parse_day).map(crate::calendar_day::day_text),
+            due,
         }
     }
 }
 
 impl Meeting {
+    /// `date` as a date field gives it (`YYYY-MM-DD`).
     pub fn new(id: &str, date: &str) -> Self {
         Meeting {
             id: id.to_owned(),
-            date: date.to_owned(),
+            date: crate::calendar_day::parse_day(date),
             agenda: Text::with_value(""),
             shared_notes: Text::with_value(""),
             action_items: Vec::new(),

@@ -18,6 +18,7 @@ pub use term::{agreement_ends, term_ending_after, AcademicCalendar, Continuation
 use std::collections::BTreeMap;
 
 use autosurgeon::{Hydrate, Reconcile, Text};
+use chrono::NaiveDate;
 
 use crate::document::{DocumentKind, Schema};
 
@@ -34,8 +35,9 @@ pub struct Partnership {
     #[autosurgeon(missing = "Default::default")]
     pub mentee_id: Option<String>,
     pub topics: Vec<String>,
-    /// ISO 8601 date of the introductory meeting.
-    pub start_date: String,
+    /// The day of the introductory meeting; none when what was written is not a day.
+    #[autosurgeon(with = "crate::calendar_day::stored")]
+    pub start_date: Option<NaiveDate>,
     pub duration: AgreedDuration,
     pub cadence: MeetingCadence,
     pub agreement: Agreement,
@@ -122,6 +124,7 @@ impl Schema for Partnership {
 }
 
 impl Partnership {
+    /// `start_date` as a date field gives it (`YYYY-MM-DD`).
     pub fn new(mentor: &str, mentee: &str, start_date: &str, duration: AgreedDuration) -> Self {
         Partnership {
             kind: DocumentKind::Partnership.as_str().to_owned(),
@@ -131,7 +134,7 @@ impl Partnership {
             mentor_id: None,
             mentee_id: None,
             topics: Vec::new(),
-            start_date: start_date.to_owned(),
+            start_date: crate::calendar_day::parse_day(start_date),
             duration,
             cadence: MeetingCadence::default(),
             agreement: Agreement::default(),
@@ -318,7 +321,7 @@ mod tests {
         let mut p = Partnership::new("Ana", "Sam", "2026-09-01", AgreedDuration::Months(6));
         let mut m = Meeting::new("m1", "2026-09-01");
         m.agenda.update("Goals");
-        m.action_items.push(ActionItem::new("i1", "Draft", None, Some("2026-09-10")));
+        m.action_items.push(ActionItem::new("i1", "Draft", None, crate::calendar_day::parse_day("2026-09-10")));
         p.meetings.insert("m1".into(), m);
         let mut doc = automerge::AutoCommit::new();
         autosurgeon::reconcile(&mut doc, &p).unwrap();
@@ -331,7 +334,7 @@ mod tests {
         autosurgeon::reconcile(&mut doc, &q).unwrap();
         let back: Partnership = autosurgeon::hydrate(&doc).unwrap();
         let m = &back.meetings["m1"];
-        assert_eq!((m.agenda.as_str(), m.action_items[0].text.as_str(), m.action_items[0].due.as_deref()), ("Goals", "Draft", Some("2026-09-10")));
+        assert_eq!((m.agenda.as_str(), m.action_items[0].text.as_str(), m.action_items[0].due), ("Goals", "Draft", crate::calendar_day::parse_day("2026-09-10")));
     }
 
     #[test]

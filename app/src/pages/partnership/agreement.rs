@@ -72,7 +72,7 @@ pub(super) fn Agreement(p: ReadSignal<Partnership, LocalStorage>, editing: Editi
         <section aria-labelledby="agreement-heading">
             <h2 id="agreement-heading">"What you agreed"</h2>
             // Read first: the terms as sentences; the fields open on request.
-            <p data-testid="agreement-started">{move || p.with(|p| confidant_shared::calendar_day::parse_day(&p.start_date).map(crate::clock::day_words).map(|d| format!("Started {d}.")).unwrap_or_default())}</p>
+            <p data-testid="agreement-started">{move || p.with(|p| p.start_date.map(crate::clock::day_words).map(|d| format!("Started {d}.")).unwrap_or_default())}</p>
             <p data-testid="agreement-duration">{move || format!("Duration: {}, until {}.", duration_text(), ends())}</p>
             <p data-testid="agreement-rhythm">{move || p.with(|p| format!("Rhythm: {} in the first month, then {}.", p.cadence.first_month, cadence_words(&p.cadence)))}</p>
             {move || if changing.get() {
@@ -80,8 +80,8 @@ pub(super) fn Agreement(p: ReadSignal<Partnership, LocalStorage>, editing: Editi
                     <div class="agreement-fields" on:keydown=move |ev: ev::KeyboardEvent| if ev.key() == "Escape" { set_changing.set(false) }>
                         <div class="field">
                             <label for="p-start">"Started"</label>
-                            <input id="p-start" node_ref=first_field type="date" prop:value=move || p.with(|p| p.start_date.clone())
-                                on:change=move |ev| { let v = event_target_value(&ev); if !v.is_empty() { editing.edit(|p| p.start_date = v) } }/>
+                            <input id="p-start" node_ref=first_field type="date" prop:value=move || p.with(|p| p.start_date.map(confidant_shared::calendar_day::day_text).unwrap_or_default())
+                                on:change=move |ev| { let v = event_target_value(&ev); if let Some(day) = confidant_shared::calendar_day::parse_day(&v) { editing.edit(|p| p.start_date = Some(day)) } }/>
                         </div>
                         <div class="field">
                             <label for="p-duration">"Agreed duration"</label>

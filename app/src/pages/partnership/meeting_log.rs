@@ -54,9 +54,9 @@ pub(super) fn MeetingLog(p: ReadSignal<Partnership, LocalStorage>, editing: Edit
                 </div>
                 <button type="submit">"Add meeting"</button>
             </form>
-            {move || deleted.with(|d| d.as_ref().map(|m| m.date.clone())).map(|day| view! {
+            {move || deleted.with(|d| d.as_ref().map(|m| m.date)).map(|day| view! {
                 <p class="notice" role="status" data-testid="meeting-deleted">
-                    {format!("Deleted the meeting of {}. ", confidant_shared::calendar_day::parse_day(&day).map(crate::clock::day_words).unwrap_or(day))}
+                    {match day.map(crate::clock::day_words) { Some(day) => format!("Deleted the meeting of {day}. "), None => "Deleted the meeting. ".to_string() }}
                     <button type="button" data-testid="undo-meeting" on:click=move |_| {
                         if let Some(m) = deleted.get_untracked() {
                             editing.edit(|p| p.put_back_meeting(m));
@@ -111,10 +111,10 @@ pub(super) fn MeetingCard(
             Some(goals)
         }
     });
-    let date = move || meeting().map(|m| m.date).unwrap_or_default();
+    let date = move || meeting().and_then(|m| m.date);
     view! {
         <li class="meeting" data-testid="meeting">
-            <h3>{move || confidant_shared::calendar_day::parse_day(&date()).map(crate::clock::day_words).unwrap_or_else(date)}</h3>
+            <h3>{move || date().map(crate::clock::day_words).unwrap_or_else(|| "A meeting without a readable day".to_string())}</h3>
             {move || if confirming.get() {
                 view! {
                     <p role="group" class="confirm" aria-label="Delete this meeting?">
@@ -148,13 +148,13 @@ pub(super) fn MeetingCard(
                     let became = item.milestone.is_some();
                     let about = [
                         item.owner.map(owner_words),
-                        item.due.as_deref().and_then(confidant_shared::calendar_day::parse_day).map(|d| format!("due {}", crate::clock::day_words(d))),
+                        item.due.map(|d| format!("due {}", crate::clock::day_words(d))),
                     ]
                     .into_iter()
                     .flatten()
                     .collect::<Vec<_>>()
                     .join(", ");
-                    let (text, due) = (item.text.as_str().to_owned(), item.due.clone().unwrap_or_default());
+                    let (text, due) = (item.text.as_str().to_owned(), item.due.map(confidant_shared::calendar_day::day_text).unwrap_or_default());
                     let ask = {
                         let text = text.clone();
                         move |_| {
@@ -242,7 +242,7 @@ pub(super) fn MeetingCard(
                     Err(err) => return set_item_error.set(Some(err)),
                 };
                 let (owner, due) = (ItemOwner::from_token(&new_owner.get_untracked()), new_item_due.get_untracked());
-                with_meeting(Box::new(move |m| m.action_items.push(ActionItem::new(&iid, &text, owner, Some(due.as_str())))));
+                with_meeting(Box::new(move |m| m.action_items.push(ActionItem::new(&iid, &text, owner, confidant_shared::calendar_day::parse_day(&due)))));
                 set_new_item.set(String::new());
                 set_new_item_due.set(String::new());
             }>
