@@ -4,7 +4,7 @@
 //! notes, private notes to one's own journal, and the reading list.
 
 use confidant_shared::attention::for_group;
-use confidant_shared::calendar_day::parse_day;
+use confidant_shared::calendar_day::{day_text, NaiveDate};
 use confidant_shared::document::{DocumentId, DocumentKind};
 use confidant_shared::group::{group_calendar, Group, GroupTie, MeetingPlan, Repeat};
 use confidant_shared::journal::{EntryKind, JournalEntry};
@@ -48,8 +48,8 @@ pub fn GroupPage() -> impl IntoView {
 }
 
 /// "Tue 8 Dec 2026 at 17:30" / "Tue 8 Dec 2026".
-fn when_words(day: &str, time: &str) -> String {
-    let day = parse_day(day).map(day_words).unwrap_or_else(|| day.to_owned());
+fn when_words(day: Option<NaiveDate>, time: &str) -> String {
+    let day = day.map(day_words).unwrap_or_else(|| "A day not set".to_owned());
     if time.is_empty() { day } else { format!("{day} at {time}") }
 }
 
@@ -256,10 +256,10 @@ fn MeetingCard(
     let navigate = use_navigate();
     let private_notes = move |_| {
         let Some(m) = meeting() else { return };
-        let title = g.with_untracked(|g| format!("{}, {}: my notes", g.name, when_words(&m.day, "")));
+        let title = g.with_untracked(|g| format!("{}, {}: my notes", g.name, when_words(m.day, "")));
         let navigate = navigate.clone();
         spawn_local(async move {
-            let entry = JournalEntry::new(&m.day, EntryKind::MeetingNotes, &title, "", now_ms());
+            let entry = JournalEntry::new(&day_text(m.day.unwrap_or_else(crate::clock::today_day)), EntryKind::MeetingNotes, &title, "", now_ms());
             match create_document(&entry).await {
                 Ok(doc) => navigate(&paths::journal_entry(doc.id()), Default::default()),
                 Err(err) => set_journal.set(Some(Err(err))),
@@ -268,7 +268,7 @@ fn MeetingCard(
     };
     view! {
         <li class="meeting" data-testid="group-meeting">
-            <h3>{move || meeting().map(|m| when_words(&m.day, &m.time)).unwrap_or_default()}</h3>
+            <h3>{move || meeting().map(|m| when_words(m.day, &m.time)).unwrap_or_default()}</h3>
             {move || meeting().map(|m| {
                 let place = m.place.trim().to_owned();
                 let length = format!("{} minutes", m.minutes);

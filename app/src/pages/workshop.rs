@@ -86,7 +86,7 @@ fn WorkshopRoom(doc: OpenDocument, initial: Workshop, notice: Option<String>) ->
 
     view! {
         <h1 id="page-title" tabindex="-1">{move || workshop.with(|w| w.title.clone())}</h1>
-        {move || workshop.with(|w| w.day.as_deref().and_then(|d| d.parse().ok())).map(|day| view! {
+        {move || workshop.with(|w| w.day).map(|day| view! {
             <p class="hint" data-testid="workshop-day">{crate::clock::day_words(day)}</p>
         })}
         {notice.map(|n| view! { <p class="notice" role="alert">{n}</p> })}
@@ -287,7 +287,7 @@ fn WrapUpResults(local: confidant_shared::document::DocumentId, workshop: ReadSi
         move |markdown: bool| {
         let wrap_up = view_now();
         let (name, mime, text) = workshop.with(|w| {
-            let day = crate::clock::day_words(w.day.as_deref().and_then(|d| d.parse().ok()).unwrap_or_else(crate::clock::today_day));
+            let day = crate::clock::day_words(w.day.unwrap_or_else(crate::clock::today_day));
             let slug: String = w.title.chars().map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
             if markdown {
                 (format!("{slug}-summary.md"), "text/markdown", summary_markdown(w, &EventFacts { day: &day, rounds_run: rounds_run(), wrap_up: &wrap_up }))

@@ -48,7 +48,7 @@ pub fn WorkshopsPage() -> impl IntoView {
         let name = if name.is_empty() { "Peer Mentoring for Career Success".to_owned() } else { name };
         let agenda = Agenda { prep_minutes: prep_minutes.get_untracked(), rounds: rounds.get_untracked(), round_minutes: round_minutes.get_untracked(), ..Agenda::default() };
         let odd = if bye.get_untracked() { OddCountChoice::RotatingBye } else { OddCountChoice::Trio };
-        let day = Some(day.get_untracked()).filter(|d| d.parse::<confidant_shared::calendar_day::NaiveDate>().is_ok());
+        let day = confidant_shared::calendar_day::parse_day(&day.get_untracked());
         let questions = questions.get_untracked();
         let navigate = navigate.clone();
         spawn_local(async move {

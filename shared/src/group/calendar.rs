@@ -105,7 +105,8 @@ mod tests {
         // The calendar's last day, as chrono's `%Y` would read it, is no day.
         g.meetings.get_mut("a\r\nX:1").unwrap().place = "Room\r\nATTACH:http://x".into();
         let mut last = g.meetings["a\r\nX:1"].clone();
-        last.day = "+262142-12-31".into();
+        last.day = crate::calendar_day::parse_day("+262142-12-31");
+        assert_eq!(last.day, None);
         g.meetings.insert("z".into(), last);
         let text = group_calendar("doc1", &g, day("2026-12-02"), 1_795_000_000_000);
         for line in text.split("\r\n") {

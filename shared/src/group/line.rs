@@ -7,6 +7,7 @@ use autosurgeon::Text;
 use serde::{Deserialize, Serialize};
 
 use super::{Group, GroupMeeting, GroupMember, GroupPurpose};
+use crate::calendar_day::NaiveDate;
 use crate::document::{Listed, Schema};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -18,7 +19,7 @@ pub struct GroupLine {
     /// Member id, name, facilitator.
     members: Vec<(String, String, bool)>,
     /// Meeting id, day, time, place.
-    meetings: Vec<(String, String, String, String)>,
+    meetings: Vec<(String, Option<NaiveDate>, String, String)>,
 }
 
 impl Listed for Group {
@@ -31,7 +32,7 @@ impl Listed for Group {
             grouped_by: self.grouped_by.clone(),
             facilitated: self.facilitated,
             members: self.members.iter().map(|(id, m)| (id.clone(), m.name.clone(), m.facilitator)).collect(),
-            meetings: self.meetings.iter().map(|(id, m)| (id.clone(), m.day.clone(), m.time.clone(), m.place.clone())).collect(),
+            meetings: self.meetings.iter().map(|(id, m)| (id.clone(), m.day, m.time.clone(), m.place.clone())).collect(),
         }
     }
 
@@ -43,7 +44,7 @@ impl Listed for Group {
             purpose: line.purpose,
             grouped_by: line.grouped_by,
             facilitated: line.facilitated,
-            members: line.members.into_iter().map(|(id, name, facilitator)| (id, GroupMember { name, facilitator, joined: String::new() })).collect(),
+            members: line.members.into_iter().map(|(id, name, facilitator)| (id, GroupMember { name, facilitator, joined: None })).collect(),
             meetings: line
                 .meetings
                 .into_iter()
@@ -75,7 +76,7 @@ mod tests {
         let back = Group::from_index(&line).unwrap();
         for today in ["2026-11-30", "2026-12-02", "2026-12-15", "2026-12-16"] {
             let today = day(today);
-            let next = |g: &Group| g.next_meeting(today).map(|(id, m)| (id.clone(), m.day.clone(), m.time.clone(), m.place.clone()));
+            let next = |g: &Group| g.next_meeting(today).map(|(id, m)| (id.clone(), m.day, m.time.clone(), m.place.clone()));
             assert_eq!(next(&back), next(&g), "{today}");
         }
         assert_eq!(back.members_in_order().len(), 3);

@@ -22,7 +22,6 @@ use std::collections::BTreeMap;
 use autosurgeon::{Hydrate, Reconcile, Text};
 use chrono::NaiveDate;
 
-use crate::calendar_day::{day_text, parse_day};
 use crate::document::{DocumentKind, Schema};
 
 /// The most members a group takes: a reading group is a table, not a hall.
@@ -99,14 +98,16 @@ impl GroupPurpose {
 pub struct GroupMember {
     pub name: String,
     pub facilitator: bool,
-    /// ISO 8601 day they joined.
-    pub joined: String,
+    /// The day they joined (stored as `YYYY-MM-DD`).
+    #[autosurgeon(with = "crate::calendar_day::stored")]
+    pub joined: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
 pub struct GroupMeeting {
-    /// ISO 8601 day.
-    pub day: String,
+    /// The day it meets (stored as `YYYY-MM-DD`; one that does not read is none).
+    #[autosurgeon(with = "crate::calendar_day::stored")]
+    pub day: Option<NaiveDate>,
     /// Local time "HH:MM", or empty for a day with no set time.
     pub time: String,
     pub minutes: u32,
@@ -126,8 +127,10 @@ pub struct Reading {
     pub by: String,
     /// A web address; shown as a link only if it is `https:` or `http:`.
     pub link: String,
-    /// ISO 8601 day it was added, then the id, give the list's order.
-    pub added: String,
+    /// The day it was added (stored as `YYYY-MM-DD`); then the id, it gives
+    /// the list's order.
+    #[autosurgeon(with = "crate::calendar_day::stored")]
+    pub added: Option<NaiveDate>,
 }
 
 /// Why a change to a group was refused; each reads as one sentence.
@@ -204,7 +207,7 @@ impl Group {
             readings: BTreeMap::new(),
             program: None,
         };
-        group.members.insert(creator.0.to_owned(), GroupMember { name: line_text(creator.1)?, facilitator: facilitated, joined: day_text(today) });
+        group.members.insert(creator.0.to_owned(), GroupMember { name: line_text(creator.1)?, facilitator: facilitated, joined: Some(today) });
         Ok(group)
     }
 
@@ -220,7 +223,7 @@ impl Group {
         if self.members.len() >= MAX_MEMBERS {
             return Err(GroupError::Full);
         }
-        self.members.insert(member_id.to_owned(), GroupMember { name: line_text(name)?, facilitator: false, joined: day_text(today) });
+        self.members.insert(member_id.to_owned(), GroupMember { name: line_text(name)?, facilitator: false, joined: Some(today) });
         Ok(true)
     }
 
@@ -269,7 +272,7 @@ impl Group {
             self.meetings.insert(
                 id.clone(),
                 GroupMeeting {
-                    day: day_text(day),
+                    day: Some(day),
                     time: plan.time_text(),
                     minutes: plan.minutes,
                     place: plan.place.clone(),
@@ -322,7 +325,7 @@ impl Group {
         if !link.is_empty() && web_link(&link).is_none() {
             return Err(GroupError::BadLink);
         }
-        self.readings.insert(id.to_owned(), Reading { title, by: line_text(by)?, link, added: day_text(today) });
+        self.readings.insert(id.to_owned(), Reading { title, by: line_text(by)?, link, added: Some(today) });
         Ok(())
     }
 
@@ -339,7 +342,7 @@ impl Group {
     /// The reading list in the order added.
     pub fn readings_in_order(&self) -> Vec<(&String, &Reading)> {
         let mut readings: Vec<_> = self.readings.iter().collect();
-        readings.sort_by(|a, b| (&a.1.added, a.0).cmp(&(&b.1.added, b.0)));
+        readings.sort_by(|a, b| (a.1.added, a.0).cmp(&(b.1.added, b.0)));
         readings
     }
 
@@ -371,7 +374,7 @@ impl Group {
 
 impl GroupMeeting {
     pub fn date(&self) -> Option<NaiveDate> {
-        parse_day(&self.day)
+        self.day
     }
 
     /// The set time, if it reads as one.
@@ -433,6 +436,7 @@ impl GroupCounts {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::calendar_day::parse_day;
 
     pub(super) fn day(text: &str) -> NaiveDate {
         parse_day(text).unwrap()
@@ -504,7 +508,7 @@ mod tests {
         let plan = MeetingPlan::read("2026-12-01", "17:30", "60", "Library", "fortnightly", "3").unwrap();
         g.plan(&plan, &["x".into(), "y".into(), "z".into()]).unwrap();
         assert_eq!(g.next_meeting(day("2026-12-01")).map(|(id, _)| id.as_str()), Some("x"), "today's meeting is next until the day ends");
-        assert_eq!(g.next_meeting(day("2026-12-02")).map(|(_, m)| m.day.as_str()), Some("2026-12-15"));
+        assert_eq!(g.next_meeting(day("2026-12-02")).and_then(|(_, m)| m.day), Some(day("2026-12-15")));
         assert_eq!(g.next_meeting(day("2026-12-30")), None);
     }
 
@@ -540,5 +544,18 @@ mod tests {
         let back: Group = autosurgeon::hydrate(&doc).unwrap();
         assert_eq!(back, g);
         assert_eq!(Group::list_title(&doc), "Later-stage reading group");
+        // Days are the same ISO text as before; one a member wrote past the
+        // form is no day: the group still opens, that meeting listed last.
+        let meetings: automerge::ObjId = match automerge::ReadDoc::get(&doc, automerge::ROOT, "meetings").unwrap() {
+            Some((_, id)) => id,
+            None => panic!("no meetings"),
+        };
+        let a = automerge::ReadDoc::get(&doc, &meetings, "a").unwrap().unwrap().1;
+        let stored: String = autosurgeon::hydrate_prop(&doc, &a, "day").unwrap();
+        assert_eq!(stored, "2026-12-08");
+        automerge::transaction::Transactable::put(&mut doc, &a, "day", "next Tuesday").unwrap();
+        let back: Group = autosurgeon::hydrate(&doc).unwrap();
+        assert_eq!(back.meetings["a"].day, None);
+        assert_eq!(back.meetings_in_order().iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>(), ["b", "a"]);
     }
 }

@@ -26,15 +26,16 @@ use std::collections::BTreeMap;
 use autosurgeon::{Hydrate, Reconcile};
 
 use crate::document::{DocumentKind, Schema};
+use crate::calendar_day::NaiveDate;
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
 pub struct Workshop {
     pub kind: String,
     pub schema: u64,
     pub title: String,
-    /// The day it runs (`YYYY-MM-DD`), if the facilitator set one.
-    #[autosurgeon(missing = "Default::default")]
-    pub day: Option<String>,
+    /// The day it runs, if the facilitator set one (stored as `YYYY-MM-DD`).
+    #[autosurgeon(with = "crate::calendar_day::stored")]
+    pub day: Option<NaiveDate>,
     pub facilitator: String,
     /// Where participants send their join requests: the facilitator's
     /// device inbox address (as text).
@@ -207,6 +208,18 @@ mod tests {
         automerge::transaction::Transactable::delete(&mut doc, automerge::ROOT, "day").unwrap();
         let back: Workshop = autosurgeon::hydrate(&doc).unwrap();
         assert_eq!(back, w);
+    }
+
+    #[test]
+    fn a_workshops_day_is_stored_as_iso_text_as_before() {
+        let mut doc = automerge::AutoCommit::new();
+        let mut w = Workshop::new("Career success", "lee");
+        w.day = crate::calendar_day::parse_day("2026-12-09");
+        autosurgeon::reconcile(&mut doc, &w).unwrap();
+        let stored: String = autosurgeon::hydrate_prop(&doc, automerge::ROOT, "day").unwrap();
+        assert_eq!(stored, "2026-12-09");
+        let back: Workshop = autosurgeon::hydrate(&doc).unwrap();
+        assert_eq!(back.day, w.day);
     }
 
     #[test]
