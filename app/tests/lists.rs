@@ -70,4 +70,9 @@ async fn home_and_the_partnership_list_read_lines_without_opening_documents() {
     let lines = lines_of::<Partnership>().await.unwrap();
     assert_eq!(documents_opened_for_lists() - before, 1, "only the one without a line");
     assert!(lines.iter().any(|(id, p)| *id == doc.id() && p.mentee == "Renamed mentee"));
+    // ... once: its line is written back, so the next list opens nothing.
+    let before = documents_opened_for_lists();
+    let lines = lines_of::<Partnership>().await.unwrap();
+    assert_eq!(documents_opened_for_lists() - before, 0, "the line was filled in");
+    assert!(lines.iter().any(|(id, p)| *id == doc.id() && p.mentee == "Renamed mentee"));
 }

@@ -75,6 +75,25 @@ pub mod stored {
     }
 }
 
+/// Like [`stored`], for the days that earlier versions read as required
+/// text (a partnership's start, a meeting's or a journal entry's day, a
+/// group's days): no day is written as empty text, as it always was, never
+/// as null, which a partner's older app could not read.
+pub mod stored_text {
+    use autosurgeon::{HydrateError, Prop, ReadDoc, Reconciler};
+    use automerge::ObjId;
+
+    use super::{day_text, NaiveDate};
+
+    pub fn hydrate<D: ReadDoc>(doc: &D, obj: &ObjId, prop: Prop<'_>) -> Result<Option<NaiveDate>, HydrateError> {
+        super::stored::hydrate(doc, obj, prop)
+    }
+
+    pub fn reconcile<R: Reconciler>(day: &Option<NaiveDate>, mut reconciler: R) -> Result<(), R::Error> {
+        reconciler.str(day.map(day_text).unwrap_or_default())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,6 +149,26 @@ mod tests {
         }
         doc.delete(ROOT, "on").unwrap();
         assert_eq!(autosurgeon::hydrate::<_, Held>(&doc).unwrap(), Held { on: None });
+    }
+
+    #[derive(Debug, PartialEq, autosurgeon::Reconcile, autosurgeon::Hydrate)]
+    struct HeldAsText {
+        #[autosurgeon(with = "crate::calendar_day::stored_text")]
+        on: Option<NaiveDate>,
+    }
+
+    #[test]
+    fn days_older_versions_read_as_text_are_never_written_as_null() {
+        use automerge::{AutoCommit, ReadDoc, ROOT};
+        // An older version reads these as required text: no day is "".
+        let mut doc = AutoCommit::new();
+        autosurgeon::reconcile(&mut doc, &HeldAsText { on: None }).unwrap();
+        let older: String = autosurgeon::hydrate_prop(&doc, ROOT, "on").unwrap();
+        assert_eq!(older, "");
+        assert_eq!(autosurgeon::hydrate::<_, HeldAsText>(&doc).unwrap(), HeldAsText { on: None });
+        autosurgeon::reconcile(&mut doc, &HeldAsText { on: parse_day("2026-12-07") }).unwrap();
+        assert_eq!(doc.get(ROOT, "on").unwrap().map(|(v, _)| v.to_string()), Some("\"2026-12-07\"".to_string()));
+        assert_eq!(autosurgeon::hydrate::<_, HeldAsText>(&doc).unwrap().on, parse_day("2026-12-07"));
     }
 
 }

@@ -76,11 +76,30 @@ pub async fn lines_of<T: Listed + 'static>() -> Result<Vec<(DocumentId, T)>, Sto
     let store = app_store().await?;
     let summaries = store.list(Some(T::KIND)).await?;
     let mut found: Vec<(DocumentId, Option<T>)> = Vec::with_capacity(summaries.len());
+    let mut updated: HashMap<DocumentId, f64> = HashMap::new();
     for summary in &summaries {
         let Ok(id) = summary.id.parse::<DocumentId>() else { continue };
-        found.push((id, summary.line.as_ref().and_then(T::from_index)));
+        let line = summary.line.as_ref().and_then(T::from_index);
+        if line.is_none() {
+            updated.insert(id, summary.updated_ms);
+        }
+        found.push((id, line));
     }
-    open_missing(&store, found, |_, _| {}).await
+    let mut lines = Vec::new();
+    let all = open_missing(&store, found, |id, value: &T| {
+        if let Ok(line) = serde_json::to_value(value.line()) {
+            lines.push((id, line));
+        }
+    })
+    .await?;
+    // Opened once: the entry gets its line, so the next list reads it from
+    // the index (an older version's entry would otherwise be opened on every
+    // visit until the document is next edited). Best effort: the list is
+    // already whole.
+    for (id, line) in lines {
+        let _ = store.fill_line(id, updated.get(&id).copied().unwrap_or_default(), line).await;
+    }
+    Ok(all)
 }
 
 /// Fill in the values `found` lacks by opening those documents, their

@@ -35,7 +35,7 @@ fn RecentlyRemoved(plan: ReadSignal<GoalPlan, LocalStorage>, editing: PlanEditin
         plan.with(|p| {
             p.removed_goals()
                 .into_iter()
-                .map(|g| (g.id.clone(), g.title.as_str().to_owned(), g.removed_on.clone().unwrap_or_default(), g.removed_by.clone().unwrap_or_default()))
+                .map(|g| (g.id.clone(), g.title.as_str().to_owned(), g.removed_on.map(confidant_shared::calendar_day::day_text).unwrap_or_default(), g.removed_by.clone().unwrap_or_default()))
                 .collect::<Vec<_>>()
         })
     };

@@ -122,6 +122,23 @@ impl Store {
         Ok(())
     }
 
+    /// Give a document's entry the line lists read, worked out from the
+    /// document as it stood when the entry last changed (`updated_ms`). An
+    /// entry changed since (a save, a replay) is left as it is.
+    pub async fn fill_line(&self, id: confidant_shared::document::DocumentId, updated_ms: f64, line: serde_json::Value) -> Result<(), StoreError> {
+        let tx = self.readwrite(DOCUMENTS)?;
+        let store = tx.object_store(DOCUMENTS).map_err(|e| StoreError::Write(e.to_string()))?;
+        let row: Option<String> = store.get(id.to_string()).primitive().map_err(|e| StoreError::Write(e.to_string()))?.await.map_err(|e| StoreError::Write(e.to_string()))?;
+        let Some(mut summary) = row.and_then(|row| serde_json::from_str::<DocumentSummary>(&row).ok()) else { return Ok(()) };
+        if summary.updated_ms != updated_ms || summary.line.is_some_and(|l| l == line) {
+            return Ok(());
+        }
+        summary.line = Some(line);
+        let json = serde_json::to_string(&summary).map_err(|e| StoreError::Write(e.to_string()))?;
+        store.put(json).with_key(summary.id.clone()).primitive().map_err(|e| StoreError::Write(e.to_string()))?;
+        tx.commit().await.map_err(|e| StoreError::Write(e.to_string()))
+    }
+
     /// One document's line in the list, if it has one.
     pub async fn summary(&self, id: confidant_shared::document::DocumentId) -> Result<Option<DocumentSummary>, StoreError> {
         let read = |e: indexed_db_futures::error::Error| StoreError::Read(e.to_string());

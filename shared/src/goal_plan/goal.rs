@@ -31,8 +31,8 @@ pub struct Milestone {
     pub status: MilestoneStatus,
     /// The meeting action item this milestone came from, if any.
     pub from_action_item: Option<String>,
-    /// ISO 8601 day it was marked done, for the progress chart. Older
-    /// milestones have none (read as empty).
+    /// The day it was marked done, for the progress chart (stored as
+    /// `YYYY-MM-DD`). Older milestones have none.
     #[autosurgeon(with = "crate::calendar_day::stored")]
     pub done_on: Option<NaiveDate>,
 }
@@ -103,7 +103,7 @@ impl Goal {
     }
 
     pub fn is_removed(&self) -> bool {
-        self.removed_on.is_some()
+        self.removed_on.is_some() || self.removed_by.is_some()
     }
 
     /// Take a milestone out; returns it with its place, for Undo.

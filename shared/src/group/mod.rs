@@ -99,14 +99,14 @@ pub struct GroupMember {
     pub name: String,
     pub facilitator: bool,
     /// The day they joined (stored as `YYYY-MM-DD`).
-    #[autosurgeon(with = "crate::calendar_day::stored")]
+    #[autosurgeon(with = "crate::calendar_day::stored_text")]
     pub joined: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
 pub struct GroupMeeting {
     /// The day it meets (stored as `YYYY-MM-DD`; one that does not read is none).
-    #[autosurgeon(with = "crate::calendar_day::stored")]
+    #[autosurgeon(with = "crate::calendar_day::stored_text")]
     pub day: Option<NaiveDate>,
     /// Local time "HH:MM", or empty for a day with no set time.
     pub time: String,
@@ -129,7 +129,7 @@ pub struct Reading {
     pub link: String,
     /// The day it was added (stored as `YYYY-MM-DD`); then the id, it gives
     /// the list's order.
-    #[autosurgeon(with = "crate::calendar_day::stored")]
+    #[autosurgeon(with = "crate::calendar_day::stored_text")]
     pub added: Option<NaiveDate>,
 }
 

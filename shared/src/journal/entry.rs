@@ -18,7 +18,7 @@ pub struct JournalEntry {
     pub kind: String,
     pub schema: u64,
     /// The day the entry is about; none when what was written is not a day.
-    #[autosurgeon(with = "crate::calendar_day::stored")]
+    #[autosurgeon(with = "crate::calendar_day::stored_text")]
     pub date: Option<NaiveDate>,
     pub entry_kind: EntryKind,
     pub title: Text,

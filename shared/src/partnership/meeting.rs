@@ -8,7 +8,7 @@ pub struct Meeting {
     #[key]
     pub id: String,
     /// The day it is (or was) held; none when what was written is not a day.
-    #[autosurgeon(with = "crate::calendar_day::stored")]
+    #[autosurgeon(with = "crate::calendar_day::stored_text")]
     pub date: Option<NaiveDate>,
     pub agenda: Text,
     /// Notes both partners see; private notes go to each one's journal.

@@ -36,7 +36,7 @@ pub struct Partnership {
     pub mentee_id: Option<String>,
     pub topics: Vec<String>,
     /// The day of the introductory meeting; none when what was written is not a day.
-    #[autosurgeon(with = "crate::calendar_day::stored")]
+    #[autosurgeon(with = "crate::calendar_day::stored_text")]
     pub start_date: Option<NaiveDate>,
     pub duration: AgreedDuration,
     pub cadence: MeetingCadence,

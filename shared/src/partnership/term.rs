@@ -5,7 +5,7 @@
 use chrono::{Datelike, Months, NaiveDate};
 
 use super::{AgreedDuration, Partnership, PartnershipStatus};
-use crate::calendar_day::{day_text, sub_days};
+use crate::calendar_day::{day_text, parse_day, sub_days};
 
 /// The continuation notice opens this many days before a term ends.
 pub const NOTICE_DAYS: u64 = 21;
@@ -62,7 +62,8 @@ impl AcademicCalendar {
             Season::Spring => self.spring,
             Season::Fall => self.fall,
         };
-        let day = |m, d| NaiveDate::from_ymd_opt(year, m, d).unwrap_or(NaiveDate::MIN);
+        // 29 February, outside leap years, is the 28th.
+        let day = |m, d: u32| NaiveDate::from_ymd_opt(year, m, d).or_else(|| NaiveDate::from_ymd_opt(year, m, d.saturating_sub(1))).unwrap_or(NaiveDate::MIN);
         Semester { season, year, starts: day(sm, sd), ends: day(em, ed) }
     }
 
@@ -162,7 +163,10 @@ impl Partnership {
             return None;
         }
         let term_ends = self.term_ending_after(calendar, today)?;
-        let answered = self.continuation_answered.as_deref() == Some(day_text(term_ends).as_str());
+        // Answered for this term: the day answered is this term's end, give
+        // or take the notice (a partner's device may count by the common
+        // calendar while the program's is still on its way).
+        let answered = self.continuation_answered.as_deref().and_then(parse_day).is_some_and(|day| day.signed_duration_since(term_ends).num_days().unsigned_abs() <= NOTICE_DAYS);
         if answered || today < sub_days(term_ends, NOTICE_DAYS) {
             return None;
         }
@@ -276,6 +280,24 @@ mod tests {
         // The last term: continuing renews the agreement.
         let last = p.continuation_notice(&cal, day("2027-12-01")).unwrap();
         assert!(last.last_term);
+    }
+
+    #[test]
+    fn an_answer_given_by_the_common_calendar_holds_under_the_programs() {
+        let common = AcademicCalendar::default();
+        let program = AcademicCalendar { fall: ((8, 20), (12, 12)), ..common };
+        let mut p = semesters("2026-09-01", 3);
+        // One partner answered while their device still counted fall to 15 Dec.
+        p.continue_after(p.continuation_notice(&common, day("2026-11-30")).unwrap());
+        assert_eq!(p.continuation_notice(&program, day("2026-11-30")), None, "the other, counting to 12 Dec, is not asked again");
+        assert!(p.continuation_notice(&program, day("2027-04-24")).is_some(), "the spring term still asks");
+    }
+
+    #[test]
+    fn a_term_ending_on_29_february_ends_on_the_28th_outside_leap_years() {
+        let cal = AcademicCalendar { spring: ((1, 10), (2, 29)), ..AcademicCalendar::default() };
+        assert_eq!(semesters("2027-01-15", 1).agreement_ends(&cal), Some(day("2027-02-28")));
+        assert_eq!(semesters("2028-01-15", 1).agreement_ends(&cal), Some(day("2028-02-29")));
     }
 
     #[test]

@@ -130,6 +130,9 @@ fn PartnershipEditor(doc: OpenDocument, initial: Partnership, notice: Option<Str
         })
     };
     let calendar = Signal::derive(move || p.with(|p| calendars.get().unwrap_or_default().of(p)));
+    // Notices wait for the program's calendar: one answered against the
+    // common calendar while it loads would be on the wrong day.
+    let calendar_known = Memo::new(move |_| calendars.with(|c| c.is_some()));
 
     let attention = move || {
         let today = today_day();
@@ -160,7 +163,7 @@ fn PartnershipEditor(doc: OpenDocument, initial: Partnership, notice: Option<Str
             {move || format!("You are the {} here. ", match side() { Side::Mentor => "mentor", Side::Mentee => "mentee" })}
             {move || p.with(|p| {
                 // "Renewal due" follows from the dates: the last term's notice is open.
-                let renewal_due = p.continuation_notice(&calendar.get(), today_day()).is_some_and(|n| n.last_term);
+                let renewal_due = calendar_known.get() && p.continuation_notice(&calendar.get(), today_day()).is_some_and(|n| n.last_term);
                 status_words(if renewal_due { PartnershipStatus::RenewalDue } else { p.status })
             })}
         </p>
@@ -169,7 +172,7 @@ fn PartnershipEditor(doc: OpenDocument, initial: Partnership, notice: Option<Str
             <ul class="attention" data-testid="partnership-attention">
                 {move || attention().into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}
             </ul>
-            <Continuation p editing calendar/>
+            {move || calendar_known.get().then(|| view! { <Continuation p editing calendar/> })}
             <div class="goal-actions">
                 <AgendasChoice set_with_agendas/><button type="button" data-testid="download-calendar" on:click=download>"Add meetings to my calendar (.ics)"</button>
             </div>
