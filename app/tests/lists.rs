@@ -75,4 +75,13 @@ async fn home_and_the_partnership_list_read_lines_without_opening_documents() {
     let lines = lines_of::<Partnership>().await.unwrap();
     assert_eq!(documents_opened_for_lists() - before, 0, "the line was filled in");
     assert!(lines.iter().any(|(id, p)| *id == doc.id() && p.mentee == "Renamed mentee"));
+
+    // A list read the entry (no line) and opened the document; then another
+    // tab replayed an edit into it. The line worked out before is not kept.
+    store.forget_line(doc.id()).await.unwrap();
+    let read_at = store.summary(doc.id()).await.unwrap().unwrap().updated_ms;
+    store.forget_line(doc.id()).await.unwrap();
+    let stale = serde_json::to_value(confidant_shared::document::Listed::line(&p)).unwrap();
+    store.fill_line(doc.id(), read_at, stale).await.unwrap();
+    assert_eq!(store.summary(doc.id()).await.unwrap().unwrap().line, None, "the next list opens the document");
 }

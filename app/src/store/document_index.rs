@@ -111,13 +111,14 @@ pub fn summary_of(kind: DocumentKind, id: confidant_shared::document::DocumentId
 impl Store {
     /// Forget what lists know of a document beyond its title (its records
     /// changed behind the index's back, as a write-ahead replay does), so
-    /// the next list opens it.
+    /// the next list opens it. Stamped even when it had no line, so that a
+    /// list that opened the document before the change does not fill in a
+    /// line without it (`fill_line` keeps only lines of the entry's time).
     pub async fn forget_line(&self, id: confidant_shared::document::DocumentId) -> Result<(), StoreError> {
         if let Some(mut summary) = self.summary(id).await? {
-            if summary.line.take().is_some() {
-                summary.updated_ms = change_stamp();
-                self.put_summary(&summary).await?;
-            }
+            summary.line = None;
+            summary.updated_ms = change_stamp();
+            self.put_summary(&summary).await?;
         }
         Ok(())
     }

@@ -3,7 +3,7 @@
 //! they meet next, the meeting log with action items that can become goal
 //! plan milestones, the continuation notice, and hand-over.
 
-use confidant_shared::attention::{for_partnership, in_order};
+use confidant_shared::attention::{for_partnership, in_order, Need};
 use confidant_shared::document::{DocumentId, DocumentKind};
 use confidant_shared::goal_plan::GoalPlan;
 use confidant_shared::meeting_calendar::cadence_words;
@@ -138,6 +138,7 @@ fn PartnershipEditor(doc: OpenDocument, initial: Partnership, notice: Option<Str
         let today = today_day();
         p.with(|p| in_order(for_partnership(this_id, p, side(), &calendar.get(), today), today))
             .into_iter()
+            .filter(|a| calendar_known.get() || !matches!(a.need, Need::Continuation { .. }))
             .map(|a| a.text_with(today, crate::clock::day_words))
             .collect::<Vec<_>>()
     };
