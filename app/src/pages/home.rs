@@ -69,10 +69,10 @@ async fn load_home(engine: Option<crate::sync::SyncEngine>) -> Result<HomeView, 
 #[component]
 pub fn HomePage() -> impl IntoView {
     let saves = saves_counter();
-    let engine = crate::sync::use_sync();
+    let engine = StoredValue::new_local(crate::sync::use_sync());
     let home = LocalResource::new(move || {
         saves.track();
-        load_home(engine.clone())
+        load_home(engine.get_value())
     });
     Effect::new(move || {
         if let Some(Ok(view)) = home.get() {
@@ -81,7 +81,6 @@ pub fn HomePage() -> impl IntoView {
     });
     let (message, set_message) = signal(None::<String>);
     let (with_agendas, set_with_agendas) = signal(false);
-    let engine = StoredValue::new_local(crate::sync::use_sync());
     let calendar = move |_| {
         let engine = engine.get_value();
         spawn_local(async move {

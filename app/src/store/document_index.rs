@@ -127,17 +127,19 @@ impl Store {
     /// document as it stood when the entry last changed (`updated_ms`). An
     /// entry changed since (a save, a replay) is left as it is.
     pub async fn fill_line(&self, id: confidant_shared::document::DocumentId, updated_ms: f64, line: serde_json::Value) -> Result<(), StoreError> {
+        let write = |e: indexed_db_futures::error::Error| StoreError::Write(e.to_string());
+        // Read and write in one transaction: no save can land in between.
         let tx = self.readwrite(DOCUMENTS)?;
-        let store = tx.object_store(DOCUMENTS).map_err(|e| StoreError::Write(e.to_string()))?;
-        let row: Option<String> = store.get(id.to_string()).primitive().map_err(|e| StoreError::Write(e.to_string()))?.await.map_err(|e| StoreError::Write(e.to_string()))?;
+        let store = tx.object_store(DOCUMENTS).map_err(write)?;
+        let row: Option<String> = store.get(id.to_string()).primitive().map_err(write)?.await.map_err(write)?;
         let Some(mut summary) = row.and_then(|row| serde_json::from_str::<DocumentSummary>(&row).ok()) else { return Ok(()) };
         if summary.updated_ms != updated_ms || summary.line.is_some_and(|l| l == line) {
             return Ok(());
         }
         summary.line = Some(line);
         let json = serde_json::to_string(&summary).map_err(|e| StoreError::Write(e.to_string()))?;
-        store.put(json).with_key(summary.id.clone()).primitive().map_err(|e| StoreError::Write(e.to_string()))?;
-        tx.commit().await.map_err(|e| StoreError::Write(e.to_string()))
+        store.put(json).with_key(summary.id.clone()).primitive().map_err(write)?;
+        tx.commit().await.map_err(write)
     }
 
     /// One document's line in the list, if it has one.
