@@ -107,7 +107,7 @@ async fn the_coordinators_page_over_500_matches() {
             id,
             mentor,
             mentee,
-            matched_on: "2026-09-01".into(),
+            matched_on: confidant_shared::calendar_day::parse_day("2026-09-01"),
             reasons: vec!["both chose Career planning".into()],
             status: MatchStatus::Introduced,
             ended_on: None,

@@ -31,6 +31,11 @@ pub fn day_text(day: NaiveDate) -> String {
     day.format("%Y-%m-%d").to_string()
 }
 
+/// A day as documents store it, or empty text for none (a CSV cell, a form field).
+pub fn day_text_or_empty(day: Option<NaiveDate>) -> String {
+    day.map(day_text).unwrap_or_default()
+}
+
 /// `day` plus `days` (saturating at the calendar's end, which no plan reaches).
 pub fn add_days(day: NaiveDate, days: u64) -> NaiveDate {
     day.checked_add_days(Days::new(days)).unwrap_or(NaiveDate::MAX)

@@ -99,7 +99,7 @@ proptest! {
                     p.roster.insert(w.clone(), Member::from_form(w, &form, chrono::NaiveDate::from_ymd_opt(2026, 9, 1).unwrap()));
                 },
                 1 => if !p.expenses.iter().any(|e| &e.id == w) {
-                    p.expenses.push(Expense { id: w.clone(), date: "2026-11-20".into(), amount_cents: *cents, description: "lunch".into(), reimbursed: false });
+                    p.expenses.push(Expense { id: w.clone(), date: confidant_shared::calendar_day::parse_day("2026-11-20"), amount_cents: *cents, description: "lunch".into(), reimbursed: false });
                 },
                 2 => p.budget_cents = *cents * 100,
                 _ => if !p.resources.iter().any(|r| &r.id == w) {

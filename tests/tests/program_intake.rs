@@ -20,6 +20,7 @@
 use std::time::Duration;
 
 use confidant_e2e::{action, check, find, Browser, ChromeDriver, TestServer, Viewport};
+use confidant_shared::calendar_day::NaiveDate;
 
 /// Letters and changes cross the relay between browsers.
 const SYNC: Duration = Duration::from_secs(45);
@@ -439,7 +440,10 @@ async fn intake_forms_reach_the_coordinator_and_the_draft_keeps_the_department_r
     find::text_within(oli, "the request listed", &["$23.50 for Lunch with Mira (Lunch fund): Sent on"], SYNC).await?;
     // The coordinator opens the receipt from its own encrypted document,
     // approves and marks it reimbursed; the advisee sees each step.
-    find::text_within(&successor, "the request arrived", &["Oli Park: $23.50 on 2026-11-20 for Lunch with Mira (Lunch fund), Lunch on 20 November"], SYNC).await?;
+    // Days read in the coordinator's own way of writing them.
+    let spent = action::day_words(&successor, NaiveDate::from_ymd_opt(2026, 11, 20).unwrap()).await?;
+    let arrived = format!("Oli Park: $23.50 on {spent} for Lunch with Mira (Lunch fund), Lunch on 20 November");
+    find::text_within(&successor, "the request arrived", &[&arrived], SYNC).await?;
     find::css(&successor, "[data-testid='open-receipt']").await?.click().await?;
     find::until_within(&successor, "the receipt shown", "document.querySelector(\"img[data-testid='receipt']\")?.naturalWidth === 1", SYNC).await?;
     find::css(&successor, "[data-testid='claim-approve']").await?.click().await?;
@@ -461,7 +465,8 @@ async fn intake_forms_reach_the_coordinator_and_the_draft_keeps_the_department_r
     let words: Vec<String> = serde_json::from_value(successor.eval("return [...document.querySelectorAll(\"[data-testid='report'] [data-testid='chart-words']\")].map(e => e.innerText)").await?)?;
     assert_eq!(words[0], "Matches made: 1 (0 active, 0 completed, 1 ended early). On the roster: 2 mentors, 3 mentees, 5 waiting for a match.", "{words:?}");
     assert_eq!(words[1], "Meetings per month, from the counts pairs shared: 2026-12: 1.", "{words:?}");
-    assert_eq!(words[2], "Before the program (closed 2026-12-01, 4 answered), mean per question and the change since the earlier survey: I have clear goals for my career in the next year. 2.8.", "{words:?}");
+    let closed = action::day_words(&successor, NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()).await?;
+    assert_eq!(words[2], format!("Before the program (closed {closed}, 4 answered), mean per question and the change since the earlier survey: I have clear goals for my career in the next year. 2.8."), "{words:?}");
     find::css(&successor, "[data-testid='download-report']").await?.click().await?;
     let report = check::downloaded(downloads.path(), "program-report.csv").await?;
     for line in ["matches,made,1,", "matches,ended early,1,", "members,waiting for a match,5,", "meetings,2026-12,1,", "survey: Before the program,I have clear goals for my career in the next year.,2.75,"] {

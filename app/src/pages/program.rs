@@ -11,7 +11,6 @@ use confidant_shared::sync::inbox::InboxAddress;
 use confidant_shared::sync::invite::{Invite, InvitePlace};
 use confidant_shared::sync::Role;
 use confidant_shared::sync::notice::Notice;
-use confidant_shared::calendar_day::day_text;
 use confidant_shared::program::introduction::{Announcement, Audience, News};
 use confidant_shared::program::{EndReason, Health, MatchStatus, MemberRole, MemberState, PairRule, Program, Roles};
 use confidant_shared::partnership::AgreedDuration;
@@ -320,7 +319,7 @@ fn ProgramDesk(doc: OpenDocument, initial: Program, notice: Option<String>) -> i
         {move || program.with(|p| (!p.set_aside.is_empty()).then(|| view! {
             <h3>"Forms set aside"</h3>
             <ul data-testid="set-aside" aria-label="Forms set aside">
-                {p.set_aside.iter().rev().map(|f| view! { <li>{format!("{} ({}): {}", f.name, f.received_on, f.why)}</li> }).collect_view()}
+                {p.set_aside.iter().rev().map(|f| view! { <li>{format!("{} ({}): {}", f.name, f.received_on.map(crate::clock::day_words).unwrap_or_default(), f.why)}</li> }).collect_view()}
             </ul>
         }))}
 
@@ -647,7 +646,7 @@ fn RosterTable(program: ReadSignal<Program, LocalStorage>) -> impl IntoView {
                                     <td>{match m.role { MemberRole::Mentor => format!("{mentor_role} ({} places)", m.capacity), MemberRole::Mentee => mentee_role.clone() }}</td>
                                     <td>{m.department.clone()}</td>
                                     <td>{m.topics.join(", ")}</td>
-                                    <td>{m.received_on.clone()}</td>
+                                    <td>{m.received_on.map(crate::clock::day_words).unwrap_or_default()}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
@@ -739,9 +738,9 @@ fn MatchesTable(program: ReadSignal<Program, LocalStorage>, editing: DocumentEdi
                                             return;
                                         }
                                         let id = id.clone();
-                                        editing.edit(|p| if let Some(m) = p.matches.get_mut(&id) { m.notice_sent_for = Some(day_text(ends)) });
+                                        editing.edit(|p| if let Some(m) = p.matches.get_mut(&id) { m.notice_sent_for = Some(ends) });
                                         tell(id, News::TermEnds { term_ends: ends, last_term });
-                                    }>{format!("Send the continuation notice (the term ends {})", day_text(ends))}</button>
+                                    }>{format!("Send the continuation notice (the term ends {})", crate::clock::day_words(ends))}</button>
                                 }
                             });
                             let requests = m.end_requests.iter().map(|r| {
@@ -777,9 +776,9 @@ fn MatchesTable(program: ReadSignal<Program, LocalStorage>, editing: DocumentEdi
                             view! {
                                 <tr data-testid="match-row">
                                     <th scope="row">{format!("{} with {}", name(&m.mentor), name(&m.mentee))}</th>
-                                    <td>{m.matched_on.clone()}</td>
+                                    <td>{m.matched_on.map(crate::clock::day_words).unwrap_or_default()}</td>
                                     <td data-testid="match-meetings">{check_in.as_ref().map(|c| c.meetings_held().to_string()).unwrap_or_else(|| "not reported".into())}</td>
-                                    <td>{check_in.and_then(|c| c.last_meeting).map(day_text).unwrap_or_default()}</td>
+                                    <td>{check_in.and_then(|c| c.last_meeting).map(crate::clock::day_words).unwrap_or_default()}</td>
                                     <td data-testid="match-health">
                                         {health}
                                         {write.map(|mail| view! { " " <a href=mail data-testid="check-in-email">"Write to them by e-mail"</a> })}

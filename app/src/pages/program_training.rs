@@ -81,11 +81,11 @@ pub fn ProgramTraining(program: ReadSignal<Program, LocalStorage>, editing: Docu
                 list
             });
             let today = crate::clock::today_day();
-            let open = parse_day(&event.day).is_some_and(|d| d <= today);
+            let open = event.day.is_some_and(|d| d <= today);
             let event_id = event.id.clone();
             view! {
                 <fieldset data-testid="training">
-                    <legend>{format!("{}: {}{}", event.title, event.day, if event.place.is_empty() { String::new() } else { format!(", {}", event.place) })}</legend>
+                    <legend>{format!("{}: {}{}", event.title, event.day.map(crate::clock::day_words).unwrap_or_default(), if event.place.is_empty() { String::new() } else { format!(", {}", event.place) })}</legend>
                     {(!open).then(|| view! { <p>"Attendance is taken from the day of the training on."</p> })}
                     {members.into_iter().map(|(id, name)| {
                         let present = event.attended.contains(&id);

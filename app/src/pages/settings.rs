@@ -281,7 +281,7 @@ fn LinkedDevices() -> impl IntoView {
                             let name = device.name.clone();
                             view! {
                                 <li data-testid="linked-device">
-                                    <span>{format!("{} (linked {})", device.name, device.linked_on)}</span>
+                                    <span>{match device.linked_on { Some(day) => format!("{} (linked {})", device.name, crate::clock::day_words(day)), None => device.name.clone() }}</span>
                                     <button type="button" class="danger" data-testid="unlink-device" aria-label=format!("Remove {name}")
                                         title="It keeps what it had but gets nothing new: everything you own moves to new keys."
                                         on:click=move |_| unlink(address)>"Remove"</button>

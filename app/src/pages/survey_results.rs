@@ -23,7 +23,7 @@ const MAX_THRESHOLD: u32 = 50;
 pub fn ProgramSurveys(program: ReadSignal<Program, LocalStorage>, editing: DocumentEditing<Program>) -> impl IntoView {
     let ids = Memo::new(move |_| {
         program.with(|p| {
-            let mut list: Vec<(String, String)> = p.surveys.iter().map(|(id, s)| (s.published_on.clone(), id.clone())).collect();
+            let mut list: Vec<_> = p.surveys.iter().map(|(id, s)| (s.published_on, id.clone())).collect();
             list.sort();
             list.into_iter().rev().map(|(_, id)| id).collect::<Vec<String>>()
         })
@@ -154,7 +154,7 @@ fn naming_short(naming: Naming) -> &'static str {
 fn SurveyCard(id: String, program: ReadSignal<Program, LocalStorage>, editing: DocumentEditing<Program>) -> impl IntoView {
     let view_of = {
         let id = id.clone();
-        Memo::new(move |_| program.with(|p| p.survey_view(&id).map(|(s, v)| (s, v, p.surveys.get(&id).map(|h| (h.published_on.clone(), h.closed_on.clone())).unwrap_or_default()))))
+        Memo::new(move |_| program.with(|p| p.survey_view(&id).map(|(s, v)| (s, v, p.surveys.get(&id).map(|h| (h.published_on, h.closed_on)).unwrap_or_default()))))
     };
     let (status, set_status) = signal(None::<String>);
     let engine = use_sync();
@@ -179,11 +179,11 @@ fn SurveyCard(id: String, program: ReadSignal<Program, LocalStorage>, editing: D
     view! {
         {move || view_of.get().map(|(survey, seen, (published_on, closed_on))| {
             let close = close.clone();
-            let open = closed_on.is_empty();
-            let state = if open {
-                format!("Open since {published_on}, {}: {} answered.", naming_short(survey.naming), seen.answered)
-            } else {
-                format!("Closed on {closed_on}, {}: {} answered.", naming_short(survey.naming), seen.answered)
+            let open = closed_on.is_none();
+            let day = |day: Option<_>| day.map(crate::clock::day_words).unwrap_or_default();
+            let state = match closed_on {
+                None => format!("Open since {}, {}: {} answered.", day(published_on), naming_short(survey.naming), seen.answered),
+                Some(closed_on) => format!("Closed on {}, {}: {} answered.", crate::clock::day_words(closed_on), naming_short(survey.naming), seen.answered),
             };
             let heading = format!("survey-card-{}", survey.id);
             let labelled_by = heading.clone();

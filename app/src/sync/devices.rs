@@ -22,8 +22,8 @@ fn random_error(_: StoreError) -> String {
     StoreError::NoRandomness.to_string()
 }
 
-fn today() -> String {
-    crate::clock::today()
+fn today() -> confidant_shared::calendar_day::NaiveDate {
+    crate::clock::today_day()
 }
 
 /// What Settings shows of a pairing under way.
@@ -120,7 +120,7 @@ impl Engine {
                 let grant = Notice::LinkGranted { keyring: keyring.fragment() };
                 self.send_letter(joiner, &grant.encode()).await?;
                 let (joiner, device_name) = (*joiner, device_name.clone());
-                self.edit_keyring(|k| k.add_device(&joiner, &device_name, &today())).await;
+                self.edit_keyring(|k| k.add_device(&joiner, &device_name, today())).await;
             }
             self.offering = Some(next);
         } else if let Some(joining) = self.joining.take() {
@@ -276,7 +276,7 @@ impl Engine {
             .filter(|(doc, _)| Some(**doc) != self.keyring)
             .map(|(_, share)| reconcile::Following { invite: share.record.invite(), retired: share.record.retired })
             .collect();
-        let edited = reconcile::listing(&keyring, &following, &self.inbox.address(), &self.device.name, &today());
+        let edited = reconcile::listing(&keyring, &following, &self.inbox.address(), &self.device.name, today());
         if edited != keyring || had_legacy {
             match open.change(|k: &mut Keyring| *k = edited.clone()).await {
                 Ok(_) => {

@@ -19,6 +19,8 @@ pub mod reconcile;
 
 use autosurgeon::{Hydrate, Reconcile};
 
+use chrono::NaiveDate;
+
 use crate::document::{root_field, DocumentKind, Schema};
 use crate::sync::inbox::InboxAddress;
 use crate::sync::{Invite, InvitePlace};
@@ -47,8 +49,9 @@ pub struct Keyring {
 #[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
 pub struct LinkedDevice {
     pub name: String,
-    /// The day it was linked (ISO date).
-    pub linked_on: String,
+    /// The day it was linked.
+    #[autosurgeon(with = "crate::calendar_day::stored_text")]
+    pub linked_on: Option<NaiveDate>,
 }
 
 impl Schema for Keyring {
@@ -155,12 +158,12 @@ impl Keyring {
     }
 
     /// Record this device; returns whether anything changed.
-    pub fn add_device(&mut self, address: &InboxAddress, name: &str, linked_on: &str) -> bool {
+    pub fn add_device(&mut self, address: &InboxAddress, name: &str, linked_on: NaiveDate) -> bool {
         let key = address.to_text();
         if self.devices.contains_key(&key) {
             return false;
         }
-        self.devices.insert(key, LinkedDevice { name: name.chars().take(60).collect(), linked_on: linked_on.to_owned() });
+        self.devices.insert(key, LinkedDevice { name: name.chars().take(60).collect(), linked_on: Some(linked_on) });
         true
     }
 
@@ -200,7 +203,7 @@ mod tests {
             let mut keyring: Keyring = autosurgeon::hydrate(&*doc).unwrap();
             assert!(keyring.add(invite));
             assert!(!keyring.add(invite), "adding twice changes nothing");
-            assert!(keyring.add_device(&InboxKeys::from_seed([seed; 32]).address(), "Laptop", "2026-11-30"));
+            assert!(keyring.add_device(&InboxKeys::from_seed([seed; 32]).address(), "Laptop", NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()));
             autosurgeon::reconcile(doc, &keyring).unwrap();
         }
         laptop.merge(&mut phone).unwrap();

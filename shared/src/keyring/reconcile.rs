@@ -72,7 +72,7 @@ pub struct Following {
 
 /// Step 2: the keyring listing every document this device follows (not the
 /// keyring itself, not retired ones) and this device, linked on `today`.
-pub fn listing(keyring: &Keyring, following: &[Following], device: &InboxAddress, device_name: &str, today: &str) -> Keyring {
+pub fn listing(keyring: &Keyring, following: &[Following], device: &InboxAddress, device_name: &str, today: chrono::NaiveDate) -> Keyring {
     let mut edited = keyring.clone();
     for share in following.iter().filter(|s| !s.retired) {
         if let Some(invite) = &share.invite {
@@ -132,7 +132,7 @@ mod tests {
         keyring.record_leave(&doc.keys.id(), "2026-11-30");
         let plan = catch_up::<u8>(&keyring, &[doc.keys.id()], &[], &BTreeSet::new());
         assert_eq!(plan.leave, [doc.keys.id()]);
-        let listed = listing(&keyring, &[Following { invite: Some(doc.clone()), retired: false }], &crate::sync::inbox::InboxKeys::from_seed([9; 32]).address(), "Laptop", "2026-11-30");
+        let listed = listing(&keyring, &[Following { invite: Some(doc.clone()), retired: false }], &crate::sync::inbox::InboxKeys::from_seed([9; 32]).address(), "Laptop", chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap());
         assert!(listed.invites().is_empty(), "a device still following it does not list it again");
     }
 
@@ -153,7 +153,7 @@ mod tests {
             &[Following { invite: Some(kept.clone()), retired: false }, Following { invite: Some(retired), retired: true }, Following { invite: None, retired: false }],
             &device,
             "Laptop",
-            "2026-11-30",
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
         );
         assert_eq!(listed.invites().iter().map(|i| i.keys.id()).collect::<Vec<_>>(), [kept.keys.id()]);
         assert_eq!(listed.linked_devices().len(), 1);

@@ -15,7 +15,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::{MemberState, Program};
-use crate::calendar_day::{day_text, parse_day};
+use crate::calendar_day::{day_text, day_text_or_empty};
 use crate::sync::inbox::InboxAddress;
 
 /// The most one request may ask for: 100,000.00.
@@ -283,7 +283,8 @@ pub struct Claim {
     pub member: String,
     pub category: String,
     pub cents: i64,
-    pub spent_on: String,
+    #[autosurgeon(with = "crate::calendar_day::stored_text")]
+    pub spent_on: Option<NaiveDate>,
     pub what_for: String,
     /// The meeting it belongs to (the member's words: "lunch on 12 Nov").
     pub meeting: String,
@@ -293,9 +294,11 @@ pub struct Claim {
     /// The receipt's BLAKE3 hash as sent: the member's device still writes
     /// the receipt's document, so what is shown is checked against it.
     pub receipt_hash: String,
-    pub submitted_on: String,
+    #[autosurgeon(with = "crate::calendar_day::stored_text")]
+    pub submitted_on: Option<NaiveDate>,
     pub status: ClaimStatus,
-    pub status_on: String,
+    #[autosurgeon(with = "crate::calendar_day::stored_text")]
+    pub status_on: Option<NaiveDate>,
     /// Why it was declined.
     pub reason: String,
 }
@@ -468,7 +471,7 @@ impl Budget {
         let year = self.fiscal_year_of(today);
         let mut rows: Vec<CategoryMoney> = self.lines_of(year).iter().map(|l| CategoryMoney { category: l.category.clone(), budget: l.cents, committed: 0, reimbursed: 0, left: l.cents }).collect();
         for claim in self.claims.values().filter(|c| c.status.counts()) {
-            let Some(spent) = parse_day(&claim.spent_on) else { continue };
+            let Some(spent) = claim.spent_on else { continue };
             if !year.contains(spent) {
                 continue;
             }
@@ -565,7 +568,6 @@ impl Program {
             None if self.budget.claims.values().filter(|c| c.member == member).count() >= MAX_CLAIMS_PER_MEMBER => return Err(ClaimRefused::TooMany),
             None => {}
         }
-        let today_text = day_text(today);
         self.budget.claims.insert(
             key.clone(),
             Claim {
@@ -573,15 +575,15 @@ impl Program {
                 member,
                 category: request.category.clone(),
                 cents: request.cents,
-                spent_on: day_text(request.spent_on),
+                spent_on: Some(request.spent_on),
                 what_for: request.what_for.trim().to_string(),
                 meeting: request.meeting.trim().to_string(),
                 receipt: request.receipt.clone(),
                 receipt_type: request.receipt_type.clone(),
                 receipt_hash: request.receipt_hash.clone(),
-                submitted_on: today_text.clone(),
+                submitted_on: Some(today),
                 status: ClaimStatus::Submitted,
-                status_on: today_text,
+                status_on: Some(today),
                 reason: String::new(),
             },
         );
@@ -595,8 +597,8 @@ impl Program {
     /// not decided unseen.
     pub fn decide_claim(&mut self, key: &str, seen: &Claim, to: ClaimStatus, reason: &str, page: &str, today: NaiveDate) -> Result<(String, ClaimNews), StatusRefused> {
         let claim = self.budget.claims.get_mut(key).ok_or(StatusRefused::NoSuchClaim)?;
-        fn same(c: &Claim) -> (i64, &str, &str, &str, &str, &str) {
-            (c.cents, &c.category, &c.spent_on, &c.what_for, &c.receipt, &c.receipt_hash)
+        fn same(c: &Claim) -> (i64, &str, Option<NaiveDate>, &str, &str, &str) {
+            (c.cents, &c.category, c.spent_on, &c.what_for, &c.receipt, &c.receipt_hash)
         }
         if same(claim) != same(seen) {
             return Err(StatusRefused::Changed);
@@ -609,7 +611,7 @@ impl Program {
             return Err(StatusRefused::NoReason);
         }
         claim.status = to;
-        claim.status_on = day_text(today);
+        claim.status_on = Some(today);
         claim.reason = if to == ClaimStatus::Declined { reason.clone() } else { String::new() };
         let id = claim.id.split_once(':').map(|(_, id)| id.to_string()).unwrap_or_default();
         let to_inbox = self.roster.get(&claim.member).map(|m| m.reply_to.clone()).unwrap_or_default();
@@ -626,17 +628,17 @@ impl Program {
         for c in claims {
             let (name, contact) = self.roster.get(&c.member).map(|m| (m.name.clone(), m.contact.clone())).unwrap_or_default();
             let _ = out.write_record([
-                inert(&c.submitted_on),
+                day_text_or_empty(c.submitted_on),
                 inert(&name),
                 inert(&contact),
-                inert(&c.spent_on),
+                day_text_or_empty(c.spent_on),
                 inert(&c.category),
                 cents_text(c.cents),
                 self.budget.currency.clone(),
                 inert(&c.what_for),
                 inert(&c.meeting),
                 c.status.words().to_string(),
-                inert(&c.status_on),
+                day_text_or_empty(c.status_on),
                 inert(&c.reason),
             ]);
         }
@@ -651,7 +653,7 @@ mod tests {
     use crate::sync::inbox::InboxKeys;
 
     fn day(text: &str) -> NaiveDate {
-        parse_day(text).expect("a day")
+        crate::calendar_day::parse_day(text).expect("a day")
     }
 
     #[test]

@@ -7,7 +7,6 @@ use chrono::NaiveDate;
 
 use super::health::{notice_due, Health};
 use super::{CheckIn, Match, MatchStatus, Program};
-use crate::calendar_day::parse_day;
 use crate::partnership::agreement_ends;
 
 /// One match as the dashboard shows it.
@@ -51,7 +50,7 @@ pub fn dashboard(program: &Program, today: NaiveDate) -> Dashboard<'_> {
         .values()
         .map(|m| {
             let check_in = m.latest_check_in();
-            let matched = parse_day(&m.matched_on);
+            let matched = m.matched_on;
             let open = m.status == MatchStatus::Introduced;
             let health = match (open, matched) {
                 (true, Some(matched)) => super::health::health(matched, check_in.as_ref(), &program.settings, today),
@@ -60,7 +59,7 @@ pub fn dashboard(program: &Program, today: NaiveDate) -> Dashboard<'_> {
                 (false, _) => Health::Ended,
             };
             let notice = matched.filter(|_| open).and_then(|matched| {
-                let sent = m.notice_sent_for.as_deref().and_then(parse_day);
+                let sent = m.notice_sent_for;
                 let ends = notice_due(matched, &program.settings, sent, today)?;
                 Some((ends, agreement_ends(program.settings.duration, matched, &calendar) == Some(ends)))
             });
@@ -108,6 +107,7 @@ pub fn dashboard(program: &Program, today: NaiveDate) -> Dashboard<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::calendar_day::parse_day;
     use crate::program::{EndReason, EndRequest, Member, ProgramTemplate};
     use crate::program::{IntakeForm, IntakeRole};
 
@@ -130,7 +130,7 @@ mod tests {
                 id: id.to_string(),
                 mentor: format!("mentor-{id}"),
                 mentee: format!("mentee-{id}"),
-                matched_on: matched_on.to_string(),
+                matched_on: parse_day(matched_on),
                 reasons: Vec::new(),
                 status: MatchStatus::Introduced,
                 ended_on: None,
@@ -161,7 +161,7 @@ mod tests {
             member: "mentee-e-ending".into(),
             reason: EndReason::MismatchedSchedules,
             note: String::new(),
-            sent_on: "2026-11-30".into(),
+            sent_on: parse_day("2026-11-30"),
         });
         p.dissolve("f-done", EndReason::Completed, today);
         let board = dashboard(&p, today);

@@ -54,8 +54,10 @@ pub struct GroupReport {
     pub members: u32,
     pub meetings_held: u32,
     pub came: u32,
-    pub last_held: String,
-    pub received_on: String,
+    #[autosurgeon(with = "crate::calendar_day::stored_text")]
+    pub last_held: Option<NaiveDate>,
+    #[autosurgeon(with = "crate::calendar_day::stored_text")]
+    pub received_on: Option<NaiveDate>,
 }
 
 impl GroupReport {
@@ -67,7 +69,7 @@ impl GroupReport {
         }
         let tenths = (u64::from(self.came) * 10 + u64::from(self.meetings_held) / 2) / u64::from(self.meetings_held);
         let held = if self.meetings_held == 1 { "1 meeting held".to_owned() } else { format!("{} meetings held", self.meetings_held) };
-        let last = parse_day(&self.last_held).map(|d| format!(" · last met {}", day(d))).unwrap_or_default();
+        let last = self.last_held.map(|d| format!(" · last met {}", day(d))).unwrap_or_default();
         format!("{members} · {held}, {}.{} came on average{last}", tenths / 10, tenths % 10)
     }
 }
@@ -96,7 +98,8 @@ impl Program {
             && letter.meetings_held <= meetings
             && u64::from(letter.came) <= u64::from(letter.meetings_held) * u64::from(letter.members)
             && letter.came >= letter.meetings_held;
-        let last_fine = match parse_day(&letter.last_held) {
+        let last_held = parse_day(&letter.last_held);
+        let last_fine = match last_held {
             Some(day) => day <= today && letter.meetings_held > 0,
             None => letter.last_held.is_empty() && letter.meetings_held == 0,
         };
@@ -112,8 +115,8 @@ impl Program {
             members: letter.members,
             meetings_held: letter.meetings_held,
             came: letter.came,
-            last_held: letter.last_held.clone(),
-            received_on: day_text(today),
+            last_held,
+            received_on: Some(today),
         };
         self.group_reports.insert(letter.report.clone(), report);
         Ok(())

@@ -507,7 +507,7 @@ impl Program {
         let Some(m) = self.matches.get_mut(match_id) else { return false };
         match word {
             MatchWord::Continues { term_ends, continues } => {
-                let term_ends = crate::calendar_day::day_text(term_ends);
+                let term_ends = Some(term_ends);
                 m.answers.retain(|a| !(a.member == member && a.term_ends == term_ends));
                 m.answers.push(super::TermAnswer { member, term_ends, continues });
                 let over = m.answers.len().saturating_sub(MAX_LINES);
@@ -519,7 +519,7 @@ impl Program {
                 }
                 let note: String = note.chars().take(MAX_TEXT).collect();
                 m.end_requests.retain(|r| r.member != member);
-                m.end_requests.push(super::EndRequest { member, reason, note, sent_on: crate::calendar_day::day_text(today) });
+                m.end_requests.push(super::EndRequest { member, reason, note, sent_on: Some(today) });
             }
         }
         true
@@ -531,8 +531,8 @@ impl Program {
             .values()
             .filter(|m| m.status == super::MatchStatus::Introduced)
             .filter_map(|m| {
-                let matched = crate::calendar_day::parse_day(&m.matched_on)?;
-                let sent = m.notice_sent_for.as_deref().and_then(crate::calendar_day::parse_day);
+                let matched = m.matched_on?;
+                let sent = m.notice_sent_for;
                 super::health::notice_due(matched, &self.settings, sent, today).map(|end| (m.id.clone(), end))
             })
             .collect()

@@ -23,7 +23,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use autosurgeon::{Hydrate, Reconcile, Text};
 use chrono::NaiveDate;
 
-use crate::calendar_day::{day_text, parse_day};
 use crate::document::{DocumentKind, Schema};
 pub use health::{CheckIn, EndReason, Health};
 pub use intake::{Availability, CareerStage, IntakeForm, IntakeRole, MeetingMode, NotEligible};
@@ -124,7 +123,8 @@ pub struct SetAsideForm {
     /// The name the form gives (unverified if the letter was unsigned).
     pub name: String,
     pub why: String,
-    pub received_on: String,
+    #[autosurgeon(with = "crate::calendar_day::stored_text")]
+    pub received_on: Option<NaiveDate>,
 }
 
 /// The four programs Confidant is built to run.
@@ -178,7 +178,8 @@ pub struct Member {
     pub contact: String,
     pub department: String,
     /// The day they started (mentor eligibility counts from it).
-    pub started_on: String,
+    #[autosurgeon(with = "crate::calendar_day::stored_text")]
+    pub started_on: Option<NaiveDate>,
     pub topics: Vec<String>,
     pub career_stage: MemberStage,
     /// [`Availability`]'s bits.
@@ -188,7 +189,8 @@ pub struct Member {
     /// Names or addresses they asked not to be matched with.
     pub avoid: Vec<String>,
     pub note: String,
-    pub received_on: String,
+    #[autosurgeon(with = "crate::calendar_day::stored_text")]
+    pub received_on: Option<NaiveDate>,
     pub state: MemberState,
     /// The inbox address the form came from (its signed sender): where
     /// the introduction and notices go.
@@ -278,7 +280,7 @@ impl Member {
             name: form.name.trim().to_string(),
             contact: form.contact.trim().to_string(),
             department: form.department.trim().to_string(),
-            started_on: day_text(form.started_on),
+            started_on: Some(form.started_on),
             topics: form.topics.iter().cloned().collect(),
             career_stage: form.career_stage.into(),
             availability: u32::from(form.availability.bits()),
@@ -286,7 +288,7 @@ impl Member {
             capacity: form.capacity,
             avoid: form.avoid.clone(),
             note: form.note.clone(),
-            received_on: day_text(today),
+            received_on: Some(today),
             state: MemberState::Waiting,
             reply_to: reply_to.to_string(),
         }
@@ -342,15 +344,18 @@ pub struct Match {
     pub id: String,
     pub mentor: String,
     pub mentee: String,
-    pub matched_on: String,
+    #[autosurgeon(with = "crate::calendar_day::stored_text")]
+    pub matched_on: Option<NaiveDate>,
     /// Why they were matched, as the draft said it.
     pub reasons: Vec<String>,
     pub status: MatchStatus,
-    pub ended_on: Option<String>,
+    #[autosurgeon(with = "crate::calendar_day::stored")]
+    pub ended_on: Option<NaiveDate>,
     /// The latest counts the pair chose to share, as JSON of [`CheckIn`].
     pub check_in: Option<String>,
     /// The term end whose continuation notice went out.
-    pub notice_sent_for: Option<String>,
+    #[autosurgeon(with = "crate::calendar_day::stored")]
+    pub notice_sent_for: Option<NaiveDate>,
     /// Each side's answer to the continuation notice.
     pub answers: Vec<TermAnswer>,
     /// Requests from the pair to end the match.
@@ -362,7 +367,8 @@ pub struct Match {
 pub struct TermAnswer {
     /// The member who answered.
     pub member: String,
-    pub term_ends: String,
+    #[autosurgeon(with = "crate::calendar_day::stored_text")]
+    pub term_ends: Option<NaiveDate>,
     pub continues: bool,
 }
 
@@ -373,7 +379,8 @@ pub struct EndRequest {
     pub reason: EndReason,
     /// Private to the coordinator.
     pub note: String,
-    pub sent_on: String,
+    #[autosurgeon(with = "crate::calendar_day::stored_text")]
+    pub sent_on: Option<NaiveDate>,
 }
 
 // Members and matches repeat by the hundred: their fields are read in one
@@ -387,7 +394,7 @@ impl Hydrate for Member {
             name: f.take("name")?,
             contact: f.take("contact")?,
             department: f.take("department")?,
-            started_on: f.take("started_on")?,
+            started_on: f.take_day("started_on"),
             topics: f.take("topics")?,
             career_stage: f.take("career_stage")?,
             availability: f.take("availability")?,
@@ -395,7 +402,7 @@ impl Hydrate for Member {
             capacity: f.take("capacity")?,
             avoid: f.take("avoid")?,
             note: f.take("note")?,
-            received_on: f.take("received_on")?,
+            received_on: f.take_day("received_on"),
             state: f.take("state")?,
             reply_to: f.take("reply_to")?,
         })
@@ -409,12 +416,12 @@ impl Hydrate for Match {
             id: f.take("id")?,
             mentor: f.take("mentor")?,
             mentee: f.take("mentee")?,
-            matched_on: f.take("matched_on")?,
+            matched_on: f.take_day("matched_on"),
             reasons: f.take("reasons")?,
             status: f.take("status")?,
-            ended_on: f.take_option("ended_on")?,
+            ended_on: f.take_day("ended_on"),
             check_in: f.take_option("check_in")?,
-            notice_sent_for: f.take_option("notice_sent_for")?,
+            notice_sent_for: f.take_day("notice_sent_for"),
             answers: f.take("answers")?,
             end_requests: f.take("end_requests")?,
         })
@@ -431,7 +438,7 @@ impl Match {
         if self.status != MatchStatus::Introduced {
             return Some(Health::Ended);
         }
-        Some(health::health(parse_day(&self.matched_on)?, self.latest_check_in().as_ref(), settings, today))
+        Some(health::health(self.matched_on?, self.latest_check_in().as_ref(), settings, today))
     }
 }
 
@@ -439,7 +446,8 @@ impl Match {
 pub struct Expense {
     #[key]
     pub id: String,
-    pub date: String,
+    #[autosurgeon(with = "crate::calendar_day::stored_text")]
+    pub date: Option<NaiveDate>,
     pub amount_cents: i64,
     pub description: String,
     pub reimbursed: bool,
@@ -501,7 +509,7 @@ impl Program {
     /// Keep a form that did not join the roster, with why, for the coordinator.
     pub fn set_aside(&mut self, form_name: &str, why: &IntakeRefused, today: NaiveDate) {
         let name: String = form_name.trim().chars().take(120).collect();
-        self.set_aside.push(SetAsideForm { name, why: why.describe(), received_on: day_text(today) });
+        self.set_aside.push(SetAsideForm { name, why: why.describe(), received_on: Some(today) });
         let over = self.set_aside.len().saturating_sub(MAX_SET_ASIDE);
         self.set_aside.drain(..over);
     }
@@ -534,7 +542,7 @@ impl Program {
         let mut mentors = Vec::new();
         let mut mentees = Vec::new();
         for member in self.roster.values().filter(|m| m.state != MemberState::Left) {
-            let started = parse_day(&member.started_on);
+            let started = member.started_on;
             let eligible = started.is_some_and(|s| crate::calendar_day::add_days(s, u64::from(self.settings.mentor_min_service_days)) <= today)
                 && (member.role != MemberRole::Mentor || self.training_allows(&member.id, today));
             let candidate = |capacity| Candidate {
@@ -629,7 +637,7 @@ impl Program {
         if untrained > 0 {
             out.push(format!("{} training before they can be matched.", plural(untrained, "mentor still needs", "mentors still need")));
         }
-        let set_aside = self.set_aside.iter().filter(|f| f.received_on == day_text(today)).count();
+        let set_aside = self.set_aside.iter().filter(|f| f.received_on == Some(today)).count();
         if set_aside > 0 {
             out.push(format!("{} set aside today.", plural(set_aside, "form", "forms")));
         }
@@ -678,7 +686,7 @@ impl Program {
                     id: id.clone(),
                     mentor: mentor.to_string(),
                     mentee: mentee.to_string(),
-                    matched_on: day_text(today),
+                    matched_on: Some(today),
                     reasons: pair.fit.reasons.iter().map(|r| r.describe()).collect(),
                     status: MatchStatus::Introduced,
                     ended_on: None,
@@ -708,7 +716,7 @@ impl Program {
             return false;
         }
         m.status = if reason.is_early() { MatchStatus::EndedEarly } else { MatchStatus::Completed };
-        m.ended_on = Some(day_text(today));
+        m.ended_on = Some(today);
         let (mentor, mentee) = (m.mentor.clone(), m.mentee.clone());
         if reason.is_early() {
             if let Some(member) = self.roster.get_mut(&mentee) {
@@ -740,6 +748,49 @@ mod tests {
 
     fn form(role: IntakeRole, name: &str, department: &str, capacity: u32) -> IntakeForm {
         IntakeForm { topics: BTreeSet::from(["Job responsibilities".to_string()]), capacity, ..IntakeForm::example(role, name, department) }
+    }
+
+    #[test]
+    fn program_days_are_stored_as_older_versions_wrote_them_and_odd_ones_read_as_no_day() {
+        use automerge::transaction::Transactable;
+        use automerge::{AutoCommit, ObjType, ReadDoc, ScalarValue, ROOT};
+        let today = day("2026-09-01");
+        let mut p = Program::new("Peer Connections", ProgramTemplate::PeerConnections, today);
+        p.roster.insert("m".into(), Member::from_form("m", &form(IntakeRole::VolunteerToMentor, "Mira", "Chemistry", 2), today));
+        p.matches.insert("x".into(), Match {
+            id: "x".into(), mentor: "m".into(), mentee: "a".into(), matched_on: Some(today), reasons: Vec::new(),
+            status: MatchStatus::Introduced, ended_on: None, check_in: None, notice_sent_for: None, answers: Vec::new(), end_requests: Vec::new(),
+        });
+        let mut doc = AutoCommit::new();
+        autosurgeon::reconcile(&mut doc, &p).unwrap();
+        let text = |doc: &AutoCommit, map: &str, id: &str, field: &str| {
+            let (_, map) = doc.get(ROOT, map).unwrap().unwrap();
+            let (_, item) = doc.get(&map, id).unwrap().unwrap();
+            doc.get(&item, field).unwrap().map(|(v, _)| v.to_string())
+        };
+        // The same ISO text as before; a required day with none is "" (an
+        // older version reads it as text), an optional one null.
+        assert_eq!(text(&doc, "matches", "x", "matched_on").as_deref(), Some("\"2026-09-01\""));
+        assert_eq!(text(&doc, "roster", "m", "received_on").as_deref(), Some("\"2026-09-01\""));
+        assert_eq!(text(&doc, "matches", "x", "ended_on").as_deref(), Some("null"));
+        // A partner's odd days (text that is no day, a number) read as no
+        // day, and the rest of the member and the match still read.
+        let (_, matches) = doc.get(ROOT, "matches").unwrap().unwrap();
+        let (_, x) = doc.get(&matches, "x").unwrap().unwrap();
+        doc.put(&x, "matched_on", "in September").unwrap();
+        doc.put(&x, "ended_on", ScalarValue::Int(3)).unwrap();
+        let (_, roster) = doc.get(ROOT, "roster").unwrap().unwrap();
+        let (_, m) = doc.get(&roster, "m").unwrap().unwrap();
+        doc.put(&m, "started_on", ScalarValue::Int(2026)).unwrap();
+        doc.put_object(&m, "received_on", ObjType::Map).unwrap();
+        let read: Program = autosurgeon::hydrate(&doc).unwrap();
+        assert_eq!((read.matches["x"].matched_on, read.matches["x"].ended_on, read.matches["x"].mentor.as_str()), (None, None, "m"));
+        assert_eq!((read.roster["m"].started_on, read.roster["m"].received_on, read.roster["m"].name.as_str()), (None, None, "Mira"));
+        // A day with none is written back as "" for the older version.
+        autosurgeon::reconcile(&mut doc, &read).unwrap();
+        assert_eq!(text(&doc, "matches", "x", "matched_on").as_deref(), Some("\"\""));
+        let older: String = autosurgeon::hydrate_prop(&doc, &x, "matched_on").unwrap();
+        assert_eq!(older, "");
     }
 
     #[test]

@@ -2,6 +2,10 @@
 //! come from intake forms anyone could send, so none is left to run as a
 //! spreadsheet formula. A match's columns are counts the pair shared.
 
+use chrono::NaiveDate;
+
+use crate::calendar_day::day_text_or_empty;
+
 use super::{MatchStatus, MemberRole, MemberState, Program};
 use crate::workshop::summary::inert;
 
@@ -24,7 +28,7 @@ pub fn roster_csv(program: &Program) -> String {
             MemberState::Left => "left",
         };
         let places = if m.role == MemberRole::Mentor { m.capacity.to_string() } else { String::new() };
-        let _ = out.write_record([inert(&m.name), inert(role), inert(&m.department), inert(&m.contact), inert(&m.topics.join("; ")), places, state.into(), m.received_on.clone()]);
+        let _ = out.write_record([inert(&m.name), inert(role), inert(&m.department), inert(&m.contact), inert(&m.topics.join("; ")), places, state.into(), day_text_or_empty(m.received_on)]);
     }
     finish(out)
 }
@@ -46,9 +50,9 @@ pub fn matches_csv(program: &Program) -> String {
         let _ = out.write_record([
             inert(&name(&m.mentor)),
             inert(&name(&m.mentee)),
-            m.matched_on.clone(),
+            day_text_or_empty(m.matched_on),
             status.into(),
-            m.ended_on.clone().unwrap_or_default(),
+            day_text_or_empty(m.ended_on),
             check_in.as_ref().map(|c| c.meetings_held().to_string()).unwrap_or_default(),
             check_in.and_then(|c| c.last_meeting).map(crate::calendar_day::day_text).unwrap_or_default(),
         ]);
@@ -78,7 +82,7 @@ pub struct ProgramReport {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SurveyReport {
     pub title: String,
-    pub closed_on: String,
+    pub closed_on: Option<NaiveDate>,
     pub answered: usize,
     /// Each question with a mean shown: (question, mean, change since the
     /// earlier survey that asked it, where both show one).

@@ -24,7 +24,6 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{MemberRole, MemberState, Program};
-use crate::calendar_day::day_text;
 use crate::sync::inbox::InboxAddress;
 
 /// The smallest group shown unless the coordinator chose another.
@@ -427,9 +426,11 @@ pub const MAX_ANSWERS: usize = 2_000;
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
 pub struct ProgramSurvey {
     pub survey: String,
-    pub published_on: String,
-    /// Empty while it is open.
-    pub closed_on: String,
+    #[autosurgeon(with = "crate::calendar_day::stored_text")]
+    pub published_on: Option<NaiveDate>,
+    /// None while it is open (written as empty text, as it always was).
+    #[autosurgeon(with = "crate::calendar_day::stored_text")]
+    pub closed_on: Option<NaiveDate>,
     #[autosurgeon(hydrate = "crate::document::fields::map_by_key")]
     pub answers: BTreeMap<String, StoredAnswer>,
 }
@@ -441,7 +442,8 @@ pub struct StoredAnswer {
     pub member: String,
     /// The answers' JSON (checked when they arrived, and again when read).
     pub values: String,
-    pub received_on: String,
+    #[autosurgeon(with = "crate::calendar_day::stored_text")]
+    pub received_on: Option<NaiveDate>,
 }
 
 /// An answer's letter, from the member's device. `answer_id` is the
@@ -467,7 +469,7 @@ impl ProgramSurvey {
     }
 
     pub fn is_open(&self) -> bool {
-        self.closed_on.is_empty()
+        self.closed_on.is_none()
     }
 
     /// The answers that read and check (a co-coordinator's device wrote
@@ -503,7 +505,7 @@ impl Program {
             return false;
         }
         let Ok(json) = serde_json::to_string(survey) else { return false };
-        self.surveys.insert(survey.id.clone(), ProgramSurvey { survey: json, published_on: day_text(today), closed_on: String::new(), answers: BTreeMap::new() });
+        self.surveys.insert(survey.id.clone(), ProgramSurvey { survey: json, published_on: Some(today), closed_on: None, answers: BTreeMap::new() });
         true
     }
 
@@ -511,7 +513,7 @@ impl Program {
     /// can be shown.
     pub fn close_survey(&mut self, id: &str, today: NaiveDate) {
         if let Some(s) = self.surveys.get_mut(id).filter(|s| s.is_open()) {
-            s.closed_on = day_text(today);
+            s.closed_on = Some(today);
         }
     }
 
@@ -560,7 +562,7 @@ impl Program {
         let values = serde_json::to_string(&answers.answers).map_err(|_| AnswerRefused::OutOfRange)?;
         // An anonymous answer keeps no day: the day could say whose it is
         // (the 30-day check falls due on each member's own day).
-        let received_on = if member.is_empty() { String::new() } else { day_text(today) };
+        let received_on = if member.is_empty() { None } else { Some(today) };
         let stored = StoredAnswer { role, member, values, received_on };
         if let Some(held) = self.surveys.get_mut(&letter.answers.survey) {
             held.answers.insert(key, stored);
@@ -590,9 +592,9 @@ impl Program {
     pub fn change_since_earlier(&self, id: &str) -> Vec<(String, Option<f64>)> {
         let Some(this) = self.surveys.get(id).filter(|s| !s.is_open()) else { return Vec::new() };
         let Some((survey, SurveyView { results: Some([now, _, _]), .. })) = self.survey_view(id) else { return Vec::new() };
-        let this_place = (this.published_on.as_str(), id);
+        let this_place = (this.published_on, id);
         let mut earlier: Vec<(&String, &ProgramSurvey)> =
-            self.surveys.iter().filter(|(other, s)| !s.is_open() && (s.published_on.as_str(), other.as_str()) < this_place).collect();
+            self.surveys.iter().filter(|(other, s)| !s.is_open() && (s.published_on, other.as_str()) < this_place).collect();
         earlier.sort_by(|a, b| (&b.1.published_on, b.0).cmp(&(&a.1.published_on, a.0)));
         // Latest first: each earlier survey's shown results.
         let before: Vec<Vec<QuestionResult>> = earlier.iter().filter_map(|(other, _)| self.survey_view(other)?.1.results.map(|[whole, _, _]| whole)).collect();
@@ -793,7 +795,7 @@ mod tests {
         assert_eq!(p.receive_survey_answer(Some(&eve), &letter(None, SurveyRole::Mentee, 4), today), Err(AnswerRefused::NotAMember));
         assert_eq!(p.receive_survey_answer(Some(&oli), &letter(None, SurveyRole::Mentee, 4), today), Ok(()));
         assert_eq!(p.surveys["pre"].answers["member:oli"].role, MemberRole::Mentor);
-        assert!(p.surveys["pre"].answers[&format!("anonymous:{id}")].received_on.is_empty(), "no day on an anonymous answer");
+        assert!(p.surveys["pre"].answers[&format!("anonymous:{id}")].received_on.is_none(), "no day on an anonymous answer");
         // No more anonymous answers than members asked who did not answer
         // with their name: two members, one named, so one anonymous.
         assert_eq!(p.receive_survey_answer(None, &letter(Some(&"cd".repeat(16)), SurveyRole::Mentee, 5), today), Err(AnswerRefused::TooMany));

@@ -10,7 +10,6 @@ use autosurgeon::{Hydrate, Reconcile};
 use chrono::NaiveDate;
 
 use super::{MemberRole, MemberState, Program};
-use crate::calendar_day::{day_text, parse_day};
 
 /// How long one training counts when the program requires it: a year.
 pub const TRAINING_COUNTS_DAYS: i64 = 365;
@@ -22,7 +21,8 @@ pub struct TrainingEvent {
     #[key]
     pub id: String,
     pub title: String,
-    pub day: String,
+    #[autosurgeon(with = "crate::calendar_day::stored_text")]
+    pub day: Option<NaiveDate>,
     pub place: String,
     /// Required of mentors before they are matched (when the program
     /// requires training); otherwise open to anyone.
@@ -67,7 +67,7 @@ impl Program {
         if self.trainings.len() >= MAX_TRAININGS {
             return Err(TrainingRefused::TooMany);
         }
-        self.trainings.insert(id.to_string(), TrainingEvent { id: id.to_string(), title: title.to_string(), day: day_text(day), place: place.trim().to_string(), for_mentors, attended: Vec::new() });
+        self.trainings.insert(id.to_string(), TrainingEvent { id: id.to_string(), title: title.to_string(), day: Some(day), place: place.trim().to_string(), for_mentors, attended: Vec::new() });
         Ok(())
     }
 
@@ -77,7 +77,7 @@ impl Program {
             return Err(TrainingRefused::NotFound);
         }
         let training = self.trainings.get_mut(event).ok_or(TrainingRefused::NotFound)?;
-        if parse_day(&training.day).is_none_or(|day| day > today) {
+        if training.day.is_none_or(|day| day > today) {
             return Err(TrainingRefused::NotYet);
         }
         training.attended.retain(|m| m != member);
@@ -92,7 +92,7 @@ impl Program {
         self.trainings.values().any(|t| {
             t.for_mentors
                 && t.attended.iter().any(|m| m == member)
-                && parse_day(&t.day).is_some_and(|day| day <= today && (today - day).num_days() < TRAINING_COUNTS_DAYS)
+                && t.day.is_some_and(|day| day <= today && (today - day).num_days() < TRAINING_COUNTS_DAYS)
         })
     }
 
@@ -143,6 +143,7 @@ pub fn by_day(trainings: &BTreeMap<String, TrainingEvent>) -> Vec<TrainingEvent>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::calendar_day::parse_day;
     use crate::program::{IntakeForm, IntakeRole, Member, ProgramTemplate};
 
     fn day(text: &str) -> NaiveDate {
