@@ -241,7 +241,7 @@ pub fn for_goal_plan(document: DocumentId, plan: &GoalPlan, whose: &Whose, today
 
 /// Late things first, then by day.
 pub fn in_order(mut items: Vec<Attention>, today: NaiveDate) -> Vec<Attention> {
-    items.sort_by_key(|a| (!a.is_late(today), a.by()));
+    crate::sort::by_key(&mut items, |a| (!a.is_late(today), a.by()));
     items
 }
 

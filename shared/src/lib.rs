@@ -45,6 +45,7 @@ pub mod profile;
 pub mod program;
 pub mod referrals;
 pub mod sealed_export;
+pub mod sort;
 pub mod section;
 pub mod storage;
 pub mod sync;

@@ -96,7 +96,7 @@ pub fn directory(program: &[Resource]) -> Vec<DirectoryEntry> {
     } else {
         program.iter().map(|r| entry(&r.category, &r.name, r.notes.as_str(), &r.contact)).collect()
     };
-    entries.sort_by_key(|e| !is_emergency(&e.category));
+    crate::sort::by_key(&mut entries, |e| !is_emergency(&e.category));
     entries
 }
 

@@ -10,7 +10,7 @@ use crate::store::{app_store, open_all, OpenDocument};
 pub async fn my_profile() -> Result<Option<(OpenDocument, Profile)>, String> {
     let store = app_store().await.map_err(|e| e.for_user())?;
     let mut all = open_all::<Profile>(&store).await.map_err(|e| e.for_user())?;
-    all.sort_by(|a, b| a.1.member_id.cmp(&b.1.member_id));
+    confidant_shared::sort::by(&mut all, |a, b| a.1.member_id.cmp(&b.1.member_id));
     Ok(all.into_iter().next())
 }
 

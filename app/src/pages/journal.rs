@@ -48,7 +48,7 @@ pub fn JournalPage() -> impl IntoView {
                 .into_iter()
                 .map(|(id, entry)| (id.to_string(), entry))
                 .collect();
-            all.sort_by(|a, b| b.1.date.cmp(&a.1.date).then_with(|| b.1.created_ms.cmp(&a.1.created_ms)));
+            confidant_shared::sort::by(&mut all, |a, b| b.1.date.cmp(&a.1.date).then_with(|| b.1.created_ms.cmp(&a.1.created_ms)));
             Ok::<_, String>(all)
         }
     });
@@ -64,7 +64,7 @@ pub fn JournalPage() -> impl IntoView {
     };
     let topics = move || {
         let mut topics: Vec<String> = entries.get().and_then(Result::ok).unwrap_or_default().into_iter().flat_map(|(_, e)| e.topics).collect();
-        topics.sort();
+        confidant_shared::sort::ascending(&mut topics);
         topics.dedup();
         topics
     };

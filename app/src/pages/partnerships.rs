@@ -103,7 +103,7 @@ fn Groups() -> impl IntoView {
                     (paths::group(id), name, next)
                 })
                 .collect();
-            rows.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
+            confidant_shared::sort::by(&mut rows, |a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
             Ok::<_, String>(rows)
         }
     });

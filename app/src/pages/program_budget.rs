@@ -28,7 +28,7 @@ pub fn ProgramBudget(program: ReadSignal<Program, LocalStorage>, editing: Docume
         program.with(|p| {
             let mut list: Vec<Claim> = p.budget.claims.values().cloned().collect();
             // Undecided first, then newest.
-            list.sort_by(|a, b| (a.status != ClaimStatus::Submitted, std::cmp::Reverse(&a.submitted_on)).cmp(&(b.status != ClaimStatus::Submitted, std::cmp::Reverse(&b.submitted_on))));
+            confidant_shared::sort::by(&mut list, |a, b| (a.status != ClaimStatus::Submitted, std::cmp::Reverse(&a.submitted_on)).cmp(&(b.status != ClaimStatus::Submitted, std::cmp::Reverse(&b.submitted_on))));
             list
         })
     });

@@ -77,7 +77,7 @@ pub fn ProgramTraining(program: ReadSignal<Program, LocalStorage>, editing: Docu
         {move || events.get().into_iter().map(|event| {
             let members = program.with_untracked(|p| {
                 let mut list: Vec<(String, String)> = p.roster.values().filter(|m| m.state != MemberState::Left).map(|m| (m.id.clone(), m.name.clone())).collect();
-                list.sort_by(|a, b| a.1.cmp(&b.1));
+                confidant_shared::sort::by(&mut list, |a, b| a.1.cmp(&b.1));
                 list
             });
             let today = crate::clock::today_day();

@@ -202,7 +202,7 @@ fn QuestionField(survey: String, question: Question, answers: RwSignal<BTreeMap<
                                         if on {
                                             p.push(i);
                                         }
-                                        p.sort_unstable();
+                                        confidant_shared::sort::ascending(p);
                                     });
                                     let now = picked.get_untracked();
                                     set((!now.is_empty()).then_some(AnswerValue::Choices(now)));

@@ -24,7 +24,7 @@ pub fn ProgramSurveys(program: ReadSignal<Program, LocalStorage>, editing: Docum
     let ids = Memo::new(move |_| {
         program.with(|p| {
             let mut list: Vec<_> = p.surveys.iter().map(|(id, s)| (s.published_on, id.clone())).collect();
-            list.sort();
+            confidant_shared::sort::ascending(&mut list);
             list.into_iter().rev().map(|(_, id)| id).collect::<Vec<String>>()
         })
     });

@@ -839,7 +839,7 @@ fn KeepInTouch(
                 .filter(|p| *p != me)
                 .map(|p| (p.clone(), w.name_of(&p)))
                 .collect();
-            people.sort();
+            confidant_shared::sort::ascending(&mut people);
             people.dedup();
             people
         }))

@@ -62,7 +62,7 @@ impl Store {
         if !deleted.is_empty() {
             list.retain(|s| !deleted.iter().any(|(doc, _)| doc.to_string() == s.id));
         }
-        list.sort_by(|a, b| b.date.cmp(&a.date).then(b.updated_ms.total_cmp(&a.updated_ms)));
+        confidant_shared::sort::by(&mut list, |a, b| b.date.cmp(&a.date).then(b.updated_ms.total_cmp(&a.updated_ms)));
         Ok(list)
     }
 }

@@ -126,7 +126,7 @@ impl GoalPlan {
     /// Removed goals, most recently removed first.
     pub fn removed_goals(&self) -> Vec<&Goal> {
         let mut removed: Vec<&Goal> = self.goals.values().filter(|g| g.is_removed()).collect();
-        removed.sort_by(|a, b| b.removed_on.cmp(&a.removed_on).then_with(|| a.id.cmp(&b.id)));
+        crate::sort::by(&mut removed, |a, b| b.removed_on.cmp(&a.removed_on).then_with(|| a.id.cmp(&b.id)));
         removed
     }
 

@@ -33,7 +33,7 @@ impl GoalPlan {
             .filter_map(|m| m.done_on)
             .collect();
         let goal_days: Vec<NaiveDate> = self.live_goals().filter_map(|g| g.done_on()).collect();
-        milestone_days.sort();
+        crate::sort::ascending(&mut milestone_days);
         let mut days = milestone_days.clone();
         days.dedup();
         days.into_iter()
@@ -57,7 +57,7 @@ impl GoalPlan {
                 (day <= until).then(|| MilestoneDue { goal: g.title.as_str().to_owned(), milestone: m.title.as_str().to_owned(), due: day })
             })
             .collect();
-        due.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.milestone.cmp(&b.milestone)));
+        crate::sort::by(&mut due, |a, b| a.due.cmp(&b.due).then_with(|| a.milestone.cmp(&b.milestone)));
         due
     }
 }

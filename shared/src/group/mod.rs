@@ -256,7 +256,7 @@ impl Group {
     /// Members by name, facilitators first.
     pub fn members_in_order(&self) -> Vec<(&String, &GroupMember)> {
         let mut members: Vec<_> = self.members.iter().collect();
-        members.sort_by(|a, b| b.1.facilitator.cmp(&a.1.facilitator).then_with(|| a.1.name.to_lowercase().cmp(&b.1.name.to_lowercase())).then_with(|| a.0.cmp(b.0)));
+        crate::sort::by(&mut members, |a, b| b.1.facilitator.cmp(&a.1.facilitator).then_with(|| a.1.name.to_lowercase().cmp(&b.1.name.to_lowercase())).then_with(|| a.0.cmp(b.0)));
         members
     }
 
@@ -303,7 +303,7 @@ impl Group {
     /// Meetings by day and time, earliest first; days that do not read go last.
     pub fn meetings_in_order(&self) -> Vec<(&String, &GroupMeeting)> {
         let mut meetings: Vec<_> = self.meetings.iter().collect();
-        meetings.sort_by(|a, b| (a.1.when().is_none(), a.1.when(), a.0).cmp(&(b.1.when().is_none(), b.1.when(), b.0)));
+        crate::sort::by(&mut meetings, |a, b| (a.1.when().is_none(), a.1.when(), a.0).cmp(&(b.1.when().is_none(), b.1.when(), b.0)));
         meetings
     }
 
@@ -342,7 +342,7 @@ impl Group {
     /// The reading list in the order added.
     pub fn readings_in_order(&self) -> Vec<(&String, &Reading)> {
         let mut readings: Vec<_> = self.readings.iter().collect();
-        readings.sort_by(|a, b| (a.1.added, a.0).cmp(&(b.1.added, b.0)));
+        crate::sort::by(&mut readings, |a, b| (a.1.added, a.0).cmp(&(b.1.added, b.0)));
         readings
     }
 
@@ -363,7 +363,7 @@ impl Group {
                 (came > 0).then_some((day, came))
             })
             .collect();
-        held.sort();
+        crate::sort::ascending(&mut held);
         GroupCounts {
             members: self.members.len() as u32,
             planned: self.meetings.values().filter(|m| m.date().is_some_and(|d| d > today)).count() as u32,

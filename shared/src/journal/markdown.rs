@@ -62,7 +62,7 @@ pub fn entry_file_name(entry: &JournalEntry) -> String {
 /// All entries, newest first, under one heading.
 pub fn journal_markdown(entries: &[JournalEntry]) -> String {
     let mut sorted: Vec<&JournalEntry> = entries.iter().collect();
-    sorted.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| b.created_ms.cmp(&a.created_ms)));
+    crate::sort::by(&mut sorted, |a, b| b.date.cmp(&a.date).then_with(|| b.created_ms.cmp(&a.created_ms)));
     let mut out = String::from("# My Confidant journal\n\n");
     if sorted.is_empty() {
         out.push_str("No entries yet.\n");

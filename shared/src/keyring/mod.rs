@@ -174,7 +174,7 @@ impl Keyring {
             .iter()
             .filter_map(|(text, device)| Some((InboxAddress::parse(text).ok()?, device.clone())))
             .collect();
-        devices.sort_by(|a, b| a.1.linked_on.cmp(&b.1.linked_on).then(a.1.name.cmp(&b.1.name)));
+        crate::sort::by(&mut devices, |a, b| a.1.linked_on.cmp(&b.1.linked_on).then(a.1.name.cmp(&b.1.name)));
         devices
     }
 }

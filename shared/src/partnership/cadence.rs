@@ -55,7 +55,7 @@ impl Partnership {
     /// Days of the meetings held on or before `today`, oldest first.
     pub fn held_meetings(&self, today: NaiveDate) -> Vec<NaiveDate> {
         let mut days: Vec<NaiveDate> = self.meetings.values().filter_map(|m| m.date).filter(|d| *d <= today).collect();
-        days.sort();
+        crate::sort::ascending(&mut days);
         days
     }
 

@@ -276,7 +276,7 @@ impl Partnership {
     /// Meetings, newest first.
     pub fn meetings_by_date(&self) -> Vec<&Meeting> {
         let mut meetings: Vec<&Meeting> = self.meetings.values().collect();
-        meetings.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
+        crate::sort::by(&mut meetings, |a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
         meetings
     }
 }

@@ -623,7 +623,7 @@ impl Program {
         let mut out = csv::Writer::from_writer(Vec::new());
         let _ = out.write_record(["submitted_on", "member", "contact", "spent_on", "category", "amount", "currency", "what_for", "meeting", "status", "status_on", "reason"]);
         let mut claims: Vec<&Claim> = self.budget.claims.values().collect();
-        claims.sort_by(|a, b| (&a.submitted_on, &a.id).cmp(&(&b.submitted_on, &b.id)));
+        crate::sort::by(&mut claims, |a, b| (&a.submitted_on, &a.id).cmp(&(&b.submitted_on, &b.id)));
         let inert = crate::workshop::summary::inert;
         for c in claims {
             let (name, contact) = self.roster.get(&c.member).map(|m| (m.name.clone(), m.contact.clone())).unwrap_or_default();

@@ -88,7 +88,7 @@ pub fn dashboard(program: &Program, today: NaiveDate) -> Dashboard<'_> {
             _ => (4, 0),
         }
     };
-    rows.sort_by(|a, b| (urgency(a), &a.m.matched_on, &a.m.id).cmp(&(urgency(b), &b.m.matched_on, &b.m.id)));
+    crate::sort::by(&mut rows, |a, b| (urgency(a), &a.m.matched_on, &a.m.id).cmp(&(urgency(b), &b.m.matched_on, &b.m.id)));
     let needing_a_look = rows.iter().filter(|r| r.needs_look).count();
     type InState = fn(&MatchRow<'_>) -> bool;
     let states: [(&'static str, InState); 7] = [

@@ -125,7 +125,7 @@ impl Program {
     /// The groups' reports, by name.
     pub fn group_reports_by_name(&self) -> Vec<&GroupReport> {
         let mut reports: Vec<&GroupReport> = self.group_reports.values().collect();
-        reports.sort_by(|a, b| (a.name.to_lowercase(), &a.id).cmp(&(b.name.to_lowercase(), &b.id)));
+        crate::sort::by(&mut reports, |a, b| (a.name.to_lowercase(), &a.id).cmp(&(b.name.to_lowercase(), &b.id)));
         reports
     }
 }

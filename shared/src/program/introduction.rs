@@ -573,7 +573,7 @@ impl Program {
             })
             .map(|m| m.reply_to.clone())
             .collect();
-        inboxes.sort();
+        crate::sort::ascending(&mut inboxes);
         inboxes.dedup();
         inboxes
     }

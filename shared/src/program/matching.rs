@@ -167,7 +167,7 @@ pub fn fit(mentor: &Candidate, mentee: &Candidate) -> Fit {
     }
 
     // Strongest reason first; ties keep the order above.
-    scored.sort_by_key(|(points, _)| std::cmp::Reverse(*points));
+    crate::sort::by_key(&mut scored, |(points, _)| std::cmp::Reverse(*points));
     Fit { score: scored.iter().map(|(p, _)| p).sum(), reasons: scored.into_iter().map(|(_, r)| r).collect(), broken }
 }
 
@@ -268,7 +268,7 @@ impl Draft {
 
 fn sorted_unique(people: &[Candidate]) -> Vec<&Candidate> {
     let mut sorted: Vec<&Candidate> = people.iter().collect();
-    sorted.sort_by(|a, b| a.id.cmp(&b.id));
+    crate::sort::by(&mut sorted, |a, b| a.id.cmp(&b.id));
     sorted.dedup_by(|a, b| a.id == b.id);
     sorted
 }
@@ -353,7 +353,7 @@ pub fn draft(mentors: &[Candidate], mentees: &[Candidate], rules: &MatchingRules
             }
         }
     }
-    out.pairs.sort_by(|a, b| (&a.mentor, &a.mentee).cmp(&(&b.mentor, &b.mentee)));
+    crate::sort::by(&mut out.pairs, |a, b| (&a.mentor, &a.mentee).cmp(&(&b.mentor, &b.mentee)));
 
     for (e, mentee) in mentees.iter().enumerate() {
         if placed[e] {
@@ -432,7 +432,7 @@ pub fn draft_peers(people: &[Candidate], rules: &MatchingRules) -> PeerDraft {
             out.pairs.push(DraftPair { mentor: people[l].id.clone(), mentee: people[f].id.clone(), fit: fit(people[l], people[f]), pinned: false });
         }
     }
-    out.pairs.sort_by(|a, b| (&a.mentor, &a.mentee).cmp(&(&b.mentor, &b.mentee)));
+    crate::sort::by(&mut out.pairs, |a, b| (&a.mentor, &a.mentee).cmp(&(&b.mentor, &b.mentee)));
     out
 }
 

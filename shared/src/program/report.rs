@@ -39,7 +39,7 @@ pub fn matches_csv(program: &Program) -> String {
     let _ = out.write_record(["mentor", "mentee", "matched_on", "status", "ended_on", "meetings_held", "last_meeting"]);
     let name = |id: &str| program.roster.get(id).map(|m| m.name.clone()).unwrap_or_default();
     let mut matches: Vec<_> = program.matches.values().collect();
-    matches.sort_by(|a, b| (&a.matched_on, &a.id).cmp(&(&b.matched_on, &b.id)));
+    crate::sort::by(&mut matches, |a, b| (&a.matched_on, &a.id).cmp(&(&b.matched_on, &b.id)));
     for m in matches {
         let check_in = m.latest_check_in();
         let status = match m.status {
@@ -103,7 +103,7 @@ impl ProgramReport {
         // Closed surveys, oldest first, each question compared by the rule
         // the desk uses too (`Program::change_since_earlier`).
         let mut closed: Vec<(&String, &super::survey::ProgramSurvey)> = program.surveys.iter().filter(|(_, s)| !s.is_open()).collect();
-        closed.sort_by(|a, b| (&a.1.published_on, a.0).cmp(&(&b.1.published_on, b.0)));
+        crate::sort::by(&mut closed, |a, b| (&a.1.published_on, a.0).cmp(&(&b.1.published_on, b.0)));
         let mut surveys = Vec::new();
         for (id, held) in closed {
             let Some((survey, view)) = program.survey_view(id) else { continue };

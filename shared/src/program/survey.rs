@@ -279,7 +279,7 @@ impl Survey {
                     AnswerValue::Text(t) if !t.trim().is_empty() => Some(t.trim().to_string()),
                     _ => None,
                 }).collect();
-                texts.sort();
+                crate::sort::ascending(&mut texts);
                 Shown::Texts(texts)
             }
         };
@@ -595,7 +595,7 @@ impl Program {
         let this_place = (this.published_on, id);
         let mut earlier: Vec<(&String, &ProgramSurvey)> =
             self.surveys.iter().filter(|(other, s)| !s.is_open() && (s.published_on, other.as_str()) < this_place).collect();
-        earlier.sort_by(|a, b| (&b.1.published_on, b.0).cmp(&(&a.1.published_on, a.0)));
+        crate::sort::by(&mut earlier, |a, b| (&b.1.published_on, b.0).cmp(&(&a.1.published_on, a.0)));
         // Latest first: each earlier survey's shown results.
         let before: Vec<Vec<QuestionResult>> = earlier.iter().filter_map(|(other, _)| self.survey_view(other)?.1.results.map(|[whole, _, _]| whole)).collect();
         let mean = |r: &QuestionResult| match r.shown {

@@ -113,7 +113,7 @@ impl Program {
             .filter(|m| m.role == MemberRole::Mentor && m.state != MemberState::Left && !self.trained(&m.id, today))
             .map(|m| (m.id.clone(), m.name.clone()))
             .collect();
-        list.sort_by(|a, b| a.1.cmp(&b.1));
+        crate::sort::by(&mut list, |a, b| a.1.cmp(&b.1));
         list
     }
 
@@ -136,7 +136,7 @@ impl Program {
 /// Trainings by day, newest first.
 pub fn by_day(trainings: &BTreeMap<String, TrainingEvent>) -> Vec<TrainingEvent> {
     let mut list: Vec<TrainingEvent> = trainings.values().cloned().collect();
-    list.sort_by(|a, b| (&b.day, &b.id).cmp(&(&a.day, &a.id)));
+    crate::sort::by(&mut list, |a, b| (&b.day, &b.id).cmp(&(&a.day, &a.id)));
     list
 }
 

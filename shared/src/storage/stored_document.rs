@@ -61,7 +61,7 @@ impl StoredDocument {
     /// Load a document from all of its records, in any order. A record that
     /// does not parse is quarantined and the rest still loads.
     pub fn load(id: DocumentId, mut records: Vec<StoredChunk>, actor: ActorId) -> Loaded {
-        records.sort_by(|a, b| a.key.cmp(&b.key));
+        crate::sort::by(&mut records, |a, b| a.key.cmp(&b.key));
         let mut document = StoredDocument::create(id, AutoCommit::new(), actor);
         let mut quarantined = Vec::new();
         for record in records {

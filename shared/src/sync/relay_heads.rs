@@ -55,7 +55,7 @@ fn parse_known(hashes: &[String], doc: &mut AutoCommit) -> Vec<ChangeHash> {
 
 fn to_text(heads: &[ChangeHash]) -> Vec<String> {
     let mut hashes: Vec<String> = heads.iter().map(|h| h.to_string()).collect();
-    hashes.sort();
+    crate::sort::ascending(&mut hashes);
     hashes.dedup();
     hashes
 }
@@ -72,7 +72,7 @@ impl RelayHeads {
         for heads in self.in_flight.values() {
             known.extend(parse_known(heads, doc));
         }
-        known.sort();
+        crate::sort::ascending(&mut known);
         known.dedup();
         known
     }
@@ -136,7 +136,7 @@ impl RelayHeads {
     pub fn acknowledged(&mut self, client_ref: u64, doc: &mut AutoCommit) {
         let Some(heads) = self.in_flight.remove(&client_ref) else { return };
         self.hashes.extend(heads);
-        self.hashes.sort();
+        crate::sort::ascending(&mut self.hashes);
         self.hashes.dedup();
         self.collapse(doc);
     }

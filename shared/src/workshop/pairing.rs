@@ -159,7 +159,7 @@ fn seat(people: &[&str], pair_cost: &dyn Fn(&str, &str) -> i64, out_cost: &dyn F
             groups.push(vec![people[i].to_string(), people[j].to_string()]);
         }
     }
-    groups.sort();
+    crate::sort::ascending(&mut groups);
     let mut bye = None;
     if let Some(extra) = odd_one {
         match odd {

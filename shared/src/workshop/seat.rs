@@ -70,7 +70,7 @@ fn first_mentee(workshop: &Workshop, round: u32, group: &[String]) -> usize {
         (0..group.len()).min_by_key(|&at| (went_first.get(group[at].as_str()).copied().unwrap_or(0), draw(&group[at]))).unwrap_or(0)
     };
     let mut earlier: Vec<&super::WorkshopRound> = workshop.rounds.iter().filter(|r| r.number < round).collect();
-    earlier.sort_by_key(|r| r.number);
+    crate::sort::by_key(&mut earlier, |r| r.number);
     for r in earlier {
         for g in &r.groups {
             let at = pick(&went_first, r.number, g);

@@ -99,7 +99,7 @@ pub fn wrap_up_view(questions: &[String], received: &[SharedAnswers]) -> WrapUpV
                 .map(|a| a.trim().chars().take(MAX_ANSWER_CHARS).collect::<String>())
                 .filter(|a| !a.is_empty())
                 .collect();
-            answers.sort();
+            crate::sort::ascending(&mut answers);
             (question.clone(), answers)
         })
         .collect();
