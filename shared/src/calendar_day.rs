@@ -26,6 +26,13 @@ pub fn parse_day(text: &str) -> Option<NaiveDate> {
     digits.then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()).flatten()
 }
 
+/// Whether `day` is one documents can store and read back: years 0000 to
+/// 9999, the four digits [`parse_day`] reads. A day from another device
+/// (a letter, a form) is checked with this before it is kept.
+pub fn is_storable(day: NaiveDate) -> bool {
+    (0..=9999).contains(&day.year())
+}
+
 /// A day as documents store it.
 pub fn day_text(day: NaiveDate) -> String {
     day.format("%Y-%m-%d").to_string()
@@ -56,6 +63,10 @@ pub fn day_label(day: NaiveDate) -> String {
 /// were (no migration). Read leniently: text that is not a day (a partner's
 /// malformed edit, an empty field from an older version), another type, or
 /// no field at all is no day, never a document that cannot be opened.
+/// The next save writes back what was read, so such a value becomes no day
+/// (every version has written days with [`day_text`], so only a malformed
+/// edit is lost). Where "not a day" must keep a meaning, the field has its
+/// own module (a survey's `closed_on`).
 pub mod stored {
     use autosurgeon::{HydrateError, Prop, ReadDoc, Reconciler};
     use automerge::{ObjId, ScalarValue, Value};
@@ -127,6 +138,15 @@ mod tests {
         assert_eq!(parse_day("next week"), None);
         assert_eq!(parse_day(""), None);
         assert_eq!(day_text(parse_day("2027-03-04").unwrap()), "2027-03-04");
+        // What is stored reads back; days past four-digit years are not kept.
+        for day in [NaiveDate::from_ymd_opt(0, 1, 1).unwrap(), NaiveDate::from_ymd_opt(9999, 12, 31).unwrap()] {
+            assert!(is_storable(day));
+            assert_eq!(parse_day(&day_text(day)), Some(day));
+        }
+        for day in [NaiveDate::MAX, NaiveDate::MIN, NaiveDate::from_ymd_opt(-1, 1, 1).unwrap(), NaiveDate::from_ymd_opt(10000, 1, 1).unwrap()] {
+            assert!(!is_storable(day));
+            assert_eq!(parse_day(&day_text(day)), None);
+        }
         assert_eq!(day_label(parse_day("2026-12-07").unwrap()), "Mon 7 Dec 2026");
     }
 

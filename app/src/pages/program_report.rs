@@ -73,7 +73,7 @@ fn Figures(report: ProgramReport) -> impl IntoView {
             let words = if s.means.is_empty() {
                 format!("{}: {} answered; too few to show any total.", s.title, s.answered)
             } else {
-                format!("{} (closed {}, {} answered), mean per question and the change since the earlier survey: {}.", s.title, s.closed_on.map(crate::clock::day_words).unwrap_or_default(), s.answered, bars.iter().map(|(q, _, v)| format!("{q} {v}")).collect::<Vec<_>>().join("; "))
+                format!("{} ({}, {} answered), mean per question and the change since the earlier survey: {}.", s.title, s.closed_on.map(|day| format!("closed {}", crate::clock::day_words(day))).unwrap_or_else(|| "closed".into()), s.answered, bars.iter().map(|(q, _, v)| format!("{q} {v}")).collect::<Vec<_>>().join("; "))
             };
             view! { <BarChart title=s.title.clone() bars summary=words top=Some(10.0) testid="report-survey"/> }
         }).collect_view()}

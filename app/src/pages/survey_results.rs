@@ -8,7 +8,7 @@
 //! earlier survey that asked the same questions.
 
 use confidant_shared::program::page::ProgramPage;
-use confidant_shared::program::survey::{AnswerValue, Naming, Question, QuestionKind, QuestionResult, Shown, Survey, SurveyRole, SurveyTemplate, SurveyView, DEFAULT_THRESHOLD, LIKERT, MIN_THRESHOLD};
+use confidant_shared::program::survey::{SurveyClosing, AnswerValue, Naming, Question, QuestionKind, QuestionResult, Shown, Survey, SurveyRole, SurveyTemplate, SurveyView, DEFAULT_THRESHOLD, LIKERT, MIN_THRESHOLD};
 use confidant_shared::program::Program;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -179,11 +179,11 @@ fn SurveyCard(id: String, program: ReadSignal<Program, LocalStorage>, editing: D
     view! {
         {move || view_of.get().map(|(survey, seen, (published_on, closed_on))| {
             let close = close.clone();
-            let open = closed_on.is_none();
-            let day = |day: Option<_>| day.map(crate::clock::day_words).unwrap_or_default();
+            let open = closed_on == SurveyClosing::Open;
             let state = match closed_on {
-                None => format!("Open since {}, {}: {} answered.", day(published_on), naming_short(survey.naming), seen.answered),
-                Some(closed_on) => format!("Closed on {}, {}: {} answered.", crate::clock::day_words(closed_on), naming_short(survey.naming), seen.answered),
+                SurveyClosing::Open => format!("Open since {}, {}: {} answered.", published_on.map(crate::clock::day_words).unwrap_or_default(), naming_short(survey.naming), seen.answered),
+                SurveyClosing::On(day) => format!("Closed on {}, {}: {} answered.", crate::clock::day_words(day), naming_short(survey.naming), seen.answered),
+                SurveyClosing::OnAnUnreadableDay => format!("Closed, {}: {} answered.", naming_short(survey.naming), seen.answered),
             };
             let heading = format!("survey-card-{}", survey.id);
             let labelled_by = heading.clone();

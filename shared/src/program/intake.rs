@@ -246,6 +246,8 @@ pub enum NotEligible {
     NoPlaces,
     /// The start date is after the form was sent.
     StartsLater,
+    /// A start date no document can keep (past year 9999, before year 0).
+    StartUnreadable,
 }
 
 impl NotEligible {
@@ -264,6 +266,7 @@ impl NotEligible {
             NotEligible::TopicNotOffered(topic) => format!("This program does not offer \"{topic}\"; choose from its topics."),
             NotEligible::NoPlaces => "Say how many people you can mentor at once (at least one).".to_string(),
             NotEligible::StartsLater => "Your start date is after today; check it.".to_string(),
+            NotEligible::StartUnreadable => "Your start date is not a day this program can keep; check it.".to_string(),
         }
     }
 }
@@ -279,6 +282,9 @@ pub fn eligibility(form: &IntakeForm, settings: &ProgramSettings, today: NaiveDa
     }
     if form.started_on > today {
         why.push(NotEligible::StartsLater);
+    }
+    if !crate::calendar_day::is_storable(form.started_on) {
+        why.push(NotEligible::StartUnreadable);
     }
     if form.role == IntakeRole::VolunteerToMentor {
         let eligible_on = add_days(form.started_on, u64::from(settings.mentor_min_service_days));
@@ -339,6 +345,9 @@ mod tests {
         request.role = IntakeRole::RequestMentor;
         request.capacity = 0;
         assert_eq!(eligibility(&request, &settings, today), vec![]);
+        // A start no document could keep (a crafted form) is refused.
+        let long_ago = IntakeForm { started_on: NaiveDate::MIN, ..request.clone() };
+        assert_eq!(eligibility(&long_ago, &settings, today), vec![NotEligible::StartUnreadable]);
         // After the deadline, and without the supervisor told.
         request.supervisor_informed = false;
         request.topics.insert("Astrology".into());

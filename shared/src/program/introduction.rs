@@ -507,6 +507,11 @@ impl Program {
         let Some(m) = self.matches.get_mut(match_id) else { return false };
         match word {
             MatchWord::Continues { term_ends, continues } => {
+                // A day that would not read back could not replace an
+                // earlier answer for it: refused, as any odd letter.
+                if !crate::calendar_day::is_storable(term_ends) {
+                    return false;
+                }
                 let term_ends = Some(term_ends);
                 m.answers.retain(|a| !(a.member == member && a.term_ends == term_ends));
                 m.answers.push(super::TermAnswer { member, term_ends, continues });
@@ -645,6 +650,10 @@ mod tests {
         assert!(p.receive_word(Some(&mira), "m1", yes.clone(), today));
         assert!(p.receive_word(Some(&mira), "m1", yes, today));
         assert_eq!(p.matches["m1"].answers.len(), 1, "answered again: replaced");
+        // A day no document can keep (it would not read back) is refused.
+        let far = MatchWord::Continues { term_ends: chrono::NaiveDate::MAX, continues: false };
+        assert!(!p.receive_word(Some(&mira), "m1", far, today));
+        assert_eq!(p.matches["m1"].answers.len(), 1);
         let end = MatchWord::PleaseEnd { reason: EndReason::MismatchedSchedules, note: "n".repeat(9_000) };
         assert!(p.receive_word(Some(&oli), "m1", end.clone(), today));
         assert_eq!(p.matches["m1"].end_requests[0].note.len(), MAX_TEXT, "bounded");

@@ -118,7 +118,7 @@ impl ProgramReport {
                     _ => None,
                 })
                 .collect();
-            surveys.push(SurveyReport { title: survey.title.clone(), closed_on: held.closed_on.clone(), answered: view.answered, means });
+            surveys.push(SurveyReport { title: survey.title.clone(), closed_on: held.closed_on.day(), answered: view.answered, means });
         }
         ProgramReport {
             name: program.name.clone(),

@@ -428,11 +428,62 @@ pub struct ProgramSurvey {
     pub survey: String,
     #[autosurgeon(with = "crate::calendar_day::stored_text")]
     pub published_on: Option<NaiveDate>,
-    /// None while it is open (written as empty text, as it always was).
-    #[autosurgeon(with = "crate::calendar_day::stored_text")]
-    pub closed_on: Option<NaiveDate>,
+    #[autosurgeon(with = "closing_stored")]
+    pub closed_on: SurveyClosing,
     #[autosurgeon(hydrate = "crate::document::fields::map_by_key")]
     pub answers: BTreeMap<String, StoredAnswer>,
+}
+
+/// Whether a survey still takes answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SurveyClosing {
+    #[default]
+    Open,
+    On(NaiveDate),
+    /// Closed, but its day does not read (a device wrote something else):
+    /// still closed, so a survey whose results were shown never takes an
+    /// answer that a before-and-after comparison would single out.
+    OnAnUnreadableDay,
+}
+
+impl SurveyClosing {
+    /// The day it closed, when it did and that day reads.
+    pub fn day(self) -> Option<NaiveDate> {
+        match self {
+            SurveyClosing::On(day) => Some(day),
+            SurveyClosing::Open | SurveyClosing::OnAnUnreadableDay => None,
+        }
+    }
+}
+
+/// [`SurveyClosing`] as documents have always stored it: the closing day's
+/// text, empty while open. Any other text or value reads as closed.
+mod closing_stored {
+    use autosurgeon::{HydrateError, Prop, ReadDoc, Reconciler};
+    use automerge::{ObjId, ScalarValue, Value};
+
+    use super::SurveyClosing;
+    use crate::calendar_day::{day_text, parse_day};
+
+    pub fn hydrate<D: ReadDoc>(doc: &D, obj: &ObjId, prop: Prop<'_>) -> Result<SurveyClosing, HydrateError> {
+        Ok(match doc.get(obj, &prop)? {
+            None => SurveyClosing::Open,
+            Some((Value::Scalar(value), _)) => match value.as_ref() {
+                ScalarValue::Str(text) if text.trim().is_empty() => SurveyClosing::Open,
+                ScalarValue::Str(text) => parse_day(text).map_or(SurveyClosing::OnAnUnreadableDay, SurveyClosing::On),
+                _ => SurveyClosing::OnAnUnreadableDay,
+            },
+            Some(_) => SurveyClosing::OnAnUnreadableDay,
+        })
+    }
+
+    pub fn reconcile<R: Reconciler>(closing: &SurveyClosing, mut reconciler: R) -> Result<(), R::Error> {
+        reconciler.str(match closing {
+            SurveyClosing::Open => String::new(),
+            SurveyClosing::On(day) => day_text(*day),
+            SurveyClosing::OnAnUnreadableDay => "closed".to_string(),
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
@@ -469,7 +520,7 @@ impl ProgramSurvey {
     }
 
     pub fn is_open(&self) -> bool {
-        self.closed_on.is_none()
+        self.closed_on == SurveyClosing::Open
     }
 
     /// The answers that read and check (a co-coordinator's device wrote
@@ -505,7 +556,7 @@ impl Program {
             return false;
         }
         let Ok(json) = serde_json::to_string(survey) else { return false };
-        self.surveys.insert(survey.id.clone(), ProgramSurvey { survey: json, published_on: Some(today), closed_on: None, answers: BTreeMap::new() });
+        self.surveys.insert(survey.id.clone(), ProgramSurvey { survey: json, published_on: Some(today), closed_on: SurveyClosing::Open, answers: BTreeMap::new() });
         true
     }
 
@@ -513,7 +564,7 @@ impl Program {
     /// can be shown.
     pub fn close_survey(&mut self, id: &str, today: NaiveDate) {
         if let Some(s) = self.surveys.get_mut(id).filter(|s| s.is_open()) {
-            s.closed_on = Some(today);
+            s.closed_on = SurveyClosing::On(today);
         }
     }
 
@@ -827,6 +878,40 @@ mod tests {
         let page = crate::program::page::ProgramPage::of(&p, "inbox");
         let ids: Vec<String> = page.surveys().into_iter().map(|s| s.id).collect();
         assert_eq!(ids, ["anon", "named"]);
+    }
+
+    #[test]
+    fn a_survey_closed_on_a_day_that_does_not_read_stays_closed() {
+        use automerge::transaction::Transactable;
+        use automerge::{AutoCommit, ReadDoc, ScalarValue, ROOT};
+        let ana = inbox(1);
+        let mut p = program_with(&[("ana", MemberRole::Mentee, &ana)]);
+        let today = day("2026-12-01");
+        let survey = Survey { naming: Naming::Named, ..libraries_survey("pre", false) };
+        assert!(p.publish_survey(&survey, today));
+        let mut doc = AutoCommit::new();
+        autosurgeon::reconcile(&mut doc, &p).unwrap();
+        let (_, surveys) = doc.get(ROOT, "surveys").unwrap().unwrap();
+        let (_, pre) = doc.get(&surveys, "pre").unwrap().unwrap();
+        // Open is empty text, as it always was; closed is the day.
+        assert_eq!(autosurgeon::hydrate_prop::<_, String, _, _>(&doc, &pre, "closed_on").unwrap(), "");
+        let letter = SurveyLetter { answer_id: None, answers: answer(&survey, SurveyRole::Mentee, &[("goals", AnswerValue::Likert(4))]) };
+        for odd in [ScalarValue::Str("last week".into()), ScalarValue::Int(1), ScalarValue::Null] {
+            doc.put(&pre, "closed_on", odd).unwrap();
+            let mut read: Program = autosurgeon::hydrate(&doc).unwrap();
+            assert_eq!(read.surveys["pre"].closed_on, SurveyClosing::OnAnUnreadableDay);
+            assert!(read.open_surveys().is_empty(), "not listed as open");
+            assert_eq!(read.receive_survey_answer(Some(&ana), &letter, today), Err(AnswerRefused::NotOpen));
+            // Written back as closed, never as open.
+            autosurgeon::reconcile(&mut doc, &read).unwrap();
+            assert_eq!(autosurgeon::hydrate::<_, Program>(&doc).unwrap().surveys["pre"].closed_on, SurveyClosing::OnAnUnreadableDay);
+            read.close_survey("pre", today);
+            assert_eq!(read.surveys["pre"].closed_on, SurveyClosing::OnAnUnreadableDay, "closing again changes nothing");
+        }
+        p.close_survey("pre", today);
+        autosurgeon::reconcile(&mut doc, &p).unwrap();
+        assert_eq!(autosurgeon::hydrate_prop::<_, String, _, _>(&doc, &pre, "closed_on").unwrap(), "2026-12-01");
+        assert_eq!(autosurgeon::hydrate::<_, Program>(&doc).unwrap().surveys["pre"].closed_on, SurveyClosing::On(today));
     }
 
     #[test]
