@@ -44,14 +44,17 @@ use crate::shell::Shell;
 /// have no split loader: there the page is an ordinary async function.
 macro_rules! lazy_page {
     ($name:ident, $page:ident) => {
+        // Built untracked: the page is made inside `Suspend`, which would
+        // otherwise make the whole page again whenever a signal its setup
+        // reads changes (losing focus and what is being typed).
         #[cfg(confidant_split)]
         #[leptos::lazy]
         fn $name() -> AnyView {
-            view! { <$page/> }.into_any()
+            untrack(|| view! { <$page/> }.into_any())
         }
         #[cfg(not(confidant_split))]
         async fn $name() -> AnyView {
-            view! { <$page/> }.into_any()
+            untrack(|| view! { <$page/> }.into_any())
         }
     };
 }
