@@ -9,6 +9,8 @@
 //! - [`shell`]: what surrounds every page: navigation, sync status, version,
 //!   the "reload to update" prompt.
 //! - [`pages`]: one component per route.
+//! - `page_modules`: which pages ship in which module of the split release
+//!   build, fetched the first time one of them opens.
 //! - [`widgets`]: pieces several pages use (document editing, sharing panel,
 //!   invite code, downloads).
 //! - [`service_worker`]: registers the offline worker and reports updates.
@@ -18,6 +20,7 @@
 pub mod api;
 pub mod clock;
 pub mod money;
+mod page_modules;
 pub mod pages;
 pub mod store;
 pub mod service_worker;
@@ -30,56 +33,9 @@ use leptos_meta::provide_meta_context;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use crate::pages::{
-    GoalPlanPage, GoalPlansPage, GroupPage, HomePage, JoinPage, LinkDevicePage, JournalEntryPage, JournalPage, NotFound, PartnershipPage, PartnershipsPage, ProgramPage,
-    ProgramPublicPage, ProgramsPage,
-    ResourcesPage, SettingsPage, WorkshopPage, WorkshopsPage,
-};
+use crate::page_modules::*;
+use crate::pages::{HomePage, NotFound};
 use crate::shell::Shell;
-
-/// A route's page as a split point. The release build (`scripts/split-app`,
-/// with `--cfg confidant_split`) moves each page's code into a module of
-/// its own, fetched the first time the page opens, so a first visit
-/// downloads the shell and Home only. Other builds (tests, `trunk serve`)
-/// have no split loader: there the page is an ordinary async function.
-macro_rules! lazy_page {
-    ($name:ident, $page:ident) => {
-        // Built untracked: the page is made inside `Suspend`, which would
-        // otherwise make the whole page again whenever a signal its setup
-        // reads changes (losing focus and what is being typed).
-        #[cfg(confidant_split)]
-        #[leptos::lazy]
-        fn $name() -> AnyView {
-            untrack(|| view! { <$page/> }.into_any())
-        }
-        #[cfg(not(confidant_split))]
-        async fn $name() -> AnyView {
-            untrack(|| view! { <$page/> }.into_any())
-        }
-    };
-}
-
-lazy_page!(lazy_journal_page, JournalPage);
-lazy_page!(lazy_journal_entry_page, JournalEntryPage);
-lazy_page!(lazy_goal_plans_page, GoalPlansPage);
-lazy_page!(lazy_goal_plan_page, GoalPlanPage);
-lazy_page!(lazy_partnerships_page, PartnershipsPage);
-lazy_page!(lazy_partnership_page, PartnershipPage);
-lazy_page!(lazy_group_page, GroupPage);
-lazy_page!(lazy_workshops_page, WorkshopsPage);
-lazy_page!(lazy_workshop_page, WorkshopPage);
-lazy_page!(lazy_programs_page, ProgramsPage);
-lazy_page!(lazy_program_page, ProgramPage);
-lazy_page!(lazy_program_public_page, ProgramPublicPage);
-lazy_page!(lazy_resources_page, ResourcesPage);
-lazy_page!(lazy_settings_page, SettingsPage);
-lazy_page!(lazy_join_page, JoinPage);
-lazy_page!(lazy_link_device_page, LinkDevicePage);
-
-/// A route's view while its page's module arrives (at once when it is here).
-fn lazily<F: std::future::Future<Output = AnyView> + Send + 'static>(load: fn() -> F) -> impl IntoView {
-    view! { <Suspense fallback=|| view! { <p role="status" class="page-loading">"Opening this page…"</p> }>{move || Suspend::new(load())}</Suspense> }
-}
 
 /// The whole app. `service_worker` and `relay` are off in browser unit
 /// tests, which run on the test runner's page rather than the built app.
@@ -96,22 +52,22 @@ pub fn App(#[prop(default = true)] service_worker: bool, #[prop(default = true)]
                     // The same list as confidant_shared::paths::ROUTES, which
                     // every link and navigation goes through.
                     <Route path=path!("/") view=HomePage/>
-                    <Route path=path!("/journal") view=|| lazily(lazy_journal_page)/>
-                    <Route path=path!("/journal/:id") view=|| lazily(lazy_journal_entry_page)/>
-                    <Route path=path!("/goals") view=|| lazily(lazy_goal_plans_page)/>
-                    <Route path=path!("/goals/:id") view=|| lazily(lazy_goal_plan_page)/>
-                    <Route path=path!("/partnerships") view=|| lazily(lazy_partnerships_page)/>
-                    <Route path=path!("/partnerships/:id") view=|| lazily(lazy_partnership_page)/>
-                    <Route path=path!("/partnerships/group/:id") view=|| lazily(lazy_group_page)/>
-                    <Route path=path!("/workshop") view=|| lazily(lazy_workshops_page)/>
-                    <Route path=path!("/workshop/:id") view=|| lazily(lazy_workshop_page)/>
-                    <Route path=path!("/program") view=|| lazily(lazy_programs_page)/>
-                    <Route path=path!("/program/:id") view=|| lazily(lazy_program_page)/>
-                    <Route path=path!("/program/page/:id") view=|| lazily(lazy_program_public_page)/>
-                    <Route path=path!("/resources") view=|| lazily(lazy_resources_page)/>
-                    <Route path=path!("/settings") view=|| lazily(lazy_settings_page)/>
-                    <Route path=path!("/join") view=|| lazily(lazy_join_page)/>
-                    <Route path=path!("/link") view=|| lazily(lazy_link_device_page)/>
+                    <Route path=path!("/journal") view=|| lazily(journal_page)/>
+                    <Route path=path!("/journal/:id") view=|| lazily(journal_entry_page)/>
+                    <Route path=path!("/goals") view=|| lazily(goal_plans_page)/>
+                    <Route path=path!("/goals/:id") view=|| lazily(goal_plan_page)/>
+                    <Route path=path!("/partnerships") view=|| lazily(partnerships_page)/>
+                    <Route path=path!("/partnerships/:id") view=|| lazily(partnership_page)/>
+                    <Route path=path!("/partnerships/group/:id") view=|| lazily(group_page)/>
+                    <Route path=path!("/workshop") view=|| lazily(workshops_page)/>
+                    <Route path=path!("/workshop/:id") view=|| lazily(workshop_page)/>
+                    <Route path=path!("/program") view=|| lazily(programs_page)/>
+                    <Route path=path!("/program/:id") view=|| lazily(program_page)/>
+                    <Route path=path!("/program/page/:id") view=|| lazily(program_public_page)/>
+                    <Route path=path!("/resources") view=|| lazily(resources_page)/>
+                    <Route path=path!("/settings") view=|| lazily(settings_page)/>
+                    <Route path=path!("/join") view=|| lazily(join_page)/>
+                    <Route path=path!("/link") view=|| lazily(link_device_page)/>
                 </Routes>
             </Shell>
         </Router>
