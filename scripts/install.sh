@@ -56,7 +56,7 @@ if ! wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_VERSION "; then
   as_root npm install --global --no-fund --no-audit "binaryen@$BINARYEN_VERSION"
 fi
 
-# wasm-split-cli splits the release wasm by page (scripts/split-app); its
+# wasm-split-cli splits the release wasm by section (scripts/split-app); its
 # format must match the wasm_split_helpers that Leptos links.
 WASM_SPLIT_VERSION=0.2.4
 if ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then

@@ -102,6 +102,7 @@ pub fn lazily<F: Future<Output = Result<AnyView, PageModuleMissing>> + 'static>(
                     Ok(view) => {
                         if page.try_set_value(Some(view)).is_none() {
                             arrival.try_set(Arrival::Here);
+                            crate::shell::focus_arrived_page();
                         }
                     }
                     Err(PageModuleMissing) => {
