@@ -20,8 +20,9 @@ use crate::pages::{
     ProgramPublicPage, ProgramsPage, ResourcesPage, SettingsPage, WorkshopPage, WorkshopsPage,
 };
 
-/// A page's module did not arrive (offline on a first visit to that
-/// section, or the relay went away mid-download).
+/// A page's module did not arrive: the connection dropped before the
+/// section was first opened, or Confidant was updated while this tab was
+/// open and the server no longer has this version's modules.
 #[derive(Debug)]
 pub struct PageModuleMissing;
 
@@ -34,8 +35,9 @@ impl From<leptos::wasm_split::SplitLoaderError> for PageModuleMissing {
 
 macro_rules! page_module {
     ($module:ident: $($name:ident => $page:ident),+ $(,)?) => {$(
-        // Made untracked: the page is built inside a task, and what its
-        // setup reads must not make it again.
+        // Made untracked: the task that builds the page runs with the
+        // route's observer, so a signal read in the page's setup would
+        // otherwise make the router build the whole page again.
         #[cfg(confidant_split)]
         #[leptos::wasm_split::wasm_split($module, wasm_split_path = ::leptos::wasm_split, fallible)]
         pub fn $name() -> Result<AnyView, PageModuleMissing> {
@@ -117,10 +119,25 @@ pub fn lazily<F: Future<Output = Result<AnyView, PageModuleMissing>> + 'static>(
         Arrival::Loading => view! { <p role="status" class="page-loading">"Opening this page…"</p> }.into_any(),
         Arrival::Missing => {
             let fetch = fetch.clone();
+            let try_again = move |_| {
+                // The button goes away: the page region keeps the focus,
+                // and the heading takes it once the page is here.
+                crate::shell::focus_page_region();
+                fetch();
+            };
+            // After an update, this version's modules are gone from the
+            // server: only a reload (to the new version) opens the page.
+            let reload = |_| {
+                if let Some(window) = web_sys::window() {
+                    let _ = window.location().reload();
+                }
+            };
             view! {
                 <div role="alert" class="page-loading">
-                    <p>"This page could not be downloaded. Check your connection, then try again."</p>
-                    <button type="button" on:click=move |_| fetch()>"Try again"</button>
+                    <p>"This page could not be downloaded: check your connection and try again, or reload if Confidant was just updated."</p>
+                    <button type="button" on:click=try_again>"Try again"</button>
+                    " "
+                    <button type="button" on:click=reload>"Reload"</button>
                 </div>
             }
             .into_any()

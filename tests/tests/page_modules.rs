@@ -23,7 +23,7 @@ async fn a_section_whose_code_does_not_arrive_says_so_and_opens_on_trying_again(
     find::heading(&browser, "Home").await?;
     find::css(&browser, &format!("nav a[href='{}']", Section::Journal.path())).await?.click().await?;
     let alert = find::css(&browser, "[role='alert'].page-loading").await?;
-    assert_eq!(alert.find(fantoccini::Locator::Css("p")).await?.text().await?, "This page could not be downloaded. Check your connection, then try again.");
+    assert_eq!(alert.find(fantoccini::Locator::Css("p")).await?.text().await?, "This page could not be downloaded: check your connection and try again, or reload if Confidant was just updated.");
 
     // Another section still opens: one missing module stops nothing else.
     find::css(&browser, &format!("nav a[href='{}']", Section::Settings.path())).await?.click().await?;
@@ -34,8 +34,22 @@ async fn a_section_whose_code_does_not_arrive_says_so_and_opens_on_trying_again(
     browser.cdp("Network.setBlockedURLs", json!({ "urls": [] })).await?;
     try_again.click().await?;
     find::heading(&browser, Section::Journal.title()).await?;
+    // The keyboard goes on from the page's heading, not from the top of
+    // the document where the removed button left it.
+    find::until(&browser, "the focus on the page's heading", "document.activeElement?.tagName === 'H1'").await?;
     let empty = find::css(&browser, "[data-testid='empty-state']").await?.text().await?;
     assert_eq!(empty, Section::Journal.empty_state());
+
+    // Reload is the way out when this version's modules are gone from the
+    // server (an update while the tab was open): the page opens afresh.
+    browser.cdp("Network.setBlockedURLs", json!({ "urls": ["*split_workshop_pages*"] })).await?;
+    find::css(&browser, &format!("nav a[href='{}']", Section::Workshop.path())).await?.click().await?;
+    let reload = find::by_text(&browser, "button", "Reload").await?;
+    browser.cdp("Network.setBlockedURLs", json!({ "urls": [] })).await?;
+    browser.eval("window.beforeReload = true; return true;").await?;
+    reload.click().await?;
+    find::until(&browser, "a fresh page", "window.beforeReload === undefined").await?;
+    find::heading(&browser, Section::Workshop.title()).await?;
 
     browser.close().await
 }

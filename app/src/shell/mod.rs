@@ -67,6 +67,14 @@ pub(crate) fn focus_arrived_page() {
     });
 }
 
+/// Put the focus on the page region itself, where a page that is still
+/// arriving keeps it (see [`focus_arrived_page`]).
+pub(crate) fn focus_page_region() {
+    if let Some(main) = document().get_element_by_id("main") {
+        focus_as_a_landmark(main);
+    }
+}
+
 /// Focus an element that is not a control (a heading, the page region).
 fn focus_as_a_landmark(target: web_sys::Element) {
     if let Ok(target) = target.dyn_into::<web_sys::HtmlElement>() {

@@ -148,9 +148,10 @@ pub(super) fn start() -> SyncEngine {
     let engine = handle.clone();
     spawn_local(async move {
         // The release build fetches the engine's code as a module of its
-        // own while the first page draws; a failed fetch (offline on a
-        // first visit) is tried again until it arrives. Until then the
-        // status reads offline, and what is saved waits in the store.
+        // own while the first page draws; a failed fetch (the connection
+        // dropped during a first visit) is tried again until it arrives.
+        // Until then the status reads offline, and what is saved waits in
+        // the store.
         while fetch_sync_engine().await.is_err() {
             warn("the sync engine's module did not arrive; trying again in 5 s");
             let (done, later) = oneshot::channel::<()>();
