@@ -56,6 +56,20 @@ if ! wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_VERSION "; then
   as_root npm install --global --no-fund --no-audit "binaryen@$BINARYEN_VERSION"
 fi
 
+# scripts/split-app hashes the split build's files for their integrity.
+if ! command -v openssl >/dev/null; then
+  say "installing OpenSSL's command line tool"
+  apt_install openssl
+fi
+
+# wasm-split-cli splits the release wasm by section (scripts/split-app); its
+# format must match the wasm_split_helpers that Leptos links.
+WASM_SPLIT_VERSION=0.2.4
+if ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+  say "installing wasm-split-cli $WASM_SPLIT_VERSION (about 1 minute)"
+  cargo install --force "wasm_split_cli_support@$WASM_SPLIT_VERSION" --features build-binary
+fi
+
 if [ "${1:-}" = "--test" ]; then
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
     say "installing Chromium and ChromeDriver"

@@ -68,8 +68,14 @@ pub fn day_words(day: NaiveDate) -> String {
     }
 }
 
+/// A day that may be missing (a document's optional day), in the person's
+/// words; nothing when there is no day.
+pub fn maybe_day_words(day: Option<NaiveDate>) -> String {
+    day.map(day_words).unwrap_or_default()
+}
+
 /// A moment (milliseconds since the epoch) as a day in the person's words.
 pub fn moment_day_words(at_ms: i64) -> String {
     let offset = -(js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at_ms as f64)).get_timezone_offset() as i32);
-    local_date(at_ms, offset).map(day_words).unwrap_or_default()
+    maybe_day_words(local_date(at_ms, offset))
 }

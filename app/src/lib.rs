@@ -9,6 +9,8 @@
 //! - [`shell`]: what surrounds every page: navigation, sync status, version,
 //!   the "reload to update" prompt.
 //! - [`pages`]: one component per route.
+//! - `page_modules`: which pages ship in which module of the split release
+//!   build, fetched the first time one of them opens.
 //! - [`widgets`]: pieces several pages use (document editing, sharing panel,
 //!   invite code, downloads).
 //! - [`service_worker`]: registers the offline worker and reports updates.
@@ -18,6 +20,7 @@
 pub mod api;
 pub mod clock;
 pub mod money;
+mod page_modules;
 pub mod pages;
 pub mod store;
 pub mod service_worker;
@@ -30,11 +33,8 @@ use leptos_meta::provide_meta_context;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use crate::pages::{
-    GoalPlanPage, GoalPlansPage, GroupPage, HomePage, JoinPage, LinkDevicePage, JournalEntryPage, JournalPage, NotFound, PartnershipPage, PartnershipsPage, ProgramPage,
-    ProgramPublicPage, ProgramsPage,
-    ResourcesPage, SettingsPage, WorkshopPage, WorkshopsPage,
-};
+use crate::page_modules::*;
+use crate::pages::{HomePage, NotFound};
 use crate::shell::Shell;
 
 /// The whole app. `service_worker` and `relay` are off in browser unit
@@ -52,22 +52,22 @@ pub fn App(#[prop(default = true)] service_worker: bool, #[prop(default = true)]
                     // The same list as confidant_shared::paths::ROUTES, which
                     // every link and navigation goes through.
                     <Route path=path!("/") view=HomePage/>
-                    <Route path=path!("/journal") view=JournalPage/>
-                    <Route path=path!("/journal/:id") view=JournalEntryPage/>
-                    <Route path=path!("/goals") view=GoalPlansPage/>
-                    <Route path=path!("/goals/:id") view=GoalPlanPage/>
-                    <Route path=path!("/partnerships") view=PartnershipsPage/>
-                    <Route path=path!("/partnerships/:id") view=PartnershipPage/>
-                    <Route path=path!("/partnerships/group/:id") view=GroupPage/>
-                    <Route path=path!("/workshop") view=WorkshopsPage/>
-                    <Route path=path!("/workshop/:id") view=WorkshopPage/>
-                    <Route path=path!("/program") view=ProgramsPage/>
-                    <Route path=path!("/program/:id") view=ProgramPage/>
-                    <Route path=path!("/program/page/:id") view=ProgramPublicPage/>
-                    <Route path=path!("/resources") view=ResourcesPage/>
-                    <Route path=path!("/settings") view=SettingsPage/>
-                    <Route path=path!("/join") view=JoinPage/>
-                    <Route path=path!("/link") view=LinkDevicePage/>
+                    <Route path=path!("/journal") view=|| lazily(journal_page)/>
+                    <Route path=path!("/journal/:id") view=|| lazily(journal_entry_page)/>
+                    <Route path=path!("/goals") view=|| lazily(goal_plans_page)/>
+                    <Route path=path!("/goals/:id") view=|| lazily(goal_plan_page)/>
+                    <Route path=path!("/partnerships") view=|| lazily(partnerships_page)/>
+                    <Route path=path!("/partnerships/:id") view=|| lazily(partnership_page)/>
+                    <Route path=path!("/partnerships/group/:id") view=|| lazily(group_page)/>
+                    <Route path=path!("/workshop") view=|| lazily(workshops_page)/>
+                    <Route path=path!("/workshop/:id") view=|| lazily(workshop_page)/>
+                    <Route path=path!("/program") view=|| lazily(programs_page)/>
+                    <Route path=path!("/program/:id") view=|| lazily(program_page)/>
+                    <Route path=path!("/program/page/:id") view=|| lazily(program_public_page)/>
+                    <Route path=path!("/resources") view=|| lazily(resources_page)/>
+                    <Route path=path!("/settings") view=|| lazily(settings_page)/>
+                    <Route path=path!("/join") view=|| lazily(join_page)/>
+                    <Route path=path!("/link") view=|| lazily(link_device_page)/>
                 </Routes>
             </Shell>
         </Router>

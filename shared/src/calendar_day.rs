@@ -74,13 +74,20 @@ pub mod stored {
     use super::{day_text, parse_day, NaiveDate};
 
     pub fn hydrate<D: ReadDoc>(doc: &D, obj: &ObjId, prop: Prop<'_>) -> Result<Option<NaiveDate>, HydrateError> {
-        Ok(match doc.get(obj, &prop)? {
-            Some((Value::Scalar(value), _)) => match value.as_ref() {
+        Ok(doc.get(obj, &prop)?.and_then(|(value, _)| day_in(&value)))
+    }
+
+    /// The day a stored value holds: ISO text that reads as a day. Any
+    /// other value (a number, a map, text that is no day) is no day, so
+    /// one odd field never stops the rest of a document from reading.
+    pub fn day_in(value: &Value<'_>) -> Option<NaiveDate> {
+        match value {
+            Value::Scalar(value) => match value.as_ref() {
                 ScalarValue::Str(text) => parse_day(text),
                 _ => None,
             },
-            _ => None,
-        })
+            Value::Object(_) => None,
+        }
     }
 
     pub fn reconcile<R: Reconciler>(day: &Option<NaiveDate>, mut reconciler: R) -> Result<(), R::Error> {

@@ -8,9 +8,14 @@ use fantoccini::Locator;
 
 use crate::{Browser, WAIT};
 
+/// How often a lookup looks again. fantoccini's own default (250 ms) would
+/// add up to a quarter second to every page that renders a moment after
+/// it loads (a page whose module is still arriving).
+const EVERY: std::time::Duration = std::time::Duration::from_millis(50);
+
 /// The first element matching `css`, once it exists.
 pub async fn css(browser: &Browser, css: &str) -> anyhow::Result<Element> {
-    Ok(browser.client.wait().at_most(WAIT).for_element(Locator::Css(css)).await?)
+    Ok(browser.client.wait().at_most(WAIT).every(EVERY).for_element(Locator::Css(css)).await?)
 }
 
 /// The page's main heading, once it reads `text`.
@@ -29,14 +34,14 @@ pub async fn heading(browser: &Browser, text: &str) -> anyhow::Result<Element> {
             };
             bail!("heading {text:?} did not appear; the page shows {seen:?}");
         }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        tokio::time::sleep(EVERY).await;
     }
 }
 
 /// A button or link by its visible text.
 pub async fn by_text(browser: &Browser, tag: &str, text: &str) -> anyhow::Result<Element> {
     let xpath = format!("//{tag}[normalize-space()='{text}']");
-    Ok(browser.client.wait().at_most(WAIT).for_element(Locator::XPath(&xpath)).await?)
+    Ok(browser.client.wait().at_most(WAIT).every(EVERY).for_element(Locator::XPath(&xpath)).await?)
 }
 
 /// Wait until `script` (a JavaScript expression) is truthy in the page.

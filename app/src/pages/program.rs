@@ -319,7 +319,7 @@ fn ProgramDesk(doc: OpenDocument, initial: Program, notice: Option<String>) -> i
         {move || program.with(|p| (!p.set_aside.is_empty()).then(|| view! {
             <h3>"Forms set aside"</h3>
             <ul data-testid="set-aside" aria-label="Forms set aside">
-                {p.set_aside.iter().rev().map(|f| view! { <li>{format!("{} ({}): {}", f.name, f.received_on.map(crate::clock::day_words).unwrap_or_default(), f.why)}</li> }).collect_view()}
+                {p.set_aside.iter().rev().map(|f| view! { <li>{format!("{} ({}): {}", f.name, crate::clock::maybe_day_words(f.received_on), f.why)}</li> }).collect_view()}
             </ul>
         }))}
 
@@ -646,7 +646,7 @@ fn RosterTable(program: ReadSignal<Program, LocalStorage>) -> impl IntoView {
                                     <td>{match m.role { MemberRole::Mentor => format!("{mentor_role} ({} places)", m.capacity), MemberRole::Mentee => mentee_role.clone() }}</td>
                                     <td>{m.department.clone()}</td>
                                     <td>{m.topics.join(", ")}</td>
-                                    <td>{m.received_on.map(crate::clock::day_words).unwrap_or_default()}</td>
+                                    <td>{crate::clock::maybe_day_words(m.received_on)}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
@@ -776,9 +776,9 @@ fn MatchesTable(program: ReadSignal<Program, LocalStorage>, editing: DocumentEdi
                             view! {
                                 <tr data-testid="match-row">
                                     <th scope="row">{format!("{} with {}", name(&m.mentor), name(&m.mentee))}</th>
-                                    <td>{m.matched_on.map(crate::clock::day_words).unwrap_or_default()}</td>
+                                    <td>{crate::clock::maybe_day_words(m.matched_on)}</td>
                                     <td data-testid="match-meetings">{check_in.as_ref().map(|c| c.meetings_held().to_string()).unwrap_or_else(|| "not reported".into())}</td>
-                                    <td>{check_in.and_then(|c| c.last_meeting).map(crate::clock::day_words).unwrap_or_default()}</td>
+                                    <td>{crate::clock::maybe_day_words(check_in.and_then(|c| c.last_meeting))}</td>
                                     <td data-testid="match-health">
                                         {health}
                                         {write.map(|mail| view! { " " <a href=mail data-testid="check-in-email">"Write to them by e-mail"</a> })}

@@ -284,7 +284,7 @@ fn ClaimRow(claim: Claim, program: ReadSignal<Program, LocalStorage>, editing: D
     };
     view! {
         <li data-testid="claim-row">
-            <p>{format!("{name}: {amount} on {} for {} ({}){}", claim.spent_on.map(crate::clock::day_words).unwrap_or_default(), claim.what_for, claim.category, if claim.meeting.is_empty() { String::new() } else { format!(", {}", claim.meeting) })}</p>
+            <p>{format!("{name}: {amount} on {} for {} ({}){}", crate::clock::maybe_day_words(claim.spent_on), claim.what_for, claim.category, if claim.meeting.is_empty() { String::new() } else { format!(", {}", claim.meeting) })}</p>
             <p data-testid="claim-status">{state}</p>
             {(!claim.receipt.is_empty()).then(|| view! { <ReceiptView invite=claim.receipt.clone() hash=claim.receipt_hash.clone() what=format!("Receipt from {name} for {}", claim.what_for)/> })}
             <div class="goal-actions">

@@ -85,7 +85,7 @@ pub fn ProgramTraining(program: ReadSignal<Program, LocalStorage>, editing: Docu
             let event_id = event.id.clone();
             view! {
                 <fieldset data-testid="training">
-                    <legend>{format!("{}: {}{}", event.title, event.day.map(crate::clock::day_words).unwrap_or_default(), if event.place.is_empty() { String::new() } else { format!(", {}", event.place) })}</legend>
+                    <legend>{format!("{}: {}{}", event.title, crate::clock::maybe_day_words(event.day), if event.place.is_empty() { String::new() } else { format!(", {}", event.place) })}</legend>
                     {(!open).then(|| view! { <p>"Attendance is taken from the day of the training on."</p> })}
                     {members.into_iter().map(|(id, name)| {
                         let present = event.attended.contains(&id);

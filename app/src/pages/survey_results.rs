@@ -181,7 +181,7 @@ fn SurveyCard(id: String, program: ReadSignal<Program, LocalStorage>, editing: D
             let close = close.clone();
             let open = closed_on == SurveyClosing::Open;
             let state = match closed_on {
-                SurveyClosing::Open => format!("Open since {}, {}: {} answered.", published_on.map(crate::clock::day_words).unwrap_or_default(), naming_short(survey.naming), seen.answered),
+                SurveyClosing::Open => format!("Open since {}, {}: {} answered.", crate::clock::maybe_day_words(published_on), naming_short(survey.naming), seen.answered),
                 SurveyClosing::On(day) => format!("Closed on {}, {}: {} answered.", crate::clock::day_words(day), naming_short(survey.naming), seen.answered),
                 SurveyClosing::OnAnUnreadableDay => format!("Closed, {}: {} answered.", naming_short(survey.naming), seen.answered),
             };

@@ -46,13 +46,43 @@ fn focus_new_page() {
             return;
         }
         let heading = document.query_selector("main h1").ok().flatten();
-        if let Some(target) = heading.or(main).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
-            if !target.has_attribute("tabindex") {
-                let _ = target.set_attribute("tabindex", "-1");
-            }
-            let _ = target.focus();
+        if let Some(target) = heading.or(main) {
+            focus_as_a_landmark(target);
         }
     });
+}
+
+/// A page whose module arrived after the move: if the focus is still on the
+/// page region it was given meanwhile, it goes on to the page's heading.
+pub(crate) fn focus_arrived_page() {
+    request_animation_frame(|| {
+        let document = document();
+        let Some(main) = document.get_element_by_id("main") else { return };
+        if document.active_element().as_ref() != Some(&main) {
+            return;
+        }
+        if let Some(heading) = main.query_selector("h1").ok().flatten() {
+            focus_as_a_landmark(heading);
+        }
+    });
+}
+
+/// Put the focus on the page region itself, where a page that is still
+/// arriving keeps it (see [`focus_arrived_page`]).
+pub(crate) fn focus_page_region() {
+    if let Some(main) = document().get_element_by_id("main") {
+        focus_as_a_landmark(main);
+    }
+}
+
+/// Focus an element that is not a control (a heading, the page region).
+fn focus_as_a_landmark(target: web_sys::Element) {
+    if let Ok(target) = target.dyn_into::<web_sys::HtmlElement>() {
+        if !target.has_attribute("tabindex") {
+            let _ = target.set_attribute("tabindex", "-1");
+        }
+        let _ = target.focus();
+    }
 }
 
 #[component]

@@ -147,12 +147,62 @@ pub(super) fn start() -> SyncEngine {
     };
     let engine = handle.clone();
     spawn_local(async move {
-        match prepare(engine.clone()).await {
-            Ok(engine) => run(engine, receiver).await,
-            Err(err) => warn(&err.to_string()),
+        // The release build fetches the engine's code as a module of its
+        // own while the first page draws; a failed fetch (the connection
+        // dropped during a first visit) is tried again until it arrives.
+        // Until then the status reads offline, and what is saved waits in
+        // the store.
+        while fetch_sync_engine().await.is_err() {
+            warn("the sync engine's module did not arrive; trying again in 5 s");
+            let (done, later) = oneshot::channel::<()>();
+            set_timeout(move || drop(done), Duration::from_secs(5));
+            let _ = later.await;
+        }
+        match sync_engine_task(engine, receiver).await {
+            Ok(task) => task.await,
+            Err(EngineModuleMissing) => warn("the sync engine's module is missing"),
         }
     });
     handle
+}
+
+/// The sync engine's module did not arrive.
+pub(super) struct EngineModuleMissing;
+
+#[cfg(confidant_split)]
+impl From<leptos::wasm_split::SplitLoaderError> for EngineModuleMissing {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        EngineModuleMissing
+    }
+}
+
+type EngineTask = std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>;
+
+/// The engine's whole life: its state from the store, then the event loop.
+/// A split point of the release build (see `app/src/page_modules.rs`): the
+/// sync protocol, its cryptography and the relay socket are not part of the
+/// first download.
+#[cfg(confidant_split)]
+#[leptos::wasm_split::wasm_split(sync_engine, wasm_split_path = ::leptos::wasm_split, fallible, preload(fetch_sync_engine))]
+fn sync_engine_task(engine: SyncEngine, events: UnboundedReceiver<Event>) -> Result<EngineTask, EngineModuleMissing> {
+    Ok(Box::pin(prepare_and_run(engine, events)))
+}
+
+#[cfg(not(confidant_split))]
+async fn sync_engine_task(engine: SyncEngine, events: UnboundedReceiver<Event>) -> Result<EngineTask, EngineModuleMissing> {
+    Ok(Box::pin(prepare_and_run(engine, events)))
+}
+
+#[cfg(not(confidant_split))]
+async fn fetch_sync_engine() -> Result<(), EngineModuleMissing> {
+    Ok(())
+}
+
+async fn prepare_and_run(engine: SyncEngine, events: UnboundedReceiver<Event>) {
+    match prepare(engine).await {
+        Ok(engine) => run(engine, events).await,
+        Err(err) => warn(&err.to_string()),
+    }
 }
 
 async fn prepare(handle: SyncEngine) -> Result<Engine, StoreError> {

@@ -49,13 +49,7 @@ impl<'a, D: ReadDoc> Fields<'a, D> {
     /// A calendar day, read as leniently as [`crate::calendar_day::stored`]:
     /// anything but `YYYY-MM-DD` text is no day.
     pub fn take_day(&mut self, key: &str) -> Option<chrono::NaiveDate> {
-        match self.values.remove(key) {
-            Some((Value::Scalar(value), _)) => match value.as_ref() {
-                automerge::ScalarValue::Str(text) => crate::calendar_day::parse_day(text),
-                _ => None,
-            },
-            _ => None,
-        }
+        self.values.remove(key).and_then(|(value, _)| crate::calendar_day::stored::day_in(&value))
     }
 }
 

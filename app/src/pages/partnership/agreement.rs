@@ -67,7 +67,7 @@ pub(super) fn Agreement(p: ReadSignal<Partnership, LocalStorage>, editing: Editi
             }
         }
     });
-    let ends = move || p.with(|p| p.agreement_ends(&calendar.get()).map(crate::clock::day_words).unwrap_or_default());
+    let ends = move || p.with(|p| crate::clock::maybe_day_words(p.agreement_ends(&calendar.get())));
     view! {
         <section aria-labelledby="agreement-heading">
             <h2 id="agreement-heading">"What you agreed"</h2>
