@@ -78,6 +78,51 @@ page_module!(arrival_pages:
     link_device_page => LinkDevicePage,
 );
 
+// Parts of Home that open whole documents (Automerge), so they come with
+// the section that has that code already: the first download draws Home
+// from the document index alone.
+type MeetingsDownload = std::pin::Pin<Box<dyn Future<Output = Result<usize, String>>>>;
+
+/// Home's "Add my meetings to my calendar": every partnership opened whole
+/// (agendas included if asked), with the mentoring pages' code.
+#[cfg(confidant_split)]
+#[leptos::wasm_split::wasm_split(mentoring_pages, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn meetings_download(engine: Option<crate::sync::SyncEngine>, with_agendas: bool) -> Result<MeetingsDownload, PageModuleMissing> {
+    Ok(Box::pin(async move { crate::pages::partnership_calendar::download_meetings(engine.as_ref(), with_agendas).await }))
+}
+#[cfg(not(confidant_split))]
+pub async fn meetings_download(engine: Option<crate::sync::SyncEngine>, with_agendas: bool) -> Result<MeetingsDownload, PageModuleMissing> {
+    Ok(Box::pin(async move { crate::pages::partnership_calendar::download_meetings(engine.as_ref(), with_agendas).await }))
+}
+
+/// Home's "Your programs", for coordinators: each program's document read
+/// whole, with the program pages' code.
+#[cfg(confidant_split)]
+#[leptos::wasm_split::wasm_split(program_pages, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn programs_to_see() -> Result<AnyView, PageModuleMissing> {
+    Ok(untrack(|| view! { <crate::pages::ProgramsToSee/> }.into_any()))
+}
+#[cfg(not(confidant_split))]
+pub async fn programs_to_see() -> Result<AnyView, PageModuleMissing> {
+    Ok(untrack(|| view! { <crate::pages::ProgramsToSee/> }.into_any()))
+}
+
+/// A part of a page from another module (see [`programs_to_see`]): nothing
+/// while it arrives, one sentence if it does not.
+pub fn part_lazily<F: Future<Output = Result<AnyView, PageModuleMissing>> + 'static>(load: fn() -> F, missing: &'static str) -> impl IntoView {
+    let part = RwSignal::new(None::<Result<(), ()>>);
+    let view = StoredValue::new_local(None::<AnyView>);
+    leptos::reactive::spawn_local_scoped_with_cancellation(async move {
+        let arrived = load().await.map(|v| view.try_set_value(Some(v))).map(|_| ()).map_err(|PageModuleMissing| ());
+        part.try_set(Some(arrived));
+    });
+    move || match part.get() {
+        None => ().into_any(),
+        Some(Err(())) => view! { <p class="notice" role="status">{missing}</p> }.into_any(),
+        Some(Ok(())) => view.try_update_value(Option::take).flatten().unwrap_or_else(|| ().into_any()),
+    }
+}
+
 #[derive(Clone, Copy, PartialEq)]
 enum Arrival {
     Loading,

@@ -85,3 +85,31 @@ async fn home_and_the_partnership_list_read_lines_without_opening_documents() {
     store.fill_line(doc.id(), read_at, stale).await.unwrap();
     assert_eq!(store.summary(doc.id()).await.unwrap().unwrap().line, None, "the next list opens the document");
 }
+
+#[wasm_bindgen_test]
+async fn home_knows_who_i_am_and_my_programs_terms_without_opening_a_document() {
+    use confidant_app::api::{my_profile_line, program_calendars};
+    use confidant_shared::profile::{Profile, Role};
+    use confidant_shared::program::page::ProgramPage;
+    use confidant_shared::program::{Program, ProgramTemplate};
+    let store = app_store().await.unwrap();
+    let mut me = Profile::with_member_id("Lined Ana", "0-lined-ana");
+    me.roles = vec![Role::Mentor];
+    me.boundaries.update("No calls after 21:00");
+    OpenDocument::create(&store, &me).await.unwrap();
+    let program = Program::new("Lined program", ProgramTemplate::PeerConnections, confidant_shared::calendar_day::parse_day("2026-08-01").unwrap());
+    let mut page = ProgramPage::of(&program, "");
+    page.settings.semesters.fall_ends = "12-12".into();
+    OpenDocument::create(&store, &page).await.unwrap();
+
+    let before = documents_opened_for_lists();
+    let seen = my_profile_line().await.unwrap().expect("the profile is listed");
+    // Without sync no page is followed by a sync id: the calendars are read
+    // all the same (the index's lines), and nothing is opened.
+    let _ = program_calendars(None).await;
+    assert_eq!(documents_opened_for_lists() - before, 0, "no document opened: the index has their lines");
+    assert_eq!((seen.member_id.as_str(), seen.roles.as_slice()), ("0-lined-ana", &[Role::Mentor][..]));
+    assert_eq!(seen.boundaries.as_str(), "", "what the person wrote at length is not in the line");
+    let pages = confidant_app::api::lines_of::<ProgramPage>().await.unwrap();
+    assert!(pages.iter().any(|(_, p)| p.name == "Lined program" && p.settings.semesters.fall_ends == "12-12"));
+}

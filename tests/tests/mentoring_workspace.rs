@@ -190,6 +190,13 @@ async fn a_mentee_and_a_mentor_plan_meet_and_export() -> anyhow::Result<()> {
     assert_eq!(next_due.property_value("RRULE"), None, "{ics}");
     let planned_day = action::day_words(&mentee, planned).await?;
     home_says(&mentee, &server, &format!("Next meeting with Ana Lima: planned for {planned_day}.")).await?;
+    // Home's own download (whose code arrives with the mentoring pages':
+    // Home itself opens no document) has the same meetings.
+    std::fs::remove_file(downloads.path().join("confidant-meetings.ics"))?;
+    find::css(&mentee, "[data-testid='download-calendar']").await?.click().await?;
+    let from_home = check::downloaded(downloads.path(), "confidant-meetings.ics").await?;
+    assert!(from_home.contains(&format!("cadence-{partnership_id}@confidant")) && !from_home.contains("CV review"), "{from_home}");
+    find::text_within(&mentee, "the download said", &["Saved confidant-meetings.ics with the meetings of 1 partnership(s)."], confidant_e2e::WAIT).await?;
 
     // The journal: an entry, found by search, exported as Markdown.
     mentee.client.goto(&server.url("/journal")).await?;

@@ -85,21 +85,82 @@ pub async fn lines_of<T: Listed + 'static>() -> Result<Vec<(DocumentId, T)>, Sto
         }
         found.push((id, line));
     }
-    let mut lines = Vec::new();
-    let all = open_missing(&store, found, |id, value: &T| {
-        if let Ok(line) = serde_json::to_value(value.line()) {
-            lines.push((id, line));
-        }
-    })
-    .await?;
-    // Opened once: the entry gets its line, so the next list reads it from
-    // the index (an older version's entry would otherwise be opened on every
-    // visit until the document is next edited). Best effort: the list is
-    // already whole.
-    for (id, line) in lines {
-        let _ = store.fill_line(id, updated.get(&id).copied().unwrap_or_default(), line).await;
+    let missing: Vec<DocumentId> = found.iter().filter(|(_, line)| line.is_none()).map(|(id, _)| *id).collect();
+    if missing.is_empty() {
+        return Ok(found.into_iter().filter_map(|(id, line)| Some((id, line?))).collect());
+    }
+    // Opening a document needs Automerge, which the first download leaves
+    // out: Home draws from the lines alone, and this rarer path fetches it.
+    let opened = lines_by_opening(T::KIND, missing).await.map_err(|LinesModuleMissing| {
+        StoreError::Document("part of the app could not be downloaded; check your connection and try again".into())
+    })?;
+    let mut opened: HashMap<DocumentId, serde_json::Value> = opened.await?.into_iter().collect();
+    let mut all = Vec::with_capacity(found.len());
+    for (id, line) in found {
+        let line = match line {
+            Some(line) => line,
+            // Left out: it did not open (its own page says why).
+            None => match opened.remove(&id) {
+                Some(json) => {
+                    let Some(line) = T::from_index(&json) else { continue };
+                    // Opened once: the entry gets its line, so the next list
+                    // reads it from the index (an older version's entry would
+                    // otherwise be opened on every visit until the document is
+                    // next edited). Best effort: the list is already whole.
+                    let _ = store.fill_line(id, updated.get(&id).copied().unwrap_or_default(), json).await;
+                    line
+                }
+                None => continue,
+            },
+        };
+        all.push((id, line));
     }
     Ok(all)
+}
+
+/// The module that opens documents for [`lines_of`] did not arrive.
+pub struct LinesModuleMissing;
+
+#[cfg(confidant_split)]
+impl From<leptos::wasm_split::SplitLoaderError> for LinesModuleMissing {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        LinesModuleMissing
+    }
+}
+
+type OpenedLines = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Vec<(DocumentId, serde_json::Value)>, StoreError>>>>;
+
+/// The lines of `ids` (all of `kind`), read by opening each document. A
+/// split point of the release build (see `app/src/page_modules.rs`), so
+/// that Automerge is not part of the first download.
+#[cfg(confidant_split)]
+#[leptos::wasm_split::wasm_split(document_lines, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn lines_by_opening(kind: DocumentKind, ids: Vec<DocumentId>) -> Result<OpenedLines, LinesModuleMissing> {
+    Ok(opened_lines(kind, ids))
+}
+
+#[cfg(not(confidant_split))]
+async fn lines_by_opening(kind: DocumentKind, ids: Vec<DocumentId>) -> Result<OpenedLines, LinesModuleMissing> {
+    Ok(opened_lines(kind, ids))
+}
+
+fn opened_lines(kind: DocumentKind, ids: Vec<DocumentId>) -> OpenedLines {
+    use confidant_shared::{goal_plan::GoalPlan, group::Group, partnership::Partnership, profile::Profile, program::page::ProgramPage};
+    async fn of<T: Listed>(ids: Vec<DocumentId>) -> Result<Vec<(DocumentId, serde_json::Value)>, StoreError> {
+        let store = app_store().await?;
+        let found = ids.into_iter().map(|id| (id, None::<T>)).collect();
+        let opened = open_missing(&store, found, |_, _| {}).await?;
+        Ok(opened.into_iter().filter_map(|(id, value)| Some((id, serde_json::to_value(value.line()).ok()?))).collect())
+    }
+    match kind {
+        DocumentKind::Partnership => Box::pin(of::<Partnership>(ids)),
+        DocumentKind::GoalPlan => Box::pin(of::<GoalPlan>(ids)),
+        DocumentKind::Group => Box::pin(of::<Group>(ids)),
+        DocumentKind::Profile => Box::pin(of::<Profile>(ids)),
+        DocumentKind::ProgramPage => Box::pin(of::<ProgramPage>(ids)),
+        // Kinds no list reads by line.
+        _ => Box::pin(async { Ok(Vec::new()) }),
+    }
 }
 
 /// Fill in the values `found` lacks by opening those documents, their

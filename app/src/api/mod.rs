@@ -11,8 +11,9 @@
 //! - [`create_document`], [`open_document`], [`summaries`], [`export_all`],
 //!   [`import`]: making and opening documents, the document index, export files.
 //! - [`program_calendars`]: the academic calendar each followed program sets.
-//! - [`my_profile`]: the person's own profile; [`random_id`]: ids for items
-//!   inside a document.
+//! - [`my_profile`]: the person's own profile ([`my_profile_line`]: the part
+//!   Home reads, from the index); [`random_id`]: ids for items inside a
+//!   document.
 
 mod document;
 mod documents;
@@ -23,7 +24,7 @@ mod programs;
 pub use document::{not_ready, use_document, DocumentState};
 pub use documents::{create_document, export_all, import, open_document, summaries};
 pub use lists::{documents_of, documents_opened_for_lists, lines_of};
-pub use profile::{my_profile, random_id};
+pub use profile::{my_profile, my_profile_line, random_id};
 pub use programs::program_calendars;
 
 /// A message (a core error's text, written to follow "…:") as the start of a

@@ -3,13 +3,14 @@
 use confidant_shared::program::calendars::ProgramCalendars;
 use confidant_shared::program::page::ProgramPage;
 
-use super::documents_of;
+use super::lines_of;
 use crate::sync::SyncEngine;
 
 /// The academic calendar of each followed program, by the page's sync id
 /// (as a partnership's tie names it). Without the page, or without sync on
 /// this device, a partnership keeps the common calendar.
 pub async fn program_calendars(engine: Option<&SyncEngine>) -> ProgramCalendars {
-    let pages = documents_of::<ProgramPage>().await.unwrap_or_default();
+    // From the index's lines: Home reads this and opens no document.
+    let pages = lines_of::<ProgramPage>().await.unwrap_or_default();
     ProgramCalendars::from_pages(pages.iter().filter_map(|(local, page)| Some((engine?.share_of(*local)?.sync_id.to_string(), page))))
 }

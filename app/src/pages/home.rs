@@ -2,6 +2,11 @@
 //! the next meeting due per partnership, overdue check-ins, mentors'
 //! semester check-ins, continuation notices and milestones due soon.
 //! Optional browser notifications for the pressing ones.
+//!
+//! Home is the page of a first visit, so it draws from the document index
+//! alone and opens no document: Automerge is not in the first download.
+//! Its parts that read whole documents (the meetings download, the
+//! programs a coordinator runs) come with their sections' modules.
 
 use confidant_shared::attention::{for_goal_plan, for_partnership, in_order, Attention, HomeGroup, Whose};
 use confidant_shared::goal_plan::GoalPlan;
@@ -13,10 +18,12 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use wasm_bindgen_futures::JsFuture;
 
+use confidant_shared::document::DocumentKind;
+
+use crate::api::{lines_of, my_profile_line, summaries};
 use crate::clock::{today, today_day};
-use crate::pages::partnership_calendar::{download_meetings, AgendasChoice};
-use crate::api::my_profile;
-use crate::api::lines_of;
+use crate::page_modules::{meetings_download, part_lazily, programs_to_see, PageModuleMissing};
+use crate::pages::partnership_calendar::AgendasChoice;
 use crate::store::saves_counter;
 
 const NOTIFY_KEY: &str = "confidant.notify";
@@ -32,7 +39,7 @@ struct HomeView {
 }
 
 async fn load_home(engine: Option<crate::sync::SyncEngine>) -> Result<HomeView, String> {
-    let profile = my_profile().await?.map(|(_, p)| p);
+    let profile = my_profile_line().await?;
     let today = today_day();
     let calendars = crate::api::program_calendars(engine.as_ref()).await;
     let me = profile.as_ref().map(|p| p.member_id.as_str());
@@ -84,7 +91,11 @@ pub fn HomePage() -> impl IntoView {
     let calendar = move |_| {
         let engine = engine.get_value();
         spawn_local(async move {
-            set_message.set(Some(match download_meetings(engine.as_ref(), with_agendas.get_untracked()).await {
+            let download = match meetings_download(engine, with_agendas.get_untracked()).await {
+                Ok(download) => download.await,
+                Err(PageModuleMissing) => Err("The calendar download could not be fetched: check your connection and try again.".into()),
+            };
+            set_message.set(Some(match download {
                 Ok(n) => format!("Saved confidant-meetings.ics with the meetings of {n} partnership(s)."),
                 Err(e) => e,
             }));
@@ -98,7 +109,7 @@ pub fn HomePage() -> impl IntoView {
             <p class="purpose">{Section::Home.purpose()}</p>
             <Invitations/>
             <Announcements/>
-            <ProgramsToSee/>
+            <ProgramsIfAny/>
             {move || match home.get() {
                 None => view! { <p class="loading" role="status">"Looking at what is due…"</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
@@ -176,9 +187,23 @@ fn Invitations() -> impl IntoView {
     .into_any()
 }
 
+/// For coordinators, [`ProgramsToSee`], fetched only on a device that
+/// holds a program (the index says so without opening one).
+#[component]
+fn ProgramsIfAny() -> impl IntoView {
+    let saves = saves_counter();
+    let any = LocalResource::new(move || {
+        saves.track();
+        async { summaries(DocumentKind::Program).await.is_ok_and(|all| !all.is_empty()) }
+    });
+    // Drawn again only when the answer changes, not after every save.
+    let any = Memo::new(move |_| any.get().unwrap_or(false));
+    move || any.get().then(|| part_lazily(programs_to_see, "What your programs need could not be downloaded: check your connection and reload."))
+}
+
 /// For coordinators: what each program they run needs now.
 #[component]
-fn ProgramsToSee() -> impl IntoView {
+pub fn ProgramsToSee() -> impl IntoView {
     let saves = saves_counter();
     let programs = LocalResource::new(move || {
         saves.track();

@@ -3,7 +3,7 @@
 mod group;
 mod home;
 mod partnership;
-mod partnership_calendar;
+pub(crate) mod partnership_calendar;
 mod partnerships;
 mod profile;
 mod program;
@@ -29,7 +29,7 @@ mod workshops;
 
 pub use goal_plan::GoalPlanPage;
 pub use group::GroupPage;
-pub use home::HomePage;
+pub use home::{HomePage, ProgramsToSee};
 pub use partnership::PartnershipPage;
 pub use partnerships::PartnershipsPage;
 pub use program::ProgramPage;

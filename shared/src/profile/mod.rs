@@ -5,6 +5,9 @@ use autosurgeon::{Hydrate, Reconcile, Text};
 
 use crate::document::{DocumentKind, Schema};
 
+mod line;
+pub use line::ProfileLine;
+
 /// The Libraries program's six topics; people add their own beside them.
 pub const STANDARD_TOPICS: [&str; 6] = [
     "Career planning",
@@ -40,7 +43,7 @@ pub struct Profile {
     pub needs_attention: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
 pub enum Role {
     Mentee,
     Mentor,
@@ -80,6 +83,10 @@ impl Schema for Profile {
 
     fn list_title(doc: &automerge::AutoCommit) -> String {
         crate::document::root_field(doc, "display_name")
+    }
+
+    fn list_line(doc: &automerge::AutoCommit) -> Option<serde_json::Value> {
+        <Self as crate::document::Listed>::line_of(doc)
     }
 }
 

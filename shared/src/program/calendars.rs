@@ -72,6 +72,17 @@ mod tests {
     }
 
     #[test]
+    fn home_reads_the_same_terms_from_the_pages_line() {
+        let page = page_ending_fall_on("12-12");
+        let line = serde_json::to_value(page.line()).unwrap();
+        let from_line = ProgramPage::from_index(&line).expect("the line reads");
+        assert_eq!(from_line.settings.semesters.calendar(), page.settings.semesters.calendar());
+        assert_eq!(from_line.name, page.name);
+        assert!(!line.to_string().contains(&page.settings.purpose), "long texts stay out: {line}");
+        assert!(ProgramPage::from_index(&serde_json::json!({"name": "x"})).is_none(), "a line that does not read is refused");
+    }
+
+    #[test]
     fn no_program_or_a_page_not_here_keeps_the_default() {
         let calendars = ProgramCalendars::from_pages([("page-a".to_string(), &page_ending_fall_on("12-12"))]);
         assert_eq!(calendars.of(&partnership(None)), AcademicCalendar::default());

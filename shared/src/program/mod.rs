@@ -128,7 +128,7 @@ pub struct SetAsideForm {
 }
 
 /// The four programs Confidant is built to run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
 pub enum ProgramTemplate {
     /// Advisor/advisee across departments, semesters with renewal, lunch fund.
     PeerConnections,

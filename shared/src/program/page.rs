@@ -39,6 +39,45 @@ impl Schema for ProgramPage {
     fn list_title(doc: &automerge::AutoCommit) -> String {
         crate::document::root_field(doc, "name")
     }
+
+    fn list_line(doc: &automerge::AutoCommit) -> Option<serde_json::Value> {
+        <Self as crate::document::Listed>::line_of(doc)
+    }
+}
+
+/// A followed page's line in the document index: what Home needs of it
+/// (the terms its pairs count by), so that Home opens no document.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ProgramPageLine {
+    name: String,
+    template: ProgramTemplate,
+    semesters: super::template::SemesterDates,
+}
+
+impl crate::document::Listed for ProgramPage {
+    type Line = ProgramPageLine;
+
+    fn line(&self) -> ProgramPageLine {
+        ProgramPageLine { name: self.name.clone(), template: self.template, semesters: self.settings.semesters.clone() }
+    }
+
+    /// The template's settings stand in for the rest: for Home's terms,
+    /// never for showing the page.
+    fn from_line(line: ProgramPageLine) -> ProgramPage {
+        let settings = ProgramSettings { semesters: line.semesters, ..ProgramSettings::from_template(line.template, chrono::NaiveDate::default()) };
+        ProgramPage {
+            kind: DocumentKind::ProgramPage.as_str().to_owned(),
+            schema: Self::SCHEMA,
+            name: line.name,
+            template: line.template,
+            settings,
+            resources: Vec::new(),
+            intake_inbox: String::new(),
+            surveys: String::new(),
+            claim_categories: Vec::new(),
+            currency: String::new(),
+        }
+    }
 }
 
 impl ProgramPage {

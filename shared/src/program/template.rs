@@ -20,7 +20,7 @@ pub enum Roles {
 }
 
 /// The academic year's semesters, as the coordinator set them ("01-10").
-#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
 pub struct SemesterDates {
     pub spring_starts: String,
     pub spring_ends: String,
