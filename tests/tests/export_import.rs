@@ -4,7 +4,8 @@
 
 use std::time::{Duration, Instant};
 
-use confidant_e2e::{find, Browser, ChromeDriver, TestServer, Viewport};
+use confidant_e2e::{action, find, Browser, ChromeDriver, TestServer, Viewport, WAIT};
+use confidant_shared::calendar_day::parse_day;
 use serde_json::json;
 
 #[tokio::test]
@@ -22,6 +23,12 @@ async fn an_export_from_one_browser_imports_into_another() -> anyhow::Result<()>
     find::css(&first, "#new-goal").await?.send_keys("Finish the thesis").await?;
     find::by_text(&first, "button", "Add goal").await?.click().await?;
     find::css(&first, "[data-testid='goal']").await?;
+    // A milestone due soon, for Home to say in the other browser.
+    find::css(&first, "[data-testid='goal'] [data-testid='add-milestone']").await?.click().await?;
+    find::css(&first, "[data-testid='goal'] .milestone-form input[type='text']").await?.send_keys("Submit chapter one").await?;
+    action::set_value(&first, "[data-testid='goal'] .milestone-form input[type='date']", "2027-03-15").await?;
+    find::css(&first, "[data-testid='goal'] .milestone-form button[type='submit']").await?.click().await?;
+    find::css(&first, "[data-testid='milestone']").await?;
     // Saved: no edit waits in the write-ahead copy any more.
     find::until(&first, "the goal saved", "!Object.keys(localStorage).some(k => k.startsWith('confidant-unsaved:'))").await?;
 
@@ -43,11 +50,18 @@ async fn an_export_from_one_browser_imports_into_another() -> anyhow::Result<()>
 
     // Second browser, nothing stored: import the file.
     let second = Browser::open(&driver, Viewport::DESKTOP).await?;
+    action::fix_today(&second, &server, parse_day("2027-03-10").expect("a day")).await?;
     second.client.goto(&server.url("/goals")).await?;
     find::css(&second, "[data-testid='empty-state']").await?;
     second.client.goto(&server.url("/settings")).await?;
     find::css(&second, "#import-file").await?.send_keys(&file.to_string_lossy()).await?;
     find::until(&second, "the import to finish", "/Imported 1 documents/.test(document.body.textContent)").await?;
+
+    // Home reads the document index, where an imported plan has no line
+    // yet: it opens the plan (in the release build through a module of its
+    // own, Automerge not being in the first download) and says what is due.
+    second.client.goto(&server.url("/")).await?;
+    find::text_within(&second, "the imported milestone on Home", &["Submit chapter one"], WAIT).await?;
 
     second.client.goto(&server.url("/goals")).await?;
     find::by_text(&second, "a", "Carried over").await?.click().await?;
