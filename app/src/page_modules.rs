@@ -3,10 +3,11 @@
 //! The release build (`scripts/split-app`, with `--cfg confidant_split`)
 //! splits the wasm at these functions: a first visit downloads the shell
 //! and Home (which opens no document, so Automerge is not part of it), and
-//! each group of pages below arrives the first time one of its pages opens (the service worker then keeps them all for offline
-//! use). Pages are grouped by section because every split point also
-//! splits off the code it shares with each other split point: one module
-//! per page made 222 files, 80 of them fetched for Settings alone.
+//! each group of pages below arrives the first time one of its pages opens
+//! (the service worker then keeps them all for offline use). Pages are
+//! grouped by section because every split point also splits off the code
+//! it shares with each other split point: one module per page made 222
+//! files, 80 of them fetched for Settings alone.
 //!
 //! Other builds (tests, `trunk serve`) have no split loader; there each
 //! page is an ordinary async function that is ready at once.

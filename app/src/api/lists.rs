@@ -92,7 +92,7 @@ pub async fn lines_of<T: Listed + 'static>() -> Result<Vec<(DocumentId, T)>, Sto
     // Opening a document needs Automerge, which the first download leaves
     // out: Home draws from the lines alone, and this rarer path fetches it.
     let opened = lines_by_opening(T::KIND, missing).await.map_err(|LinesModuleMissing| {
-        StoreError::Document("part of the app could not be downloaded; check your connection and try again".into())
+        StoreError::Document("part of the app could not be downloaded; check your connection and try again, or reload if Confidant was just updated".into())
     })?;
     let mut opened: HashMap<DocumentId, serde_json::Value> = opened.await?.into_iter().collect();
     let mut all = Vec::with_capacity(found.len());
@@ -158,8 +158,10 @@ fn opened_lines(kind: DocumentKind, ids: Vec<DocumentId>) -> OpenedLines {
         DocumentKind::Group => Box::pin(of::<Group>(ids)),
         DocumentKind::Profile => Box::pin(of::<Profile>(ids)),
         DocumentKind::ProgramPage => Box::pin(of::<ProgramPage>(ids)),
-        // Kinds no list reads by line.
-        _ => Box::pin(async { Ok(Vec::new()) }),
+        // Kinds no list reads by line. Named one by one: a kind that becomes
+        // `Listed` must be added above, or its documents without a line
+        // would drop out of their list.
+        DocumentKind::Journal | DocumentKind::Program | DocumentKind::Workshop | DocumentKind::Keyring | DocumentKind::Receipt => Box::pin(async { Ok(Vec::new()) }),
     }
 }
 
