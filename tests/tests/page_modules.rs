@@ -2,7 +2,8 @@
 //! pages opens. When that module does not arrive (offline on a first visit
 //! to the section), the page says so in one sentence and offers to try
 //! again; trying again once the network is back opens the page, and the
-//! app went on working meanwhile. See: issue 11.
+//! app went on working meanwhile. A download that stalls gives up and says
+//! the same. See: issue 11.
 
 use confidant_e2e::{find, Browser, ChromeDriver, TestServer, Viewport};
 use confidant_shared::Section;
@@ -50,6 +51,26 @@ async fn a_section_whose_code_does_not_arrive_says_so_and_opens_on_trying_again(
     reload.click().await?;
     find::until(&browser, "a fresh page", "window.beforeReload === undefined").await?;
     find::heading(&browser, Section::Workshop.title()).await?;
+
+    // A download that stalls (the request is held: no answer, no error, as
+    // on a connection that died unnoticed) gives up after ten seconds
+    // without a byte and offers Try again, instead of "Opening this page…"
+    // for ever.
+    browser.cdp("Network.enable", json!({})).await?;
+    browser.cdp("Network.setBypassServiceWorker", json!({ "bypass": true })).await?;
+    browser.cdp("Fetch.enable", json!({ "patterns": [{ "urlPattern": "*split_program_pages*", "requestStage": "Request" }] })).await?;
+    find::css(&browser, &format!("nav a[href='{}']", Section::Program.path())).await?.click().await?;
+    find::css(&browser, "[role='status'].page-loading").await?;
+    find::until_within(
+        &browser,
+        "the stalled page saying it could not be downloaded",
+        "document.querySelector(\"[role='alert'].page-loading p\")?.textContent.startsWith('This page could not be downloaded')",
+        std::time::Duration::from_secs(40),
+    )
+    .await?;
+    browser.cdp("Fetch.disable", json!({})).await?;
+    find::by_text(&browser, "button", "Try again").await?.click().await?;
+    find::heading(&browser, Section::Program.title()).await?;
 
     browser.close().await
 }

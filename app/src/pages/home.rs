@@ -41,7 +41,7 @@ struct HomeView {
 async fn load_home(engine: Option<crate::sync::SyncEngine>) -> Result<HomeView, String> {
     let profile = my_profile_line().await?;
     let today = today_day();
-    let calendars = crate::api::program_calendars(engine.as_ref()).await;
+    let calendars = crate::api::program_calendars(engine.as_ref()).await?;
     let me = profile.as_ref().map(|p| p.member_id.as_str());
     let mut items: Vec<Attention> = Vec::new();
     // Partners by member id, to say whose plan a milestone is in.

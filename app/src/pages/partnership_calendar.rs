@@ -21,7 +21,8 @@ pub async fn download_meetings(engine: Option<&crate::sync::SyncEngine>, with_ag
         .zip(&ids)
         .map(|((_, p), id)| PartnershipMeetings { document: id, partnership: p, side: p.side_for(profile.as_ref()) })
         .collect();
-    let text = meetings_calendar(&list, &crate::api::program_calendars(engine).await, today_day(), now_ms(), with_agendas);
+    let calendars = crate::api::program_calendars(engine).await?;
+    let text = meetings_calendar(&list, &calendars, today_day(), now_ms(), with_agendas);
     download("confidant-meetings.ics", "text/calendar", &text).map_err(|()| "The browser did not allow the download; try again.".to_string())?;
     Ok(list.iter().filter(|p| p.partnership.is_running()).count())
 }

@@ -40,7 +40,7 @@ pub fn PartnershipsPage() -> impl IntoView {
         let engine = engine.clone();
         async move {
             let profile = my_profile().await?.map(|(_, p)| p);
-            let calendars = crate::api::program_calendars(engine.as_ref()).await;
+            let calendars = crate::api::program_calendars(engine.as_ref()).await?;
             let all = lines_of::<Partnership>().await.map_err(|e| e.for_user())?;
             let today = today_day();
             let rows: Vec<(String, String, Option<String>)> = all

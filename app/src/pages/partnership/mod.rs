@@ -129,10 +129,12 @@ fn PartnershipEditor(doc: OpenDocument, initial: Partnership, notice: Option<Str
             async move { program_calendars(engine.as_ref()).await }
         })
     };
-    let calendar = Signal::derive(move || p.with(|p| calendars.get().unwrap_or_default().of(p)));
+    let calendar = Signal::derive(move || p.with(|p| calendars.get().and_then(Result::ok).unwrap_or_default().of(p)));
     // Notices wait for the program's calendar: one answered against the
-    // common calendar while it loads would be on the wrong day.
-    let calendar_known = Memo::new(move |_| calendars.with(|c| c.is_some()));
+    // common calendar while it loads (or when it cannot be read) would be
+    // on the wrong day.
+    let calendar_known = Memo::new(move |_| calendars.with(|c| matches!(c, Some(Ok(_)))));
+    let calendar_error = move || calendars.get().and_then(Result::err);
 
     let attention = move || {
         let today = today_day();
@@ -173,6 +175,7 @@ fn PartnershipEditor(doc: OpenDocument, initial: Partnership, notice: Option<Str
             <ul class="attention" data-testid="partnership-attention">
                 {move || attention().into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}
             </ul>
+            {move || calendar_error().map(|e| view! { <p class="error" role="alert" data-testid="calendar-error">{e}</p> })}
             {move || calendar_known.get().then(|| view! { <Continuation p editing calendar/> })}
             <div class="goal-actions">
                 <AgendasChoice set_with_agendas/><button type="button" data-testid="download-calendar" on:click=download>"Add meetings to my calendar (.ics)"</button>
